@@ -1,0 +1,43 @@
+# Samsyn — the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8501
+
+.PHONY: install run test bench lint sample lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@sh scripts/system-deps.sh python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Install everything and start the dashboard on the Exempelstad sample.
+run: install
+	$(BIN)/samsyn serve --port $(PORT)
+
+## Install everything (system packages for browser and database tests included) and run every test.
+test: install
+	@sh scripts/system-deps.sh test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+lint: install
+	$(BIN)/ruff check .
+
+sample: install
+	$(BIN)/samsyn sample --out data/sample
+
+## Re-pin requirements.lock from the current environment.
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^samsyn' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache

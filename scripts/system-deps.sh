@@ -1,0 +1,21 @@
+#!/bin/sh
+# Install the Debian packages Samsyn needs, when they are missing.
+#   system-deps.sh python  – what `make run` needs (Python's venv module)
+#   system-deps.sh test    – plus Chromium for the browser tests
+set -eu
+want="$1"
+missing=""
+need() { dpkg -s "$1" >/dev/null 2>&1 || missing="$missing $1"; }
+
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    need python3-venv
+fi
+if [ "$want" = test ]; then
+    [ -x /usr/bin/chromium ] || need chromium
+fi
+[ -z "$missing" ] && exit 0
+
+echo "Installerar systempaket:$missing"
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
