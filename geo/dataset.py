@@ -1,0 +1,94 @@
+"""Reading and writing Samsyn's own dataset files.
+
+Incidents are kept as plain columns (x, y, times, category codes) in memory —
+shapely points cost ~240 bytes each (PERFORMANCE.md) — and written as
+GeoParquet with point geometries so GIS tools can open them. The working CRS
+is stored in the file's GeoParquet metadata and read back into
+``frame.attrs["crs"]``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow.parquet as pq
+
+from geo.errors import InputError
+from geo.model import INCIDENT_COLUMNS, WORK_CRS
+
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
+
+
+def incident_frame(frame: pd.DataFrame, crs: str = WORK_CRS) -> pd.DataFrame:
+    """Return ``frame`` with the canonical incident columns and dtypes, CRS in ``attrs``."""
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    for column in INCIDENT_COLUMNS:
+        values = frame[column].to_numpy() if column in frame else None
+        if column in ("occurred_from", "occurred_to"):
+            out[column] = pd.to_datetime(values) if values is not None else pd.NaT
+            out[column] = out[column].astype("datetime64[ns]")
+        elif column in ("x", "y"):
+            out[column] = pd.to_numeric(values).astype("float64")
+        elif column in ("category", "source", "place_type"):
+            out[column] = pd.Categorical(values) if values is not None else pd.Categorical([None] * len(frame))
+        else:
+            out[column] = pd.array(values, dtype="string") if values is not None else pd.NA
+    out.attrs["crs"] = crs
+    return out
+
+
+def write_incidents(incidents: pd.DataFrame, path: str | Path) -> None:
+    """Write incidents as GeoParquet (``.parquet``) or GeoPackage (``.gpkg``) with point geometry."""
+    path = Path(path)
+    crs = incidents.attrs.get("crs", WORK_CRS)
+    frame = incidents.copy()
+    for column in ("category", "source", "place_type"):
+        if column in frame:
+            frame[column] = frame[column].astype("string")
+    geometry = gpd.points_from_xy(frame["x"].to_numpy(), frame["y"].to_numpy(), crs=crs)
+    gdf = gpd.GeoDataFrame(frame, geometry=geometry, crs=crs)
+    if path.suffix.lower() in PARQUET_SUFFIXES or path.name.endswith(".tmp"):
+        gdf.to_parquet(path, index=False, geometry_encoding="geoarrow", write_covering_bbox=False)
+    elif path.suffix.lower() == ".gpkg":
+        gdf.to_file(path, driver="GPKG", layer="incidents", engine="pyogrio")
+    else:
+        raise InputError("Utdata måste vara .parquet (GeoParquet) eller .gpkg (GeoPackage).", path=path)
+
+
+def is_samsyn_parquet(path: str | Path) -> bool:
+    """Tell whether a file is a (Geo)Parquet file with the canonical incident columns."""
+    path = Path(path)
+    if path.suffix.lower() not in PARQUET_SUFFIXES:
+        return False
+    names = set(pq.read_schema(path).names)
+    return {"category", "occurred_from", "x", "y"} <= names
+
+
+def _parquet_crs(path: Path) -> str:
+    metadata = pq.read_schema(path).metadata or {}
+    raw = metadata.get(b"geo")
+    if not raw:
+        return WORK_CRS
+    import json
+
+    geo = json.loads(raw)
+    column = geo.get("columns", {}).get(geo.get("primary_column", "geometry"), {})
+    crs = column.get("crs")
+    if crs is None:
+        return WORK_CRS
+    from pyproj import CRS
+
+    epsg = CRS.from_user_input(crs).to_epsg()
+    return f"EPSG:{epsg}" if epsg else CRS.from_user_input(crs).to_wkt()
+
+
+def read_incidents(path: str | Path) -> pd.DataFrame:
+    """Read a Samsyn incident file (GeoParquet written by ``samsyn import``) as plain columns."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("Filen finns inte.", path=path)
+    columns = [c for c in INCIDENT_COLUMNS if c in set(pq.read_schema(path).names)]
+    frame = pd.read_parquet(path, columns=columns)
+    return incident_frame(frame, crs=_parquet_crs(path))
