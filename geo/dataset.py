@@ -92,3 +92,84 @@ def read_incidents(path: str | Path) -> pd.DataFrame:
     columns = [c for c in INCIDENT_COLUMNS if c in set(pq.read_schema(path).names)]
     frame = pd.read_parquet(path, columns=columns)
     return incident_frame(frame, crs=_parquet_crs(path))
+
+
+def read_areas(
+    path: str | Path,
+    *,
+    id_column: str | None = None,
+    name_column: str | None = None,
+    population_column: str | None = None,
+    parent_column: str | None = None,
+    layer: str | None = None,
+    work_crs: str = WORK_CRS,
+    crs: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read an area layer (districts, DeSO, micro-places) in the working CRS.
+
+    Parameters
+    ----------
+    path:
+        GeoJSON (also with a legacy ``crs`` member), GeoPackage, GeoParquet or Shapefile.
+    id_column, name_column, population_column, parent_column:
+        Columns to use; guessed from common names when not given (``id``,
+        ``area_id``, ``kod``, ``do_kod``, ``deso``, ``regso``, ``nyckelkod``,
+        ``basomrade`` …; ``name``, ``namn``, ``delomrade`` …; ``befolkning``,
+        ``population``, ``folkmangd``, ``invanare`` …).
+    layer:
+        Layer of a multi-layer GeoPackage.
+    work_crs:
+        Projected metric CRS to return the areas in.
+    crs:
+        CRS of the file when it declares none (otherwise guessed from coordinates).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``area_id`` (str), ``name`` (str), ``population`` (float, NaN
+        when absent), ``parent`` (str or None) and ``geometry`` in ``work_crs``;
+        ``attrs["crs"]`` is ``work_crs``.
+
+    Raises
+    ------
+    InputError
+        Missing file, no geometry, empty geometry, duplicate ids, unknown CRS.
+    """
+    from geo.areas import read_areas_report
+
+    areas, _report = read_areas_report(
+        path, id_column=id_column, name_column=name_column, population_column=population_column,
+        parent_column=parent_column, layer=layer, crs=crs, work_crs=work_crs,
+    )
+    return areas
+
+
+def read_survey(path: str | Path, **options) -> pd.DataFrame:
+    """Read survey results (trygghetsmätning) with the columns of ``geo.model.SURVEY_COLUMNS``.
+
+    Accepts CSV, Excel and Parquet; column names are recognised in Swedish and
+    English (see :mod:`geo.survey`). ``options`` are passed to
+    :func:`geo.survey.read_survey_report` (``columns=``, ``sheet=``, ``unit=``,
+    ``direction=``, ``source_value=``).
+    """
+    from geo.survey import read_survey_report
+
+    survey, _report = read_survey_report(path, **options)
+    return survey
+
+
+def load_incidents(path: str | Path, **mapping) -> pd.DataFrame:
+    """Return a canonical incidents frame for any file ``samsyn import`` accepts.
+
+    Samsyn's own GeoParquet is read directly; any other file is imported in
+    memory with :func:`geo.importer.import_incidents` (``mapping`` takes the
+    same options, e.g. ``lat="Lat"``, ``crs="EPSG:3008"``, ``skip_invalid=True``).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("Filen finns inte.", path=path)
+    if not mapping and is_samsyn_parquet(path):
+        return read_incidents(path)
+    from geo.importer import import_incidents
+
+    return import_incidents(path, **mapping).frame
