@@ -1,0 +1,465 @@
+"""Effect follow-up with the weighted displacement difference (WDD) test.
+
+Wheeler & Ratcliffe (2018), "A simple weighted displacement difference test to
+evaluate place based crime interventions", *Crime Science* 7:11; the same
+computation as R ``ptools::wdd``::
+
+    WDD = (T1 − T0) − (C1 − C0) + (D1 − D0) − (Cd1 − Cd0)
+
+with T the target (treated) area, C its control area, D the displacement area
+around the target and Cd the displacement area's control; 0 = before,
+1 = after. Counts are treated as independent Poisson counts, so the variance
+is the sum of the eight counts and the test is a normal approximation —
+rough when the counts are a handful.
+
+Unequal periods
+---------------
+As ``ptools::wdd(time_weights=c(pre, post))``, each count is divided by its
+period's weight and its variance by the weight squared. :func:`followup`
+sets the weights to ``(days before / days after, 1)``, so every estimate is
+"incidents per after-period" and equal periods give weights ``(1, 1)``. The
+result records the weights and says so in ``notes_sv``.
+
+Shared control
+--------------
+Without a separate displacement control the target's control area stands in
+for it (``Cd = C``). The estimate then contains ``−2 (C1 − C0)`` and its exact
+Poisson variance counts the control four times (coefficient ²), not twice as
+a naïve sum of eight counts would.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import stats
+
+from geo.errors import InputError
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+DateLike = date | datetime | str | pd.Timestamp
+Period = tuple[DateLike, DateLike]
+
+Z95 = float(stats.norm.ppf(0.975))
+MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Incidents in one area before and after the measure."""
+
+    before: float
+    after: float
+
+    def as_tuple(self) -> tuple[float, float]:
+        """``(before, after)``."""
+        return (self.before, self.after)
+
+
+@dataclass(frozen=True)
+class WDDResult:
+    """Result of the WDD test; estimates are in incidents per after-period."""
+
+    control: Counts
+    target: Counts
+    displacement_control: Counts | None
+    displacement: Counts | None
+    time_weights: tuple[float, float]
+    est_local: float
+    se_local: float
+    est_displace: float
+    se_displace: float
+    est_total: float
+    se: float
+    z: float
+    p: float
+    ci95: tuple[float, float]
+    pct_change: dict[str, float | None]
+    summary_sv: str
+    notes_sv: list[str] = field(default_factory=list)
+    periods: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dictionary (the ``samsyn followup`` output)."""
+        data = asdict(self)
+        data["ci95"] = list(self.ci95)
+        data["time_weights"] = {
+            "before": self.time_weights[0],
+            "after": self.time_weights[1],
+            "description_sv": (
+                "Varje antal delas med sin periods vikt (som ptools::wdd time_weights); "
+                "skattningarna gäller händelser per efterperiod."
+            ),
+        }
+        return data
+
+
+def _safe_pct(counts: Counts | None, weights: tuple[float, float]) -> float | None:
+    if counts is None or counts.before == 0:
+        return None
+    before = counts.before / weights[0]
+    return 100.0 * (counts.after / weights[1] - before) / before
+
+
+def _number_sv(value: float, decimals: int = 0) -> str:
+    text = f"{abs(value):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    return f"{MINUS}{text}" if round(value, decimals) < 0 else text
+
+
+def _p_sv(p: float) -> str:
+    if p < 0.001:
+        return "p < 0,001"
+    decimals = 3 if p < 0.01 else 2
+    return f"p = {p:.{decimals}f}".replace(".", ",")
+
+
+def _summary_sv(result: dict[str, Any], label: str | None, decimals: int) -> str:
+    target: Counts = result["target"]
+    w_before, w_after = result["time_weights"]
+    before, after = _number_sv(target.before), _number_sv(target.after)
+    if (w_before, w_after) != (1.0, 1.0):
+        before += f" ({_number_sv(target.before / w_before * w_after, 1)} omräknat till efterperiodens längd)"
+    if label:
+        subject, unit = label, " händelser"
+    else:
+        subject, unit = "antalet händelser", ""
+    weighted_before = target.before / w_before
+    weighted_after = target.after / w_after
+    if weighted_after < weighted_before:
+        first = f"I målområdet minskade {subject} från {before} till {after}{unit}."
+    elif weighted_after > weighted_before:
+        first = f"I målområdet ökade {subject} från {before} till {after}{unit}."
+    else:
+        first = f"I målområdet var {subject} oförändrat ({before} före och {after} efter)."
+
+    est, (low, high), p = result["est_total"], result["ci95"], result["p"]
+    word = "minskningen" if est < 0 else "ökningen"
+    amount = _number_sv(abs(est), decimals)
+    interval = f"95 % konfidensintervall {_number_sv(low, decimals)} till {_number_sv(high, decimals)}"
+    verdict = (
+        "vilket är större än normal slumpvariation" if p < 0.05 else "vilket ryms inom normal slumpvariation"
+    )
+    second = f"Jämfört med kontrollområdet är {word} {amount} händelser ({interval}), {verdict} ({_p_sv(p)})."
+    if est == 0:
+        second = f"Jämfört med kontrollområdet är skillnaden 0 händelser ({interval}) ({_p_sv(p)})."
+
+    if result["displacement"] is None:
+        third = "Undanträngning till området runt omkring har inte undersökts."
+    else:
+        z_displace = result["est_displace"] / result["se_displace"] if result["se_displace"] > 0 else 0.0
+        change = _number_sv(result["est_displace"], decimals)
+        if z_displace > Z95:
+            third = (
+                f"Händelserna ökade i området runt omkring jämfört med kontrollen ({change if change.startswith(MINUS) else '+' + change}), "
+                "vilket kan vara undanträngning."
+            )
+        elif z_displace < -Z95:
+            third = (
+                f"Även området runt omkring minskade jämfört med kontrollen ({change}), "
+                "vilket tyder på spridning av nytta."
+            )
+        else:
+            third = "Ingen tydlig undanträngning till området runt omkring."
+    return " ".join([first, second, third])
+
+
+def _counts(value: Counts | tuple[float, float] | None) -> Counts | None:
+    if value is None or isinstance(value, Counts):
+        return value
+    before, after = value
+    if before < 0 or after < 0:
+        raise ValueError("Antal händelser kan inte vara negativa.")
+    return Counts(float(before), float(after))
+
+
+def wdd(
+    control: Counts | tuple[float, float],
+    treated: Counts | tuple[float, float],
+    disp_control: Counts | tuple[float, float] | None = None,
+    displace: Counts | tuple[float, float] | None = None,
+    *,
+    time_weights: tuple[float, float] | None = None,
+    label: str | None = None,
+) -> WDDResult:
+    """Weighted displacement difference test on ``(before, after)`` counts.
+
+    Parameters
+    ----------
+    control, treated
+        Counts ``(before, after)`` in the control (jämförelseområde) and the
+        target area (målområde).
+    disp_control, displace
+        Counts in the displacement area's control and in the displacement area
+        (området runt omkring). Without ``displace`` both displacement terms
+        are 0. With ``displace`` but no ``disp_control`` the control's counts
+        are used for the displacement term (and the variance accounts for the
+        control being used twice).
+    time_weights
+        ``(before, after)`` period weights as in ``ptools::wdd``: every count
+        is divided by its period's weight, its variance by the weight squared.
+        E.g. ``(2, 1)`` for two years before and one after. Default ``(1, 1)``.
+    label
+        What was counted, for the sentence (e.g. ``"misshandel utomhus"``).
+
+    Returns
+    -------
+    WDDResult
+        ``est_local`` (target vs control), ``est_displace`` (displacement area
+        vs its control), ``est_total``, their standard errors, ``z``, the
+        two-sided ``p`` from the normal, ``ci95`` of ``est_total``, per-cent
+        changes per area and ``summary_sv``.
+
+    Examples
+    --------
+    The example of Wheeler & Ratcliffe (2018):
+
+    >>> r = wdd((308, 318), (207, 110), (150, 140), (178, 157))
+    >>> r.est_total, r.se**2, round(r.z, 2), [round(v) for v in r.ci95]
+    (-118.0, 1568.0, -2.98, [-196, -40])
+    """
+    c, t = _counts(control), _counts(treated)
+    d, dc = _counts(displace), _counts(disp_control)
+    assert c is not None and t is not None
+    w_before, w_after = (1.0, 1.0) if time_weights is None else (float(time_weights[0]), float(time_weights[1]))
+    if not (w_before > 0 and w_after > 0):
+        raise ValueError("Tidsvikterna måste vara större än 0.")
+
+    def change(counts: Counts) -> float:
+        return counts.after / w_after - counts.before / w_before
+
+    def variance(counts: Counts, coefficient: float = 1.0) -> float:
+        return coefficient**2 * (counts.after / w_after**2 + counts.before / w_before**2)
+
+    est_local = change(t) - change(c)
+    var_local = variance(t) + variance(c)
+    shared_control = d is not None and dc is None
+    if d is None:
+        est_displace = var_displace = 0.0
+        var_total = var_local
+    else:
+        reference = c if shared_control else dc
+        assert reference is not None
+        est_displace = change(d) - change(reference)
+        var_displace = variance(d) + variance(reference)
+        if shared_control:
+            # The control enters twice: its coefficient is −2, its variance ×4.
+            var_total = variance(t) + variance(d) + variance(c, 2.0)
+        else:
+            var_total = var_local + var_displace
+    est_total = est_local + est_displace
+    se = math.sqrt(var_total)
+    z = est_total / se if se > 0 else 0.0
+    p = float(2 * stats.norm.sf(abs(z)))
+    weights = (w_before, w_after)
+    notes: list[str] = []
+    if weights != (1.0, 1.0):
+        notes.append(
+            f"Perioderna är olika långa; förperiodens antal har räknats om till efterperiodens längd "
+            f"(tidsvikter {_number_sv(w_before, 2)} och {_number_sv(w_after, 2)}), "
+            "så skillnaderna gäller händelser per efterperiod."
+        )
+    if shared_control:
+        notes.append("Kontrollområdet används också som kontroll för området runt omkring.")
+    small = [v for counts in (c, t, d, dc) if counts is not None for v in counts.as_tuple()]
+    if min(small) < 10:
+        notes.append("Några antal är mindre än 10; testets normalapproximation är då osäker.")
+    result: dict[str, Any] = {
+        "control": c,
+        "target": t,
+        "displacement_control": (c if shared_control else dc) if d is not None else dc,
+        "displacement": d,
+        "time_weights": weights,
+        "est_local": est_local,
+        "se_local": math.sqrt(var_local),
+        "est_displace": est_displace,
+        "se_displace": math.sqrt(var_displace),
+        "est_total": est_total,
+        "se": se,
+        "z": z,
+        "p": p,
+        "ci95": (est_total - Z95 * se, est_total + Z95 * se),
+    }
+    result["pct_change"] = {
+        "target": _safe_pct(t, weights),
+        "control": _safe_pct(c, weights),
+        "displacement": _safe_pct(d, weights),
+        "displacement_control": _safe_pct(result["displacement_control"], weights),
+    }
+    decimals = 0 if weights == (1.0, 1.0) else 1
+    result["summary_sv"] = _summary_sv(result, label, decimals)
+    return WDDResult(**result, notes_sv=notes)
+
+
+def parse_period(period: Period, *, name: str = "perioden") -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Start and inclusive end date of a period; :class:`InputError` if it is not one.
+
+    Examples
+    --------
+    >>> parse_period(("2023-05-01", "2023-10-31"))
+    (Timestamp('2023-05-01 00:00:00'), Timestamp('2023-10-31 00:00:00'))
+    """
+    try:
+        start, end = period
+        start_ts, end_ts = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    except (TypeError, ValueError) as error:
+        raise InputError(f"Ogiltig {name}: {period!r}. Skriv ÅÅÅÅ-MM-DD:ÅÅÅÅ-MM-DD.") from error
+    if pd.isna(start_ts) or pd.isna(end_ts):
+        raise InputError(f"Ogiltig {name}: {period!r}. Skriv ÅÅÅÅ-MM-DD:ÅÅÅÅ-MM-DD.")
+    if end_ts < start_ts:
+        raise InputError(
+            f"I {name} ligger slutdatum {end_ts:%Y-%m-%d} före startdatum {start_ts:%Y-%m-%d}."
+        )
+    return start_ts, end_ts
+
+
+def _inside(geometry: BaseGeometry, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Points strictly inside ``geometry`` (bounding box first, then ``contains_xy``)."""
+    xmin, ymin, xmax, ymax = geometry.bounds
+    candidate = (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
+    result = np.zeros(len(x), dtype=bool)
+    if candidate.any():
+        shapely.prepare(geometry)
+        result[candidate] = shapely.contains_xy(geometry, x[candidate], y[candidate])
+    return result
+
+
+def _overlaps(a: BaseGeometry | None, b: BaseGeometry | None) -> bool:
+    return a is not None and b is not None and shapely.intersection(a, b).area > 0
+
+
+def followup(
+    incidents: pd.DataFrame,
+    *,
+    target: BaseGeometry,
+    control: BaseGeometry,
+    displacement: BaseGeometry | None = None,
+    displacement_buffer: float | None = None,
+    displacement_control: BaseGeometry | None = None,
+    before: Period,
+    after: Period,
+    label: str | None = None,
+) -> WDDResult:
+    """Count incidents in the areas before and after a measure and run :func:`wdd`.
+
+    Parameters
+    ----------
+    incidents
+        Canonical incidents frame, already filtered to what the measure aims at
+        (category, source). An incident belongs to a period by its
+        ``occurred_from`` date; the periods' end dates are inclusive.
+    target, control
+        Polygons of the target area (målområde) and its control area
+        (jämförelseområde), in the incidents' CRS.
+    displacement, displacement_buffer
+        The displacement area (området runt omkring) as a polygon, or as a
+        ring of ``displacement_buffer`` metres around the target (the target
+        itself excluded). At most one of them.
+    displacement_control
+        Control for the displacement area; default the control area.
+    before, after
+        ``(start, end)`` dates of the periods before and after the measure.
+        Unequal lengths are weighted as ``ptools::wdd`` ``time_weights``
+        (``(days before / days after, 1)``).
+    label
+        What was counted, for the sentence.
+
+    Raises
+    ------
+    InputError
+        Bad or overlapping periods, or both kinds of displacement area.
+
+    Warns
+    -----
+    UserWarning
+        If the control area overlaps the target or the displacement area
+        (the same incidents would count on both sides). Also in ``notes_sv``.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> frame = pd.DataFrame({"x": [50.0, 60, 70, 550, 40], "y": [50.0, 50, 50, 50, 45],
+    ...     "occurred_from": pd.to_datetime(["2023-06-01", "2023-07-01", "2024-06-01",
+    ...                                      "2024-06-02", "2023-06-03"])})
+    >>> r = followup(frame, target=box(0, 0, 100, 100), control=box(500, 0, 600, 100),
+    ...              before=("2023-05-01", "2023-10-31"), after=("2024-05-01", "2024-10-31"))
+    >>> r.target, r.control, r.est_local
+    (Counts(before=3.0, after=1.0), Counts(before=0.0, after=1.0), -3.0)
+    """
+    start0, end0 = parse_period(before, name="förperioden")
+    start1, end1 = parse_period(after, name="efterperioden")
+    if start1 <= end0 and start0 <= end1:
+        raise InputError(
+            f"För- och efterperioden överlappar ({start0:%Y-%m-%d}–{end0:%Y-%m-%d} och "
+            f"{start1:%Y-%m-%d}–{end1:%Y-%m-%d}); samma händelser skulle räknas två gånger."
+        )
+    if start1 < start0:
+        raise InputError("Efterperioden måste ligga efter förperioden.")
+    if displacement is not None and displacement_buffer is not None:
+        raise InputError("Ange antingen ett område för undanträngning eller en buffert runt målområdet, inte båda.")
+    if displacement_buffer is not None:
+        if not displacement_buffer > 0:
+            raise InputError("Bufferten runt målområdet måste vara större än 0 meter.")
+        displacement = shapely.difference(target.buffer(displacement_buffer), target)
+
+    notes: list[str] = []
+    checks = [
+        (control, target, "Kontrollområdet överlappar målområdet"),
+        (control, displacement, "Kontrollområdet överlappar området runt omkring"),
+        (displacement_control, target, "Kontrollen för området runt omkring överlappar målområdet"),
+        (displacement_control, displacement, "Kontrollen för området runt omkring överlappar området runt omkring"),
+    ]
+    for a, b, text in checks:
+        if _overlaps(a, b):
+            message = f"{text}; samma händelser räknas då på båda sidor och effekten underskattas."
+            warnings.warn(message, UserWarning, stacklevel=2)
+            notes.append(message)
+
+    x = incidents["x"].to_numpy(dtype=float)
+    y = incidents["y"].to_numpy(dtype=float)
+    when = incidents["occurred_from"].to_numpy(dtype="datetime64[ns]")
+    one_day = np.timedelta64(1, "D")
+    in_before = (when >= start0.to_datetime64()) & (when < end0.to_datetime64() + one_day)
+    in_after = (when >= start1.to_datetime64()) & (when < end1.to_datetime64() + one_day)
+    in_either = in_before | in_after
+    x, y, in_before, in_after = x[in_either], y[in_either], in_before[in_either], in_after[in_either]
+
+    def count(area: BaseGeometry | None) -> tuple[float, float] | None:
+        if area is None:
+            return None
+        inside = _inside(area, x, y)
+        return (float(np.count_nonzero(inside & in_before)), float(np.count_nonzero(inside & in_after)))
+
+    days_before = (end0 - start0).days + 1
+    days_after = (end1 - start1).days + 1
+    weights = (days_before / days_after, 1.0)
+    result = wdd(
+        count(control),  # type: ignore[arg-type]
+        count(target),  # type: ignore[arg-type]
+        count(displacement_control),
+        count(displacement),
+        time_weights=weights,
+        label=label,
+    )
+    periods = {
+        "before": {"start": f"{start0:%Y-%m-%d}", "end": f"{end0:%Y-%m-%d}", "days": days_before},
+        "after": {"start": f"{start1:%Y-%m-%d}", "end": f"{end1:%Y-%m-%d}", "days": days_after},
+    }
+    if displacement_buffer is not None:
+        periods["displacement_buffer_m"] = float(displacement_buffer)
+    if days_before != days_after:
+        notes.insert(
+            0,
+            f"Förperioden har {days_before} dagar och efterperioden {days_after}; förperiodens antal "
+            f"har räknats om till efterperiodens längd (tidsvikt {_number_sv(weights[0], 2)}).",
+        )
+    kept = [n for n in result.notes_sv if not n.startswith("Perioderna är olika långa")]
+    return replace(result, notes_sv=notes + kept, periods=periods)

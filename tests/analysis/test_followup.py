@@ -1,0 +1,159 @@
+"""WDD test against Wheeler & Ratcliffe (2018) and ptools::wdd; follow-up on areas and periods."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from scipy import stats
+
+from analysis.followup import Counts, followup, parse_period, wdd
+from geo.errors import InputError
+
+PAPER_SENTENCE = (
+    "I målområdet minskade misshandel utomhus från 207 till 110 händelser. Jämfört med "
+    "kontrollområdet är minskningen 118 händelser (95 % konfidensintervall −196 till −40), "
+    "vilket är större än normal slumpvariation (p = 0,003). Ingen tydlig undanträngning till "
+    "området runt omkring."
+)
+
+
+def test_paper_example():
+    r = wdd((308, 318), (207, 110), (150, 140), (178, 157), label="misshandel utomhus")
+    assert r.est_local == pytest.approx(-107)
+    assert r.est_displace == pytest.approx(-11)
+    assert r.est_total == pytest.approx(-118)
+    assert r.se == pytest.approx(math.sqrt(1568))
+    assert round(r.z, 2) == -2.98
+    assert round(r.ci95[0]) == -196 and round(r.ci95[1]) == -40
+    assert r.p == pytest.approx(2 * stats.norm.sf(118 / math.sqrt(1568)))
+    assert r.pct_change["target"] == pytest.approx(100 * (110 - 207) / 207)
+    assert r.pct_change["control"] == pytest.approx(100 * 10 / 308)
+    assert r.summary_sv == PAPER_SENTENCE
+    assert r.time_weights == (1.0, 1.0)
+
+
+def test_ptools_unit_cases():
+    # The expectations of ptools' own tests.
+    assert wdd((20, 20), (20, 10)).est_local == -10
+    assert wdd((20, 20), (20, 20), (20, 20), (20, 10)).est_displace == -10
+    assert wdd((20, 20), (20, 10), (20, 20), (20, 10)).est_total == -20
+
+
+def test_without_displacement_area_the_terms_are_zero():
+    r = wdd((308, 318), (207, 110))
+    assert r.est_displace == 0 and r.se_displace == 0
+    assert r.se**2 == pytest.approx(308 + 318 + 207 + 110)
+    assert r.displacement is None and r.displacement_control is None
+    assert "har inte undersökts" in r.summary_sv
+
+
+def test_shared_control_for_displacement():
+    r = wdd((30, 30), (20, 25), None, (10, 30))
+    assert r.displacement_control == Counts(30, 30)
+    assert r.est_displace == pytest.approx(20)
+    assert r.est_total == pytest.approx(5 + 20)
+    # The control enters twice (coefficient −2), so its variance counts four times.
+    assert r.se**2 == pytest.approx(20 + 25 + 10 + 30 + 4 * 60)
+    assert any("också som kontroll" in n for n in r.notes_sv)
+
+
+def test_time_weights_as_ptools():
+    # ptools: counts divided by the period weight, variance by its square.
+    r = wdd((308, 318), (207, 110), time_weights=(2, 1))
+    assert r.est_local == pytest.approx((110 - 207 / 2) - (318 - 308 / 2))
+    assert r.se**2 == pytest.approx(110 + 207 / 4 + 318 + 308 / 4)
+    assert r.time_weights == (2.0, 1.0)
+    assert any("olika långa" in n for n in r.notes_sv)
+    assert json.dumps(r.to_dict(), ensure_ascii=False)
+
+
+def test_no_change_is_not_significant():
+    r = wdd((100, 100), (50, 50))
+    assert r.est_total == 0 and r.z == 0 and r.p == pytest.approx(1)
+
+
+def town() -> pd.DataFrame:
+    """Target 0–100 m, ring to 200 m, control 1000–1100 m; counts chosen by hand."""
+    rows = []
+
+    def add(x, y, when, n):
+        rows.extend([(x, y, pd.Timestamp(when))] * n)
+
+    add(50, 50, "2023-06-01 12:00", 20)   # target before
+    add(50, 50, "2024-06-01 12:00", 8)    # target after
+    add(150, 50, "2023-06-02", 5)         # ring before
+    add(150, 50, "2024-06-02", 9)         # ring after
+    add(1050, 50, "2023-06-03", 30)       # control before
+    add(1050, 50, "2024-06-03", 33)       # control after
+    add(50, 50, "2023-10-31 23:59", 1)    # last minute of the before period counts
+    add(50, 50, "2023-11-01 00:00", 4)    # between the periods: not counted
+    add(5000, 5000, "2023-06-01", 7)      # elsewhere
+    frame = pd.DataFrame(rows, columns=["x", "y", "occurred_from"])
+    frame["x"] += 600000.0
+    frame["y"] += 6540000.0
+    return frame
+
+
+TARGET = shapely.box(600000, 6540000, 600100, 6540100)
+CONTROL = shapely.box(601000, 6540000, 601100, 6540100)
+PERIODS = {"before": ("2023-05-01", "2023-10-31"), "after": ("2024-05-01", "2024-10-31")}
+
+
+def test_followup_counts_areas_periods_and_the_buffer_ring():
+    r = followup(town(), target=TARGET, control=CONTROL, displacement_buffer=100, **PERIODS)
+    assert r.target == Counts(21, 8)
+    assert r.control == Counts(30, 33)
+    assert r.displacement == Counts(5, 9)  # the ring excludes the target
+    assert r.displacement_control == Counts(30, 33)
+    assert r.time_weights == (1.0, 1.0)
+    assert r.est_total == pytest.approx((8 - 21) - 2 * (33 - 30) + (9 - 5))
+    assert r.periods["before"]["days"] == 184
+    data = r.to_dict()
+    assert data["target"] == {"before": 21, "after": 8}
+    assert data["periods"]["displacement_buffer_m"] == 100
+
+
+def test_followup_weights_unequal_periods():
+    r = followup(town(), target=TARGET, control=CONTROL,
+                 before=("2023-01-01", "2023-12-31"), after=("2024-05-01", "2024-10-31"))
+    assert r.time_weights[0] == pytest.approx(365 / 184)
+    assert r.target == Counts(25, 8)
+    assert r.est_local == pytest.approx((8 - 25 * 184 / 365) - (33 - 30 * 184 / 365))
+    assert "365 dagar" in r.notes_sv[0]
+
+
+def test_control_overlapping_target_warns():
+    overlapping = shapely.box(600050, 6540000, 600300, 6540100)
+    with pytest.warns(UserWarning, match="överlappar målområdet"):
+        r = followup(town(), target=TARGET, control=overlapping, **PERIODS)
+    assert any("överlappar målområdet" in n for n in r.notes_sv)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        (("2023-10-31", "2023-05-01"), ("2024-05-01", "2024-10-31"), "före startdatum"),
+        (("2023-05-01", "2024-06-01"), ("2024-05-01", "2024-10-31"), "överlappar"),
+        (("2023-05-01", "inte ett datum"), ("2024-05-01", "2024-10-31"), "Ogiltig"),
+        (("2024-05-01", "2024-10-31"), ("2023-05-01", "2023-10-31"), "efter förperioden"),
+    ],
+)
+def test_bad_periods_raise_input_error(before, after, message):
+    with pytest.raises(InputError, match=message):
+        followup(town(), target=TARGET, control=CONTROL, before=before, after=after)
+
+
+def test_both_displacement_kinds_refused():
+    with pytest.raises(InputError, match="inte båda"):
+        followup(town(), target=TARGET, control=CONTROL, displacement=CONTROL, displacement_buffer=50, **PERIODS)
+
+
+def test_parse_period_inclusive_dates():
+    start, end = parse_period(("2024-01-01", "2024-01-31"))
+    assert (end - start).days + 1 == 31
+    assert isinstance(start, pd.Timestamp) and np.isfinite(start.value)
