@@ -1,0 +1,130 @@
+"""``samsyn serve``: start the dashboard (Streamlit) on this machine."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from geo.errors import InputError
+
+REPO = Path(__file__).resolve().parents[1]
+APP = REPO / "dashboard" / "app.py"
+STREAMLIT_CONFIG = REPO / ".streamlit" / "config.toml"
+
+# Always passed on the command line: they must hold whatever the working
+# directory (Streamlit reads .streamlit/config.toml from there only).
+REQUIRED_FLAGS: dict[str, str] = {
+    "server.headless": "true",
+    "browser.gatherUsageStats": "false",
+    "server.enableStaticServing": "true",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Register ``samsyn serve``."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="starta Samsyn i webbläsaren",
+        description=(
+            "Startar Samsyns instrumentpanel på den här datorn. Öppna adressen som skrivs ut i "
+            "en webbläsare. Exempelstad visas tills ni laddar upp och väljer egna data."
+        ),
+    )
+    parser.add_argument(
+        "--data", metavar="MAPP",
+        help="datamapp för uppladdade data och sparad problembild "
+             "(standard: [data] directory i samsyn.toml, annars ./userdata)",
+    )
+    parser.add_argument("--port", type=int, default=8501, help="port (standard: 8501)")
+    parser.add_argument(
+        "--host", default="127.0.0.1",
+        help="adress att lyssna på (standard: 127.0.0.1, bara den här datorn; "
+             "0.0.0.0 gör Samsyn nåbar från nätverket)",
+    )
+    parser.add_argument("--config", metavar="FIL", help="konfigurationsfil (standard: $SAMSYN_CONFIG eller ./samsyn.toml)")
+    parser.set_defaults(handler=serve)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Replace this process with ``streamlit run dashboard/app.py`` (a child process on Windows)."""
+    from dashboard.config import CONFIG_ENV, DATA_ENV, load_config
+
+    if not 1 <= args.port <= 65535:
+        raise InputError(f"Porten måste vara ett tal mellan 1 och 65535, inte {args.port}.")
+    if not APP.is_file():
+        raise InputError(f"Hittar inte instrumentpanelen {APP}; är Samsyn fullständigt installerat?")
+    config = load_config(args.config)  # fail here, in the terminal, on a bad samsyn.toml
+    data_dir = Path(args.data).expanduser().resolve() if args.data else config.data_directory
+    if data_dir.exists() and not data_dir.is_dir():
+        raise InputError(f"Datamappen {data_dir} är en fil, inte en mapp.")
+    _check_port_free(args.host, args.port)
+
+    env = dict(os.environ)
+    env[DATA_ENV] = str(data_dir)
+    if config.source is not None:
+        env[CONFIG_ENV] = str(config.source)
+    # The app imports dashboard/, geo/ … from the repository root.
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    argv = streamlit_argv(args.host, args.port)
+
+    shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0", "::", "") else args.host
+    print(f"Samsyn startar på http://{shown_host}:{args.port}/")
+    if args.host in ("0.0.0.0", "::"):
+        print("Samsyn är nåbar från andra datorer i nätverket på den här datorns adress.")
+    print(f"Datamapp: {data_dir}")
+    print("Avsluta med Ctrl+C.", flush=True)
+    sys.stderr.flush()
+
+    if os.name == "nt":  # pragma: no cover - no exec on Windows; wait for the child instead
+        try:
+            return subprocess.call(argv, env=env)
+        except KeyboardInterrupt:
+            return 0
+    os.execve(argv[0], argv, env)
+    return 0  # pragma: no cover - execve does not return
+
+
+def streamlit_argv(host: str, port: int) -> list[str]:
+    """The full ``python -m streamlit run`` command line for the dashboard."""
+    flags = {**config_flags(), **REQUIRED_FLAGS, "server.port": str(port), "server.address": host}
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        *(f"--{name}={value}" for name, value in flags.items()),
+    ]
+
+
+def config_flags(path: Path = STREAMLIT_CONFIG) -> dict[str, str]:
+    """The scalar settings of the repository's ``.streamlit/config.toml`` as ``{"section.key": value}``."""
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        settings = tomllib.load(handle)
+    flags: dict[str, str] = {}
+    for section, values in settings.items():
+        if not isinstance(values, dict):
+            continue
+        for key, value in values.items():
+            if isinstance(value, bool):
+                flags[f"{section}.{key}"] = "true" if value else "false"
+            elif isinstance(value, str | int | float):
+                flags[f"{section}.{key}"] = str(value)
+    return flags
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # as the server will: a port in TIME_WAIT from a previous run is free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise InputError(
+                f"Kan inte lyssna på {host}:{port} ({error.strerror or error}). "
+                "Kör Samsyn redan? Välj annars en annan port med --port."
+            ) from error

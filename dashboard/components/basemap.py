@@ -1,0 +1,112 @@
+"""Build folium maps the Samsyn way: offline resources, configured basemap, scale bar.
+
+Pages build every map with :func:`base_map` and add their layers to it::
+
+    from dashboard.components.basemap import base_map
+    m = base_map(districts.to_crs(4326).total_bounds)
+    folium.GeoJson(...).add_to(m)
+    st_folium(m, height=600, returned_objects=[])
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import folium
+from branca.element import Element
+
+from dashboard.components.offline import make_offline
+from dashboard.config import AppConfig, BasemapConfig, load_config
+
+# Light, neutral background instead of Leaflet's grey, so that areas and
+# points stay readable on a projector when there is no basemap.
+_NO_BASEMAP_STYLE = "<style>.leaflet-container{background:#f7f7f4;}</style>"
+
+
+def add_basemap(m: folium.Map, config: AppConfig | BasemapConfig | None = None) -> folium.TileLayer | None:
+    """Add the configured tile layer to ``m``; return it, or None when no basemap is configured."""
+    basemap = _basemap(config)
+    if basemap.tiles is None:
+        return None
+    layer = folium.TileLayer(
+        tiles=basemap.tiles,
+        attr=basemap.attribution,
+        name="Bakgrundskarta",
+        max_zoom=basemap.max_zoom,
+        overlay=False,
+        control=True,
+    )
+    layer.add_to(m)
+    return layer
+
+
+def base_map(
+    bounds: Sequence[float],
+    config: AppConfig | BasemapConfig | None = None,
+    *,
+    height: str | int = "100%",
+) -> folium.Map:
+    """Return an empty map fitted to ``bounds``, ready for layers.
+
+    The map loads its scripts from Samsyn's server (:func:`make_offline`), has
+    no tiles unless ``[basemap]`` in ``samsyn.toml`` names a tile server, a max
+    zoom (MarkerCluster needs one when there are no tiles) and a scale bar.
+
+    Parameters
+    ----------
+    bounds
+        ``(min_lon, min_lat, max_lon, max_lat)`` in WGS 84, e.g.
+        ``gdf.to_crs(4326).total_bounds``.
+    config
+        The app configuration or only its basemap part; read from
+        ``samsyn.toml`` when omitted.
+    height
+        Height of the map element inside its page or iframe.
+
+    Raises
+    ------
+    ValueError
+        If ``bounds`` are not four finite WGS 84 coordinates (Swedish message).
+    """
+    west, south, east, north = _check_bounds(bounds)
+    basemap = _basemap(config)
+    make_offline()
+    m = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        tiles=None,
+        zoom_start=12,
+        max_zoom=basemap.max_zoom,
+        min_zoom=3,
+        control_scale=True,
+        height=height,
+    )
+    if basemap.tiles is None:
+        m.get_root().header.add_child(Element(_NO_BASEMAP_STYLE), name="samsyn_no_basemap")
+    add_basemap(m, basemap)
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def _basemap(config: AppConfig | BasemapConfig | None) -> BasemapConfig:
+    if config is None:
+        config = load_config()
+    return config.basemap if isinstance(config, AppConfig) else config
+
+
+def _check_bounds(bounds: Sequence[float]) -> tuple[float, float, float, float]:
+    try:
+        values = tuple(float(v) for v in bounds)
+    except (TypeError, ValueError) as error:
+        raise ValueError("Kartans utbredning måste vara fyra tal: min_lon, min_lat, max_lon, max_lat.") from error
+    if len(values) != 4 or not all(math.isfinite(v) for v in values):
+        raise ValueError("Kartans utbredning måste vara fyra ändliga tal: min_lon, min_lat, max_lon, max_lat.")
+    west, south, east, north = values
+    if any(abs(v) > 180 for v in (west, east)) or any(abs(v) > 90 for v in (south, north)):
+        raise ValueError(
+            "Kartans utbredning ska anges i WGS 84 (grader longitud/latitud); värdena ser ut att vara "
+            "i ett projicerat system som SWEREF 99 TM — omvandla först, t.ex. med .to_crs(4326)."
+        )
+    if west > east or south > north:
+        raise ValueError("Kartans utbredning är omvänd: min måste vara mindre än eller lika med max.")
+    return west, south, east, north

@@ -1,0 +1,183 @@
+"""The app configuration file ``samsyn.toml``: data folder, basemap, database.
+
+Where it is read from, first match wins:
+
+1. the path given to :func:`load_config`,
+2. the environment variable ``SAMSYN_CONFIG`` (it must then exist),
+3. ``./samsyn.toml`` in the working directory,
+4. built-in defaults: uploads in ``./userdata``, no basemap (offline), no database.
+
+The environment variable ``SAMSYN_DATA`` (set by ``samsyn serve --data``)
+overrides ``[data] directory``, as ``store.datasets.default_data_dir`` reads it.
+The active dataset inside the data directory is the embedded Exempelstad
+sample until the user picks another.
+
+``samsyn.toml.example`` at the repository root documents every setting. This
+module has no Streamlit dependency so that the CLI can use it too.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from geo.errors import InputError
+
+CONFIG_ENV = "SAMSYN_CONFIG"
+DATA_ENV = "SAMSYN_DATA"
+CONFIG_FILE_NAME = "samsyn.toml"
+DEFAULT_DATA_DIRECTORY = Path("userdata")
+DEFAULT_MAX_ZOOM = 19
+_NO_TILES = {"", "none", "ingen", "off", "false"}
+
+
+class ConfigError(InputError):
+    """The configuration file is missing or has a bad value; the message is for the user (Swedish).
+
+    An :class:`~geo.errors.InputError`, so the CLI prints it and exits with code 2.
+    """
+
+
+@dataclass(frozen=True)
+class BasemapConfig:
+    """The background map: an XYZ tile URL, or ``tiles=None`` for none (the offline default)."""
+
+    tiles: str | None = None
+    attribution: str = ""
+    max_zoom: int = DEFAULT_MAX_ZOOM
+
+    @property
+    def enabled(self) -> bool:
+        """True when a tile layer is configured."""
+        return self.tiles is not None
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Settings read from ``samsyn.toml`` (see ``samsyn.toml.example``)."""
+
+    data_directory: Path = field(default_factory=lambda: DEFAULT_DATA_DIRECTORY.resolve())
+    basemap: BasemapConfig = field(default_factory=BasemapConfig)
+    database_url: str | None = None
+    source: Path | None = None  # the file read, None for defaults
+
+
+def config_path(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path | None:
+    """Return the configuration file that applies, or None when the defaults apply."""
+    env = os.environ if env is None else env
+    explicit = env.get(CONFIG_ENV, "").strip()
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_absolute():
+            path = (cwd or Path.cwd()) / path
+        if not path.is_file():
+            raise ConfigError(f"Konfigurationsfilen {path} (från {CONFIG_ENV}) finns inte.")
+        return path.resolve()
+    local = (cwd or Path.cwd()) / CONFIG_FILE_NAME
+    return local.resolve() if local.is_file() else None
+
+
+def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> AppConfig:
+    """Read ``samsyn.toml`` (see the module docstring for where) and check its values.
+
+    Relative paths in the file are taken relative to the file's folder.
+
+    Raises
+    ------
+    ConfigError
+        If the file cannot be read or a value is wrong; the message names the
+        file and the setting in Swedish.
+    """
+    env = os.environ if env is None else env
+    if path is not None:
+        source: Path | None = Path(path).expanduser().resolve()
+        if not source.is_file():
+            raise ConfigError(f"Konfigurationsfilen {source} finns inte.")
+    else:
+        source = config_path(env)
+    config = AppConfig() if source is None else _read(source)
+    override = env.get(DATA_ENV, "").strip()
+    if override:
+        config = replace(config, data_directory=Path(override).expanduser().resolve())
+    return config
+
+
+def _read(source: Path) -> AppConfig:
+    try:
+        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Kunde inte läsa konfigurationsfilen {source}: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"Konfigurationsfilen {source} är inte giltig TOML: {error}") from error
+    return parse_config(raw, base_dir=source.parent, source=source)
+
+
+def parse_config(raw: Mapping[str, Any], *, base_dir: Path, source: Path | None = None) -> AppConfig:
+    """Build an :class:`AppConfig` from parsed TOML, checking every value."""
+    where = str(source) if source else "konfigurationen"
+    data = _section(raw, "data", where)
+    basemap = _section(raw, "basemap", where)
+    database = _section(raw, "database", where)
+
+    directory = data.get("directory", str(DEFAULT_DATA_DIRECTORY))
+    if not isinstance(directory, str) or not directory.strip():
+        raise ConfigError(f"{where}: [data] directory måste vara en sökväg i citattecken.")
+    data_directory = Path(directory).expanduser()
+    if not data_directory.is_absolute():
+        data_directory = base_dir / data_directory
+
+    url = database.get("url")
+    if url is not None and (not isinstance(url, str) or not url.strip()):
+        raise ConfigError(f"{where}: [database] url måste vara en text, t.ex. \"sqlite:///userdata/samsyn.db\".")
+
+    return AppConfig(
+        data_directory=data_directory.resolve(),
+        basemap=parse_basemap(basemap, where),
+        database_url=url.strip() if url else None,
+        source=source,
+    )
+
+
+def parse_basemap(section: Mapping[str, Any], where: str = "konfigurationen") -> BasemapConfig:
+    """Check the ``[basemap]`` section; ``tiles = "none"`` (or missing) means no background map."""
+    tiles = section.get("tiles", "none")
+    if not isinstance(tiles, str):
+        raise ConfigError(f"{where}: [basemap] tiles måste vara en adress i citattecken eller \"none\".")
+    max_zoom = section.get("max_zoom", DEFAULT_MAX_ZOOM)
+    if isinstance(max_zoom, bool) or not isinstance(max_zoom, int) or not 1 <= max_zoom <= 24:
+        raise ConfigError(f"{where}: [basemap] max_zoom måste vara ett heltal mellan 1 och 24, inte {max_zoom!r}.")
+    attribution = section.get("attribution", "")
+    if not isinstance(attribution, str):
+        raise ConfigError(f"{where}: [basemap] attribution måste vara en text.")
+
+    tiles = tiles.strip()
+    if tiles.lower() in _NO_TILES:
+        return BasemapConfig(tiles=None, attribution="", max_zoom=max_zoom)
+    if not tiles.startswith(("https://", "http://", "/")):
+        raise ConfigError(
+            f"{where}: [basemap] tiles måste börja med https://, http:// eller / "
+            f"(en adress med {{z}}/{{x}}/{{y}}), eller vara \"none\"; fick {tiles!r}."
+        )
+    missing = [part for part in ("{z}", "{x}", "{y}") if part not in tiles]
+    if missing:
+        raise ConfigError(
+            f"{where}: [basemap] tiles saknar {', '.join(missing)} — adressen ska se ut som "
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png."
+        )
+    if not attribution.strip():
+        raise ConfigError(
+            f"{where}: [basemap] attribution saknas — kartunderlag ska alltid visa sin källa, "
+            "t.ex. \"© OpenStreetMap-bidragsgivare\"."
+        )
+    return BasemapConfig(tiles=tiles, attribution=attribution.strip(), max_zoom=max_zoom)
+
+
+def _section(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: [{name}] måste vara en sektion, t.ex. \"[{name}]\" på en egen rad.")
+    return value
