@@ -17,6 +17,7 @@ COMMANDS: tuple[str, ...] = (
     "cli.areas_cmd",
     "cli.time_cmd",
     "cli.hotspot_cmd",
+    "cli.serve_cmd",
 )
 
 
