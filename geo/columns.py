@@ -128,7 +128,7 @@ OFFSET_FORMATS: tuple[str, ...] = (
     "%Y-%m-%dT%H:%M%z",
     "%Y-%m-%dT%H:%M:%S.%f%z",
 )
-_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})\s*$")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})\s*$")
 
 PRECISION_ORDER = {"second": 0, "day": 1, "month": 2}
 

@@ -1,0 +1,877 @@
+"""Importing users' incident files into Samsyn's canonical incidents frame.
+
+One function, :func:`import_incidents`, does everything ``samsyn import``
+does except writing: read the file, find the columns, parse times and
+coordinates, recognise and transform the CRS, map categories, anonymise, and
+check every row. It prints nothing; it returns an :class:`ImportResult` with
+the frame, a report (Swedish lines for the CLI and the dashboard's upload)
+and the rejected rows. Bad input raises :class:`~geo.errors.InputError`
+naming file, rows (as numbered in the file) and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import anonymise
+from geo.categories import CATEGORIES, OTHER, canonical_category
+from geo.columns import (
+    find_column,
+    normalise_name,
+    parse_datetimes,
+    parse_integers,
+    parse_times,
+    resolve_column,
+    to_number,
+)
+from geo.crs import (
+    check_work_crs,
+    crs_name,
+    guess_crs,
+    normalise_crs,
+    outside_area,
+    transform,
+)
+from geo.errors import InputError
+from geo.model import PLACE_TYPES, SOURCES, WORK_CRS
+from geo.readers import Table, read_table
+
+CATEGORY_NAMES: tuple[str, ...] = tuple(c.name for c in CATEGORIES)
+
+# Column names recognised without flags (compared after normalise_name: lower
+# case, no accents, "_" between words). Order = preference.
+GUESSES: dict[str, tuple[str, ...]] = {
+    "x": ("x", "x_koordinat", "xkoord", "x_koord", "x_coord", "koordinat_x", "x_sweref", "sweref_x", "sweref99_x",
+          "e", "easting", "ost", "ostlig", "ostkoordinat", "east", "e_koordinat", "x_3006"),
+    "y": ("y", "y_koordinat", "ykoord", "y_koord", "y_coord", "koordinat_y", "y_sweref", "sweref_y", "sweref99_y",
+          "n", "northing", "nord", "nordlig", "nordkoordinat", "north", "n_koordinat", "y_3006"),
+    "lat": ("lat", "latitude", "latitud", "breddgrad", "wgs84_lat", "lat_wgs84", "lat_dd", "y_wgs84"),
+    "lon": ("lon", "lng", "long", "longitude", "longitud", "langdgrad", "wgs84_lon", "lon_wgs84", "lon_dd",
+            "x_wgs84"),
+    "datetime": ("datetime", "brottstidpunkt", "tidpunkt", "datum_tid", "datum_och_tid", "datum_klockslag",
+                 "handelsetidpunkt", "timestamp", "date_time", "occurred", "occurred_at", "occurred_from",
+                 "reported_date"),
+    "date": ("datum", "date", "brottsdatum", "handelsedatum", "dag_datum", "incident_date"),
+    "time": ("tid", "time", "klockslag", "klockan", "kl", "brottstid", "handelsetid", "incident_time"),
+    "hour": ("timme", "hour", "hh", "timmar"),
+    "minute": ("minut", "minute", "minuter", "mm_minut"),
+    "year": ("ar", "year", "artal"),
+    "month": ("manad", "month", "man"),
+    "day": ("dag", "day", "dd"),
+    "window_from": ("brottstidpunkt_fran", "tidpunkt_fran", "fran_tidpunkt", "datum_tid_fran", "fran", "from",
+                    "start", "from_datetime", "starttidpunkt", "occurred_from", "datetime_from", "fran_och_med"),
+    "from_date": ("brottsdatum_fran", "datum_fran", "fran_datum", "startdatum", "start_date", "from_date"),
+    "from_time": ("brottstid_fran", "tid_fran", "fran_tid", "klockslag_fran", "fran_klockslag", "fran_kl",
+                  "starttid", "from_time"),
+    "window_to": ("brottstidpunkt_till", "tidpunkt_till", "till_tidpunkt", "datum_tid_till", "till", "to", "end",
+                  "slut", "to_datetime", "sluttidpunkt", "occurred_to", "datetime_to", "till_och_med"),
+    "to_date": ("brottsdatum_till", "datum_till", "till_datum", "slutdatum", "end_date", "to_date"),
+    "to_time": ("brottstid_till", "tid_till", "till_tid", "klockslag_till", "till_klockslag", "till_kl", "sluttid",
+                "to_time"),
+    "category": ("kategori", "category", "brottskategori", "brottstyp", "brottsbenamning", "brott", "handelsetyp",
+                 "handelse", "type", "typ", "crime_type", "offence", "offense", "brottskod"),
+    "id": ("id", "arendenummer", "arendenr", "arende_nr", "diarienummer", "diarienr", "dnr", "anmalningsnummer",
+           "case_number", "case_id", "incident_id", "event_id", "lopnummer", "lopnr", "objectid"),
+    "source": ("kalla", "source", "datakalla"),
+    "place_type": ("platstyp", "place_type", "plats_typ", "inomhus_utomhus", "ute_inne", "location_type", "miljo"),
+}
+
+ROLE_LABELS: dict[str, str] = {
+    "x": "x (östlig)", "y": "y (nordlig)", "lat": "latitud", "lon": "longitud", "geometry": "position",
+    "datetime": "datum och tid", "date": "datum", "time": "klockslag", "hour": "timme", "minute": "minut",
+    "year": "år", "month": "månad", "day": "dag", "window_from": "tid från", "from_date": "datum från",
+    "from_time": "klockslag från", "window_to": "tid till", "to_date": "datum till", "to_time": "klockslag till",
+    "category": "kategori", "id": "id", "source": "källa", "place_type": "platstyp",
+}
+TIME_ROLES = ("datetime", "date", "time", "hour", "minute", "year", "month", "day", "window_from", "from_date",
+              "from_time", "window_to", "to_date", "to_time")
+COORDINATE_ROLES = ("x", "y", "lat", "lon")
+SOURCE_WORDS: dict[str, str] = {
+    "polis": "polis", "polisen": "polis", "police": "polis", "kommun": "kommun", "kommunen": "kommun",
+    "municipality": "kommun", "raddningstjanst": "räddningstjänst", "raddningstjansten": "räddningstjänst",
+    "brandforsvar": "räddningstjänst", "fire": "räddningstjänst", "fastighetsagare": "fastighetsägare",
+    "bostadsbolag": "fastighetsägare", "hyresvard": "fastighetsägare", "trygghetsvandring": "trygghetsvandring",
+    "annan": "annan", "ovrig": "annan", "other": "annan",
+}
+PLACE_WORDS: dict[str, str] = {
+    "utomhus": "utomhus", "ute": "utomhus", "utomhus_offentlig_plats": "utomhus", "outdoor": "utomhus",
+    "outdoors": "utomhus", "inomhus": "inomhus", "inne": "inomhus", "indoor": "inomhus", "indoors": "inomhus",
+}
+ONE_DAY = np.timedelta64(1, "D").astype("timedelta64[ns]")
+LAST_MINUTE = np.timedelta64(23 * 60 + 59, "m").astype("timedelta64[ns]")
+
+
+@dataclass
+class ImportOptions:
+    """How to read a file: columns for each role, CRS, and what to do with bad rows.
+
+    Every column option takes a column name of the file (matched exactly, then
+    ignoring case and accents). ``window_from``/``window_to`` also take
+    ``"DATUMKOLUMN,TIDKOLUMN"``. Options left None are guessed from common
+    Swedish and English column names.
+    """
+
+    x: str | None = None
+    y: str | None = None
+    lat: str | None = None
+    lon: str | None = None
+    crs: str | None = None
+    work_crs: str | None = None
+    datetime: str | None = None
+    date: str | None = None
+    time: str | None = None
+    hour: str | None = None
+    minute: str | None = None
+    year: str | None = None
+    month: str | None = None
+    day: str | None = None
+    window_from: str | None = None
+    window_to: str | None = None
+    category: str | None = None
+    category_value: str | None = None
+    category_map: str | Path | None = None
+    id: str | None = None
+    source: str | None = None
+    source_value: str | None = None
+    place_type: str | None = None
+    sheet: str | None = None
+    layer: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    skip_invalid: bool = False
+    salt: str | None = None
+    snap: float | None = None
+    snap_to: str | Path | None = None
+    snap_max: float = 250.0
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; :meth:`lines` gives the Swedish report."""
+
+    path: str
+    file_kind: str = ""
+    rows_read: int = 0
+    rows_written: int = 0
+    rows_rejected: int = 0
+    blank_rows: int = 0
+    columns_used: dict[str, str] = field(default_factory=dict)
+    columns_dropped: list[str] = field(default_factory=list)
+    crs_found: str | None = None
+    crs_how: str = ""
+    work_crs: str = WORK_CRS
+    id_how: str = ""
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rejected_reasons: dict[str, int] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The report as Swedish lines, in the order the CLI prints them."""
+        out = [f"Fil: {self.path} ({self.file_kind})", f"Rader lästa: {self.rows_read}"]
+        if self.blank_rows:
+            out.append(f"Tomma rader hoppades över: {self.blank_rows}")
+        out.append(f"Rader skrivna: {self.rows_written}")
+        if self.rows_rejected:
+            out.append(f"Rader avvisade: {self.rows_rejected}")
+            out += [f"  {count} – {reason}" for reason, count in self.rejected_reasons.items()]
+        out.append("Kolumner som används:")
+        out += [f"  {ROLE_LABELS.get(role, role)}: {column}" for role, column in self.columns_used.items()]
+        if self.columns_dropped:
+            out.append("Kolumner som tas bort (sparas inte): " + ", ".join(self.columns_dropped))
+        else:
+            out.append("Kolumner som tas bort: inga")
+        out.append(f"Koordinatsystem i filen: {crs_name(self.crs_found)}" + (f" – {self.crs_how}" if self.crs_how
+                                                                               else ""))
+        out.append(f"Arbets-koordinatsystem: {crs_name(self.work_crs)}")
+        if self.id_how:
+            out.append(f"Id: {self.id_how}")
+        out += self.notes
+        if self.warnings:
+            out.append("Varningar:")
+            out += [f"  - {w}" for w in self.warnings]
+        return out
+
+
+@dataclass
+class ImportResult:
+    """The outcome of an import: canonical frame, report and rejected rows (with a ``reason`` column)."""
+
+    frame: pd.DataFrame
+    report: ImportReport
+    rejected: pd.DataFrame | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """Warnings for the user (Swedish)."""
+        return self.report.warnings
+
+
+def options_from(**mapping) -> ImportOptions:
+    """Build :class:`ImportOptions` from keyword arguments, refusing unknown names."""
+    known = {f.name for f in fields(ImportOptions)}
+    unknown = sorted(set(mapping) - known)
+    if unknown:
+        raise TypeError(f"Unknown import options: {', '.join(unknown)}")
+    return ImportOptions(**mapping)
+
+
+# --- column resolution -------------------------------------------------------
+
+
+class _Columns:
+    """Roles → columns of one table, explicit first, guesses filling in."""
+
+    def __init__(self, table: Table, options: ImportOptions) -> None:
+        self.table = table
+        self.names = [str(c) for c in table.frame.columns]
+        self.explicit: dict[str, str] = {}
+        self.roles: dict[str, str] = {}
+        for role in (*COORDINATE_ROLES, *TIME_ROLES, "category", "id", "source", "place_type"):
+            given = getattr(options, role, None) if role not in ("from_date", "from_time", "to_date", "to_time") \
+                else None
+            if given is None:
+                continue
+            if role in ("window_from", "window_to") and resolve_column(self.names, given) is None and "," in given:
+                date_part, time_part = (p.strip() for p in given.split(",", 1))
+                prefix = "from" if role == "window_from" else "to"
+                self.explicit[f"{prefix}_date"] = self._require(date_part, role)
+                self.explicit[f"{prefix}_time"] = self._require(time_part, role)
+                continue
+            self.explicit[role] = self._require(given, role)
+        self.roles = dict(self.explicit)
+
+    def _require(self, name: str, role: str) -> str:
+        column = resolve_column(self.names, name)
+        if column is None:
+            raise InputError(
+                f"Kolumnen för {ROLE_LABELS.get(role, role)} finns inte. Kolumnerna i filen är: "
+                f"{', '.join(self.names)}.",
+                path=self.table.path,
+                column=name,
+            )
+        return column
+
+    def guess(self, role: str) -> str | None:
+        if role in self.roles:
+            return self.roles[role]
+        column = find_column(self.names, GUESSES[role], self.roles.values())
+        if column is not None:
+            self.roles[role] = column
+        return column
+
+    def has(self, role: str) -> bool:
+        return role in self.roles
+
+
+# --- the import --------------------------------------------------------------
+
+
+class _Problems:
+    """Row problems collected in check order: (mask, reason, column)."""
+
+    def __init__(self, n: int) -> None:
+        self.items: list[tuple[np.ndarray, str, str | None]] = []
+        self.n = n
+
+    def add(self, mask: np.ndarray, reason: str, column: str | None) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            self.items.append((mask, reason, column))
+
+    def any_mask(self) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
+        for mask, _, _ in self.items:
+            out |= mask
+        return out
+
+
+def import_incidents(path: str | Path, options: ImportOptions | None = None, **mapping) -> ImportResult:
+    """Import an incident file into the canonical incidents frame.
+
+    Parameters
+    ----------
+    path:
+        CSV (also .gz), Excel, GeoJSON, GeoPackage, Shapefile, Parquet or GeoParquet.
+    options:
+        An :class:`ImportOptions`; or give the same fields as keywords.
+
+    Returns
+    -------
+    ImportResult
+        ``frame`` with the canonical incident columns (``attrs["crs"]`` = the
+        working CRS), ``report``, and ``rejected`` rows when ``skip_invalid``.
+
+    Raises
+    ------
+    InputError
+        For any bad input; with invalid rows unless ``skip_invalid`` is set.
+        A file holding a personnummer in a kept column is always refused.
+    """
+    if options is None:
+        options = options_from(**mapping)
+    elif mapping:
+        raise TypeError("Give either options or keyword arguments, not both.")
+    path = Path(path)
+    work = check_work_crs(options.work_crs, path=str(path))
+    if options.snap is not None and not options.snap > 0:
+        raise InputError("--snap måste vara ett positivt antal meter.", path=path)
+    table = read_table(path, sheet=options.sheet, layer=options.layer, delimiter=options.delimiter,
+                       encoding=options.encoding)
+    frame = table.frame
+    n = len(frame)
+    report = ImportReport(path=str(path), file_kind=_kind_label(table), rows_read=n, work_crs=work,
+                          blank_rows=table.blank_rows)
+    columns = _Columns(table, options)
+    problems = _Problems(n)
+
+    time_roles = _choose_time_roles(columns, table)
+    category_column = columns.guess("category") if options.category_value is None else None
+    if category_column is None and options.category_value is None:
+        raise InputError(
+            "Ingen kolumn för kategori hittades (t.ex. 'kategori', 'brottstyp', 'type'). Ange --category KOLUMN "
+            f"eller --category-value NAMN. Kolumnerna i filen är: {', '.join(columns.names)}.",
+            path=path,
+        )
+    id_column = columns.guess("id")
+    source_column = columns.guess("source") if options.source_value is None else None
+    place_column = columns.guess("place_type")
+    coordinate_roles = _choose_coordinate_roles(columns, table)
+
+    used = {role: col for role, col in columns.roles.items()
+            if role in (*coordinate_roles, *time_roles, "category", "id", "source", "place_type")}
+    if options.category_value is not None:
+        used.pop("category", None)
+    if options.source_value is not None:
+        used.pop("source", None)
+    report.columns_used = dict(used)
+    if "geometry" in coordinate_roles:
+        report.columns_used["geometry"] = "geometri"
+    report.columns_dropped = [c for c in columns.names if c not in used.values()]
+
+    _refuse_personnummer(table, used, time_roles, coordinate_roles)
+
+    x, y, source_crs = _coordinates(table, columns, coordinate_roles, options, problems, report, work)
+    occurred_from, occurred_to = _times(table, columns, time_roles, problems)
+    category = _categories(table, category_column, options, report)
+    ids = _ids(table, id_column, options, report)
+    source = _sources(table, source_column, options, report)
+    place = _place_types(table, place_column, report)
+
+    invalid = problems.any_mask()
+    rejected = None
+    if invalid.any():
+        if not options.skip_invalid:
+            # Name the commonest problem; the others are counted.
+            mask, reason, column = max(problems.items, key=lambda item: int(item[0].sum()))
+            others = int((invalid & ~mask).sum())
+            extra = f" Dessutom har {others} andra rader andra fel." if others else ""
+            raise InputError(
+                f"{reason}.{extra} Rätta filen, eller använd --skip-invalid för att behålla de giltiga raderna "
+                "(de ogiltiga skrivs då till en egen fil med orsak).",
+                path=path, rows=table.rows[mask], column=column, row_count=int(mask.sum()),
+            )
+        rejected = _rejected_rows(table, used, problems, invalid)
+        report.rows_rejected = int(invalid.sum())
+        report.rejected_reasons = rejected["reason"].value_counts(sort=True).to_dict()
+    keep = ~invalid
+    if not keep.any():
+        raise InputError("Inga giltiga rader finns kvar efter kontrollen.", path=path)
+
+    x, y = x[keep], y[keep]
+    if options.snap_to is not None:
+        x, y, snapped = anonymise.snap_to_places(x, y, options.snap_to, max_distance=options.snap_max,
+                                                 work_crs=work)
+        report.notes.append(f"Flyttade till närmaste mikroplats inom {options.snap_max:g} m: {int(snapped.sum())} "
+                            f"av {len(x)} punkter.")
+        if options.snap:
+            gx, gy = anonymise.snap_to_grid(x[~snapped], y[~snapped], options.snap)
+            x[~snapped], y[~snapped] = gx, gy
+            report.notes.append(f"Övriga punkter flyttades till mitten av sin {options.snap:g} m-ruta.")
+        else:
+            report.notes.append("Övriga punkter behåller sin position.")
+    elif options.snap:
+        x, y = anonymise.snap_to_grid(x, y, options.snap)
+        report.notes.append(f"Positioner avrundade till mitten av en {options.snap:g} m-ruta.")
+
+    incidents = pd.DataFrame(
+        {
+            "id": pd.array(ids[keep], dtype="string"),
+            "category": pd.Categorical.from_codes(category[keep], categories=CATEGORY_NAMES),
+            "occurred_from": occurred_from[keep],
+            "occurred_to": occurred_to[keep],
+            "x": x,
+            "y": y,
+            "source": pd.Categorical.from_codes(source[keep], categories=SOURCES),
+            "place_type": pd.Categorical.from_codes(place[keep], categories=PLACE_TYPES),
+        }
+    )
+    incidents.attrs["crs"] = work
+    report.rows_written = len(incidents)
+    if source_crs:
+        report.crs_found = source_crs
+    duplicated = int(incidents["id"].duplicated().sum()) if id_column else 0
+    if duplicated:
+        report.warnings.append(f"{duplicated} rader har samma id som en tidigare rad (t.ex. flera brott i samma "
+                               "ärende); alla rader behölls.")
+    return ImportResult(incidents, report, rejected)
+
+
+def _kind_label(table: Table) -> str:
+    label = {"csv": "CSV", "excel": "Excel", "geojson": "GeoJSON", "gpkg": "GeoPackage", "shapefile": "Shapefile",
+             "parquet": "Parquet", "json": "JSON"}.get(table.kind, table.kind)
+    if table.kind == "csv":
+        from geo.readers import DELIMITER_NAMES
+
+        label += f", {DELIMITER_NAMES.get(table.delimiter, table.delimiter)}separerad, {table.encoding}"
+    if table.sheet:
+        label += f", blad '{table.sheet}'"
+    if table.layer:
+        label += f", lager '{table.layer}'"
+    return label
+
+
+def _choose_time_roles(columns: _Columns, table: Table) -> tuple[str, ...]:
+    """Pick the time scheme: a from–to window, one datetime, date (+ time), or date parts."""
+    explicit = set(columns.explicit) & set(TIME_ROLES)
+
+    def fill(*roles: str) -> tuple[str, ...]:
+        return tuple(r for r in roles if columns.guess(r) is not None)
+
+    def window() -> tuple[str, ...]:
+        chosen = []
+        if columns.has("window_from") or (not columns.has("from_date") and columns.guess("window_from")):
+            chosen.append("window_from")
+        else:
+            chosen += [r for r in ("from_date", "from_time") if columns.guess(r)]
+        if columns.has("window_to") or (not columns.has("to_date") and columns.guess("window_to")):
+            chosen.append("window_to")
+        else:
+            chosen += [r for r in ("to_date", "to_time") if columns.guess(r)]
+        return tuple(chosen)
+
+    if explicit:
+        if explicit & {"window_from", "from_date"}:
+            return window()
+        if "datetime" in explicit:
+            return ("datetime",)
+        if "date" in explicit:
+            return ("date", *_clock(columns))
+        if explicit & {"year", "month", "day"}:
+            return (*fill("year", "month", "day"), *_clock(columns, allow_time=False))
+        raise InputError("Ange också datumkolumnen (--date, --datetime, --from eller --year/--month/--day).",
+                         path=table.path)
+    if columns.guess("window_from") or columns.guess("from_date"):
+        return window()
+    if columns.guess("datetime"):
+        return ("datetime",)
+    if columns.guess("date"):
+        return ("date", *_clock(columns))
+    if columns.guess("year") and columns.guess("month") and columns.guess("day"):
+        return ("year", "month", "day", *_clock(columns, allow_time=False))
+    raise InputError(
+        "Ingen kolumn för datum/tid hittades. Ange --datetime, --date (med --time eller --hour), --from/--to eller "
+        f"--year/--month/--day. Kolumnerna i filen är: {', '.join(columns.names)}.",
+        path=table.path,
+    )
+
+
+def _clock(columns: _Columns, allow_time: bool = True) -> tuple[str, ...]:
+    if "time" in columns.explicit or "hour" in columns.explicit:
+        return tuple(r for r in ("time", "hour", "minute") if r in columns.explicit)
+    if allow_time and columns.guess("time"):
+        return ("time",)
+    if columns.guess("hour"):
+        return ("hour", "minute") if columns.guess("minute") else ("hour",)
+    return ()
+
+
+def _choose_coordinate_roles(columns: _Columns, table: Table) -> tuple[str, ...]:
+    explicit = set(columns.explicit) & set(COORDINATE_ROLES)
+    for pair in (("x", "y"), ("lat", "lon")):
+        if explicit & set(pair):
+            missing = [r for r in pair if r not in columns.explicit]
+            if missing:
+                other = columns.guess(missing[0])
+                if other is None:
+                    raise InputError(f"Ange också kolumnen för {ROLE_LABELS[missing[0]]} (--{missing[0]}).",
+                                     path=table.path)
+            return pair
+    if columns.guess("lat") and columns.guess("lon"):
+        return ("lat", "lon")
+    if table.geometry is not None:
+        return ("geometry",)
+    if columns.guess("x") and columns.guess("y"):
+        return ("x", "y")
+    raise InputError(
+        "Inga koordinatkolumner hittades (t.ex. 'x'/'y', 'lat'/'lon', 'latitude'/'longitude'). Ange --x/--y eller "
+        f"--lat/--lon. Kolumnerna i filen är: {', '.join(columns.names)}.",
+        path=table.path,
+    )
+
+
+def _refuse_personnummer(table: Table, used: dict[str, str], time_roles: Sequence[str],
+                         coordinate_roles: Sequence[str]) -> None:
+    """Refuse the file if a kept (non-time, non-coordinate) column holds a personnummer."""
+    parsed_roles = set(time_roles) | set(coordinate_roles)
+    for role, column in used.items():
+        if role in parsed_roles:
+            continue
+        mask = anonymise.personnummer_mask(table.frame[column])
+        if mask.any():
+            raise InputError(
+                "kolumnen innehåller något som ser ut som personnummer. Filen importeras inte: personuppgifter får "
+                "inte lämna importen. Ta bort eller ersätt värdena och försök igen.",
+                path=table.path, rows=table.rows[mask], column=column, row_count=int(mask.sum()),
+            )
+
+
+def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options: ImportOptions,
+                 problems: _Problems, report: ImportReport, work: str) -> tuple[np.ndarray, np.ndarray, str]:
+    """Parse, recognise, un-swap and transform the coordinates; record row problems."""
+    latlon = tuple(roles) == ("lat", "lon")
+    if tuple(roles) == ("geometry",):
+        geometry = table.geometry.to_numpy()
+        missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
+        problems.add(missing, "geometrin saknas eller är tom", "geometri")
+        type_id = np.where(missing, 0, shapely.get_type_id(geometry))
+        single_multi = (type_id == 4) & (shapely.get_num_geometries(geometry) == 1)
+        geometry = np.where(single_multi, shapely.get_geometry(geometry, 0), geometry)
+        not_point = ~missing & (type_id != 0) & ~single_multi
+        problems.add(not_point, "geometrin är inte en punkt", "geometri")
+        x = np.where(missing | not_point, np.nan, shapely.get_x(np.where(not_point, None, geometry)))
+        y = np.where(missing | not_point, np.nan, shapely.get_y(np.where(not_point, None, geometry)))
+        bad_values = ~missing & ~not_point & ~(np.isfinite(x) & np.isfinite(y))
+        problems.add(bad_values, "geometrin är ogiltig (koordinaterna är inte tal)", "geometri")
+        x_col = y_col = "geometri"
+    else:
+        x_role, y_role = ("lon", "lat") if latlon else ("x", "y")
+        x_col, y_col = columns.roles[x_role], columns.roles[y_role]
+        x, bad_x = to_number(table.frame[x_col])
+        y, bad_y = to_number(table.frame[y_col])
+        problems.add(bad_x, "koordinaten är inte ett tal", x_col)
+        problems.add(bad_y, "koordinaten är inte ett tal", y_col)
+        problems.add(np.isnan(x) & ~bad_x, "koordinat saknas", x_col)
+        problems.add(np.isnan(y) & ~bad_y & ~np.isnan(x), "koordinat saknas", y_col)
+    zero = (x == 0) & (y == 0)
+    problems.add(zero, "X och Y är 0 (positionen saknas eller är skyddad)", x_col)
+    usable = np.isfinite(x) & np.isfinite(y) & ~zero
+
+    if options.crs:
+        source_crs = normalise_crs(options.crs, path=str(table.path))
+        report.crs_how = "angivet med --crs"
+    elif table.crs and not latlon:
+        source_crs = table.crs
+        report.crs_how = "angivet i filen"
+    else:
+        guess = guess_crs(x[usable], y[usable], latlon_columns=latlon)
+        if guess.crs is None:
+            fits_work = work != WORK_CRS and usable.any() and not outside_area(x[usable], y[usable], work).mean() > 0.1
+            if fits_work:
+                source_crs = work
+                report.crs_how = "inget angivet; värdena passar arbets-koordinatsystemet"
+                report.warnings.append(f"Filen anger inget koordinatsystem; antog {work} (arbets-koordinatsystemet) "
+                                       "eftersom värdena passar det. Ange --crs för att vara säker.")
+            else:
+                raise InputError(f"Koordinatsystemet kan inte avgöras: {guess.note}. Ange --crs, t.ex. --crs "
+                                 "EPSG:3006 (SWEREF 99 TM), EPSG:3008 (lokal zon 13 30) eller EPSG:3021 (RT 90).",
+                                 path=table.path, column=f"{x_col}/{y_col}" if x_col != y_col else x_col)
+        else:
+            source_crs = guess.crs
+            report.crs_how = guess.note
+            if latlon and not guess.swapped:
+                report.crs_how = "latitud/longitud"
+            elif not latlon:
+                report.warnings.append(f"Filen anger inget koordinatsystem; gissade {crs_name(source_crs)} "
+                                       f"({guess.note}). Ange --crs för att vara säker.")
+    # Swapped columns: keep whichever orientation puts more points in the area of use.
+    if usable.any():
+        sample = np.flatnonzero(usable)
+        if len(sample) > 20000:
+            sample = sample[:: len(sample) // 20000]
+        straight = _inside_share(x[sample], y[sample], source_crs, work)
+        swapped = _inside_share(y[sample], x[sample], source_crs, work)
+        if swapped > straight and swapped >= 0.5:
+            x, y = y, x
+            if latlon:
+                what = f"kolumnen '{y_col}' (latitud) innehöll longituder och '{x_col}' (longitud) latituder"
+            else:
+                what = f"kolumnerna '{x_col}' och '{y_col}' innehöll nordlig respektive östlig koordinat"
+            report.warnings.append(f"Koordinaterna var omkastade: {what}. De byttes automatiskt.")
+    with np.errstate(invalid="ignore"):
+        tx, ty = transform(np.where(usable, x, np.nan), np.where(usable, y, np.nan), source_crs, work)
+    outside = usable & (outside_area(tx, ty, work) | ~np.isfinite(tx) | ~np.isfinite(ty))
+    where = "Sverige" if work == WORK_CRS else f"användningsområdet för {work}"
+    problems.add(outside, f"punkten ligger utanför {where}", x_col if x_col == y_col else f"{x_col}/{y_col}")
+    return tx, ty, source_crs
+
+
+def _inside_share(x: np.ndarray, y: np.ndarray, source: str, work: str) -> float:
+    try:
+        with np.errstate(invalid="ignore"):
+            tx, ty = transform(x, y, source, work)
+    except Exception:  # pyproj may refuse wildly out-of-range input
+        return 0.0
+    ok = np.isfinite(tx) & np.isfinite(ty)
+    return float(np.mean(ok & ~outside_area(np.nan_to_num(tx), np.nan_to_num(ty), work)))
+
+
+def _compose(table: Table, columns: _Columns, problems: _Problems, *, stamp: str | None = None,
+             date: str | None = None, clock: str | None = None, hour: str | None = None,
+             minute: str | None = None, parts: tuple[str, str, str] | None = None,
+             required: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Build one timestamp column from its parts; return stamps and precision (0 time, 1 day, 2 month)."""
+    frame = table.frame
+    n = table.row_count
+    if stamp is not None:
+        column = columns.roles[stamp]
+        stamps, precision, bad = parse_datetimes(frame[column])
+        problems.add(bad, "datum/tid kan inte tolkas (skriv t.ex. 2024-03-05 14:30)", column)
+        if required:
+            problems.add(np.isnat(stamps) & ~bad, "datum/tid saknas", column)
+        return stamps, precision
+    if date is not None:
+        column = columns.roles[date]
+        stamps, precision, bad = parse_datetimes(frame[column])
+        problems.add(bad, "datumet kan inte tolkas (skriv t.ex. 2024-03-05)", column)
+        if required:
+            problems.add(np.isnat(stamps) & ~bad, "datum saknas", column)
+    else:
+        year_col, month_col, day_col = (columns.roles[r] for r in parts)
+        year, bad_y = parse_integers(frame[year_col], 1900, 2100)
+        month, bad_m = parse_integers(frame[month_col], 1, 12)
+        day, bad_d = parse_integers(frame[day_col], 1, 31)
+        problems.add(bad_y, "året är inte ett årtal", year_col)
+        problems.add(bad_m, "månaden är inte 1–12", month_col)
+        problems.add(bad_d, "dagen är inte 1–31", day_col)
+        stamps = pd.to_datetime(
+            pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce"
+        ).to_numpy(dtype="datetime64[ns]")
+        complete = np.isfinite(year) & np.isfinite(month) & np.isfinite(day)
+        problems.add(complete & np.isnat(stamps), "datumet finns inte (t.ex. 30 februari)", day_col)
+        if required:
+            problems.add(~complete & ~(bad_y | bad_m | bad_d), "datum saknas", year_col)
+        precision = np.where(np.isnat(stamps), -1, 1).astype(np.int8)
+    # A date with the time of day in other columns.
+    if clock is not None:
+        column = columns.roles[clock]
+        offsets, bad = parse_times(frame[column])
+        problems.add(bad, "klockslaget kan inte tolkas (skriv t.ex. 14:30)", column)
+        has = ~np.isnat(offsets) & (precision == 1)
+        stamps = np.where(has, stamps + np.where(has, offsets, np.timedelta64(0, "ns")), stamps)
+        precision = np.where(has, 0, precision).astype(np.int8)
+    elif hour is not None:
+        hour_col = columns.roles[hour]
+        hours, bad = parse_integers(frame[hour_col], 0, 23)
+        problems.add(bad, "timmen är inte 0–23", hour_col)
+        minutes = np.zeros(n)
+        if minute is not None:
+            minute_col = columns.roles[minute]
+            minutes, bad_min = parse_integers(frame[minute_col], 0, 59)
+            problems.add(bad_min, "minuten är inte 0–59", minute_col)
+            minutes = np.nan_to_num(minutes)
+        has = np.isfinite(hours) & (precision == 1)
+        offset = (np.nan_to_num(hours) * 3600 + minutes * 60).astype("int64").astype("timedelta64[s]")
+        stamps = np.where(has, stamps + offset.astype("timedelta64[ns]"), stamps)
+        precision = np.where(has, 0, precision).astype(np.int8)
+    return stamps.astype("datetime64[ns]"), precision
+
+
+def _end_of_period(stamps: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """End of a date-only (next midnight) or month-only (first of next month) value."""
+    out = stamps.copy()
+    day = precision == 1
+    out[day] = stamps[day] + ONE_DAY
+    month = precision == 2
+    if month.any():
+        out[month] = (stamps[month].astype("datetime64[M]") + 1).astype("datetime64[ns]")
+    return out
+
+
+def _times(table: Table, columns: _Columns, roles: Sequence[str],
+           problems: _Problems) -> tuple[np.ndarray, np.ndarray]:
+    """occurred_from and occurred_to (NaT = no window) for every row."""
+    roles = set(roles)
+
+    def spec(prefix: str) -> dict:
+        if f"window_{prefix}" in roles:
+            return {"stamp": f"window_{prefix}"}
+        return {"date": f"{prefix}_date", "clock": f"{prefix}_time" if f"{prefix}_time" in roles else None}
+
+    if "window_from" in roles or "from_date" in roles:
+        start, start_precision = _compose(table, columns, problems, **spec("from"))
+        if "window_to" in roles or "to_date" in roles:
+            end, end_precision = _compose(table, columns, problems, required=False, **spec("to"))
+        else:
+            end, end_precision = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[ns]"), None
+    elif "datetime" in roles:
+        start, start_precision = _compose(table, columns, problems, stamp="datetime")
+        end, end_precision = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[ns]"), None
+    elif "date" in roles:
+        start, start_precision = _compose(
+            table, columns, problems, date="date", clock="time" if "time" in roles else None,
+            hour="hour" if "hour" in roles else None, minute="minute" if "minute" in roles else None,
+        )
+        end, end_precision = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[ns]"), None
+    else:
+        start, start_precision = _compose(
+            table, columns, problems, parts=("year", "month", "day"), hour="hour" if "hour" in roles else None,
+            minute="minute" if "minute" in roles else None,
+        )
+        end, end_precision = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[ns]"), None
+
+    if end_precision is None:
+        # A date without a time of day is a 24-hour window, never midnight.
+        occurred_to = np.where(start_precision >= 1, _end_of_period(start, start_precision),
+                               np.datetime64("NaT")).astype("datetime64[ns]")
+        return start, occurred_to
+    has_end = ~np.isnat(end)
+    end_adjusted = _end_of_period(end, end_precision)
+    # "Till 23:59" means to the end of that day: the register's 00:00–23:59 for
+    # an unknown time becomes a full 24-hour window.
+    clock = end_adjusted - end_adjusted.astype("datetime64[D]").astype("datetime64[ns]")
+    last_minute = has_end & (end_precision == 0) & (clock >= LAST_MINUTE)
+    end_adjusted[last_minute] = end_adjusted[last_minute].astype("datetime64[D]").astype("datetime64[ns]") + ONE_DAY
+    has_start = ~np.isnat(start)
+    backwards = has_start & has_end & (end_adjusted < start)
+    column = columns.roles.get("window_to") or columns.roles.get("to_date")
+    problems.add(backwards, "sluttiden (till) är före starttiden (från)", column)
+    occurred_to = np.where(has_end & ~backwards, end_adjusted, np.datetime64("NaT")).astype("datetime64[ns]")
+    no_end_date_only = ~has_end & (start_precision >= 1)
+    occurred_to[no_end_date_only] = _end_of_period(start, start_precision)[no_end_date_only]
+    occurred_to[occurred_to == start] = np.datetime64("NaT")
+    return start, occurred_to
+
+
+def _category_map(path: str | Path, table_path: Path) -> dict[str, str]:
+    """Read a two-column CSV: name in the file → project category."""
+    mapping_table = read_table(path)
+    frame = mapping_table.frame
+    if frame.shape[1] < 2:
+        raise InputError("Kategorifilen måste ha två kolumner: namn i filen och projektets kategori.", path=path)
+    names = frame.iloc[:, 0].astype("str").str.strip()
+    targets = frame.iloc[:, 1].astype("str").str.strip()
+    canonical = targets.map(lambda t: canonical_category(t) if isinstance(t, str) else None)
+    bad = canonical.isna().to_numpy() & names.notna().to_numpy()
+    if bad.any():
+        raise InputError(
+            "okänd projektkategori. Använd ett namn ur projektets kategorilista (t.ex. 'Cykelstöld', 'Övrigt').",
+            path=path, rows=mapping_table.rows[bad], column=str(frame.columns[1]), row_count=int(bad.sum()),
+        )
+    return {str(k).strip().lower(): v for k, v in zip(names, canonical, strict=True) if isinstance(k, str)}
+
+
+def _categories(table: Table, column: str | None, options: ImportOptions, report: ImportReport) -> np.ndarray:
+    """Category codes into ``CATEGORY_NAMES``; unknown names become Övrigt with a warning."""
+    n = table.row_count
+    other_code = CATEGORY_NAMES.index(OTHER)
+    if column is None:
+        name = canonical_category(options.category_value)
+        if name is None:
+            raise InputError(f"Okänd kategori i --category-value: '{options.category_value}'.", path=table.path)
+        return np.full(n, CATEGORY_NAMES.index(name), dtype=np.int16)
+    user_map = _category_map(options.category_map, table.path) if options.category_map else {}
+    values = table.frame[column]
+    codes, uniques = pd.factorize(values.astype("str").str.strip().where(values.notna()), use_na_sentinel=True)
+    unique_codes = np.empty(len(uniques), dtype=np.int16)
+    unknown: list[int] = []
+    for i, name in enumerate(uniques):
+        canonical = user_map.get(str(name).lower()) or canonical_category(name)
+        if canonical is None:
+            unknown.append(i)
+            canonical = OTHER
+        unique_codes[i] = CATEGORY_NAMES.index(canonical)
+    out = np.where(codes >= 0, unique_codes[np.maximum(codes, 0)] if len(uniques) else other_code, other_code)
+    if unknown:
+        counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        listed = sorted(((uniques[i], int(counts[i])) for i in unknown), key=lambda item: -item[1])
+        shown = ", ".join(f"{name} ({count})" for name, count in listed[:15])
+        more = f" och {len(listed) - 15} namn till" if len(listed) > 15 else ""
+        total = sum(c for _, c in listed)
+        report.warnings.append(
+            f"{total} rader har kategorier som inte finns i projektets lista och blev '{OTHER}': {shown}{more}. "
+            "Använd --category-map FIL.csv för att översätta dem."
+        )
+    missing = int((codes < 0).sum())
+    if missing:
+        report.warnings.append(f"{missing} rader saknar kategori och blev '{OTHER}'.")
+    return out.astype(np.int16)
+
+
+def _ids(table: Table, column: str | None, options: ImportOptions, report: ImportReport) -> np.ndarray:
+    """Keyed hashes of the file's ids, or sequential ids when there are none."""
+    n = table.row_count
+    if column is None:
+        report.id_how = "filen har ingen id-kolumn; löpnummer 1, 2, 3 … skapades"
+        return anonymise.sequential_ids(n)
+    values = table.frame[column]
+    salt, origin = anonymise.id_salt(options.salt)
+    hashed = anonymise.hash_ids(values, salt)
+    missing = values.isna().to_numpy()
+    if missing.any():
+        hashed = hashed.astype(object)
+        hashed[missing] = None
+    how = {"--salt": "nyckeln från --salt", anonymise.SALT_ENV: f"nyckeln i {anonymise.SALT_ENV}"}.get(
+        origin, "slumpad nyckel för just denna import, så id kan inte kopplas till andra importer")
+    report.id_how = f"kolumnen '{column}' ersattes med en nycklad hash ({how})"
+    return np.asarray(hashed, dtype=object)
+
+
+def _sources(table: Table, column: str | None, options: ImportOptions, report: ImportReport) -> np.ndarray:
+    n = table.row_count
+    if options.source_value is not None:
+        source = SOURCE_WORDS.get(normalise_name(options.source_value))
+        if source is None:
+            raise InputError(f"Okänd källa i --source-value: '{options.source_value}'. Tillåtna: "
+                             f"{', '.join(SOURCES)}.", path=table.path)
+        return np.full(n, SOURCES.index(source), dtype=np.int8)
+    annan = SOURCES.index("annan")
+    if column is None:
+        report.warnings.append("Ingen källa angavs; alla rader fick källan 'annan'. Ange --source-value, t.ex. "
+                               "--source-value polis.")
+        return np.full(n, annan, dtype=np.int8)
+    values = table.frame[column]
+    codes, uniques = pd.factorize(values.astype("str").where(values.notna()), use_na_sentinel=True)
+    mapped = [SOURCE_WORDS.get(normalise_name(u)) for u in uniques]
+    unknown = [u for u, m in zip(uniques, mapped, strict=True) if m is None]
+    unique_codes = np.array([SOURCES.index(m) if m else annan for m in mapped] or [annan], dtype=np.int8)
+    if unknown:
+        report.warnings.append(f"Okända källor blev 'annan': {', '.join(map(str, unknown[:10]))}.")
+    return np.where(codes >= 0, unique_codes[np.maximum(codes, 0)], annan).astype(np.int8)
+
+
+def _place_types(table: Table, column: str | None, report: ImportReport) -> np.ndarray:
+    n = table.row_count
+    if column is None:
+        return np.full(n, -1, dtype=np.int8)
+    values = table.frame[column]
+    codes, uniques = pd.factorize(values.astype("str").where(values.notna()), use_na_sentinel=True)
+    mapped = [PLACE_WORDS.get(normalise_name(u)) for u in uniques]
+    unknown = [u for u, m in zip(uniques, mapped, strict=True) if m is None]
+    unique_codes = np.array([PLACE_TYPES.index(m) if m else -1 for m in mapped] or [-1], dtype=np.int8)
+    if unknown:
+        report.warnings.append(f"Okända platstyper lämnades tomma: {', '.join(map(str, unknown[:10]))} "
+                               "(tillåtna: utomhus, inomhus).")
+    return np.where(codes >= 0, unique_codes[np.maximum(codes, 0)], -1).astype(np.int8)
+
+
+def _rejected_rows(table: Table, used: dict[str, str], problems: _Problems, invalid: np.ndarray) -> pd.DataFrame:
+    """The rejected rows: row number, the used columns (ids left out) and a Swedish reason."""
+    reasons = np.full(table.row_count, "", dtype=object)
+    for mask, reason, column in problems.items:
+        text = f"{reason} ({column})" if column else reason
+        fresh = mask & (reasons == "")
+        reasons[fresh] = text
+        both = mask & ~fresh
+        if both.any():
+            reasons[both] = reasons[both] + "; " + text
+    kept = [c for role, c in used.items() if role != "id"]
+    rejected = table.frame.loc[invalid, list(dict.fromkeys(kept))].copy()
+    rejected.insert(0, "rad", table.rows[invalid])
+    rejected["reason"] = reasons[invalid]
+    return rejected.reset_index(drop=True)
