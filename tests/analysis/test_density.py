@@ -28,9 +28,9 @@ def test_matches_exact_kde_within_a_few_per_cent():
     x, y = sample_points()
     raster = density_surface(x, y, cell=10, bandwidth=120)
     xs, ys = raster.centres()
-    gx, gy = np.meshgrid(xs, ys)
-    exact = exact_density(gx.ravel(), gy.ravel(), x, y, 120).reshape(raster.shape)
-    error = np.abs(raster.values - exact)
+    gx, gy = np.meshgrid(xs[::3], ys[::3])  # every third pixel keeps the direct sum small
+    exact = exact_density(gx.ravel(), gy.ravel(), x, y, 120).reshape(gx.shape)
+    error = np.abs(raster.values[::3, ::3] - exact)
     assert error.max() < 0.03 * exact.max()
     where = exact > 0.1 * exact.max()
     assert np.median(error[where] / exact[where]) < 0.02

@@ -157,3 +157,41 @@ def test_parse_period_inclusive_dates():
     start, end = parse_period(("2024-01-01", "2024-01-31"))
     assert (end - start).days + 1 == 31
     assert isinstance(start, pd.Timestamp) and np.isfinite(start.value)
+
+
+# --- ground truth of the Exempelstad sample ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """``(truth, incidents, districts)`` from data/sample, or generated in memory until written."""
+    from data.sample import paths
+    from geo.dataset import load_incidents, read_areas
+
+    files = paths()
+    if files.truth.exists() and files.incidents.exists() and files.districts.exists():
+        truth = json.loads(files.truth.read_text(encoding="utf-8"))
+        return truth, load_incidents(files.incidents), read_areas(files.districts)
+    exempelstad = pytest.importorskip("geo.exempelstad", reason="Exempelstad saknas; kör samsyn sample")
+    incidents = exempelstad.generate_incidents(seed=exempelstad.DEFAULT_SEED)
+    return json.loads(json.dumps(exempelstad.truth(incidents))), incidents, exempelstad.districts()
+
+
+def test_followup_finds_the_planted_fall(sample):
+    from analysis.filters import filter_incidents
+
+    truth, incidents, districts = sample
+    planted = truth["intervention"]
+    control = districts.set_index("area_id").geometry[planted["control_district_id"]]
+    r = followup(
+        filter_incidents(incidents, categories=[planted["category"]]),
+        target=shapely.from_wkt(planted["target_polygon_wkt"]), control=control,
+        before=tuple(planted["before"]), after=tuple(planted["after"]), label=planted["category"].lower(),
+    )
+    assert r.z < -2
+    assert r.pct_change["target"] == pytest.approx(100 * planted["expected_change"], abs=10)
+    observed = planted.get("observed", {})
+    if "target_before" in observed:
+        assert r.target == Counts(observed["target_before"], observed["target_after"])
+        assert r.control == Counts(observed["control_before"], observed["control_after"])
+    assert r.summary_sv.startswith("I målområdet minskade misshandel utomhus")

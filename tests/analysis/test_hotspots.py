@@ -181,3 +181,38 @@ def test_stability_reports_overlap_with_the_reference():
     assert sentence.startswith("Av de heta områdena (95 %) med 100 m rutor är")
     assert "vid 50 m" in sentence and "vid 200 m" in sentence
 
+
+
+# --- ground truth of the Exempelstad sample ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """``(truth, incidents)`` from data/sample, or generated in memory until the files are written."""
+    import json
+
+    from data.sample import paths
+    from geo.dataset import load_incidents
+
+    files = paths()
+    if files.truth.exists() and files.incidents.exists():
+        return json.loads(files.truth.read_text(encoding="utf-8")), load_incidents(files.incidents)
+    exempelstad = pytest.importorskip("geo.exempelstad", reason="Exempelstad saknas; kör samsyn sample")
+    incidents = exempelstad.generate_incidents(seed=exempelstad.DEFAULT_SEED)
+    return json.loads(json.dumps(exempelstad.truth(incidents))), incidents
+
+
+def test_planted_hotspots_are_found(sample):
+    """Each planted hot spot lies within 150 m of a hot95/hot99 cell (100 m grid, queen)."""
+    from analysis.filters import filter_incidents
+
+    truth, incidents = sample
+    assert truth["hotspots"]
+    everything = hs.hotspots(incidents, cell=100, neighbours="queen")
+    for planted in truth["hotspots"]:
+        point = shapely.Point(planted["x"], planted["y"])
+        own = hs.hotspots(filter_incidents(incidents, categories=planted["categories"]), cell=100)
+        for cells in (everything, own):
+            hot = cells[cells["class"].isin(["hot95", "hot99"])]
+            assert len(hot) > 0, planted["name"]
+            assert hot.distance(point).min() <= 150, planted["name"]
