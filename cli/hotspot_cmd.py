@@ -13,6 +13,7 @@ import argparse
 import json
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -26,6 +27,9 @@ from analysis.hotspots import hotspot_stability, hotspots, parse_neighbours
 from cli.common import add_filter_arguments, atomic_output
 from geo.errors import InputError
 from geo.model import WORK_CRS
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 # --- input -------------------------------------------------------------------------
 
@@ -108,7 +112,7 @@ def _hotspots(args: argparse.Namespace) -> int:
         cells = hotspots(incidents, cell=args.cell, alpha=args.alpha, neighbours=neighbours, extent=extent)
         stability = (
             hotspot_stability(incidents, cells=(args.cell / 2, args.cell * 2), reference=args.cell,
-                              neighbours=neighbours, extent=extent)
+                              level=args.alpha, neighbours=neighbours, extent=extent)
             if not args.no_stability else None
         )
     except ValueError as error:
@@ -252,7 +256,7 @@ def _period(text: str, option: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, end
 
 
-def _polygon(spec: str | None, areas: gpd.GeoDataFrame | None, option: str, crs: str):
+def _polygon(spec: str | None, areas: gpd.GeoDataFrame | None, option: str, crs: str) -> BaseGeometry | None:
     """A polygon from a file (all features dissolved) or an area id in ``--areas``."""
     if spec is None:
         return None
