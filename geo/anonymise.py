@@ -18,11 +18,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.columns import contains_regex
+
 SALT_ENV = "SAMSYN_ID_SALT"
 
 # YYMMDD-XXXX, YYMMDD+XXXX, YYYYMMDD-XXXX, YYYYMMDDXXXX. A bare ten-digit
 # number (YYMMDDXXXX) is left out on purpose: too many ordinary numbers match.
-_CANDIDATE = r"(?<!\d)(?:\d{6}[-+]\d{4}|\d{8}-\d{4}|(?:18|19|20)\d{10})(?!\d)"
+# A cheap first pass (RE2-compatible, run by Arrow on the whole column), then
+# the exact check with Luhn and date on the few candidates.
+_CANDIDATE = r"(?:^|\D)(?:\d{6}[-+]\d{4}|\d{8}-\d{4}|(?:18|19|20)\d{10})(?:\D|$)"
 _EXTRACT = r"(?<![\d])(?:(?P<cc>\d{2})(?=\d{6}-?\d{4}(?!\d)))?(?P<yymmdd>\d{6})[-+]?(?P<serial>\d{4})(?!\d)"
 
 
@@ -64,23 +68,25 @@ def personnummer_mask(values: pd.Series) -> np.ndarray:
             values = values.astype("str").str.replace(r"\.0$", "", regex=True)
         else:
             return np.zeros(len(values), dtype=bool)
-    codes, uniques = pd.factorize(values.astype("str").where(values.notna()), use_na_sentinel=True)
-    if len(uniques) == 0:
-        return np.zeros(len(values), dtype=bool)
-    distinct = pd.Series(uniques, dtype="str")
-    candidate = distinct.str.contains(_CANDIDATE, regex=True).to_numpy()
+    text = values.astype("str")
+    candidate = contains_regex(values, _CANDIDATE)
+    out = np.zeros(len(values), dtype=bool)
+    if not candidate.any():
+        return out
+    distinct = pd.Series(text[candidate].unique(), dtype=object)
     hit = np.zeros(len(distinct), dtype=bool)
-    if candidate.any():
-        found = distinct[candidate].str.extractall(_EXTRACT)
-        if len(found):
-            yymmdd = found["yymmdd"].to_numpy(dtype=str)
-            serial = found["serial"].to_numpy(dtype=str)
-            century = found["cc"].fillna("").to_numpy(dtype=str)
-            ok = _luhn_ok(np.char.add(yymmdd, serial)) & _plausible_date(yymmdd)
-            ok &= np.isin(century, ["", "18", "19", "20"])
-            owners = found.index.get_level_values(0)[ok]
-            hit[distinct.index.get_indexer(owners)] = True
-    return np.where(codes >= 0, hit[np.maximum(codes, 0)], False)
+    found = distinct.str.extractall(_EXTRACT)
+    if len(found):
+        yymmdd = found["yymmdd"].to_numpy(dtype=str)
+        serial = found["serial"].to_numpy(dtype=str)
+        century = found["cc"].fillna("").to_numpy(dtype=str)
+        ok = _luhn_ok(np.char.add(yymmdd, serial)) & _plausible_date(yymmdd)
+        ok &= np.isin(century, ["", "18", "19", "20"])
+        owners = np.unique(found.index.get_level_values(0)[ok])
+        hit[owners] = True
+    flagged = set(distinct[hit])
+    out[candidate] = text[candidate].isin(flagged).to_numpy()
+    return out
 
 
 def id_salt(salt: str | None = None) -> tuple[str, str]:
@@ -106,7 +112,8 @@ def hash_ids(values: pd.Series, salt: str) -> np.ndarray:
     """
     key = hashlib.blake2b(salt.encode("utf-8"), digest_size=8).hexdigest()  # 16 characters, as SipHash needs
     text = values.astype("str").str.strip()
-    hashed = pd.util.hash_pandas_object(text, index=False, hash_key=key, categorize=True).to_numpy(dtype=np.uint64)
+    # categorize=False: ids are mostly distinct, so factorizing first only costs time.
+    hashed = pd.util.hash_pandas_object(text, index=False, hash_key=key, categorize=False).to_numpy(dtype=np.uint64)
     hexed = hashed.astype(">u8").tobytes().hex()
     return np.frombuffer(hexed.encode("ascii"), dtype="S16").astype(str)
 

@@ -55,6 +55,42 @@ def resolve_column(columns: Sequence[str], name: str) -> str | None:
     return None
 
 
+def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes (-1 for missing) and distinct values as text; Arrow's dictionary encoding when available.
+
+    >>> codes, uniques = factorize(pd.Series(["a", None, "b", "a"]))
+    >>> codes.tolist(), uniques.tolist()
+    ([0, -1, 1, 0], ['a', 'b'])
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = getattr(values.array, "_pa_array", None)
+    if array is not None and (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        encoded = pc.dictionary_encode(array).combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        codes = np.where(pd.isna(codes), -1, codes).astype(np.int64) if encoded.null_count else codes.astype(
+            np.int64)
+        uniques = pd.Series(encoded.dictionary.to_pylist(), dtype="str")
+        return codes, uniques
+    text = values.astype("str").where(values.notna())
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), pd.Series(uniques, dtype="str")
+
+
+def contains_regex(values: pd.Series, pattern: str) -> np.ndarray:
+    """Mask of present values matching an RE2-compatible ``pattern`` (run by Arrow on distinct values)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, uniques = factorize(values)
+    if len(uniques) == 0:
+        return np.zeros(len(values), dtype=bool)
+    hit = pc.match_substring_regex(pa.array(uniques.to_numpy(dtype=object), type=pa.string()), pattern)
+    hit = hit.to_numpy(zero_copy_only=False).astype(bool)
+    return np.where(codes >= 0, hit[np.maximum(codes, 0)], False)
+
+
 # --- numbers -----------------------------------------------------------------
 
 _SPACES = r"[\s\u00a0\u202f']"
@@ -80,6 +116,9 @@ def to_number(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(values.dtype):
         numbers = values.to_numpy(dtype="float64", na_value=np.nan, copy=True)
         return numbers, np.zeros(len(numbers), dtype=bool)
+    fast = _arrow_to_number(values)
+    if fast is not None:
+        return fast, np.zeros(len(fast), dtype=bool)
     text = values.astype("str")
     present = values.notna().to_numpy() & (text.str.strip() != "").to_numpy()
     text = text.str.replace(_SPACES, "", regex=True)
@@ -93,6 +132,28 @@ def to_number(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     bad = present & ~np.isfinite(numbers)
     numbers[bad] = np.nan
     return numbers, bad
+
+
+def _arrow_to_number(values: pd.Series) -> np.ndarray | None:
+    """Cast Arrow-backed strings to floats in C++ (plain or decimal comma); None if any value needs care."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = getattr(values.array, "_pa_array", None)
+    if array is None:
+        return None
+    for candidate in (array, None):
+        try:
+            if candidate is None:
+                if pc.any(pc.match_substring(array, ".")).as_py():
+                    return None
+                candidate = pc.replace_substring(array, ",", ".")
+            numbers = pc.cast(candidate, pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            continue
+        result = numbers.to_numpy(zero_copy_only=False).astype("float64", copy=True)
+        return result if np.isfinite(result[~np.isnan(result)]).all() else None
+    return None
 
 
 # --- dates and times ---------------------------------------------------------
@@ -206,14 +267,14 @@ def parse_datetimes(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         stamps = values.to_numpy(dtype="datetime64[ns]")
         return stamps, np.where(pd.isna(stamps), -1, 0).astype(np.int8), np.zeros(n, dtype=bool)
-    codes, uniques = pd.factorize(values.astype("str").where(values.notna()), use_na_sentinel=True)
-    parsed, precision = _parse_distinct(pd.Series(uniques))
+    codes, uniques = factorize(values)
+    parsed, precision = _parse_distinct(uniques)
     present = codes >= 0
     safe = np.where(present, codes, 0)
     stamps = np.where(present, parsed[safe] if len(parsed) else np.datetime64("NaT"), np.datetime64("NaT"))
     stamps = stamps.astype("datetime64[ns]")
     prec = np.where(present, precision[safe] if len(precision) else -1, -1).astype(np.int8)
-    blank = present & (pd.Series(uniques).astype("str").str.strip() == "").to_numpy()[safe] if len(uniques) else present
+    blank = present & (uniques.str.strip() == "").to_numpy()[safe] if len(uniques) else present
     bad = present & (prec < 0) & ~blank
     return stamps, prec, bad
 
@@ -242,8 +303,8 @@ def parse_times(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         stamps = pd.to_datetime(values)
         return (stamps - stamps.dt.normalize()).to_numpy(dtype="timedelta64[ns]"), np.zeros(n, dtype=bool)
-    codes, uniques = pd.factorize(values.astype("str").where(values.notna()), use_na_sentinel=True)
-    text = pd.Series(uniques, dtype="str")
+    codes, uniques = factorize(values)
+    text = uniques
     # Excel may hand a time as "1900-01-01 14:30:00" or "14:30:00"; keep the clock part.
     text = text.str.replace(r"^\d{4}-\d{2}-\d{2}[ T]", "", regex=True)
     parts = text.str.extract(_TIME)

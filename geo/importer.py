@@ -22,6 +22,7 @@ import shapely
 from geo import anonymise
 from geo.categories import CATEGORIES, OTHER, canonical_category
 from geo.columns import (
+    factorize,
     find_column,
     normalise_name,
     parse_datetimes,
@@ -777,11 +778,11 @@ def _categories(table: Table, column: str | None, options: ImportOptions, report
         return np.full(n, CATEGORY_NAMES.index(name), dtype=np.int16)
     user_map = _category_map(options.category_map, table.path) if options.category_map else {}
     values = table.frame[column]
-    codes, uniques = pd.factorize(values.astype("str").str.strip().where(values.notna()), use_na_sentinel=True)
+    codes, uniques = factorize(values)
     unique_codes = np.empty(len(uniques), dtype=np.int16)
     unknown: list[int] = []
     for i, name in enumerate(uniques):
-        canonical = user_map.get(str(name).lower()) or canonical_category(name)
+        canonical = user_map.get(str(name).strip().lower()) or canonical_category(name)
         if canonical is None:
             unknown.append(i)
             canonical = OTHER
@@ -836,7 +837,7 @@ def _sources(table: Table, column: str | None, options: ImportOptions, report: I
                                "--source-value polis.")
         return np.full(n, annan, dtype=np.int8)
     values = table.frame[column]
-    codes, uniques = pd.factorize(values.astype("str").where(values.notna()), use_na_sentinel=True)
+    codes, uniques = factorize(values)
     mapped = [SOURCE_WORDS.get(normalise_name(u)) for u in uniques]
     unknown = [u for u, m in zip(uniques, mapped, strict=True) if m is None]
     unique_codes = np.array([SOURCES.index(m) if m else annan for m in mapped] or [annan], dtype=np.int8)
@@ -850,7 +851,7 @@ def _place_types(table: Table, column: str | None, report: ImportReport) -> np.n
     if column is None:
         return np.full(n, -1, dtype=np.int8)
     values = table.frame[column]
-    codes, uniques = pd.factorize(values.astype("str").where(values.notna()), use_na_sentinel=True)
+    codes, uniques = factorize(values)
     mapped = [PLACE_WORDS.get(normalise_name(u)) for u in uniques]
     unknown = [u for u, m in zip(uniques, mapped, strict=True) if m is None]
     unique_codes = np.array([PLACE_TYPES.index(m) if m else -1 for m in mapped] or [-1], dtype=np.int8)
