@@ -109,6 +109,20 @@ src = pathlib.Path(folium.__file__).parent / "templates" / "leaflet_heat.min.js"
 shutil.copy(src, pathlib.Path(sys.argv[1]) / "leaflet_heat.min.js")
 EOF
 
+# Leaflet 1.9.3 guesses the default marker icon folder from leaflet.css; when
+# the stylesheet has not loaded yet (streamlit-folium adds it after the
+# scripts) the guess drops "/images/". Set it from this script's own URL.
+mkdir -p "$dest/samsyn"
+cat > "$dest/samsyn/leaflet-icon-path.js" <<'JS'
+/* Samsyn: where Leaflet's default marker icons are (see scripts/vendor-assets.sh). */
+(function () {
+    var script = document.currentScript;
+    if (window.L && script) {
+        L.Icon.Default.imagePath = new URL("../leaflet@1.9.3/images/", script.src).href;
+    }
+})();
+JS
+
 p=$(pack leaflet.markercluster@1.1.0)
 d="$dest/leaflet.markercluster@1.1.0"
 put "$p/dist/leaflet.markercluster.js" "$d/leaflet.markercluster.js"

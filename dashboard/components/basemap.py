@@ -14,14 +14,32 @@ import math
 from collections.abc import Sequence
 
 import folium
-from branca.element import Element
+from branca.element import Element, MacroElement
+from jinja2 import Template
 
 from dashboard.components.offline import make_offline
 from dashboard.config import AppConfig, BasemapConfig, load_config
 
 # Light, neutral background instead of Leaflet's grey, so that areas and
 # points stay readable on a projector when there is no basemap.
+MIN_ZOOM = 3
 _NO_BASEMAP_STYLE = "<style>.leaflet-container{background:#f7f7f4;}</style>"
+
+
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (folium's ``control_scale`` adds miles too)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            L.control.scale({imperial: false, maxWidth: 200}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
 
 
 def add_basemap(m: folium.Map, config: AppConfig | BasemapConfig | None = None) -> folium.TileLayer | None:
@@ -51,7 +69,7 @@ def base_map(
 
     The map loads its scripts from Samsyn's server (:func:`make_offline`), has
     no tiles unless ``[basemap]`` in ``samsyn.toml`` names a tile server, a max
-    zoom (MarkerCluster needs one when there are no tiles) and a scale bar.
+    zoom (MarkerCluster needs one when there are no tiles) and a metric scale bar.
 
     Parameters
     ----------
@@ -76,13 +94,16 @@ def base_map(
         location=[(south + north) / 2, (west + east) / 2],
         tiles=None,
         zoom_start=12,
-        max_zoom=basemap.max_zoom,
-        min_zoom=3,
-        control_scale=True,
+        control_scale=False,  # MetricScale below: Swedish users need no miles
         height=height,
+        # folium hands min_zoom/max_zoom only to its own tile layer; with
+        # tiles=None the Leaflet map itself needs them (MarkerCluster fails without).
+        maxZoom=basemap.max_zoom,
+        minZoom=MIN_ZOOM,
     )
     if basemap.tiles is None:
         m.get_root().header.add_child(Element(_NO_BASEMAP_STYLE), name="samsyn_no_basemap")
+    MetricScale().add_to(m)
     add_basemap(m, basemap)
     m.fit_bounds([[south, west], [north, east]])
     return m

@@ -83,6 +83,10 @@ VENDORED: dict[str, str] = {
     "https://d3js.org/d3.v4.min.js": "d3@4.13.0/d3.min.js",
 }
 
+#: Our own script, loaded right after Leaflet: sets the default marker icon folder.
+ICON_PATH_SCRIPT = "samsyn/leaflet-icon-path.js"
+_LEAFLET_JS = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"
+
 _BRANCA_D3 = "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js"
 
 # CDN lists as folium shipped them, keyed by (class, attribute), so that
@@ -131,13 +135,28 @@ def make_offline(base_url: str | None = None) -> dict[str, str]:
             if attribute not in vars(cls):
                 continue
             original = _ORIGINAL_LINKS.setdefault((cls, attribute), list(vars(cls)[attribute]))
-            setattr(cls, attribute, [(name, mapping.get(url, url)) for name, url in original])
+            links = [(name, mapping.get(url, url)) for name, url in original]
+            if cls is folium.Map and attribute == "default_js":
+                links = _with_icon_path(links, mapping)
+            setattr(cls, attribute, links)
     # folium.Map's lists are these module-level lists; keep them in step.
     folium.folium._default_js[:] = folium.Map.default_js
     folium.folium._default_css[:] = folium.Map.default_css
     _patch_branca(mapping[_BRANCA_D3])
     _patch_streamlit_folium(mapping)
     return mapping
+
+
+def _with_icon_path(links: list[tuple[str, str]], mapping: dict[str, str]) -> list[tuple[str, str]]:
+    """Insert the icon-path script after Leaflet (Leaflet 1.9.3 misses "/images/" otherwise)."""
+    leaflet = mapping[_LEAFLET_JS]
+    script = leaflet.rsplit("/", 2)[0] + "/" + ICON_PATH_SCRIPT
+    result: list[tuple[str, str]] = []
+    for name, url in links:
+        result.append((name, url))
+        if url == leaflet:
+            result.append(("samsyn_leaflet_icon_path", script))
+    return result
 
 
 def external_links(links: Iterable[str]) -> list[str]:
