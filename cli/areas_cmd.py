@@ -75,6 +75,11 @@ def _write_csv(frame: pd.DataFrame, path: str) -> None:
         frame.to_csv(tmp, index=False, encoding="utf-8")
 
 
+def _decimal(number: float, digits: int = 1) -> str:
+    """Swedish decimal comma."""
+    return f"{number:.{digits}f}".replace(".", ",")
+
+
 def _fmt(number: float) -> str:
     """Swedish number formatting: space as thousands separator."""
     return f"{number:,.0f}".replace(",", "\u00a0")
@@ -95,8 +100,8 @@ def _aggregate(args: argparse.Namespace) -> int:
     print(f"Skrev {_fmt(len(result))} rader ({_fmt(len(areas))} områden) till {args.out}.")
     if outside:
         share = outside / len(incidents) * 100
-        print(f"{_fmt(outside)} av {_fmt(len(incidents))} händelser ({share:.1f} %) låg utanför alla områden; "
-              "de finns med på rader utan område-id.")
+        print(f"{_fmt(outside)} av {_fmt(len(incidents))} händelser ({_decimal(share)} %) låg utanför alla "
+              "områden; de finns med på rader utan område-id.")
     else:
         print("Alla händelser låg inom något område.")
     return 0
@@ -197,6 +202,7 @@ def _concentration(args: argparse.Namespace) -> int:
     incidents = _filtered(args)
     crs = incidents.attrs.get("crs", WORK_CRS)
     word = "hexagonerna" if args.shape == "hex" else "rutorna"
+    plural = "hexagoner" if args.shape == "hex" else "rutor"
     if args.areas:
         from geo.assign import assign_areas
 
@@ -214,15 +220,16 @@ def _concentration(args: argparse.Namespace) -> int:
         note = "i rektangeln runt händelserna"
     summary = concentration_summary(cells["count"].to_numpy(), shares=tuple(s / 100 for s in args.top))
     summary.update({"cell_m": args.cell, "shape": args.shape, "study_area": note})
-    print(f"{_fmt(summary['incidents'])} händelser i {_fmt(summary['places'])} {word} om {args.cell:g} m "
+    print(f"{_fmt(summary['incidents'])} händelser i {_fmt(summary['places'])} {plural} om {args.cell:g} m "
           f"{note} ({_fmt(summary['places_with_incidents'])} med minst en händelse).")
     for row in summary["top_shares"]:
         pct = row["share_places"] * 100
-        print(f"De {pct:g} % mest brottsintensiva {word} har {row['share_incidents'] * 100:.0f} % av händelserna.")
-    print(f"Gini: {summary['gini']:.2f}".replace(".", ","))
+        print(f"De {_decimal(pct, 0) if pct == round(pct) else _decimal(pct)} % mest brottsintensiva {word} har "
+              f"{row['share_incidents'] * 100:.0f} % av händelserna.")
+    print(f"Gini: {_decimal(summary['gini'], 2)}")
     if summary["incidents"] < summary["places"]:
-        print(f"Generaliserat Gini (Bernasco & Steenbeek 2017, färre händelser än {word}): "
-              f"{summary['generalized_gini']:.2f}".replace(".", ","))
+        print(f"Generaliserat Gini (Bernasco & Steenbeek 2017, färre händelser än {plural}): "
+              f"{_decimal(summary['generalized_gini'], 2)}")
     if args.out:
         with atomic_output(args.out) as tmp:
             tmp.write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
