@@ -130,6 +130,7 @@ def hex_counts(
     size: float,
     *,
     include_empty: bool = False,
+    extent: tuple[float, float, float, float] | None = None,
     crs: str = WORK_CRS,
 ) -> gpd.GeoDataFrame:
     """Number of points in each hexagon of side ``size`` metres.
@@ -137,7 +138,8 @@ def hex_counts(
     A hexagon of side ``s`` covers ``3 √3 / 2 · s²`` square metres: side 62 m
     is about one hectare, like a 100 m square. Only non-empty hexagons unless
     ``include_empty`` (then every hexagon whose centre lies within ``size`` of
-    the points' bounding box).
+    ``extent`` — ``(xmin, ymin, xmax, ymax)``, by default the points'
+    bounding box).
 
     Returns
     -------
@@ -153,13 +155,16 @@ def hex_counts(
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
-    if not ok.any():
+    if not ok.any() and (extent is None or not include_empty):
         raise ValueError("Inga händelser att lägga i hexagoner.")
     q, r = hex_index(x[ok], y[ok], size)
     keys, counts = np.unique(np.stack([r, q], axis=1), axis=0, return_counts=True)
+    keys = keys.reshape(-1, 2)
     if include_empty:
-        xmin, xmax = x[ok].min() - size, x[ok].max() + size
-        ymin, ymax = y[ok].min() - size, y[ok].max() + size
+        if extent is None:
+            extent = (x[ok].min(), y[ok].min(), x[ok].max(), y[ok].max())
+        xmin, xmax = extent[0] - size, extent[2] + size
+        ymin, ymax = extent[1] - size, extent[3] + size
         r_all = np.arange(math.floor(ymin / (1.5 * size)) - 1, math.ceil(ymax / (1.5 * size)) + 2)
         q_all = np.arange(
             math.floor(xmin / (SQRT3 * size) - r_all.max() / 2.0) - 1,
