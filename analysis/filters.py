@@ -46,3 +46,72 @@ def filter_incidents(
     result = incidents[mask]
     result.attrs = dict(incidents.attrs)
     return result
+
+
+def filter_view(
+    incidents: pd.DataFrame,
+    *,
+    categories: Iterable[str] | None = None,
+    sources: Iterable[str] | None = None,
+    start: date | datetime | str | None = None,
+    end: date | datetime | str | None = None,
+    districts: Iterable[str] | None = None,
+    weekdays: Iterable[int] | None = None,
+    hours: tuple[int, int] | None = None,
+) -> pd.DataFrame:
+    """Apply the dashboard's shared filters: ``filter_incidents`` plus district, weekday and hour.
+
+    ``districts`` needs a ``district`` column (the incident's area id). ``weekdays`` are ISO
+    (1 = Monday) and ``hours`` an inclusive range ``(first, last)``; both look at the start of
+    the incident's time window — the time analyses spread windows aoristically themselves.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"category": ["Klotter"] * 3, "source": ["kommun"] * 3,
+    ...                    "district": ["A1", "A1", "B1"],
+    ...                    "occurred_from": pd.to_datetime(["2024-01-05 22:00", "2024-01-06 10:00",
+    ...                                                     "2024-01-05 23:00"])})
+    >>> len(filter_view(df, districts=["A1"], weekdays=[5], hours=(20, 23)))
+    1
+    """
+    result = filter_incidents(incidents, categories=categories, sources=sources, start=start, end=end)
+    mask = pd.Series(True, index=result.index)
+    if districts is not None:
+        mask &= result["district"].isin(list(districts))
+    when = result["occurred_from"]
+    if weekdays is not None and set(weekdays) != set(range(1, 8)):
+        mask &= (when.dt.dayofweek + 1).isin(list(weekdays))
+    if hours is not None and tuple(hours) != (0, 23):
+        first, last = hours
+        hour = when.dt.hour
+        mask &= (hour >= first) & (hour <= last) if first <= last else (hour >= first) | (hour <= last)
+    out = result[mask]
+    out.attrs = dict(incidents.attrs)
+    return out
+
+
+def within_geometry(incidents: pd.DataFrame, geometry) -> pd.DataFrame:
+    """The incidents inside a shapely geometry in the incidents' CRS (edges count as inside).
+
+    A bounding-box prefilter first, then ``shapely.contains_xy`` on the prepared geometry
+    for the few points left — no point geometries are built.
+
+    Examples
+    --------
+    >>> import shapely
+    >>> df = pd.DataFrame({"x": [1.0, 5.0, 20.0], "y": [1.0, 5.0, 20.0]})
+    >>> len(within_geometry(df, shapely.box(0, 0, 10, 10)))
+    2
+    """
+    import numpy as np
+    import shapely
+
+    xmin, ymin, xmax, ymax = geometry.bounds
+    x = incidents["x"].to_numpy(dtype=float)
+    y = incidents["y"].to_numpy(dtype=float)
+    candidates = np.flatnonzero((x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax))
+    shapely.prepare(geometry)
+    inside = shapely.intersects_xy(geometry, x[candidates], y[candidates])
+    out = incidents.iloc[candidates[inside]]
+    out.attrs = dict(incidents.attrs)
+    return out

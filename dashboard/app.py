@@ -1,0 +1,53 @@
+"""Samsyn's Streamlit entry: page config, shared state and filters, navigation."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.components.projector import projector_css
+from dashboard.loaders import load_active
+from dashboard.filters import sidebar_filters
+from dashboard.i18n import t
+
+projector = st.query_params.get("projektor") == "1"
+st.set_page_config(
+    page_title="Samsyn",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if projector else "expanded",
+)
+
+if "english" not in st.session_state:
+    st.session_state["english"] = st.query_params.get("lang") == "en"
+if "projector" not in st.session_state:
+    st.session_state["projector"] = projector
+
+active = load_active()
+st.session_state["active"] = active
+
+with st.sidebar:
+    st.toggle(t("Projektorläge"), key="projector")
+    st.toggle(t("English"), key="english")
+    caption = f"{t('Aktivt dataset')}: **{active.dataset.name}**"
+    st.caption(caption)
+
+if st.session_state["projector"]:
+    st.query_params["projektor"] = "1"
+elif "projektor" in st.query_params:
+    del st.query_params["projektor"]
+if st.session_state["english"]:
+    st.query_params["lang"] = "en"
+elif "lang" in st.query_params:
+    del st.query_params["lang"]
+st.markdown(projector_css(st.session_state["projector"]), unsafe_allow_html=True)
+
+st.session_state["filters"] = sidebar_filters(active.incidents, active.districts)
+
+pages = [
+    st.Page("pages/overview.py", title=t("Översikt"), icon="📊", url_path="oversikt", default=True),
+    st.Page("pages/map.py", title=t("Karta"), icon="🗺️", url_path="karta"),
+    st.Page("pages/time.py", title=t("Tid"), icon="🕒", url_path="tid"),
+    st.Page("pages/survey.py", title=t("Trygghet"), icon="🛡️", url_path="trygghet"),
+    st.Page("pages/data.py", title=t("Data"), icon="📁", url_path="data"),
+]
+st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar").run()

@@ -1,0 +1,110 @@
+"""Plotly figure builders. They return figures; pages show them with ``st.plotly_chart``."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.components.projector import OKABE_ITO, font_size
+
+# Sequential, colour-blind-safe and readable in greyscale on a projector.
+HEAT_SCALE = "YlOrRd"
+
+
+def _layout(fig: go.Figure, *, projector: bool, title: str | None = None, height: int | None = None) -> go.Figure:
+    size = font_size(projector)
+    fig.update_layout(
+        title={"text": title, "font": {"size": size + 6}} if title else None,
+        font={"size": size, "family": "Source Sans Pro, Arial, sans-serif", "color": "#111"},
+        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=list(OKABE_ITO),
+        height=height or (620 if projector else 420),
+        legend={"font": {"size": size}},
+    )
+    return fig
+
+
+def weekday_hour_heatmap(matrix: pd.DataFrame, *, weekday_names: tuple[str, ...], projector: bool = False,
+                         title: str | None = None, value_label: str = "Händelser") -> go.Figure:
+    """Heatmap of a 7×24 weekday × hour matrix (index ISO weekday 1–7, columns hour 0–23)."""
+    values = matrix.reindex(index=range(1, 8), columns=range(24), fill_value=0.0)
+    fig = go.Figure(
+        go.Heatmap(
+            z=values.to_numpy(),
+            x=[f"{h:02d}" for h in range(24)],
+            y=list(weekday_names),
+            colorscale=HEAT_SCALE,
+            colorbar={"title": {"text": value_label}},
+            hovertemplate="%{y} kl. %{x}: %{z:.1f}<extra></extra>",
+            xgap=1,
+            ygap=1,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text="Timme" if weekday_names[0] == "mån" else "Hour", dtick=1)
+    return _layout(fig, projector=projector, title=title)
+
+
+def month_hour_heatmap(matrix: pd.DataFrame, *, month_names: tuple[str, ...], projector: bool = False,
+                       title: str | None = None) -> go.Figure:
+    """Heatmap of a 12×24 month × hour matrix (index month 1–12)."""
+    values = matrix.reindex(index=range(1, 13), columns=range(24), fill_value=0.0)
+    fig = go.Figure(go.Heatmap(z=values.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(month_names),
+                               colorscale=HEAT_SCALE, xgap=1, ygap=1,
+                               hovertemplate="%{y} kl. %{x}: %{z:.1f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, projector=projector, title=title)
+
+
+def trend_chart(series: pd.DataFrame, *, x: str, y: str, color: str | None = None, projector: bool = False,
+                title: str | None = None, marker_date: pd.Timestamp | None = None,
+                marker_label: str | None = None) -> go.Figure:
+    """Line chart of counts over time, one line per ``color`` group; optionally a dated vertical marker."""
+    fig = go.Figure()
+    groups = [(None, series)] if color is None else list(series.groupby(color, sort=False))
+    for name, part in groups:
+        fig.add_trace(go.Scatter(x=part[x], y=part[y], mode="lines+markers", name=str(name) if name else y,
+                                 line={"width": 4 if projector else 2}))
+    if marker_date is not None:
+        fig.add_vline(x=pd.Timestamp(marker_date).timestamp() * 1000, line_dash="dash", line_color="#000",
+                      annotation_text=marker_label or "", annotation_position="top left")
+    return _layout(fig, projector=projector, title=title)
+
+
+def interval_chart(table: pd.DataFrame, *, label: str, value: str, low: str, high: str, group: str,
+                   projector: bool = False, title: str | None = None, x_title: str = "") -> go.Figure:
+    """Dot-and-whisker chart: one row per ``label``, one colour per ``group`` (e.g. year)."""
+    fig = go.Figure()
+    for name, part in table.groupby(group, sort=True):
+        fig.add_trace(go.Scatter(
+            x=part[value], y=part[label], name=str(name), mode="markers",
+            marker={"size": 14 if projector else 9},
+            error_x={"type": "data", "symmetric": False,
+                     "array": (part[high] - part[value]).fillna(0), "arrayminus": (part[value] - part[low]).fillna(0)},
+        ))
+    fig.update_xaxes(title_text=x_title)
+    return _layout(fig, projector=projector, title=title, height=max(360, 42 * table[label].nunique() + 120))
+
+
+def quadrant_chart(table: pd.DataFrame, *, x: str, y: str, label: str, x_title: str, y_title: str,
+                   projector: bool = False, title: str | None = None) -> go.Figure:
+    """Scatter with median lines splitting it into four quadrants (trygghet vs anmälda brott)."""
+    fig = go.Figure(go.Scatter(x=table[x], y=table[y], text=table[label], mode="markers+text",
+                               textposition="top center", marker={"size": 18 if projector else 12,
+                                                                 "color": OKABE_ITO[0]}))
+    fig.add_vline(x=float(table[x].median()), line_dash="dot", line_color="#555")
+    fig.add_hline(y=float(table[y].median()), line_dash="dot", line_color="#555")
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return _layout(fig, projector=projector, title=title, height=700 if projector else 520)
+
+
+def bar_chart(table: pd.DataFrame, *, x: str, y: str, projector: bool = False, title: str | None = None,
+              color: str | None = None) -> go.Figure:
+    """Horizontal bar chart sorted by value."""
+    ordered = table.sort_values(x)
+    fig = go.Figure(go.Bar(x=ordered[x], y=ordered[y], orientation="h",
+                           marker_color=ordered[color] if color else OKABE_ITO[0]))
+    return _layout(fig, projector=projector, title=title, height=max(320, 36 * len(ordered) + 100))

@@ -1,0 +1,302 @@
+"""Folium map builders for the Karta page: layers the user toggles, legends, offline.
+
+Every feature a user can click carries ``samsyn_kind`` ("district", "cell", "place") and
+``samsyn_id`` in its properties; streamlit-folium returns the clicked feature as
+``last_active_drawing``, and the page shows that feature's own numbers beside the map.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+
+import branca.colormap as cm
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import Element
+from PIL import Image
+from pyproj import Transformer
+
+from analysis.density import DensityRaster
+from dashboard.components.basemap import base_map
+
+WGS84 = "EPSG:4326"
+POINTS_MIN_ZOOM = 16
+MAX_POINTS = 3000
+
+# Colour-blind-safe: viridis for counts and rates, a blue–red diverging scale for change and Gi*.
+SEQUENTIAL = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]
+DIVERGING = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"]
+HOTSPOT_COLOURS = {
+    "hot99": "#b2182b", "hot95": "#ef8a62", "hot90": "#fddbc7",
+    "cold90": "#d1e5f0", "cold95": "#67a9cf", "cold99": "#2166ac",
+}
+HOTSPOT_LABELS = {
+    "hot99": "Hot spot, 99 %", "hot95": "Hot spot, 95 %", "hot90": "Hot spot, 90 %",
+    "cold90": "Cold spot, 90 %", "cold95": "Cold spot, 95 %", "cold99": "Cold spot, 99 %",
+}
+BACKGROUND_STYLE = {
+    "water": {"fillColor": "#a6cee3", "color": "#7fb2d6", "weight": 1, "fillOpacity": 0.9},
+    "park": {"fillColor": "#cfe8c4", "color": "#a9d39a", "weight": 1, "fillOpacity": 0.9},
+    "square": {"fillColor": "#e8e1d5", "color": "#bfb6a6", "weight": 1, "fillOpacity": 0.9},
+    "building_block": {"fillColor": "#dcdcdc", "color": "#c4c4c4", "weight": 0.5, "fillOpacity": 0.8},
+    "street": {"color": "#9a9a9a", "weight": 2, "opacity": 0.9},
+    "railway": {"color": "#555555", "weight": 3, "dashArray": "6 4", "opacity": 0.9},
+}
+
+
+@dataclass(frozen=True)
+class MapLayers:
+    """What the Karta page asks the map to show (None = leave the layer out)."""
+
+    districts: gpd.GeoDataFrame | None = None  # area_id, name, value, label columns
+    district_metric: str = "Antal"
+    district_diverging: bool = False
+    hot_cells: gpd.GeoDataFrame | None = None  # cell_id, count, gi_z, class
+    density: DensityRaster | None = None
+    places: gpd.GeoDataFrame | None = None
+    background: gpd.GeoDataFrame | None = None
+    points: pd.DataFrame | None = None  # x, y, category, occurred_from (never protected categories)
+    survey: gpd.GeoDataFrame | None = None  # area_id, name, value
+    survey_label: str = ""
+    crs: str = "EPSG:3006"
+    selected: str | None = None
+
+
+def _wgs84(frame: gpd.GeoDataFrame, crs: str, tolerance: float = 1.0) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        frame = frame.set_crs(crs)
+    frame = frame.copy()
+    frame["geometry"] = frame.geometry.simplify(tolerance, preserve_topology=True)
+    return frame.to_crs(WGS84)
+
+
+def _colormap(values: pd.Series, *, diverging: bool, caption: str) -> cm.LinearColormap:
+    finite = values[np.isfinite(values.astype(float))]
+    low, high = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
+    if diverging:
+        bound = max(abs(low), abs(high), 1e-9)
+        low, high = -bound, bound
+        colours = DIVERGING
+    else:
+        colours = SEQUENTIAL
+    if high <= low:
+        high = low + 1
+    return cm.LinearColormap(colours, vmin=low, vmax=high, caption=caption)
+
+
+def _districts_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearColormap]:
+    frame = _wgs84(layers.districts, layers.crs)
+    colormap = _colormap(frame["value"], diverging=layers.district_diverging, caption=layers.district_metric)
+    frame["samsyn_kind"] = "district"
+    frame["samsyn_id"] = frame["area_id"].astype(str)
+    selected = layers.selected
+
+    def style(feature: dict) -> dict:
+        value = feature["properties"].get("value")
+        fill = colormap(value) if value is not None and np.isfinite(value) else "#ffffff"
+        chosen = feature["properties"]["samsyn_id"] == selected
+        return {"fillColor": fill, "color": "#000" if chosen else "#333", "weight": 4 if chosen else 1.5,
+                "fillOpacity": 0.55}
+
+    group = folium.FeatureGroup(name="Områden", show=True)
+    folium.GeoJson(
+        frame[["area_id", "name", "value", "label", "samsyn_kind", "samsyn_id", "geometry"]],
+        style_function=style,
+        highlight_function=lambda _: {"weight": 4, "color": "#000"},
+        tooltip=folium.GeoJsonTooltip(["name", "label"], aliases=["Område", layers.district_metric]),
+        name="Områden",
+    ).add_to(group)
+    return group, colormap
+
+
+def _hot_layer(layers: MapLayers) -> folium.FeatureGroup:
+    frame = _wgs84(layers.hot_cells, layers.crs, tolerance=0)
+    frame["samsyn_kind"] = "cell"
+    frame["samsyn_id"] = frame["cell_id"].astype(str)
+    frame["klass"] = frame["class"].astype(str).map(HOTSPOT_LABELS)
+    frame["gi_z"] = frame["gi_z"].round(2)
+    group = folium.FeatureGroup(name="Hot spots (Gi*)", show=True)
+    folium.GeoJson(
+        frame[["cell_id", "count", "gi_z", "class", "klass", "samsyn_kind", "samsyn_id", "geometry"]],
+        style_function=lambda f: {"fillColor": HOTSPOT_COLOURS.get(f["properties"]["class"], "#fff"),
+                                  "color": "#444", "weight": 0.5, "fillOpacity": 0.75},
+        tooltip=folium.GeoJsonTooltip(["klass", "count", "gi_z"], aliases=["Klass", "Händelser", "Gi* z"]),
+        name="Hot spots",
+    ).add_to(group)
+    return group
+
+
+def density_png(raster: DensityRaster, crs: str) -> tuple[str, list[list[float]]]:
+    """Warp a density raster onto a Web Mercator grid and colour it; return a PNG data URL and its bounds.
+
+    Leaflet draws image overlays in Web Mercator: resampling (nearest neighbour) keeps the surface
+    where it belongs instead of stretching the SWEREF 99 raster's corners.
+    """
+    xmin, ymin, xmax, ymax = raster.extent
+    to_merc = Transformer.from_crs(crs, "EPSG:3857", always_xy=True)
+    from_merc = Transformer.from_crs("EPSG:3857", crs, always_xy=True)
+    to_wgs = Transformer.from_crs("EPSG:3857", WGS84, always_xy=True)
+    mx, my = to_merc.transform([xmin, xmax, xmin, xmax], [ymin, ymin, ymax, ymax])
+    west, east, south, north = min(mx), max(mx), min(my), max(my)
+    ny, nx = raster.values.shape
+    gx, gy = np.meshgrid(np.linspace(west, east, nx), np.linspace(north, south, ny))
+    sx, sy = from_merc.transform(gx, gy)
+    col = np.floor((sx - xmin) / raster.cell).astype(int)
+    row = np.floor((ymax - sy) / raster.cell).astype(int)
+    inside = (col >= 0) & (col < nx) & (row >= 0) & (row < ny)
+    values = np.zeros_like(gx)
+    values[inside] = raster.values[row[inside], col[inside]]
+    top = np.quantile(values[values > 0], 0.995) if (values > 0).any() else 1.0
+    scaled = np.clip(values / top, 0, 1)
+    ramp = np.array([[255, 255, 178], [254, 204, 92], [253, 141, 60], [240, 59, 32], [189, 0, 38]], dtype=float)
+    position = scaled * (len(ramp) - 1)
+    low = np.floor(position).astype(int).clip(0, len(ramp) - 2)
+    frac = (position - low)[..., None]
+    rgb = ramp[low] * (1 - frac) + ramp[low + 1] * frac
+    alpha = np.where(scaled > 0.05, 60 + 170 * scaled, 0)
+    image = Image.fromarray(np.dstack([rgb, alpha]).astype(np.uint8), mode="RGBA")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    (w_lon, e_lon), (s_lat, n_lat) = to_wgs.transform([west, east], [south, north])
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return url, [[s_lat, w_lon], [n_lat, e_lon]]
+
+
+def _places_layer(layers: MapLayers) -> folium.FeatureGroup:
+    frame = layers.places.copy()
+    if frame.crs is None:
+        frame = frame.set_crs(layers.crs)
+    # Points with a radius are drawn as the circle they count within.
+    radius = frame.get("radius_m", pd.Series(np.nan, index=frame.index)).fillna(50.0)
+    is_point = frame.geom_type.eq("Point")
+    frame.loc[is_point, "geometry"] = frame.loc[is_point].geometry.buffer(radius[is_point], quad_segs=8)
+    frame = frame.to_crs(WGS84)
+    frame["samsyn_kind"] = "place"
+    frame["samsyn_id"] = frame["area_id"].astype(str)
+    frame["kind"] = frame.get("kind", "plats")
+    group = folium.FeatureGroup(name="Namngivna platser", show=True)
+    folium.GeoJson(
+        frame[["area_id", "name", "kind", "samsyn_kind", "samsyn_id", "geometry"]],
+        style_function=lambda _: {"fillColor": "#cc79a7", "color": "#7b2c5f", "weight": 2, "fillOpacity": 0.15,
+                                  "dashArray": "4 3"},
+        highlight_function=lambda _: {"weight": 4},
+        tooltip=folium.GeoJsonTooltip(["name", "kind"], aliases=["Plats", "Typ"]),
+        name="Platser",
+    ).add_to(group)
+    return group
+
+
+def _background_layer(layers: MapLayers) -> folium.FeatureGroup:
+    frame = _wgs84(layers.background, layers.crs, tolerance=1.0)
+    frame["layer"] = frame["layer"].astype(str)
+    order = {"water": 0, "park": 1, "square": 2, "building_block": 3, "street": 4, "railway": 5}
+    frame = frame.sort_values("layer", key=lambda s: s.map(order).fillna(9))
+    group = folium.FeatureGroup(name="Bakgrund (orten)", show=True, control=True)
+    folium.GeoJson(
+        frame[["layer", "geometry"]],
+        style_function=lambda f: BACKGROUND_STYLE.get(f["properties"]["layer"], {"color": "#999", "weight": 1}),
+        interactive=False,
+        name="Bakgrund",
+    ).add_to(group)
+    return group
+
+
+def _points_layer(m: folium.Map, layers: MapLayers) -> None:
+    points = layers.points
+    transformer = Transformer.from_crs(layers.crs, WGS84, always_xy=True)
+    lon, lat = transformer.transform(points["x"].to_numpy(), points["y"].to_numpy())
+    frame = gpd.GeoDataFrame(
+        {"kategori": points["category"].astype(str).to_numpy(),
+         "tid": points["occurred_from"].dt.strftime("%Y-%m-%d %H:%M").to_numpy()},
+        geometry=gpd.points_from_xy(lon, lat), crs=WGS84,
+    )
+    group = folium.FeatureGroup(name=f"Enskilda händelser (zoom {POINTS_MIN_ZOOM}+)", show=False, control=False)
+    folium.GeoJson(
+        frame,
+        marker=folium.CircleMarker(radius=5, fill=True, fill_opacity=0.9, weight=1, color="#000",
+                                   fill_color="#0072B2"),
+        tooltip=folium.GeoJsonTooltip(["kategori", "tid"], aliases=["Kategori", "Tid"]),
+        name="Händelser",
+    ).add_to(group)
+    group.add_to(m)
+    # Points are shown only when zoomed in far enough to read them as places, not as a cloud.
+    script = f"""
+    (function() {{
+        var map = {m.get_name()}, layer = {group.get_name()};
+        function toggle() {{
+            if (map.getZoom() >= {POINTS_MIN_ZOOM}) {{ if (!map.hasLayer(layer)) map.addLayer(layer); }}
+            else if (map.hasLayer(layer)) {{ map.removeLayer(layer); }}
+        }}
+        map.on('zoomend', toggle); toggle();
+    }})();
+    """
+    m.get_root().script.add_child(Element(script))
+
+
+def _survey_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearColormap]:
+    frame = _wgs84(layers.survey, layers.crs)
+    colormap = _colormap(frame["value"], diverging=False, caption=layers.survey_label)
+    group = folium.FeatureGroup(name="Trygghetsmätning", show=False)
+    folium.GeoJson(
+        frame[["area_id", "name", "value", "geometry"]],
+        style_function=lambda f: {"fillColor": colormap(f["properties"]["value"])
+                                  if f["properties"]["value"] is not None else "#fff",
+                                  "color": "#333", "weight": 1, "fillOpacity": 0.6},
+        tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=["Område", layers.survey_label]),
+        name="Trygghet",
+    ).add_to(group)
+    return group, colormap
+
+
+def _legend_hotspots(m: folium.Map) -> None:
+    """A Leaflet control with the Gi* classes (a control, so it also shows inside streamlit-folium)."""
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:16px;height:16px;background:{colour};'
+        f'border:1px solid #444;margin-right:6px;vertical-align:middle"></span>{HOTSPOT_LABELS[name]}</div>'
+        for name, colour in HOTSPOT_COLOURS.items()
+    )
+    html = ('<div style="background:#fff;padding:8px 10px;border:1px solid #888;border-radius:4px;'
+            f'font:14px/1.5 sans-serif;"><b>Gi* (FDR)</b>{rows}</div>')
+    script = f"""
+    (function() {{
+        var legend = L.control({{position: 'bottomleft'}});
+        legend.onAdd = function() {{
+            var div = L.DomUtil.create('div', 'samsyn-legend'); div.innerHTML = {html!r}; return div;
+        }};
+        legend.addTo({m.get_name()});
+    }})();
+    """
+    m.get_root().script.add_child(Element(script))
+
+
+def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float], config=None) -> folium.Map:
+    """Build the Karta page's map with the requested layers, legends and a layer switcher."""
+    m = base_map(bounds_wgs84, config)
+    if layers.background is not None and len(layers.background):
+        _background_layer(layers).add_to(m)
+    if layers.density is not None:
+        url, image_bounds = density_png(layers.density, layers.crs)
+        group = folium.FeatureGroup(name="Täthet (kärnskattning)", show=True)
+        folium.raster_layers.ImageOverlay(url, bounds=image_bounds, opacity=0.85, interactive=False,
+                                          name="Täthet").add_to(group)
+        group.add_to(m)
+    if layers.survey is not None and len(layers.survey):
+        group, colormap = _survey_layer(layers)
+        group.add_to(m)
+    if layers.districts is not None and len(layers.districts):
+        group, colormap = _districts_layer(layers)
+        group.add_to(m)
+        colormap.add_to(m)
+    if layers.hot_cells is not None and len(layers.hot_cells):
+        _hot_layer(layers).add_to(m)
+        _legend_hotspots(m)
+    if layers.places is not None and len(layers.places):
+        _places_layer(layers).add_to(m)
+    if layers.points is not None and len(layers.points):
+        _points_layer(m, layers)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m

@@ -1,0 +1,147 @@
+"""Swedish user interface with an English switch.
+
+Texts are written in Swedish in the code, ``t("Översikt")``; with the English switch
+on, ``t`` looks the text up in ``ENGLISH``. A text without a translation stays Swedish
+(a test checks that every text the pages use has one).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+ENGLISH: dict[str, str] = {
+    "Översikt": "Overview",
+    "Karta": "Map",
+    "Tid": "Time",
+    "Trygghet": "Safety survey",
+    "Data": "Data",
+    "Filter": "Filters",
+    "Period": "Period",
+    "Brottsgrupper": "Offence groups",
+    "Kategorier (tomt = alla i valda grupper)": "Categories (empty = all in chosen groups)",
+    "Källor": "Sources",
+    "Områden (tomt = alla)": "Districts (empty = all)",
+    "Veckodagar": "Weekdays",
+    "Timmar": "Hours",
+    "Projektorläge": "Projector mode",
+    "English": "English",
+    "Aktivt dataset": "Active dataset",
+    "Fiktiva exempeldata": "Fictional sample data",
+    "Inga händelser matchar filtren.": "No incidents match the filters.",
+    "Återställ filter": "Reset filters",
+    "Länk till vyn": "Link to this view",
+    "Kopiera adressen i webbläsaren för att dela exakt denna vy.": "Copy the browser address to share exactly this view.",
+    "Ladda ner CSV": "Download CSV",
+    "Händelser": "Incidents",
+    "samma period året innan": "same period the year before",
+    "Vad som sticker ut": "What stands out",
+    "Områden": "Districts",
+    "Mikroplatser": "Micro-places",
+    "Trygghet i korthet": "Safety survey in brief",
+    "Inläst data": "Loaded data",
+    "Källa": "Source",
+    "Antal": "Count",
+    "Område": "District",
+    "Plats": "Place",
+    "Förändring": "Change",
+    "Bedömning": "Assessment",
+    "per 1 000 inv.": "per 1,000 inhabitants",
+    "Störst ökning mot samma period året innan": "Largest increase on the same period last year",
+    "Flest händelser per invånare": "Most incidents per inhabitant",
+    "Namngivna platser med flest händelser": "Named places with most incidents",
+    "Brottsintensiva rutor (Gi*, 100 m)": "Hot spot cells (Gi*, 100 m)",
+    "Kategorier": "Categories",
+    "Veckodag × timme (aoristisk viktning)": "Weekday × hour (aoristic weighting)",
+    "Med känd tid": "With known time",
+    "Okänd tid": "Unknown time",
+    "Händelser med tidsfönster längre än 24 timmar ingår inte i diagrammet.":
+        "Incidents with a time window longer than 24 hours are not in the chart.",
+    "Toppen": "Peak",
+    "En händelse med tidsfönster (t.ex. inbrott 08–17) fördelas jämnt över timmarna i fönstret.":
+        "An incident with a time window (e.g. a burglary 08–17) is spread evenly over the window's hours.",
+    "Månad × timme": "Month × hour",
+    "Vald period": "Chosen period",
+    "Samma period året innan": "Same period the year before",
+    "Händelser per månad": "Incidents per month",
+    "Fråga": "Question",
+    "Andel (%)": "Share (%)",
+    "Index 0–6 (0 = inget problem, 6 = alarmerande)": "Index 0–6 (0 = no problem, 6 = alarming)",
+    "lägre är bättre": "lower is better",
+    "högre är bättre": "higher is better",
+    "Linjerna visar 95 % konfidensintervall (Wilson för andelar). Osäkert = färre än 30 svar eller okänt antal svar.":
+        "Lines show 95 % confidence intervals (Wilson for shares). Uncertain = fewer than 30 or unknown responses.",
+    "Förändring mellan år": "Change between years",
+    "Från år": "From year",
+    "Till år": "To year",
+    "Osäkert": "Uncertain",
+    "Trygghet och anmälda brott": "Safety and reported crime",
+    "År": "Year",
+    "Händelser per 1 000 invånare": "Incidents per 1,000 inhabitants",
+    "Trygghet mot anmälda brott per område": "Feeling of safety against reported crime, by district",
+    "Områden färgas efter": "Colour districts by",
+    "Antal händelser": "Number of incidents",
+    "Förändring mot samma period året innan (%)": "Change on the same period last year (%)",
+    "Rutstorlek för hot spots": "Hot spot cell size",
+    "Täthetsyta": "Density surface",
+    "Trygghetslager": "Survey layer",
+    "Enskilda händelser visas först vid inzoomning (nivå {zoom}+) och aldrig för skyddade kategorier.":
+        "Individual incidents appear only when zoomed in (level {zoom}+) and never for protected categories.",
+    "Just nu är de för många – avgränsa med filtren.": "Right now there are too many – narrow the filters.",
+    "Klicka på ett område, en ruta eller en plats för att se dess siffror, trend och veckodag × timme.":
+        "Click a district, cell or place to see its numbers, trend and weekday × hour.",
+    "Ruta": "Cell",
+    "Veckodag × timme": "Weekday × hour",
+    "Per månad": "Per month",
+    "Kategori": "Category",
+    "Siffrorna bakom kartan": "The numbers behind the map",
+    "Läs in en fil": "Load a file",
+    "Vad innehåller filen?": "What does the file hold?",
+    "Händelser (brott, ordningsstörningar, kommunens rapporter)": "Incidents (crimes, disorder, municipal reports)",
+    "Områdeslager (stadsdelar, DeSO, RegSO …)": "Area layer (districts, DeSO, RegSO …)",
+    "Namngivna platser (mikroplatser)": "Named places (micro-places)",
+    "Trygghetsmätning": "Safety survey",
+    "Fil": "File",
+    "De första raderna i filen:": "The first rows of the file:",
+    "**Kolumner** – lämna \"gissa automatiskt\" där Samsyn känner igen namnet.":
+        "**Columns** – leave \"guess\" where Samsyn recognises the name.",
+    "X / östlig koordinat": "X / easting", "Y / nordlig koordinat": "Y / northing", "Latitud": "Latitude",
+    "Longitud": "Longitude", "Datum och tid": "Date and time", "Datum": "Date", "Klockslag": "Time",
+    "Timme": "Hour", "Brottstidpunkt från": "Time from", "Brottstidpunkt till": "Time to",
+    "Brottstyp / kategori": "Offence / category", "Id / ärendenummer": "Id / case number",
+    "Platstyp (ute/inne)": "Place type (outdoor/indoor)",
+    "Koordinatsystem (tomt = gissa)": "Coordinate system (empty = guess)",
+    "Källa för hela filen": "Source for the whole file",
+    "Hoppa över ogiltiga rader (sparas separat med orsak)": "Skip invalid rows (kept separately with reason)",
+    "Id-kolumn": "Id column", "Namnkolumn": "Name column", "Befolkning": "Population",
+    "Spara i dataset": "Save in dataset", "Nytt dataset": "New dataset", "Namn på nytt dataset": "New dataset name",
+    "Kontrollera": "Check", "Spara": "Save", "Filen går att läsa in.": "The file can be loaded.",
+    "Sparat i datasetet": "Saved in dataset", "Dataset": "Datasets", "Namn": "Name", "Filer": "Files",
+    "Skapad": "Created", "Aktivt": "Active", "Välj dataset": "Choose dataset",
+    "Använd som aktivt dataset": "Use as active dataset",
+    "Datasetet har inga händelser ännu – läs in en händelsefil först.":
+        "The dataset has no incidents yet – load an incident file first.",
+    "Ta bort dataset": "Remove dataset",
+    "Datasetet flyttas till arkivet i datamappen; inget raderas.":
+        "The dataset is moved to the archive in the data folder; nothing is deleted.",
+    "Ja, ta bort": "Yes, remove", "Ta bort": "Remove",
+    "Linjerna delar vid medianerna. Uppe till höger: hög otrygghet och många brott.":
+        "Lines split at the medians. Top right: high insecurity and many crimes.",
+}
+
+WEEKDAYS_SV = ("mån", "tis", "ons", "tors", "fre", "lör", "sön")
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def english() -> bool:
+    """Tell whether the English switch is on."""
+    return bool(st.session_state.get("english", False))
+
+
+def t(text: str) -> str:
+    """The text in the user's language."""
+    return ENGLISH.get(text, text) if english() else text
+
+
+def weekday_names() -> tuple[str, ...]:
+    """Short weekday names, Monday first, in the user's language."""
+    return WEEKDAYS_EN if english() else WEEKDAYS_SV

@@ -1,0 +1,161 @@
+"""Data: upload incidents, area layers and survey results through the importer; manage datasets."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.config import load_config
+from dashboard.i18n import t
+from geo.areas import read_areas_report, write_areas
+from geo.dataset import write_incidents
+from geo.errors import InputError
+from geo.importer import ImportOptions, import_incidents
+from geo.model import SOURCES
+from geo.readers import read_table
+from geo.survey import read_survey_report, write_survey
+from store.datasets import archive_dataset, create_dataset, list_datasets, save_role, set_active
+
+KINDS = {
+    "incidents": "Händelser (brott, ordningsstörningar, kommunens rapporter)",
+    "districts": "Områdeslager (stadsdelar, DeSO, RegSO …)",
+    "places": "Namngivna platser (mikroplatser)",
+    "survey": "Trygghetsmätning",
+}
+AUTO = "(gissa automatiskt)"
+INCIDENT_FIELDS = {
+    "x": "X / östlig koordinat", "y": "Y / nordlig koordinat", "lat": "Latitud", "lon": "Longitud",
+    "datetime": "Datum och tid", "date": "Datum", "time": "Klockslag", "hour": "Timme",
+    "window_from": "Brottstidpunkt från", "window_to": "Brottstidpunkt till",
+    "category": "Brottstyp / kategori", "id": "Id / ärendenummer", "source": "Källa",
+    "place_type": "Platstyp (ute/inne)",
+}
+
+data_dir = load_config().data_directory
+uploads = data_dir / "uploads"
+st.title(t("Data"))
+
+# --- Upload -------------------------------------------------------------------------------
+st.subheader(t("Läs in en fil"))
+kind = st.radio(t("Vad innehåller filen?"), list(KINDS), format_func=lambda k: t(KINDS[k]), key="upload_kind",
+                horizontal=True)
+uploaded = st.file_uploader(t("Fil"), type=["csv", "txt", "gz", "xlsx", "geojson", "json", "gpkg", "parquet"],
+                            key="upload_file")
+if uploaded is not None:
+    # The upload is written to the data directory at once, so it survives a restart.
+    uploads.mkdir(parents=True, exist_ok=True)
+    stored = uploads / f"{time.strftime('%Y%m%dT%H%M%S')}-{Path(uploaded.name).name}"
+    if st.session_state.get("upload_stored_name") != uploaded.file_id:
+        stored.write_bytes(uploaded.getvalue())
+        st.session_state["upload_stored_name"] = uploaded.file_id
+        st.session_state["upload_stored_path"] = str(stored)
+    path = Path(st.session_state["upload_stored_path"])
+    try:
+        table = read_table(path)
+    except InputError as error:
+        st.error(str(error))
+        st.stop()
+    st.caption(t("De första raderna i filen:"))
+    st.dataframe(table.frame.head(8), hide_index=True, width="stretch")
+    columns = [AUTO, *map(str, table.frame.columns)]
+
+    result = None
+    with st.form("mapping"):
+        mapping: dict[str, str] = {}
+        if kind == "incidents":
+            st.markdown(t("**Kolumner** – lämna \"gissa automatiskt\" där Samsyn känner igen namnet."))
+            grid = st.columns(4)
+            for position, (field, label) in enumerate(INCIDENT_FIELDS.items()):
+                choice = grid[position % 4].selectbox(t(label), columns, key=f"map_{field}")
+                if choice != AUTO:
+                    mapping[field] = choice
+            extra = st.columns(3)
+            crs = extra[0].text_input(t("Koordinatsystem (tomt = gissa)"), placeholder="EPSG:3006", key="map_crs")
+            source_value = extra[1].selectbox(t("Källa för hela filen"), ["", *SOURCES], key="map_source_value")
+            skip = extra[2].checkbox(t("Hoppa över ogiltiga rader (sparas separat med orsak)"), key="map_skip")
+        elif kind in ("districts", "places"):
+            grid = st.columns(3)
+            for field, label in (("id_column", "Id-kolumn"), ("name_column", "Namnkolumn"),
+                                 ("population_column", "Befolkning")):
+                choice = grid[["id_column", "name_column", "population_column"].index(field)].selectbox(
+                    t(label), columns, key=f"map_{field}")
+                if choice != AUTO:
+                    mapping[field] = choice
+        dataset_choices = [d for d in list_datasets(data_dir) if not d.builtin]
+        target = st.selectbox(t("Spara i dataset"), ["__new__", *[d.id for d in dataset_choices]],
+                              format_func=lambda i: t("Nytt dataset") if i == "__new__" else next(
+                                  d.name for d in dataset_choices if d.id == i), key="upload_target")
+        new_name = st.text_input(t("Namn på nytt dataset"), value=Path(uploaded.name).stem, key="upload_name")
+        checked = st.form_submit_button(t("Kontrollera"))
+        saved = st.form_submit_button(t("Spara"), type="primary")
+
+    if checked or saved:
+        try:
+            if kind == "incidents":
+                options = ImportOptions(**mapping, crs=crs or None, source_value=source_value or None,
+                                        skip_invalid=skip)
+                result = import_incidents(path, options)
+                report_lines = result.report.lines()
+                writer, suffix = (lambda p: write_incidents(result.frame, p)), ".parquet"
+            elif kind in ("districts", "places"):
+                frame, report = read_areas_report(path, **mapping)
+                report_lines = [f"Områden: {len(frame)}", f"Kolumner som används: {report.columns_used}",
+                                f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
+                                *report.warnings]
+                writer, suffix = (lambda p: write_areas(frame, p)), ".gpkg"
+            else:
+                frame, report = read_survey_report(path)
+                report_lines = [f"Resultat: {len(frame)}",
+                                f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
+                                *report.warnings]
+                writer, suffix = (lambda p: write_survey(frame, p)), ".csv"
+        except InputError as error:
+            st.error(str(error))
+            st.stop()
+        st.success(t("Filen går att läsa in."))
+        st.code("\n".join(report_lines), language=None)
+        if saved:
+            dataset = create_dataset(data_dir, new_name or "Dataset") if target == "__new__" else next(
+                d for d in dataset_choices if d.id == target)
+            role = "incidents" if kind == "incidents" else kind
+            dataset = save_role(dataset, role, suffix, writer)
+            if kind == "incidents" and result is not None and result.rejected is not None and len(result.rejected):
+                result.rejected.to_csv(dataset.directory / "incidents.rejected.csv", index=False,
+                                       encoding="utf-8-sig")
+            st.success(t("Sparat i datasetet") + f" **{dataset.name}**.")
+
+# --- Datasets on disk ------------------------------------------------------------------------
+st.subheader(t("Dataset"))
+datasets = list_datasets(data_dir)
+active = st.session_state["active"].dataset
+rows = pd.DataFrame([
+    {t("Namn"): d.name, "id": d.id, t("Filer"): ", ".join(sorted(d.files)), t("Skapad"): d.created or "–",
+     t("Aktivt"): "✔" if d.id == active.id else ""}
+    for d in datasets
+])
+st.dataframe(rows, hide_index=True, width="stretch")
+ids = [d.id for d in datasets]
+names = {d.id: d.name for d in datasets}
+chosen = st.selectbox(t("Välj dataset"), ids, index=ids.index(active.id) if active.id in ids else 0,
+                      format_func=names.get, key="dataset_choice")
+cols = st.columns(2)
+if cols[0].button(t("Använd som aktivt dataset"), key="activate"):
+    if "incidents" not in next(d for d in datasets if d.id == chosen).files:
+        st.error(t("Datasetet har inga händelser ännu – läs in en händelsefil först."))
+    else:
+        set_active(data_dir, chosen)
+        st.session_state["_filters_ready"] = False
+        st.rerun()
+chosen_dataset = next(d for d in datasets if d.id == chosen)
+if not chosen_dataset.builtin:
+    with cols[1].popover(t("Ta bort dataset")):
+        st.warning(t("Datasetet flyttas till arkivet i datamappen; inget raderas."))
+        if st.checkbox(t("Ja, ta bort") + f" {chosen_dataset.name}", key="confirm_archive") and st.button(
+                t("Ta bort"), key="archive"):
+            archive_dataset(data_dir, chosen)
+            if chosen == active.id:
+                set_active(data_dir, "exempelstad")
+            st.rerun()

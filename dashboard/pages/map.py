@@ -1,0 +1,163 @@
+"""Karta: districts, hotspots, density, places and the town's own layers; click for details."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis.aggregate import summary_by_area
+from analysis.aoristic import weekday_hour
+from analysis.change import counts_over_time, same_period_last_year
+from analysis.density import density_surface
+from analysis.filters import within_geometry
+from analysis.hotspots import hotspots
+from dashboard.components.charts import trend_chart, weekday_hour_heatmap
+from dashboard.components.exports import csv_download, show_figure
+from dashboard.components.maps import MAX_POINTS, POINTS_MIN_ZOOM, MapLayers, build_map
+from dashboard.config import load_config
+from dashboard.filters import apply_filters, current_filters
+from dashboard.i18n import t, weekday_names
+from geo.categories import PROTECTED
+
+METRICS = {
+    "count": "Antal händelser",
+    "rate": "Händelser per 1 000 invånare",
+    "change": "Förändring mot samma period året innan (%)",
+}
+
+active = st.session_state["active"]
+filters = current_filters()
+projector = st.session_state.get("projector", False)
+crs = active.incidents.attrs.get("crs", "EPSG:3006")
+view = apply_filters(active.incidents, filters)
+
+st.title(t("Karta"))
+controls = st.columns([2, 1, 1, 1])
+metric = controls[0].selectbox(t("Områden färgas efter"), list(METRICS), format_func=lambda k: t(METRICS[k]),
+                               key="map_metric")
+cell = controls[1].selectbox(t("Rutstorlek för hot spots"), [50, 100, 200], index=1, key="map_cell",
+                             format_func=lambda c: f"{c} m")
+show_density = controls[2].toggle(t("Täthetsyta"), value=True, key="map_density")
+show_survey = controls[3].toggle(t("Trygghetslager"), value=False, key="map_survey")
+
+# Districts: counts, rates and change for the filtered view.
+district_frame = None
+if active.districts is not None:
+    summary = summary_by_area(view, active.districts, assignment=view["district"].cat.codes.to_numpy())
+    all_dates = apply_filters(active.incidents, filters, period=False)
+    changes = same_period_last_year(all_dates.dropna(subset=["district"]), filters.start, filters.end,
+                                    by="district").set_index("district")
+    district_frame = active.districts[["area_id", "name", "geometry"]].copy()
+    district_frame["count"] = district_frame["area_id"].map(summary["count"]).fillna(0).astype(int)
+    district_frame["rate"] = district_frame["area_id"].map(summary["rate_per_1000"])
+    district_frame["change"] = district_frame["area_id"].map(changes["change_pct"])
+    district_frame["value"] = district_frame[metric].astype(float)
+    unit = {"count": "", "rate": " per 1 000", "change": " %"}[metric]
+    district_frame["label"] = [f"{v:.0f}{unit}" if np.isfinite(v) else "–" for v in district_frame["value"]]
+
+hot = None
+if len(view):
+    study_area = active.districts if active.districts is not None else None
+    cells = hotspots(view, cell=cell, extent=study_area)
+    hot = cells[cells["class"].astype(str) != "none"]
+density = None
+if show_density and len(view):
+    bounds = active.districts.total_bounds if active.districts is not None else None
+    density = density_surface(view["x"].to_numpy(), view["y"].to_numpy(), cell=25, extent=bounds, crs=crs)
+
+survey_frame, survey_label = None, ""
+if show_survey and active.survey is not None and active.districts is not None:
+    latest = active.survey[active.survey["indicator"] == "andel_otrygga_ute_sent"]
+    if latest.empty:
+        latest = active.survey[active.survey["indicator"] == active.survey["indicator"].iloc[0]]
+    latest = latest[latest["year"] == latest["year"].max()]
+    survey_label = f"{latest['label'].iloc[0]} ({latest['year'].iloc[0]})"
+    survey_frame = active.districts[["area_id", "name", "geometry"]].merge(latest[["area_id", "value"]],
+                                                                           on="area_id", how="left")
+
+# Individual points only for categories that are not protected, and only a readable number.
+open_points = view[~view["category"].astype(str).isin(PROTECTED)]
+points = open_points[["x", "y", "category", "occurred_from"]] if len(open_points) <= MAX_POINTS else None
+
+selected = st.session_state.get("map_selected")
+layers = MapLayers(
+    districts=district_frame, district_metric=t(METRICS[metric]), district_diverging=metric == "change",
+    hot_cells=hot, density=density, places=active.places, background=active.background, points=points,
+    survey=survey_frame, survey_label=survey_label, crs=crs,
+    selected=selected["id"] if selected and selected.get("kind") == "district" else None,
+)
+extent_source = active.districts if active.districts is not None else active.background
+bounds_wgs84 = tuple(extent_source.to_crs(4326).total_bounds)
+folium_map = build_map(layers, bounds_wgs84, load_config())
+
+map_column, detail_column = st.columns([3, 2]) if not projector else st.columns([2, 1])
+with map_column:
+    result = st_folium(folium_map, height=760 if projector else 620, use_container_width=True,
+                       returned_objects=["last_active_drawing"], key="karta")
+    note = t("Enskilda händelser visas först vid inzoomning (nivå {zoom}+) och aldrig för skyddade kategorier.")
+    if points is None:
+        note += " " + t("Just nu är de för många – avgränsa med filtren.")
+    st.caption(note.format(zoom=POINTS_MIN_ZOOM))
+
+clicked = (result or {}).get("last_active_drawing")
+if clicked and clicked.get("properties", {}).get("samsyn_kind"):
+    props = clicked["properties"]
+    st.session_state["map_selected"] = {"kind": props["samsyn_kind"], "id": props["samsyn_id"]}
+selected = st.session_state.get("map_selected")
+
+with detail_column:
+    if not selected:
+        st.info(t("Klicka på ett område, en ruta eller en plats för att se dess siffror, trend och "
+                  "veckodag × timme."))
+    else:
+        kind, key = selected["kind"], selected["id"]
+        if kind == "district" and active.districts is not None:
+            row = active.districts.set_index("area_id").loc[key]
+            title, subset = row["name"], view[view["district"] == key]
+            subset_all = all_dates[all_dates["district"] == key]
+        elif kind == "place" and active.places is not None:
+            place = active.places.set_index("area_id").loc[key]
+            geometry = place.geometry
+            if geometry.geom_type == "Point":
+                radius = place.get("radius_m")
+                geometry = geometry.buffer(float(radius) if pd.notna(radius) else 50.0)
+            title = place["name"]
+            subset = within_geometry(view, geometry)
+            subset_all = within_geometry(apply_filters(active.incidents, filters, period=False), geometry)
+        else:
+            size = float(key.split("m_")[0])
+            x0 = float(key.split("_E")[1].split("_N")[0])
+            y0 = float(key.split("_N")[1])
+            geometry = shapely.box(x0, y0, x0 + size, y0 + size)
+            title = f"{t('Ruta')} {key}"
+            subset = within_geometry(view, geometry)
+            subset_all = within_geometry(apply_filters(active.incidents, filters, period=False), geometry)
+        st.subheader(title)
+        change = same_period_last_year(subset_all, filters.start, filters.end).iloc[0]
+        st.metric(t("Händelser"), int(change["after"]),
+                  delta=f"{change['change_pct']:+.0f} %" if change["before"] else None, delta_color="inverse")
+        st.caption(change["summary_sv"])
+        if len(subset):
+            heat = weekday_hour(subset)
+            fig = weekday_hour_heatmap(heat.matrix, weekday_names=weekday_names(), projector=projector,
+                                       title=t("Veckodag × timme"))
+            fig.update_layout(height=360 if not projector else 460)
+            show_figure(fig, f"heatmap-{key}", data=heat.long(), key="detail-heat")
+            trend = counts_over_time(subset_all, freq="M")
+            fig = trend_chart(trend, x="period_start", y="count", projector=projector, title=t("Per månad"))
+            fig.update_layout(height=300)
+            show_figure(fig, f"trend-{key}", data=trend.astype({"period": "string"}), key="detail-trend")
+            top = subset["category"].astype(str).value_counts().head(8).rename_axis(t("Kategori"))
+            st.dataframe(top.reset_index(name=t("Antal")), hide_index=True, width="stretch")
+
+if district_frame is not None:
+    with st.expander(t("Siffrorna bakom kartan")):
+        table = pd.DataFrame(district_frame.drop(columns="geometry"))
+        st.dataframe(table, hide_index=True, width="stretch")
+        csv_download(table, "karta-omraden", key="csv-map-districts")
+        if hot is not None and len(hot):
+            hot_table = pd.DataFrame(hot.drop(columns="geometry"))
+            csv_download(hot_table, "karta-hotspots", key="csv-map-hot")

@@ -1,0 +1,60 @@
+"""Tid: when things happen — weekday × hour (aoristic), month × hour, and the monthly trend."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.aoristic import month_hour, weekday_hour
+from analysis.change import counts_over_time, previous_year_period
+from dashboard.components.charts import month_hour_heatmap, trend_chart, weekday_hour_heatmap
+from dashboard.components.exports import show_figure
+from dashboard.filters import apply_filters, current_filters
+from dashboard.i18n import english, t, weekday_names
+
+MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+active = st.session_state["active"]
+filters = current_filters()
+projector = st.session_state.get("projector", False)
+view = apply_filters(active.incidents, filters)
+
+st.title(t("Tid"))
+if view.empty:
+    st.warning(t("Inga händelser matchar filtren."))
+    st.stop()
+
+heat = weekday_hour(view)
+left, right = st.columns([4, 1])
+with left:
+    fig = weekday_hour_heatmap(heat.matrix, weekday_names=weekday_names(), projector=projector,
+                               title=t("Veckodag × timme (aoristisk viktning)"))
+    show_figure(fig, "veckodag-timme", data=heat.long(), key="weekday-hour")
+with right:
+    st.metric(t("Med känd tid"), f"{heat.known:,}".replace(",", " "))
+    st.metric(t("Okänd tid"), f"{heat.unknown:,}".replace(",", " "),
+              help=t("Händelser med tidsfönster längre än 24 timmar ingår inte i diagrammet."))
+    peak = heat.matrix.stack().idxmax()
+    st.markdown(f"{t('Toppen')}: **{weekday_names()[peak[0] - 1]} kl. {peak[1]:02d}**")
+    st.caption(t("En händelse med tidsfönster (t.ex. inbrott 08–17) fördelas jämnt över timmarna i fönstret."))
+
+months = month_hour(view)
+fig = month_hour_heatmap(months.matrix, month_names=MONTHS_EN if english() else MONTHS_SV, projector=projector,
+                         title=t("Månad × timme"))
+show_figure(fig, "manad-timme", data=months.long(), key="month-hour")
+
+# The monthly trend beside the same months a year earlier, as the handbook compares.
+all_dates = apply_filters(active.incidents, filters, period=False)
+current = counts_over_time(all_dates, freq="M", start=filters.start, end=filters.end)
+prev_start, prev_end = previous_year_period(filters.start, filters.end)
+previous = counts_over_time(all_dates, freq="M", start=prev_start, end=prev_end)
+trend = pd.concat([
+    current.assign(serie=t("Vald period")),
+    previous.assign(serie=t("Samma period året innan"),
+                    period_start=previous["period_start"] + pd.DateOffset(years=1)),
+])
+fig = trend_chart(trend, x="period_start", y="count", color="serie", projector=projector,
+                  title=t("Händelser per månad"))
+show_figure(fig, "trend-manad", data=trend[["serie", "period", "count"]].astype({"period": "string"}),
+            key="trend")

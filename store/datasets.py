@@ -1,0 +1,191 @@
+"""Datasets on disk: the embedded sample plus what users upload, and which one is active.
+
+Layout of the data directory (``SAMSYN_DATA`` or ``samsyn serve --data``)::
+
+    <data_dir>/datasets/<id>/dataset.json     name, created, working CRS, files
+    <data_dir>/datasets/<id>/incidents.parquet, districts.gpkg, places.gpkg, survey.csv …
+    <data_dir>/archive/<id>-<timestamp>/       removed datasets (nothing is destroyed)
+    <data_dir>/active.json                     {"dataset": "<id>"}
+
+The embedded Exempelstad sample is the built-in, read-only dataset ``exempelstad``.
+Every write goes to a temporary file that is renamed into place, so a crash never
+leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+SAMPLE_ID = "exempelstad"
+ROLES: tuple[str, ...] = ("incidents", "districts", "places", "streets", "background", "survey")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset: its id, display name and the files it holds, by role."""
+
+    id: str
+    name: str
+    directory: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    crs: str = "EPSG:3006"
+    builtin: bool = False
+    created: str = ""
+
+    def path(self, role: str) -> Path | None:
+        """The file for a role ("incidents", "districts", …), or None if the dataset has none."""
+        return self.files.get(role)
+
+
+def default_data_dir() -> Path:
+    """The data directory: ``SAMSYN_DATA`` if set, else ``./userdata``."""
+    return Path(os.environ.get("SAMSYN_DATA", "userdata")).resolve()
+
+
+def sample_dataset() -> Dataset:
+    """The embedded Exempelstad sample as a read-only dataset."""
+    from data.sample import paths
+
+    sample = paths()
+    files = {role: getattr(sample, role) for role in ROLES if getattr(sample, role, None)}
+    files = {role: p for role, p in files.items() if p.exists()}
+    return Dataset(SAMPLE_ID, "Exempelstad (fiktiv ort, exempeldata)", sample.directory, files, builtin=True)
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def slugify(name: str) -> str:
+    """A file-system-safe id from a dataset name.
+
+    >>> slugify("Polisens export – Södermalm 2024")
+    'polisens-export-sodermalm-2024'
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "dataset"
+
+
+def _read(directory: Path) -> Dataset:
+    meta = json.loads((directory / "dataset.json").read_text(encoding="utf-8"))
+    files = {role: directory / name for role, name in meta.get("files", {}).items() if (directory / name).exists()}
+    return Dataset(meta["id"], meta["name"], directory, files, meta.get("crs", "EPSG:3006"),
+                   created=meta.get("created", ""))
+
+
+def _write(dataset: Dataset) -> None:
+    meta = {
+        "id": dataset.id,
+        "name": dataset.name,
+        "crs": dataset.crs,
+        "created": dataset.created,
+        "files": {role: p.name for role, p in dataset.files.items()},
+    }
+    _atomic_write_text(dataset.directory / "dataset.json", json.dumps(meta, ensure_ascii=False, indent=2))
+
+
+def list_datasets(data_dir: Path) -> list[Dataset]:
+    """The sample first, then the user's datasets by creation time."""
+    root = Path(data_dir) / "datasets"
+    own = [_read(d) for d in sorted(root.glob("*")) if (d / "dataset.json").exists()] if root.exists() else []
+    return [sample_dataset(), *sorted(own, key=lambda d: d.created)]
+
+
+def get_dataset(data_dir: Path, dataset_id: str) -> Dataset:
+    """The dataset with this id; ``KeyError`` if there is none."""
+    for dataset in list_datasets(data_dir):
+        if dataset.id == dataset_id:
+            return dataset
+    raise KeyError(dataset_id)
+
+
+def create_dataset(data_dir: Path, name: str, *, crs: str = "EPSG:3006") -> Dataset:
+    """Create an empty dataset directory with a unique id derived from the name."""
+    root = Path(data_dir) / "datasets"
+    root.mkdir(parents=True, exist_ok=True)
+    base = slugify(name)
+    dataset_id, n = base, 1
+    while (root / dataset_id).exists() or dataset_id == SAMPLE_ID:
+        n += 1
+        dataset_id = f"{base}-{n}"
+    dataset = Dataset(dataset_id, name, root / dataset_id, {}, crs, created=datetime.now().isoformat(timespec="seconds"))
+    dataset.directory.mkdir()
+    _write(dataset)
+    return dataset
+
+
+def add_file(dataset: Dataset, role: str, source: Path, *, crs: str | None = None) -> Dataset:
+    """Move an already written file into the dataset under a role; return the updated dataset."""
+    if dataset.builtin:
+        raise ValueError("Exempeldatan kan inte ändras. Skapa ett eget dataset.")
+    if role not in ROLES:
+        raise ValueError(f"Okänd roll '{role}'.")
+    target = dataset.directory / f"{role}{Path(source).suffix}"
+    os.replace(source, target)
+    files = {r: p for r, p in dataset.files.items() if r != role} | {role: target}
+    updated = Dataset(dataset.id, dataset.name, dataset.directory, files, crs or dataset.crs,
+                      created=dataset.created)
+    _write(updated)
+    return updated
+
+
+def active_dataset(data_dir: Path) -> Dataset:
+    """The active dataset (the sample when none was chosen or the chosen one is gone)."""
+    marker = Path(data_dir) / "active.json"
+    if marker.exists():
+        chosen = json.loads(marker.read_text(encoding="utf-8")).get("dataset")
+        try:
+            return get_dataset(data_dir, chosen)
+        except KeyError:
+            pass
+    return sample_dataset()
+
+
+def set_active(data_dir: Path, dataset_id: str) -> Dataset:
+    """Make a dataset the active one (it must exist)."""
+    dataset = get_dataset(data_dir, dataset_id)
+    _atomic_write_text(Path(data_dir) / "active.json", json.dumps({"dataset": dataset_id}))
+    return dataset
+
+
+def archive_dataset(data_dir: Path, dataset_id: str) -> Path:
+    """Move a user's dataset to the archive folder (never deleted); return where it went."""
+    dataset = get_dataset(data_dir, dataset_id)
+    if dataset.builtin:
+        raise ValueError("Exempeldatan kan inte tas bort.")
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+    target = Path(data_dir) / "archive" / f"{dataset_id}-{stamp}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(dataset.directory), target)
+    return target
+
+
+def save_role(dataset: Dataset, role: str, suffix: str, writer) -> Dataset:
+    """Write a role's file with ``writer(tmp_path)`` and move it into the dataset only on success.
+
+    A failed or interrupted write leaves the dataset as it was: the old file stays until the new
+    one is complete.
+    """
+    tmp = dataset.directory / f".incoming-{role}{suffix}"
+    if tmp.exists():
+        tmp.unlink()
+    try:
+        writer(tmp)
+        return add_file(dataset, role, tmp)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
