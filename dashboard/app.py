@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.components.projector import projector_css
-from dashboard.loaders import load_active
 from dashboard.filters import sidebar_filters
 from dashboard.i18n import t
+from dashboard.loaders import load_active
 
 projector = st.query_params.get("projektor") == "1"
 st.set_page_config(

@@ -13,9 +13,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard.config import load_config
 from geo.assign import assign_areas
 from geo.dataset import read_areas, read_incidents, read_survey
-from dashboard.config import load_config
 from store.datasets import Dataset, active_dataset
 
 
