@@ -1,0 +1,86 @@
+"""``samsyn import`` in a subprocess: report, exit codes, no output file on failure."""
+
+from __future__ import annotations
+
+import pytest
+
+from cli import main
+from geo.dataset import read_incidents
+from tests.geo.helpers import police_rows, write_text
+
+
+@pytest.fixture()
+def run_here(capsys):
+    """Run the CLI in this process (fast) for the success paths; bad input also runs in a subprocess."""
+
+    def _run(*args):
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return _run
+
+
+def test_import_writes_geoparquet_and_prints_report(tmp_path, run_here):
+    src = write_text(tmp_path / "export.csv", police_rows())
+    code, out, err = run_here("import", src, "--out", tmp_path / "out.parquet", "--source-value", "polis",
+                              "--salt", "s")
+    assert code == 0, err
+    assert "Rader lästa: 3" in out and "Rader skrivna: 3" in out
+    assert "kategori: Brottstyp" in out and "Fritext" in out
+    assert "SWEREF 99 TM" in out
+    frame = read_incidents(tmp_path / "out.parquet")
+    assert len(frame) == 3 and frame.attrs["crs"] == "EPSG:3006"
+
+
+def test_bad_input_exit_2_no_traceback_no_output(tmp_path, run_cli):
+    rows = police_rows()
+    rows[2][1] = "igår"
+    src = write_text(tmp_path / "bad.csv", rows)
+    out = tmp_path / "out.parquet"
+    result = run_cli("import", src, "--out", out)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Fel: ") and "Traceback" not in result.stderr
+    assert "bad.csv" in result.stderr and "rad 3" in result.stderr and "Datum" in result.stderr
+    assert not out.exists() and not list(tmp_path.glob(".out*"))
+
+
+def test_personnummer_refused_via_cli(tmp_path, run_cli):
+    rows = police_rows()
+    rows[1][3] = "811218-9876"
+    out = tmp_path / "out.gpkg"
+    result = run_cli("import", write_text(tmp_path / "p.csv", rows), "--out", out)
+    assert result.returncode == 2 and "personnummer" in result.stderr and "811218" not in result.stderr
+    assert not out.exists()
+
+
+def test_skip_invalid_writes_rejected_file(tmp_path, run_here):
+    rows = police_rows()
+    rows[3][4] = rows[3][5] = "0"
+    out = tmp_path / "out.gpkg"
+    code, stdout, err = run_here("import", write_text(tmp_path / "z.csv", rows), "--out", out, "--skip-invalid")
+    assert code == 0, err
+    assert "Rader avvisade: 1" in stdout
+    rejected = (tmp_path / "out.rejected.csv").read_text(encoding="utf-8-sig")
+    assert "reason" in rejected and "X och Y är 0" in rejected and "5000-K" not in rejected
+    assert out.exists()
+
+
+def test_missing_file_and_wrong_output_suffix(tmp_path, run_here):
+    code, _, err = run_here("import", tmp_path / "nope.csv", "--out", tmp_path / "o.parquet")
+    assert code == 2 and "finns inte" in err
+    src = write_text(tmp_path / "export.csv", police_rows())
+    code, _, err = run_here("import", src, "--out", tmp_path / "o.xlsx")
+    assert code == 2 and not (tmp_path / "o.xlsx").exists()
+
+
+def test_areas_and_survey_kinds(tmp_path, run_here, real_data):
+    out = tmp_path / "malmo.gpkg"
+    code, stdout, err = run_here("import", real_data / "sweden" / "malmo_delomraden_epsg3008.geojson", "--kind",
+                                 "areas", "--out", out)
+    assert code == 0, err
+    assert "136 områden" in stdout and "EPSG:3008" in stdout
+    survey = write_text(tmp_path / "s.csv", [["Område", "År", "Indikator", "Andel"], ["A", "2024", "otrygg", "0,3"]])
+    code, _, err = run_here("import", survey, "--kind", "survey", "--out", tmp_path / "s.parquet", "--unit", "share")
+    assert code == 0, err
+    assert (tmp_path / "s.parquet").exists()

@@ -1,0 +1,55 @@
+"""The real public files in ../shared/data/real."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo.areas import read_areas_report
+from geo.dataset import read_areas
+from geo.importer import import_incidents
+
+
+def test_vancouver_privacy_rows_refused_then_rejected(real_data):
+    import pytest
+
+    from geo.errors import InputError
+
+    path = real_data / "vancouver" / "crimedata_csv_AllNeighbourhoods_2024.csv"
+    with pytest.raises(InputError) as error:
+        import_incidents(path, crs="EPSG:26910", work_crs="EPSG:26910")
+    assert "X och Y är 0" in str(error.value)
+    result = import_incidents(path, crs="EPSG:26910", work_crs="EPSG:26910", skip_invalid=True)
+    raw = pd.read_csv(path)
+    zero = int(((raw["X"] == 0) & (raw["Y"] == 0)).sum())
+    assert result.report.rows_read == len(raw) == 33749
+    assert result.report.rows_written + result.report.rows_rejected == len(raw)
+    assert (result.rejected["reason"].str.contains("X och Y är 0")).sum() == zero
+    assert result.frame.attrs["crs"] == "EPSG:26910"
+    assert {"HUNDRED_BLOCK", "NEIGHBOURHOOD"} <= set(result.report.columns_dropped)
+    first = raw[(raw["X"] != 0)].iloc[0]
+    assert result.frame["occurred_from"].iloc[0] == pd.Timestamp(
+        int(first.YEAR), int(first.MONTH), int(first.DAY), int(first.HOUR), int(first.MINUTE))
+
+
+def test_malmo_delomraden_as_areas(real_data):
+    areas, report = read_areas_report(real_data / "sweden" / "malmo_delomraden_epsg3008.geojson")
+    assert len(areas) == 136 and areas.crs.to_epsg() == 3006
+    assert report.crs_found == "EPSG:3008"
+    assert report.columns_used == {"area_id": "do_kod", "name": "delomrade"}
+    minx, miny, maxx, maxy = areas.total_bounds
+    assert 360_000 < minx < maxx < 390_000 and 6_150_000 < miny < maxy < 6_170_000
+    wgs = read_areas(real_data / "sweden" / "malmo_delomraden_wgs84.geojson")
+    assert abs(wgs.total_bounds - areas.total_bounds).max() < 1.0
+
+
+def test_polisen_events(real_data):
+    result = import_incidents(real_data / "sweden" / "polisen_events_2023-2026.csv.gz", source_value="polis")
+    report = result.report
+    assert report.rows_written == report.rows_read == 84530
+    assert {"summary", "name", "url", "location_name"} <= set(report.columns_dropped)
+    assert any("Övrigt" in w and "Trafikolycka" in w for w in result.warnings)
+    assert result.frame["occurred_from"].notna().all()
+    raw = pd.read_csv(real_data / "sweden" / "polisen_events_2023-2026.csv.gz", usecols=["datetime_iso"])
+    expected = pd.to_datetime(raw["datetime_iso"], utc=True).dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
+    assert (result.frame["occurred_from"].to_numpy() == expected.to_numpy(dtype="datetime64[ns]")).all()
+    assert result.frame["x"].between(200_000, 1_000_000).all()
