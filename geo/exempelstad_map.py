@@ -142,9 +142,25 @@ def _build_district_polygons() -> dict[str, Polygon]:
             p = Point(_pt(*d.seed))
             cell = next(c for c in cells if c.contains(p))
             out[d.area_id] = cell.intersection(half)
-    # Snap to a 1 dm grid (the precision the GeoJSON files are written with) so
-    # neighbours share identical vertices and the written files tile exactly too.
-    return {k: shapely.set_precision(v, 0.1) for k, v in out.items()}
+    return _snap_coverage(out)
+
+
+def _snap_coverage(polygons: dict[str, Polygon], grid: float = 0.1) -> dict[str, Polygon]:
+    """Snap a tiling to a ``grid``-metre grid (the GeoJSON files' precision) without slivers.
+
+    Rounding each polygon on its own moves a vertex that only one neighbour has
+    off the shared edge, leaving slivers. Instead the shared linework is noded
+    and snap-rounded once, polygonised, and the faces handed back to their
+    districts, so neighbours share identical edges.
+    """
+    lines = shapely.union_all([shapely.boundary(p) for p in polygons.values()])
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.set_precision(lines, grid))))
+    owner = {k: [] for k in polygons}
+    for face in faces:
+        inner = face.point_on_surface()
+        key = next(k for k, p in polygons.items() if p.covers(inner))
+        owner[key].append(face)
+    return {k: shapely.union_all(v) for k, v in owner.items()}
 
 
 def districts() -> gpd.GeoDataFrame:
