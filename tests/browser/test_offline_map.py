@@ -80,3 +80,16 @@ def test_samsyn_serve_answers_and_serves_vendored_files(samsyn_url):
     # started from another folder: static serving still on (flag, not only .streamlit/config.toml)
     with urllib.request.urlopen(f"{samsyn_url}/app/static/vendor/leaflet@1.9.3/leaflet.js", timeout=10) as response:
         assert response.status == 200
+
+
+@pytest.mark.slow
+def test_dashboard_map_page_works_offline(page, samsyn_url, external_requests, screenshot):
+    """The real dashboard (``samsyn serve``, Exempelstad sample): the map page draws with no internet."""
+    page.goto(f"{samsyn_url}/karta", wait_until="domcontentloaded")
+    frame = _map_frame(page)
+    frame.wait_for_selector(".leaflet-container", timeout=60_000)
+    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    assert frame.evaluate("() => typeof window.L === 'object' && L.version") == "1.9.3"
+    page.wait_for_timeout(1_000)
+    screenshot(page, "dashboard_map_offline")
+    assert external_requests == [], f"the dashboard tried to leave the machine: {external_requests}"
