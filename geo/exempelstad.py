@@ -42,6 +42,8 @@ BEFORE = ("2024-03-01", "2024-12-31")
 AFTER = ("2025-03-01", "2025-12-31")
 ISO_WEEKEND_NIGHT_CELLS = [[5, 21], [5, 22], [5, 23], [6, 0], [6, 1], [6, 2],
                            [6, 22], [6, 23], [7, 0], [7, 1], [7, 2], [7, 3]]
+ISO_WEEKEND_EVENING_CELLS = [[5, 18], [5, 19], [5, 20], [5, 21], [5, 22], [5, 23], [6, 0], [6, 1],
+                             [6, 18], [6, 19], [6, 20], [6, 21], [6, 22], [6, 23], [7, 0], [7, 1]]
 ISO_DISCO_CELLS = [[4, 20], [4, 21], [4, 22], [4, 23], [5, 0]]
 
 
@@ -200,7 +202,7 @@ def _hotspot(place_id: str, categories: list[str], sd: float, cells, n: int, bas
     place = m.PLACE_BY_ID[place_id]
     x, y = place.xy
     weekdays = sorted({c[0] for c in cells})
-    hours = list(dict.fromkeys(c[1] for c in sorted(cells, key=lambda c: (c[0], c[1]))))
+    hours = list(dict.fromkeys(c[1] for c in cells))  # in the order of the night, e.g. 21, 22, 23, 0
     return {"name": name or place.name, "place_id": place_id, "x": round(x, 1), "y": round(y, 1),
             "radius_m": round(3 * sd), "categories": categories, "weekdays": weekdays, "hours": hours,
             "cells": [list(c) for c in cells], "time_basis": basis, "n_planted": n}
@@ -230,7 +232,7 @@ def truth(incidents: pd.DataFrame, seed: int = DEFAULT_SEED, scale: float = 1.0,
                              round(450 * scale), basis="aoristic",
                              name="Resecentrum och Busstorget (cykelstöld)"))
     hotspots.append(_hotspot("P20", ["Misshandel utomhus", "Ordningsstörning", "Berusad person"], 45,
-                             _cells([5, 6], [18, 19, 20, 21, 22, 23, 0, 1]), round(490 * scale),
+                             ISO_WEEKEND_EVENING_CELLS, round(490 * scale),
                              name="Österby torg och Puben Ankaret"))
     time_peaks = [
         {"category": "Misshandel utomhus", "place": "Centrum: krogarna F, G, H, busstorget och snabbmatstället I",

@@ -8,6 +8,11 @@ from geo import exempelstad_incidents as inc
 from geo import exempelstad_map as m
 
 
+def _n(value: float) -> str:
+    """A whole number with Swedish thousands spacing: 40 681."""
+    return f"{int(round(float(value))):,}".replace(",", "\u00a0")
+
+
 def _table(header: list[str], rows: list[list[object]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in rows]
@@ -22,7 +27,7 @@ def readme(truth: dict, incidents: pd.DataFrame, survey: pd.DataFrame, costs: pd
     by_source = incidents["source"].astype(str).value_counts().sort_index()
     districts = _table(
         ["area_id", "namn", "kommundel", "invånare"],
-        [[d.area_id, d.name, d.parent, f"{d.population:,}".replace(",", " ")] for d in m.DISTRICTS],
+        [[d.area_id, d.name, d.parent, _n(d.population)] for d in m.DISTRICTS],
     )
     hotspots = _table(
         ["plats", "x", "y", "radie (m)", "kategorier", "tider (ISO-veckodag, timme)", "antal"],
@@ -44,11 +49,11 @@ centrum (gatorna D och E, krogarna F, G och H, busstorget och snabbmatstället I
 fritidsgården J med ungdomsdisco på torsdagar, bostadsområdet K (gatorna L och M),
 parkeringsplats N och kommundel B. Alla händelser, platser, namn och
 enkätsvar är syntetiska. Orten ligger på låtsas i inlandet i Södermanland
-(SWEREF 99 TM, EPSG:3006, kring E {m.ORIGIN[0]:.0f}, N {m.ORIGIN[1]:.0f}) och är
+(SWEREF 99 TM, EPSG:3006, kring E {_n(m.ORIGIN[0])}, N {_n(m.ORIGIN[1])}) och är
 ungefär 7 × 7 km. Volymerna är medvetet höga så att mönstren syns tydligt i
 analyserna.
 
-Genererad med frö (seed) {seed} och skala {scale:g}: {truth['n_incidents']:,} händelser
+Genererad med frö (seed) {seed} och skala {scale:g}: {_n(truth['n_incidents'])} händelser
 2023-01-01–2025-12-31.
 
 ## Filer
@@ -137,7 +142,7 @@ kategorierna.
   kommunal egendom längs centrumgatorna, vid skolorna och vid fritidsgården J,
   oftast upptäckta på morgonen (fönster från kvällen före) eller med okänd tid.
   Reparationskostnader i `repair_costs.csv` ({len(costs)} rader, totalt
-  {int(costs['repair_cost_sek'].sum()):,} kr). Dessutom nedskräpning och felanmäld trasig
+  {_n(costs['repair_cost_sek'].sum())} kr). Dessutom nedskräpning och felanmäld trasig
   belysning (fler på vintern).
 - Räddningstjänsten: bränder, bl.a. återkommande containerbränder kring Sörby
   centrum kvällar och nätter.
