@@ -10,10 +10,13 @@ Pages build every map with :func:`base_map` and add their layers to it::
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import folium
+import folium.plugins
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -40,6 +43,132 @@ class MetricScale(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
+
+
+# Leaflet.draw's texts (L.drawLocal) in Swedish and, for the English switch, its defaults.
+DRAW_TEXTS: dict[str, dict[str, Any]] = {
+    "sv": {
+        "draw": {
+            "toolbar": {
+                "actions": {"title": "Avbryt ritandet", "text": "Avbryt"},
+                "finish": {"title": "Avsluta ritandet", "text": "Klar"},
+                "undo": {"title": "Ta bort senast ritade punkt", "text": "Ta bort senaste punkt"},
+                "buttons": {"polyline": "Rita en linje", "polygon": "Rita ett område", "rectangle": "Rita en rektangel",
+                            "circle": "Rita en cirkel", "marker": "Sätt ut en markör",
+                            "circlemarker": "Sätt ut en punkt"},
+            },
+            "handlers": {
+                "circle": {"tooltip": {"start": "Klicka och dra för att rita en cirkel."}, "radius": "Radie"},
+                "circlemarker": {"tooltip": {"start": "Klicka i kartan för att sätta ut en punkt."}},
+                "marker": {"tooltip": {"start": "Klicka i kartan för att sätta ut en markör."}},
+                "polygon": {"tooltip": {"start": "Klicka för att börja rita området.",
+                                        "cont": "Klicka för att fortsätta rita området.",
+                                        "end": "Klicka på första punkten för att stänga området."}},
+                "polyline": {"error": "<strong>Fel:</strong> kanterna får inte korsa varandra!",
+                             "tooltip": {"start": "Klicka för att börja rita linjen.",
+                                         "cont": "Klicka för att fortsätta rita linjen.",
+                                         "end": "Klicka på sista punkten för att avsluta linjen."}},
+                "rectangle": {"tooltip": {"start": "Klicka och dra för att rita en rektangel."}},
+                "simpleshape": {"tooltip": {"end": "Släpp musknappen för att avsluta."}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {"save": {"title": "Spara ändringarna", "text": "Spara"},
+                            "cancel": {"title": "Avbryt redigeringen och släng ändringarna", "text": "Avbryt"},
+                            "clearAll": {"title": "Ta bort alla ritade former", "text": "Ta bort alla"}},
+                "buttons": {"edit": "Redigera former", "editDisabled": "Inga former att redigera",
+                            "remove": "Ta bort former", "removeDisabled": "Inga former att ta bort"},
+            },
+            "handlers": {
+                "edit": {"tooltip": {"text": "Dra i handtagen eller markörerna för att ändra formen.",
+                                     "subtext": "Klicka på Avbryt för att ångra."}},
+                "remove": {"tooltip": {"text": "Klicka på en form för att ta bort den."}},
+            },
+        },
+    },
+    "en": {
+        "draw": {
+            "toolbar": {
+                "actions": {"title": "Cancel drawing", "text": "Cancel"},
+                "finish": {"title": "Finish drawing", "text": "Finish"},
+                "undo": {"title": "Delete last point drawn", "text": "Delete last point"},
+                "buttons": {"polyline": "Draw a polyline", "polygon": "Draw a polygon",
+                            "rectangle": "Draw a rectangle", "circle": "Draw a circle", "marker": "Draw a marker",
+                            "circlemarker": "Draw a circlemarker"},
+            },
+            "handlers": {
+                "circle": {"tooltip": {"start": "Click and drag to draw circle."}, "radius": "Radius"},
+                "circlemarker": {"tooltip": {"start": "Click map to place circle marker."}},
+                "marker": {"tooltip": {"start": "Click map to place marker."}},
+                "polygon": {"tooltip": {"start": "Click to start drawing shape.",
+                                        "cont": "Click to continue drawing shape.",
+                                        "end": "Click first point to close this shape."}},
+                "polyline": {"error": "<strong>Error:</strong> shape edges cannot cross!",
+                             "tooltip": {"start": "Click to start drawing line.",
+                                         "cont": "Click to continue drawing line.",
+                                         "end": "Click last point to finish line."}},
+                "rectangle": {"tooltip": {"start": "Click and drag to draw rectangle."}},
+                "simpleshape": {"tooltip": {"end": "Release mouse to finish drawing."}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {"save": {"title": "Save changes", "text": "Save"},
+                            "cancel": {"title": "Cancel editing, discards all changes", "text": "Cancel"},
+                            "clearAll": {"title": "Clear all layers", "text": "Clear All"}},
+                "buttons": {"edit": "Edit layers", "editDisabled": "No layers to edit",
+                            "remove": "Delete layers", "removeDisabled": "No layers to delete"},
+            },
+            "handlers": {
+                "edit": {"tooltip": {"text": "Drag handles or markers to edit features.",
+                                     "subtext": "Click cancel to undo changes."}},
+                "remove": {"tooltip": {"text": "Click on a feature to remove."}},
+            },
+        },
+    },
+}
+
+# Polygons and rectangles: what a user outlines (an area of a measure, a comparison area).
+AREA_DRAW_OPTIONS: dict[str, Any] = {
+    "polyline": False, "circle": False, "circlemarker": False, "marker": False,
+    "polygon": {"allowIntersection": False, "showArea": False},
+    "rectangle": {"showArea": False},
+}
+
+
+class DrawTexts(MacroElement):
+    """Set Leaflet.draw's toolbar and tooltip texts; must come before the Draw control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            if (window.L && L.drawLocal) { L.drawLocal = {{ this.texts }}; }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, language: str = "sv") -> None:
+        super().__init__()
+        self._name = "DrawTexts"
+        self.texts = json.dumps(DRAW_TEXTS[language], ensure_ascii=False)
+
+
+def add_draw(m: folium.Map, *, language: str = "sv", **draw_kwargs: Any) -> folium.plugins.Draw:
+    """Add the drawing toolbar (polygons and rectangles unless ``draw_options`` says otherwise).
+
+    Texts are Swedish (``language="en"`` for the English switch). Drawn shapes
+    come back from ``st_folium(..., returned_objects=["all_drawings"])``.
+    """
+    if language not in DRAW_TEXTS:
+        raise ValueError(f"Okänt språk för ritverktyget: {language!r} (sv eller en).")
+    DrawTexts(language).add_to(m)
+    draw_kwargs.setdefault("draw_options", AREA_DRAW_OPTIONS)
+    draw_kwargs.setdefault("show_geometry_on_click", False)
+    draw_kwargs.setdefault("export", False)
+    draw = folium.plugins.Draw(**draw_kwargs)
+    draw.add_to(m)
+    return draw
 
 
 def add_basemap(m: folium.Map, config: AppConfig | BasemapConfig | None = None) -> folium.TileLayer | None:

@@ -47,6 +47,8 @@ def test_map_initialises_without_internet(page, offline_map_url, external_reques
     assert frame.locator("canvas.leaflet-heatmap-layer").count() == 1
     frame.wait_for_selector(".marker-cluster", timeout=10_000)
     assert frame.locator(".leaflet-draw-toolbar").count() >= 1
+    assert frame.locator("a.leaflet-draw-draw-polygon").get_attribute("title") == "Rita ett område"
+    assert frame.locator("a.leaflet-draw-draw-polyline").count() == 0  # areas only
     assert frame.locator(".leaflet-control-scale").count() == 1
     frame.wait_for_selector(".legend svg, svg#legend, .legend", state="attached", timeout=10_000)
     # Font Awesome / Glyphicons fonts load from the server: their stylesheets applied.

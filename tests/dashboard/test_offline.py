@@ -11,7 +11,7 @@ import folium.plugins
 import pytest
 
 from cli.serve_cmd import REQUIRED_FLAGS, config_flags, streamlit_argv
-from dashboard.components.basemap import add_basemap, base_map
+from dashboard.components.basemap import DRAW_TEXTS, add_basemap, add_draw, base_map
 from dashboard.components.offline import VENDOR_DIR, VENDORED, external_links, local_urls, make_offline
 from dashboard.config import AppConfig, BasemapConfig, ConfigError, load_config, parse_basemap
 from tests.conftest import REPO
@@ -38,7 +38,7 @@ def _full_map(config: BasemapConfig) -> folium.Map:
     folium.plugins.HeatMap([[59.6, 16.52, 1.0], [59.61, 16.53, 2.0]]).add_to(m)
     cluster = folium.plugins.MarkerCluster().add_to(m)
     folium.Marker([59.6, 16.52], icon=folium.Icon(icon="info-sign")).add_to(cluster)
-    folium.plugins.Draw().add_to(m)
+    add_draw(m)
     folium.plugins.Fullscreen().add_to(m)
     return m
 
@@ -150,6 +150,22 @@ def test_add_basemap_adds_the_configured_tile_layer():
     html = m.get_root().render()
     assert OSM in html and "Kartdata OSM" in html and "\"maxZoom\": 17" in html
     assert add_basemap(folium.Map(tiles=None), BasemapConfig()) is None
+
+
+def test_add_draw_sets_swedish_texts_before_the_control_and_draws_areas_only():
+    m = base_map(BOUNDS, BasemapConfig())
+    add_draw(m)
+    html = m.get_root().render()
+    texts, control = html.find("L.drawLocal = "), html.find("new L.Control.Draw(")
+    assert 0 < texts < control
+    assert "Rita ett område" in html
+    assert '"polyline": false' in html and '"marker": false' in html
+    english = base_map(BOUNDS, BasemapConfig())
+    add_draw(english, language="en")
+    assert "Draw a polygon" in english.get_root().render()
+    assert set(DRAW_TEXTS["sv"]) == set(DRAW_TEXTS["en"]) == {"draw", "edit"}
+    with pytest.raises(ValueError, match="Okänt språk"):
+        add_draw(m, language="fi")
 
 
 @pytest.mark.parametrize("bounds", [(600000, 6600000, 610000, 6610000), (1, 2, 3), (16.6, 59.6, 16.5, 59.7),

@@ -12,7 +12,7 @@ import folium.plugins
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard.components.basemap import base_map
+from dashboard.components.basemap import add_draw, base_map
 from dashboard.components.offline import make_offline
 from dashboard.config import BasemapConfig
 
@@ -61,7 +61,7 @@ cluster = folium.plugins.MarkerCluster(name="Händelser").add_to(m)
 for i in range(12):  # close together, so they cluster at the fitted zoom
     folium.Marker([59.585 + 0.0004 * i, 16.54 + 0.0003 * i]).add_to(cluster)
 folium.Marker([59.615, 16.53], icon=folium.Icon(color="red", icon="info-sign")).add_to(m)
-folium.plugins.Draw(export=False).add_to(m)
+add_draw(m)
 folium.plugins.Fullscreen().add_to(m)
 folium.LayerControl().add_to(m)
 
