@@ -12,7 +12,7 @@ from dashboard.loaders import load_active
 projector = st.query_params.get("projektor") == "1"
 st.set_page_config(
     page_title="Samsyn",
-    page_icon="🗺️",
+    page_icon=":material/map:",
     layout="wide",
     initial_sidebar_state="collapsed" if projector else "expanded",
 )
@@ -41,13 +41,13 @@ elif "lang" in st.query_params:
     del st.query_params["lang"]
 st.markdown(projector_css(st.session_state["projector"]), unsafe_allow_html=True)
 
-st.session_state["filters"] = sidebar_filters(active.incidents, active.districts)
+st.session_state["filters"] = sidebar_filters(active.incidents, active.districts, active.dataset.id)
 
 pages = [
-    st.Page("pages/overview.py", title=t("Översikt"), icon="📊", url_path="oversikt", default=True),
-    st.Page("pages/map.py", title=t("Karta"), icon="🗺️", url_path="karta"),
-    st.Page("pages/time.py", title=t("Tid"), icon="🕒", url_path="tid"),
-    st.Page("pages/survey.py", title=t("Trygghet"), icon="🛡️", url_path="trygghet"),
-    st.Page("pages/data.py", title=t("Data"), icon="📁", url_path="data"),
+    st.Page("pages/overview.py", title=t("Översikt"), icon=":material/dashboard:", url_path="oversikt", default=True),
+    st.Page("pages/map.py", title=t("Karta"), icon=":material/map:", url_path="karta"),
+    st.Page("pages/time.py", title=t("Tid"), icon=":material/schedule:", url_path="tid"),
+    st.Page("pages/survey.py", title=t("Trygghet"), icon=":material/shield:", url_path="trygghet"),
+    st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
 ]
 st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar").run()

@@ -41,17 +41,17 @@ class Filters:
         """Categories to keep, or None for all."""
         if self.categories:
             return list(self.categories)
-        if set(self.groups) >= {BY_NAME[c].group if c in BY_NAME else "Övrigt" for c in available}:
+        if not self.groups:
             return None
         return [c for c in available if (BY_NAME[c].group if c in BY_NAME else "Övrigt") in self.groups]
 
-    def as_kwargs(self, available_categories: list[str], all_sources: list[str]) -> dict:
+    def as_kwargs(self, available_categories: list[str]) -> dict:
         """Keyword arguments for ``analysis.filters.filter_view``."""
         return {
             "start": self.start,
             "end": self.end,
             "categories": self.category_list(available_categories),
-            "sources": list(self.sources) if set(self.sources) != set(all_sources) else None,
+            "sources": list(self.sources) or None,
             "districts": list(self.districts) or None,
             "weekdays": list(self.weekdays),
             "hours": self.hours,
@@ -80,32 +80,32 @@ def _parse_hours(text: str | None) -> tuple[int, int]:
 
 
 def _init_from_url(first_day: date, last_day: date, categories: list[str], sources: list[str],
-                   district_ids: list[str]) -> None:
-    """Seed the widgets' session state from the URL once per session (or after a reset)."""
-    if st.session_state.get("_filters_ready"):
+                   district_ids: list[str], dataset_key: str) -> None:
+    """Seed the widgets' session state from the URL once per session, dataset, or reset."""
+    if st.session_state.get("_filters_ready") == dataset_key:
         return
     default_start = max(first_day, date(last_day.year, 1, 1))
-    start = _parse_date(st.query_params.get("fran"), default_start)
-    end = _parse_date(st.query_params.get("till"), last_day)
+    start = min(max(_parse_date(st.query_params.get("fran"), default_start), first_day), last_day)
+    end = min(max(_parse_date(st.query_params.get("till"), last_day), first_day), last_day)
     st.session_state["f_period"] = (min(start, end), max(start, end))
     present_groups = [g for g in GROUPS if any((BY_NAME.get(c) and BY_NAME[c].group == g) for c in categories)]
-    st.session_state["f_groups"] = [g for g in _param_list("grupp") if g in present_groups] or present_groups
+    st.session_state["f_groups"] = [g for g in _param_list("grupp") if g in present_groups]
     st.session_state["f_categories"] = [c for c in _param_list("kat") if c in categories]
-    st.session_state["f_sources"] = [s for s in _param_list("kalla") if s in sources] or list(sources)
+    st.session_state["f_sources"] = [s for s in _param_list("kalla") if s in sources]
     st.session_state["f_districts"] = [d for d in _param_list("omr") if d in district_ids]
     days = [int(d) for d in _param_list("dag") if d.isdigit() and 1 <= int(d) <= 7]
     st.session_state["f_weekdays"] = days or list(range(1, 8))
     st.session_state["f_hours"] = _parse_hours(st.query_params.get("tim"))
-    st.session_state["_filters_ready"] = True
+    st.session_state["_filters_ready"] = dataset_key
 
 
-def _write_url(filters: Filters, all_groups: list[str], all_sources: list[str]) -> None:
+def _write_url(filters: Filters) -> None:
     params: dict[str, str | list[str]] = {"fran": filters.start.isoformat(), "till": filters.end.isoformat()}
-    if set(filters.groups) != set(all_groups):
+    if filters.groups:
         params["grupp"] = list(filters.groups)
     if filters.categories:
         params["kat"] = list(filters.categories)
-    if set(filters.sources) != set(all_sources):
+    if filters.sources:
         params["kalla"] = list(filters.sources)
     if filters.districts:
         params["omr"] = list(filters.districts)
@@ -122,26 +122,30 @@ def _write_url(filters: Filters, all_groups: list[str], all_sources: list[str]) 
         st.query_params.from_dict(params)
 
 
-def sidebar_filters(incidents: pd.DataFrame, districts: pd.DataFrame | None) -> Filters:
-    """Draw the shared filters in the sidebar and return them (also written to the URL)."""
+def sidebar_filters(incidents: pd.DataFrame, districts: pd.DataFrame | None, dataset_key: str) -> Filters:
+    """Draw the shared filters in the sidebar and return them (also written to the URL).
+
+    ``dataset_key`` identifies the active dataset: when it changes, the filters start again
+    from the URL, clamped to the new data's period.
+    """
     categories = sorted(map(str, incidents["category"].dropna().unique()))
     sources = sorted(map(str, incidents["source"].dropna().unique()))
     district_names = {} if districts is None else dict(zip(districts["area_id"], districts["name"], strict=False))
     when = incidents["occurred_from"]
     first_day = when.min().date() if len(when) else date.today()
     last_day = when.max().date() if len(when) else date.today()
-    _init_from_url(first_day, last_day, categories, sources, list(district_names))
+    _init_from_url(first_day, last_day, categories, sources, list(district_names), dataset_key)
     all_groups = [g for g in GROUPS if any((BY_NAME.get(c) and BY_NAME[c].group == g) for c in categories)]
 
     with st.sidebar:
         st.header(t("Filter"))
         period = st.date_input(t("Period"), key="f_period", min_value=first_day, max_value=last_day,
                                format="YYYY-MM-DD")
-        groups = st.multiselect(t("Brottsgrupper"), all_groups, key="f_groups")
-        in_groups = [c for c in categories if BY_NAME.get(c) and BY_NAME[c].group in groups]
+        groups = st.multiselect(t("Brottsgrupper (tomt = alla)"), all_groups, key="f_groups")
+        in_groups = [c for c in categories if not groups or (BY_NAME.get(c) and BY_NAME[c].group in groups)]
         st.session_state["f_categories"] = [c for c in st.session_state["f_categories"] if c in in_groups]
         chosen = st.multiselect(t("Kategorier (tomt = alla i valda grupper)"), in_groups, key="f_categories")
-        chosen_sources = st.multiselect(t("Källor"), sources, key="f_sources")
+        chosen_sources = st.multiselect(t("Källor (tomt = alla)"), sources, key="f_sources")
         chosen_districts = st.multiselect(t("Områden (tomt = alla)"), list(district_names), key="f_districts",
                                           format_func=lambda a: district_names.get(a, a))
         names = weekday_names()
@@ -149,7 +153,7 @@ def sidebar_filters(incidents: pd.DataFrame, districts: pd.DataFrame | None) -> 
                               format_func=lambda d: names[d - 1])
         hours = st.slider(t("Timmar"), 0, 23, key="f_hours")
         if st.button(t("Återställ filter")):
-            st.session_state["_filters_ready"] = False
+            st.session_state["_filters_ready"] = None
             st.query_params.clear()
             st.rerun()
 
@@ -159,7 +163,7 @@ def sidebar_filters(incidents: pd.DataFrame, districts: pd.DataFrame | None) -> 
         start = end = period[0] if isinstance(period, tuple) else period
     filters = Filters(start, end, tuple(groups), tuple(chosen), tuple(chosen_sources),
                       tuple(chosen_districts), tuple(sorted(days)) or tuple(range(1, 8)), tuple(hours))
-    _write_url(filters, all_groups, sources)
+    _write_url(filters)
     return filters
 
 
@@ -168,8 +172,7 @@ def apply_filters(incidents: pd.DataFrame, filters: Filters, *, period: bool = T
     from analysis.filters import filter_view
 
     categories = sorted(map(str, incidents["category"].dropna().unique()))
-    sources = sorted(map(str, incidents["source"].dropna().unique()))
-    kwargs = filters.as_kwargs(categories, sources)
+    kwargs = filters.as_kwargs(categories)
     if not period:
         kwargs.update(start=None, end=None)
     return filter_view(incidents, **kwargs)

@@ -17,9 +17,9 @@ ENGLISH: dict[str, str] = {
     "Data": "Data",
     "Filter": "Filters",
     "Period": "Period",
-    "Brottsgrupper": "Offence groups",
+    "Brottsgrupper (tomt = alla)": "Offence groups (empty = all)",
     "Kategorier (tomt = alla i valda grupper)": "Categories (empty = all in chosen groups)",
-    "Källor": "Sources",
+    "Källor (tomt = alla)": "Sources (empty = all)",
     "Områden (tomt = alla)": "Districts (empty = all)",
     "Veckodagar": "Weekdays",
     "Timmar": "Hours",
@@ -145,3 +145,8 @@ def t(text: str) -> str:
 def weekday_names() -> tuple[str, ...]:
     """Short weekday names, Monday first, in the user's language."""
     return WEEKDAYS_EN if english() else WEEKDAYS_SV
+
+
+def fmt_int(value: float) -> str:
+    """A whole number with Swedish digit grouping (a no-break space): 13 664."""
+    return f"{int(round(value)):,}".replace(",", "\u00a0")

@@ -79,13 +79,15 @@ def interval_chart(table: pd.DataFrame, *, label: str, value: str, low: str, hig
     fig = go.Figure()
     for name, part in table.groupby(group, sort=True):
         fig.add_trace(go.Scatter(
-            x=part[value], y=part[label], name=str(name), mode="markers",
+            x=part[value], y=part[label], name=str(name), mode="markers", orientation="h",
             marker={"size": 14 if projector else 9},
             error_x={"type": "data", "symmetric": False,
                      "array": (part[high] - part[value]).fillna(0), "arrayminus": (part[value] - part[low]).fillna(0)},
         ))
     fig.update_xaxes(title_text=x_title)
-    return _layout(fig, projector=projector, title=title, height=max(360, 42 * table[label].nunique() + 120))
+    # Years side by side within each row, so their intervals do not hide each other.
+    fig.update_layout(scattermode="group", scattergap=0.5)
+    return _layout(fig, projector=projector, title=title, height=max(360, 54 * table[label].nunique() + 120))
 
 
 def quadrant_chart(table: pd.DataFrame, *, x: str, y: str, label: str, x_title: str, y_title: str,

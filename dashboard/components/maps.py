@@ -16,7 +16,8 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import Element
+from branca.element import MacroElement
+from jinja2 import Template
 from PIL import Image
 from pyproj import Transformer
 
@@ -100,7 +101,7 @@ def _districts_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearC
         fill = colormap(value) if value is not None and np.isfinite(value) else "#ffffff"
         chosen = feature["properties"]["samsyn_id"] == selected
         return {"fillColor": fill, "color": "#000" if chosen else "#333", "weight": 4 if chosen else 1.5,
-                "fillOpacity": 0.55}
+                "fillOpacity": 0.35}
 
     group = folium.FeatureGroup(name="Områden", show=True)
     folium.GeoJson(
@@ -223,18 +224,30 @@ def _points_layer(m: folium.Map, layers: MapLayers) -> None:
         name="Händelser",
     ).add_to(group)
     group.add_to(m)
-    # Points are shown only when zoomed in far enough to read them as places, not as a cloud.
-    script = f"""
-    (function() {{
-        var map = {m.get_name()}, layer = {group.get_name()};
-        function toggle() {{
-            if (map.getZoom() >= {POINTS_MIN_ZOOM}) {{ if (!map.hasLayer(layer)) map.addLayer(layer); }}
-            else if (map.hasLayer(layer)) {{ map.removeLayer(layer); }}
-        }}
-        map.on('zoomend', toggle); toggle();
-    }})();
-    """
-    m.get_root().script.add_child(Element(script))
+    _ZoomToggle(group, POINTS_MIN_ZOOM).add_to(m)
+
+
+class _ZoomToggle(MacroElement):
+    """Show a layer only at or above a zoom level (points read as places, not as a cloud)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }}, layer = {{ this.layer.get_name() }};
+            function toggle() {
+                if (map.getZoom() >= {{ this.min_zoom }}) { if (!map.hasLayer(layer)) map.addLayer(layer); }
+                else if (map.hasLayer(layer)) { map.removeLayer(layer); }
+            }
+            map.on('zoomend', toggle); toggle();
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer: folium.FeatureGroup, min_zoom: int) -> None:
+        super().__init__()
+        self._name = "ZoomToggle"
+        self.layer = layer
+        self.min_zoom = min_zoom
 
 
 def _survey_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearColormap]:
@@ -252,25 +265,37 @@ def _survey_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearColo
     return group, colormap
 
 
-def _legend_hotspots(m: folium.Map) -> None:
-    """A Leaflet control with the Gi* classes (a control, so it also shows inside streamlit-folium)."""
+class _Legend(MacroElement):
+    """A Leaflet control holding legend HTML (a child of the map, so streamlit-folium renders it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: '{{ this.position }}'});
+            legend.onAdd = function() {
+                var div = L.DomUtil.create('div', 'samsyn-legend'); div.innerHTML = {{ this.html|tojson }};
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, position: str = "bottomleft") -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = html
+        self.position = position
+
+
+def _legend_hotspots() -> _Legend:
     rows = "".join(
         f'<div><span style="display:inline-block;width:16px;height:16px;background:{colour};'
         f'border:1px solid #444;margin-right:6px;vertical-align:middle"></span>{HOTSPOT_LABELS[name]}</div>'
         for name, colour in HOTSPOT_COLOURS.items()
     )
-    html = ('<div style="background:#fff;padding:8px 10px;border:1px solid #888;border-radius:4px;'
-            f'font:14px/1.5 sans-serif;"><b>Gi* (FDR)</b>{rows}</div>')
-    script = f"""
-    (function() {{
-        var legend = L.control({{position: 'bottomleft'}});
-        legend.onAdd = function() {{
-            var div = L.DomUtil.create('div', 'samsyn-legend'); div.innerHTML = {html!r}; return div;
-        }};
-        legend.addTo({m.get_name()});
-    }})();
-    """
-    m.get_root().script.add_child(Element(script))
+    return _Legend('<div style="background:#fff;padding:8px 10px;border:1px solid #888;border-radius:4px;'
+                   f'font:14px/1.5 sans-serif;"><b>Gi* (FDR)</b>{rows}</div>')
 
 
 def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float], config=None) -> folium.Map:
@@ -278,12 +303,6 @@ def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float]
     m = base_map(bounds_wgs84, config)
     if layers.background is not None and len(layers.background):
         _background_layer(layers).add_to(m)
-    if layers.density is not None:
-        url, image_bounds = density_png(layers.density, layers.crs)
-        group = folium.FeatureGroup(name="Täthet (kärnskattning)", show=True)
-        folium.raster_layers.ImageOverlay(url, bounds=image_bounds, opacity=0.85, interactive=False,
-                                          name="Täthet").add_to(group)
-        group.add_to(m)
     if layers.survey is not None and len(layers.survey):
         group, colormap = _survey_layer(layers)
         group.add_to(m)
@@ -291,9 +310,15 @@ def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float]
         group, colormap = _districts_layer(layers)
         group.add_to(m)
         colormap.add_to(m)
+    if layers.density is not None:
+        url, image_bounds = density_png(layers.density, layers.crs)
+        group = folium.FeatureGroup(name="Täthet (kärnskattning)", show=True)
+        folium.raster_layers.ImageOverlay(url, bounds=image_bounds, opacity=0.85, interactive=False,
+                                          name="Täthet").add_to(group)
+        group.add_to(m)
     if layers.hot_cells is not None and len(layers.hot_cells):
         _hot_layer(layers).add_to(m)
-        _legend_hotspots(m)
+        _legend_hotspots().add_to(m)
     if layers.places is not None and len(layers.places):
         _places_layer(layers).add_to(m)
     if layers.points is not None and len(layers.points):

@@ -141,21 +141,31 @@ ids = [d.id for d in datasets]
 names = {d.id: d.name for d in datasets}
 chosen = st.selectbox(t("Välj dataset"), ids, index=ids.index(active.id) if active.id in ids else 0,
                       format_func=names.get, key="dataset_choice")
+
+
+def _activate(dataset_id: str) -> None:
+    # A callback runs before the script, so the whole next run (sidebar included) uses the new dataset.
+    dataset = next(d for d in list_datasets(data_dir) if d.id == dataset_id)
+    if "incidents" not in dataset.files:
+        st.session_state["activate_error"] = dataset.name
+        return
+    set_active(data_dir, dataset_id)
+
+
+def _archive(dataset_id: str, was_active: bool) -> None:
+    archive_dataset(data_dir, dataset_id)
+    if was_active:
+        set_active(data_dir, "exempelstad")
+
+
 cols = st.columns(2)
-if cols[0].button(t("Använd som aktivt dataset"), key="activate"):
-    if "incidents" not in next(d for d in datasets if d.id == chosen).files:
-        st.error(t("Datasetet har inga händelser ännu – läs in en händelsefil först."))
-    else:
-        set_active(data_dir, chosen)
-        st.session_state["_filters_ready"] = False
-        st.rerun()
+cols[0].button(t("Använd som aktivt dataset"), key="activate", on_click=_activate, args=(chosen,))
+if st.session_state.pop("activate_error", None):
+    st.error(t("Datasetet har inga händelser ännu – läs in en händelsefil först."))
 chosen_dataset = next(d for d in datasets if d.id == chosen)
 if not chosen_dataset.builtin:
     with cols[1].popover(t("Ta bort dataset")):
         st.warning(t("Datasetet flyttas till arkivet i datamappen; inget raderas."))
-        if st.checkbox(t("Ja, ta bort") + f" {chosen_dataset.name}", key="confirm_archive") and st.button(
-                t("Ta bort"), key="archive"):
-            archive_dataset(data_dir, chosen)
-            if chosen == active.id:
-                set_active(data_dir, "exempelstad")
-            st.rerun()
+        confirmed = st.checkbox(t("Ja, ta bort") + f" {chosen_dataset.name}", key="confirm_archive")
+        st.button(t("Ta bort"), key="archive", disabled=not confirmed, on_click=_archive,
+                  args=(chosen, chosen == active.id))

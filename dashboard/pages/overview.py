@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from analysis.aggregate import summary_by_area
@@ -10,7 +11,7 @@ from analysis.overview import data_quality, standout_districts
 from analysis.survey import survey_change
 from dashboard.components.exports import csv_download
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import t
+from dashboard.i18n import fmt_int, t
 from geo.microplaces import place_counts
 
 active = st.session_state["active"]
@@ -30,7 +31,7 @@ by_category = same_period_last_year(by_group, filters.start, filters.end, by="gr
     "after", ascending=False)
 
 columns = st.columns(4)
-columns[0].metric(t("Händelser"), f"{int(headline['after']):,}".replace(",", " "),
+columns[0].metric(t("Händelser"), fmt_int(headline["after"]),
                   delta=f"{headline['change_pct']:+.0f} % mot {headline['previous_period']}"
                   if headline["before"] else None, delta_color="inverse")
 for column, (_, row) in zip(columns[1:], by_category.head(3).iterrows(), strict=False):
@@ -52,14 +53,17 @@ with left:
                                                                            active.districts["name"], strict=False)))
         standout = standout_districts(changes, summary)
         for _, row in standout.iterrows():
-            rate = f"{row['rate_per_1000']:.0f} {t('per 1 000 inv.')}" if row["rate_per_1000"] == row[
-                "rate_per_1000"] else ""
-            st.markdown(f"- **{row['name']}** – {int(row['count'])} händelser {rate} · {row['reason']}. "
-                        f"{row['summary_sv'] if isinstance(row['summary_sv'], str) else ''}")
+            rate = row["rate_per_1000"]
+            rate_text = f" ({rate:.0f} {t('per 1 000 inv.')})" if pd.notna(rate) else ""
+            change_text = f", {row['change_pct']:+.0f} % mot {headline['previous_period']}" if pd.notna(
+                row["change_pct"]) else ""
+            st.markdown(f"- **{row['name']}** – {fmt_int(row['count'])} händelser{rate_text}{change_text} · "
+                        f"*{row['reason']}*")
         table = summary.reset_index()[["area_id", "name", "population", "count", "rate_per_1000"]]
         st.dataframe(table.rename(columns={"name": t("Område"), "count": t("Antal"),
                                            "rate_per_1000": t("per 1 000 inv.")}),
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch",
+                     column_config={t("per 1 000 inv."): st.column_config.NumberColumn(format="%.1f")})
         csv_download(table, "omraden", key="csv-overview-districts")
 with right:
     st.markdown(f"#### {t('Mikroplatser')}")
@@ -100,11 +104,10 @@ quality = data_quality(incidents)
 first = quality.first.date() if quality.first is not None else "–"
 last = quality.last.date() if quality.last is not None else "–"
 st.markdown(
-    f"**{quality.n_incidents:,}** händelser {first} – {last}. ".replace(",", " ")
-    + f"{quality.with_window:,} har ett tidsfönster (viktas aoristiskt); ".replace(",", " ")
-    + f"**{quality.unknown_time:,}** har okänd tid (fönster över 24 h) och ingår inte i tidsanalyserna; ".replace(
-        ",", " ")
-    + f"**{quality.no_place:,}** ligger utanför alla områden.".replace(",", " ")
+    f"**{fmt_int(quality.n_incidents)}** händelser {first} – {last}. "
+    f"{fmt_int(quality.with_window)} har ett tidsfönster (viktas aoristiskt); "
+    f"**{fmt_int(quality.unknown_time)}** har okänd tid (fönster över 24 h) och ingår inte i tidsanalyserna; "
+    f"**{fmt_int(quality.no_place)}** ligger utanför alla områden."
 )
 sources = quality.by_source.rename_axis(t("Källa")).reset_index(name=t("Antal"))
 st.dataframe(sources, hide_index=True)

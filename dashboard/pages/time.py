@@ -10,7 +10,7 @@ from analysis.change import counts_over_time, previous_year_period
 from dashboard.components.charts import month_hour_heatmap, trend_chart, weekday_hour_heatmap
 from dashboard.components.exports import show_figure
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import english, t, weekday_names
+from dashboard.i18n import english, fmt_int, t, weekday_names
 
 MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -32,8 +32,8 @@ with left:
                                title=t("Veckodag × timme (aoristisk viktning)"))
     show_figure(fig, "veckodag-timme", data=heat.long(), key="weekday-hour")
 with right:
-    st.metric(t("Med känd tid"), f"{heat.known:,}".replace(",", " "))
-    st.metric(t("Okänd tid"), f"{heat.unknown:,}".replace(",", " "),
+    st.metric(t("Med känd tid"), fmt_int(heat.known))
+    st.metric(t("Okänd tid"), fmt_int(heat.unknown),
               help=t("Händelser med tidsfönster längre än 24 timmar ingår inte i diagrammet."))
     peak = heat.matrix.stack().idxmax()
     st.markdown(f"{t('Toppen')}: **{weekday_names()[peak[0] - 1]} kl. {peak[1]:02d}**")

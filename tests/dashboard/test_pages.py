@@ -1,0 +1,144 @@
+"""Every page through Streamlit's AppTest: no exception, the expected elements, and real numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.aoristic import weekday_hour
+from analysis.change import same_period_last_year
+from analysis.filters import filter_incidents
+from geo.dataset import read_incidents
+from tests.conftest import REPO
+
+APP = str(REPO / "dashboard" / "app.py")
+PAGES = sorted(p.name for p in (REPO / "dashboard" / "pages").glob("*.py"))
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, monkeypatch):
+    """Each test gets its own empty data directory, so nothing is written into the repository."""
+    monkeypatch.setenv("SAMSYN_DATA", str(tmp_path / "userdata"))
+    monkeypatch.delenv("SAMSYN_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def sample_incidents() -> pd.DataFrame:
+    from data.sample import paths
+
+    return read_incidents(paths().incidents)
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _count(text: str) -> int:
+    return int(text.replace("\u00a0", "").replace(" ", ""))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(page):
+    at = _app().run()
+    assert not at.exception, at.exception
+    at.switch_page(f"pages/{page}").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title, f"{page} shows no title"
+
+
+def test_overview_headline_matches_analysis(sample_incidents):
+    at = _app(fran="2025-01-01", till="2025-04-30").run()
+    assert not at.exception
+    expected = same_period_last_year(sample_incidents, "2025-01-01", "2025-04-30").iloc[0]
+    assert _count(_metric(at, "Händelser")) == expected["after"]
+    assert any(expected["summary_sv"] in m.value for m in at.markdown)
+
+
+def test_category_filter_from_url_changes_numbers(sample_incidents):
+    everything = _count(_metric(_app(fran="2025-01-01", till="2025-12-31").run(), "Händelser"))
+    at = _app(fran="2025-01-01", till="2025-12-31", kat="Klotter").run()
+    klotter = filter_incidents(sample_incidents, categories=["Klotter"], start="2025-01-01", end="2025-12-31")
+    assert _count(_metric(at, "Händelser")) == len(klotter) < everything
+
+
+def test_filters_chosen_in_sidebar_are_written_to_the_url():
+    at = _app().run()
+    at.multiselect(key="f_categories").set_value(["Klotter"]).run()
+    at.slider(key="f_hours").set_value((20, 23)).run()
+    assert not at.exception
+    assert at.query_params["kat"] == "Klotter"
+    assert at.query_params["tim"] == "20-23"
+
+
+def test_time_page_shows_aoristic_known_and_unknown(sample_incidents):
+    at = _app(fran="2024-01-01", till="2024-12-31", kat="Inbrott i bostad").run()
+    at.switch_page("pages/time.py").run()
+    assert not at.exception
+    view = filter_incidents(sample_incidents, categories=["Inbrott i bostad"], start="2024-01-01", end="2024-12-31")
+    heat = weekday_hour(view)
+    assert _count(_metric(at, "Med känd tid")) == heat.known
+    assert _count(_metric(at, "Okänd tid")) == heat.unknown
+    assert len(at.get("plotly_chart")) >= 3
+
+
+def test_survey_page_has_intervals_change_and_quadrant():
+    at = _app().run()
+    at.switch_page("pages/survey.py").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 2
+    change = at.dataframe[0].value
+    assert {"2024", "2025"} <= set(change.columns)
+
+
+def test_map_page_builds_offline_map_and_detail_panel():
+    at = _app(fran="2025-01-01", till="2025-12-31").run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    at.session_state["map_selected"] = {"kind": "district", "id": "A01"}
+    at.run()
+    assert not at.exception
+    assert any(s.value == "Centrum" for s in at.subheader)
+    assert len(at.get("plotly_chart")) >= 2  # the district's own heatmap and trend
+
+
+def test_english_switch_and_projector_mode():
+    at = _app(projektor="1", lang="en").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    assert at.session_state["projector"] is True
+    assert any("font-size: 22px" in m.value for m in at.markdown)
+
+
+def test_data_page_lists_datasets_and_activates_one(tmp_path, sample_incidents):
+    from geo.dataset import write_incidents
+    from store.datasets import active_dataset, create_dataset, save_role
+
+    data_dir = Path(tmp_path / "userdata")
+    dataset = create_dataset(data_dir, "Polisens export 2025")
+    save_role(dataset, "incidents", ".parquet", lambda p: write_incidents(sample_incidents.head(500), p))
+    at = _app().run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    names = at.dataframe[0].value.iloc[:, 0].tolist()
+    assert "Polisens export 2025" in names
+    at.selectbox(key="dataset_choice").set_value(dataset.id).run()
+    at.button(key="activate").click().run()
+    assert not at.exception
+    assert active_dataset(data_dir).id == dataset.id
+    # The choice is on disk: a new session (or a restart) opens the chosen dataset.
+    fresh = _app().run()
+    assert not fresh.exception, [e.message for e in fresh.exception]
+    assert fresh.session_state["active"].dataset.id == dataset.id
+    assert len(fresh.session_state["active"].incidents) == 500
+    assert any("Polisens export 2025" in c.value for c in fresh.sidebar.caption)
