@@ -12,7 +12,7 @@ from dashboard.loaders import load_active
 projector = st.query_params.get("projektor") == "1"
 st.set_page_config(
     page_title="Samsyn",
-    page_icon=":material/map:",
+    page_icon="🗺️",
     layout="wide",
     initial_sidebar_state="collapsed" if projector else "expanded",
 )

@@ -94,7 +94,7 @@ def _init_from_url(first_day: date, last_day: date, categories: list[str], sourc
     st.session_state["f_sources"] = [s for s in _param_list("kalla") if s in sources]
     st.session_state["f_districts"] = [d for d in _param_list("omr") if d in district_ids]
     days = [int(d) for d in _param_list("dag") if d.isdigit() and 1 <= int(d) <= 7]
-    st.session_state["f_weekdays"] = days or list(range(1, 8))
+    st.session_state["f_weekdays"] = days
     st.session_state["f_hours"] = _parse_hours(st.query_params.get("tim"))
     st.session_state["_filters_ready"] = dataset_key
 
@@ -109,7 +109,7 @@ def _write_url(filters: Filters) -> None:
         params["kalla"] = list(filters.sources)
     if filters.districts:
         params["omr"] = list(filters.districts)
-    if set(filters.weekdays) != set(range(1, 8)):
+    if filters.weekdays and set(filters.weekdays) != set(range(1, 8)):
         params["dag"] = [str(d) for d in filters.weekdays]
     if filters.hours != (0, 23):
         params["tim"] = f"{filters.hours[0]}-{filters.hours[1]}"
@@ -141,15 +141,16 @@ def sidebar_filters(incidents: pd.DataFrame, districts: pd.DataFrame | None, dat
         st.header(t("Filter"))
         period = st.date_input(t("Period"), key="f_period", min_value=first_day, max_value=last_day,
                                format="YYYY-MM-DD")
-        groups = st.multiselect(t("Brottsgrupper (tomt = alla)"), all_groups, key="f_groups")
+        groups = st.multiselect(t("Brottsgrupper (tomt = alla)"), all_groups, key="f_groups", placeholder=t("Alla"))
         in_groups = [c for c in categories if not groups or (BY_NAME.get(c) and BY_NAME[c].group in groups)]
         st.session_state["f_categories"] = [c for c in st.session_state["f_categories"] if c in in_groups]
-        chosen = st.multiselect(t("Kategorier (tomt = alla i valda grupper)"), in_groups, key="f_categories")
-        chosen_sources = st.multiselect(t("Källor (tomt = alla)"), sources, key="f_sources")
+        chosen = st.multiselect(t("Kategorier (tomt = alla i valda grupper)"), in_groups, key="f_categories",
+                                placeholder=t("Alla"))
+        chosen_sources = st.multiselect(t("Källor (tomt = alla)"), sources, key="f_sources", placeholder=t("Alla"))
         chosen_districts = st.multiselect(t("Områden (tomt = alla)"), list(district_names), key="f_districts",
-                                          format_func=lambda a: district_names.get(a, a))
+                                          format_func=lambda a: district_names.get(a, a), placeholder=t("Alla"))
         names = weekday_names()
-        days = st.multiselect(t("Veckodagar"), list(range(1, 8)), key="f_weekdays",
+        days = st.multiselect(t("Veckodagar (tomt = alla)"), list(range(1, 8)), key="f_weekdays", placeholder=t("Alla"),
                               format_func=lambda d: names[d - 1])
         hours = st.slider(t("Timmar"), 0, 23, key="f_hours")
         if st.button(t("Återställ filter")):

@@ -16,12 +16,14 @@ ENGLISH: dict[str, str] = {
     "Trygghet": "Safety survey",
     "Data": "Data",
     "Filter": "Filters",
+    "Alla": "All",
     "Period": "Period",
     "Brottsgrupper (tomt = alla)": "Offence groups (empty = all)",
     "Kategorier (tomt = alla i valda grupper)": "Categories (empty = all in chosen groups)",
     "Källor (tomt = alla)": "Sources (empty = all)",
     "Områden (tomt = alla)": "Districts (empty = all)",
-    "Veckodagar": "Weekdays",
+    "Veckodagar (tomt = alla)": "Weekdays (empty = all)",
+    "(ur filen)": "(from the file)",
     "Timmar": "Hours",
     "Projektorläge": "Projector mode",
     "English": "English",
@@ -57,6 +59,7 @@ ENGLISH: dict[str, str] = {
     "Händelser med tidsfönster längre än 24 timmar ingår inte i diagrammet.":
         "Incidents with a time window longer than 24 hours are not in the chart.",
     "Toppen": "Peak",
+    "kl.": "at",
     "En händelse med tidsfönster (t.ex. inbrott 08–17) fördelas jämnt över timmarna i fönstret.":
         "An incident with a time window (e.g. a burglary 08–17) is spread evenly over the window's hours.",
     "Månad × timme": "Month × hour",

@@ -223,6 +223,9 @@ def base_map(
         location=[(south + north) / 2, (west + east) / 2],
         tiles=None,
         zoom_start=12,
+        # Fractional zoom lets a town fill the map instead of jumping a whole level short.
+        zoomSnap=0.25,
+        zoomDelta=0.5,
         control_scale=False,  # MetricScale below: Swedish users need no miles
         height=height,
         # folium hands min_zoom/max_zoom only to its own tile layer; with

@@ -55,6 +55,7 @@ def month_hour_heatmap(matrix: pd.DataFrame, *, month_names: tuple[str, ...], pr
                                colorscale=HEAT_SCALE, xgap=1, ygap=1,
                                hovertemplate="%{y} kl. %{x}: %{z:.1f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(dtick=1)
     return _layout(fig, projector=projector, title=title)
 
 

@@ -19,7 +19,8 @@ def plotly_config(filename: str) -> dict:
 
 def show_figure(fig, filename: str, *, data: pd.DataFrame | None = None, key: str | None = None) -> None:
     """Show a plotly figure with its PNG button, and a CSV download of the numbers behind it."""
-    st.plotly_chart(fig, width="stretch", config=plotly_config(filename), key=key)
+    # theme=None: our own fonts and sizes (large in projector mode) instead of Streamlit's small grey ones.
+    st.plotly_chart(fig, width="stretch", config=plotly_config(filename), key=key, theme=None)
     if data is not None:
         csv_download(data, filename, key=f"csv-{key or filename}")
 

@@ -16,7 +16,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 from PIL import Image
 from pyproj import Transformer
@@ -301,6 +301,9 @@ def _legend_hotspots() -> _Legend:
 def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float], config=None) -> folium.Map:
     """Build the Karta page's map with the requested layers, legends and a layer switcher."""
     m = base_map(bounds_wgs84, config)
+    # No browser focus box around a clicked polygon: the selected district gets its own outline.
+    m.get_root().header.add_child(Element("<style>.leaflet-interactive:focus{outline:none;}</style>"),
+                                  name="samsyn_map_style")
     if layers.background is not None and len(layers.background):
         _background_layer(layers).add_to(m)
     if layers.survey is not None and len(layers.survey):

@@ -23,7 +23,8 @@ def projector_css(projector: bool) -> str:
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; color: #000; background: #fff; }
 .block-container { padding: 1.5rem 2rem; max-width: 100% !important; }
 h1 { font-size: 3rem !important; } h2 { font-size: 2.4rem !important; } h3 { font-size: 2rem !important; }
-[data-testid="stMetricValue"] { font-size: 3.2rem !important; font-weight: 700; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: 3.4rem !important; font-weight: 700;
+  line-height: 1.15 !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.5rem !important; }
 [data-testid="stMetricDelta"] { font-size: 1.4rem !important; }
 [data-testid="stMarkdownContainer"] p, li { font-size: 1.35rem; line-height: 1.45; }

@@ -74,7 +74,8 @@ if uploaded is not None:
                     mapping[field] = choice
             extra = st.columns(3)
             crs = extra[0].text_input(t("Koordinatsystem (tomt = gissa)"), placeholder="EPSG:3006", key="map_crs")
-            source_value = extra[1].selectbox(t("Källa för hela filen"), ["", *SOURCES], key="map_source_value")
+            source_value = extra[1].selectbox(t("Källa för hela filen"), ["", *SOURCES], key="map_source_value",
+                                              format_func=lambda s: s or t("(ur filen)"))
             skip = extra[2].checkbox(t("Hoppa över ogiltiga rader (sparas separat med orsak)"), key="map_skip")
         elif kind in ("districts", "places"):
             grid = st.columns(3)
@@ -136,7 +137,7 @@ rows = pd.DataFrame([
      t("Aktivt"): "✔" if d.id == active.id else ""}
     for d in datasets
 ])
-st.dataframe(rows, hide_index=True, width="stretch")
+st.table(rows.set_index(t("Namn")))
 ids = [d.id for d in datasets]
 names = {d.id: d.name for d in datasets}
 chosen = st.selectbox(t("Välj dataset"), ids, index=ids.index(active.id) if active.id in ids else 0,

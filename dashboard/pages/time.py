@@ -29,14 +29,14 @@ heat = weekday_hour(view)
 left, right = st.columns([4, 1])
 with left:
     fig = weekday_hour_heatmap(heat.matrix, weekday_names=weekday_names(), projector=projector,
-                               title=t("Veckodag × timme (aoristisk viktning)"))
+                               title=t("Veckodag × timme (aoristisk viktning)"), value_label=t("Händelser"))
     show_figure(fig, "veckodag-timme", data=heat.long(), key="weekday-hour")
 with right:
     st.metric(t("Med känd tid"), fmt_int(heat.known))
     st.metric(t("Okänd tid"), fmt_int(heat.unknown),
               help=t("Händelser med tidsfönster längre än 24 timmar ingår inte i diagrammet."))
     peak = heat.matrix.stack().idxmax()
-    st.markdown(f"{t('Toppen')}: **{weekday_names()[peak[0] - 1]} kl. {peak[1]:02d}**")
+    st.markdown(f"{t('Toppen')}: **{weekday_names()[peak[0] - 1]} {t('kl.')} {peak[1]:02d}**")
     st.caption(t("En händelse med tidsfönster (t.ex. inbrott 08–17) fördelas jämnt över timmarna i fönstret."))
 
 months = month_hour(view)

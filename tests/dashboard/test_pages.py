@@ -130,7 +130,7 @@ def test_data_page_lists_datasets_and_activates_one(tmp_path, sample_incidents):
     at = _app().run()
     at.switch_page("pages/data.py").run()
     assert not at.exception
-    names = at.dataframe[0].value.iloc[:, 0].tolist()
+    names = at.table[0].value.index.tolist()
     assert "Polisens export 2025" in names
     at.selectbox(key="dataset_choice").set_value(dataset.id).run()
     at.button(key="activate").click().run()
