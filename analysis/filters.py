@@ -80,7 +80,7 @@ def filter_view(
         mask &= result["district"].isin(list(districts))
     when = result["occurred_from"]
     if weekdays is not None and set(weekdays) != set(range(1, 8)):
-        mask &= (when.dt.dayofweek + 1).isin(list(weekdays))
+        mask &= (when.dt.day_of_week + 1).isin(list(weekdays))
     if hours is not None and tuple(hours) != (0, 23):
         first, last = hours
         hour = when.dt.hour
