@@ -97,6 +97,13 @@ def read_areas_report(
         if column is not None:
             taken.append(column)
             report.columns_used[role] = column
+    # Micro-place layers also carry a kind (torg, krog, skola …) and a radius for point places.
+    for role, names in (("kind", ("kind", "typ", "platstyp", "type")), ("radius_m", ("radius_m", "radie", "radius"))):
+        column = find_column(columns, names, taken)
+        chosen[role] = column
+        if column is not None:
+            taken.append(column)
+            report.columns_used[role] = column
     report.columns_dropped = [c for c in columns if c not in taken]
 
     geometry = table.geometry
@@ -183,6 +190,14 @@ def read_areas_report(
         geometry=gs.to_numpy(),
         crs=work,
     )
+    if chosen["kind"] is not None:
+        areas.insert(4, "kind", _as_text(frame[chosen["kind"]]).astype(object).to_numpy())
+    if chosen["radius_m"] is not None:
+        radius, bad = to_number(frame[chosen["radius_m"]])
+        if bad.any() or (np.nan_to_num(radius) < 0).any():
+            raise InputError("radien är inte ett antal meter ≥ 0.", path=path,
+                             rows=table.rows[bad | (np.nan_to_num(radius) < 0)], column=chosen["radius_m"])
+        areas.insert(5 if chosen["kind"] is not None else 4, "radius_m", np.asarray(radius, dtype="float64"))
     areas.attrs["crs"] = work
     return areas, report
 
