@@ -1,7 +1,9 @@
 """Cached loaders for the active dataset. Caching lives here, in the dashboard layer.
 
 The loaders take paths and modification times (primitives), so a file replaced on disk
-is read again, and return plain frames; nothing mutable is cached as a resource.
+is read again. The incident table is cached with ``st.cache_resource``: ``st.cache_data``
+would copy a million rows on every run (about a second), so it is shared read-only
+instead — pages only ever derive new frames from it, never change it in place.
 """
 
 from __future__ import annotations
@@ -33,9 +35,10 @@ def _layer(path: str, mtime: float) -> gpd.GeoDataFrame:
     return gpd.read_file(path, engine="pyogrio")
 
 
-@st.cache_data(show_spinner="Läser in händelser …", max_entries=4)
+@st.cache_resource(show_spinner="Läser in händelser …", max_entries=2)
 def _incidents(path: str, mtime: float, districts_path: str | None, districts_mtime: float) -> pd.DataFrame:
-    incidents = read_incidents(path)
+    # The opaque ids are not shown anywhere in the dashboard; leaving them out saves memory and time.
+    incidents = read_incidents(path).drop(columns="id")
     if districts_path:
         districts = _areas(districts_path, districts_mtime)
         position = assign_areas(incidents["x"].to_numpy(), incidents["y"].to_numpy(), districts)
@@ -45,6 +48,21 @@ def _incidents(path: str, mtime: float, districts_path: str | None, districts_mt
     else:
         incidents["district"] = pd.Categorical([None] * len(incidents))
     return incidents
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def data_quality_for(path: str, mtime: float, districts_path: str | None, districts_mtime: float):
+    """The "what data is loaded" summary of a dataset (computed once per file version)."""
+    from analysis.overview import data_quality
+
+    return data_quality(_incidents(path, mtime, districts_path, districts_mtime))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _background_geojson(path: str, mtime: float, crs: str) -> dict:
+    from dashboard.components.maps import background_geojson
+
+    return background_geojson(_layer(path, mtime), crs)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -63,6 +81,19 @@ class ActiveData:
     streets: gpd.GeoDataFrame | None
     background: gpd.GeoDataFrame | None
     survey: pd.DataFrame | None
+
+    def background_geojson(self) -> dict | None:
+        """The background layers as WGS 84 GeoJSON for the map (converted once per file version)."""
+        path = self.dataset.path("background")
+        if path is None:
+            return None
+        return _background_geojson(str(path), _mtime(path), self.incidents.attrs.get("crs", "EPSG:3006"))
+
+    def data_quality(self):
+        """The cached data-quality summary of the active incidents."""
+        incidents, districts = self.dataset.path("incidents"), self.dataset.path("districts")
+        return data_quality_for(str(incidents), _mtime(incidents), str(districts) if districts else None,
+                                _mtime(districts))
 
 
 def load_active() -> ActiveData:

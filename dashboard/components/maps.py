@@ -59,7 +59,7 @@ class MapLayers:
     hot_cells: gpd.GeoDataFrame | None = None  # cell_id, count, gi_z, class
     density: DensityRaster | None = None
     places: gpd.GeoDataFrame | None = None
-    background: gpd.GeoDataFrame | None = None
+    background: gpd.GeoDataFrame | dict | None = None  # a frame, or background_geojson(...) cached by the page
     points: pd.DataFrame | None = None  # x, y, category, occurred_from (never protected categories)
     survey: gpd.GeoDataFrame | None = None  # area_id, name, value
     survey_label: str = ""
@@ -161,7 +161,7 @@ def density_png(raster: DensityRaster, crs: str) -> tuple[str, list[list[float]]
     alpha = np.where(scaled > 0.05, 60 + 170 * scaled, 0)
     image = Image.fromarray(np.dstack([rgb, alpha]).astype(np.uint8), mode="RGBA")
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", compress_level=1)  # speed over a few kB: it is redrawn on every filter
     (w_lon, e_lon), (s_lat, n_lat) = to_wgs.transform([west, east], [south, north])
     url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
     return url, [[s_lat, w_lon], [n_lat, e_lon]]
@@ -191,14 +191,21 @@ def _places_layer(layers: MapLayers) -> folium.FeatureGroup:
     return group
 
 
-def _background_layer(layers: MapLayers) -> folium.FeatureGroup:
-    frame = _wgs84(layers.background, layers.crs, tolerance=1.0)
+def background_geojson(background: gpd.GeoDataFrame, crs: str) -> dict:
+    """The town's background layers as a GeoJSON dict in WGS 84, drawing order first (cache it)."""
+    frame = _wgs84(background, crs, tolerance=1.0)
     frame["layer"] = frame["layer"].astype(str)
     order = {"water": 0, "park": 1, "square": 2, "building_block": 3, "street": 4, "railway": 5}
     frame = frame.sort_values("layer", key=lambda s: s.map(order).fillna(9))
+    return frame[["layer", "geometry"]].__geo_interface__
+
+
+def _background_layer(layers: MapLayers) -> folium.FeatureGroup:
+    data = layers.background if isinstance(layers.background, dict) else background_geojson(layers.background,
+                                                                                           layers.crs)
     group = folium.FeatureGroup(name="Bakgrund (orten)", show=True, control=True)
     folium.GeoJson(
-        frame[["layer", "geometry"]],
+        data,
         style_function=lambda f: BACKGROUND_STYLE.get(f["properties"]["layer"], {"color": "#999", "weight": 1}),
         interactive=False,
         name="Bakgrund",
@@ -304,7 +311,7 @@ def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float]
     # No browser focus box around a clicked polygon: the selected district gets its own outline.
     m.get_root().header.add_child(Element("<style>.leaflet-interactive:focus{outline:none;}</style>"),
                                   name="samsyn_map_style")
-    if layers.background is not None and len(layers.background):
+    if layers.background is not None and len(layers.background):  # frame rows or GeoJSON keys
         _background_layer(layers).add_to(m)
     if layers.survey is not None and len(layers.survey):
         group, colormap = _survey_layer(layers)

@@ -79,13 +79,13 @@ if show_survey and active.survey is not None and active.districts is not None:
                                                                            on="area_id", how="left")
 
 # Individual points only for categories that are not protected, and only a readable number.
-open_points = view[~view["category"].astype(str).isin(PROTECTED)]
+open_points = view[~view["category"].isin(PROTECTED)]
 points = open_points[["x", "y", "category", "occurred_from"]] if len(open_points) <= MAX_POINTS else None
 
 selected = st.session_state.get("map_selected")
 layers = MapLayers(
     districts=district_frame, district_metric=t(METRICS[metric]), district_diverging=metric == "change",
-    hot_cells=hot, density=density, places=active.places, background=active.background, points=points,
+    hot_cells=hot, density=density, places=active.places, background=active.background_geojson(), points=points,
     survey=survey_frame, survey_label=survey_label, crs=crs,
     selected=selected["id"] if selected and selected.get("kind") == "district" else None,
 )

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.aggregate import summary_by_area
 from analysis.change import same_period_last_year
-from analysis.overview import data_quality, standout_districts
+from analysis.overview import standout_districts
 from analysis.survey import survey_change
 from dashboard.components.exports import csv_download
 from dashboard.filters import apply_filters, current_filters
@@ -26,8 +26,7 @@ if active.dataset.builtin:
 
 # Headline: the period against the same period a year earlier, tested as Poisson counts.
 headline = same_period_last_year(all_dates, filters.start, filters.end).iloc[0]
-by_group = all_dates.assign(group=all_dates["category"].astype("string"))
-by_category = same_period_last_year(by_group, filters.start, filters.end, by="group").sort_values(
+by_category = same_period_last_year(all_dates, filters.start, filters.end, by="category").sort_values(
     "after", ascending=False)
 
 columns = st.columns(4)
@@ -36,7 +35,7 @@ columns[0].metric(t("Händelser"), fmt_int(headline["after"]),
                   if headline["before"] else None, delta_color="inverse")
 for column, (_, row) in zip(columns[1:], by_category.head(3).iterrows(), strict=False):
     delta = f"{row['change_pct']:+.0f} %" if row["before"] else None
-    column.metric(str(row["group"]), int(row["after"]), delta=delta, delta_color="inverse")
+    column.metric(str(row["category"]), fmt_int(row["after"]), delta=delta, delta_color="inverse")
 st.markdown(f"**{headline['summary_sv']}**")
 
 st.subheader(t("Vad som sticker ut"))
@@ -100,7 +99,7 @@ else:
                             f"({row['value_a']:.2f} → {row['value_b']:.2f})")
 
 st.subheader(t("Inläst data"))
-quality = data_quality(incidents)
+quality = active.data_quality()
 first = quality.first.date() if quality.first is not None else "–"
 last = quality.last.date() if quality.last is not None else "–"
 st.markdown(
