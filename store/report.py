@@ -1,0 +1,1133 @@
+"""The problem picture as a report: a document model built from the store and the incidents.
+
+:func:`build_report` turns a :class:`ProblemPicture` (pinned hotspots, causes, measures, goals and
+follow-up plans) and the active dataset's incidents into a :class:`Report`: a flat list of blocks
+(headings, paragraphs, tables, images) in Swedish. :func:`store.report_docx.write_docx` and
+:func:`store.report_html.write_html` render the same blocks, so the Word file the parties attach to
+their samverkansöverenskommelse and the offline HTML file say the same thing. The report can be
+the basis of the *lägesbild* and *åtgärdsplan* that lag (2023:196) asks every kommun for.
+
+Secrecy
+-------
+``audience="public"`` shows counts below :data:`SMALL_COUNT` as ``..`` (Brå's convention), leaves
+out free text that is not marked shareable (causes) or has no such mark (hotspot notes) and blanks
+image cells with small counts. No image ever draws individual incidents: maps show areas and
+counts in grid cells only, so protected categories are never points.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+import shapely
+
+from analysis.aoristic import weekday_hour
+from analysis.change import (
+    counts_over_time,
+    format_number_sv,
+    format_p_sv,
+    period_label_sv,
+    poisson_change_test,
+    same_period_last_year,
+)
+from analysis.filters import filter_incidents, within_geometry
+from analysis.followup import WDDResult, followup
+from geo.errors import InputError
+from store import figures
+from store.model import GOAL_KINDS, MEASURE_STATUSES, PERSPECTIVES, PRIORITIES, PROXIMITIES, STATUSES
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import geopandas as gpd
+    from shapely.geometry.base import BaseGeometry
+
+    from store.model import Cause, Goal, Hotspot, Measure
+
+__all__ = [
+    "SMALL_COUNT",
+    "BulletList",
+    "FollowupOutcome",
+    "FollowupPlan",
+    "GoalStatus",
+    "Heading",
+    "Image",
+    "Light",
+    "PageBreak",
+    "Paragraph",
+    "ProblemPicture",
+    "Report",
+    "Table",
+    "TitlePage",
+    "build_report",
+    "evaluate_goal",
+    "write_docx",
+    "write_html",
+]
+
+Audience = Literal["internal", "public"]
+SMALL_COUNT = 3  # Brå: counts below this are shown as ".." in public tables
+HIDDEN = ".."
+MINUS = "\u2212"
+EN_DASH = "\u2013"
+POINT_BUFFER_M = 100.0  # a hotspot pinned as a point is counted within this radius
+ORGANISATION_NAMES = {"polis": "Polisen", "kommun": "Kommunen", "annan": "Annan part"}
+AUDIENCE_TEXT = {
+    "internal": "Intern version för parternas arbetsgrupp och styrgrupp.",
+    "public": (
+        "Offentlig version: antal under 3 visas som ”..”, fritext som inte är markerad som delbar "
+        "är borttagen och inga enskilda händelser visas."
+    ),
+}
+LAW_LINE = (
+    "Dokumentet kan utgöra underlag för lägesbild och åtgärdsplan enligt lag (2023:196) "
+    "om kommuners ansvar för brottsförebyggande arbete."
+)
+SAMPLE_LINE = "Exempeldata – fiktiv ort"
+LIGHT_LABELS = {"grön": "Grön", "gul": "Gul", "röd": "Röd", "grå": "Grå"}
+WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+# --- the picture ----------------------------------------------------------------------------
+
+
+@dataclass
+class FollowupPlan:
+    """How one measure's effect is followed up with the WDD test.
+
+    Attributes
+    ----------
+    measure_id
+        The :class:`store.model.Measure` followed up.
+    control_wkt
+        Jämförelseområde (WKT, working CRS): similar, not treated and not next to the target.
+    hotspot_id
+        Whose geometry is the target area; default the measure's first hotspot.
+    target_wkt
+        Målområde instead of the hotspot's geometry.
+    displacement_m
+        Width in metres of the ring around the target where displacement is looked for
+        (``None`` = not examined).
+    before, after
+        ``(start, end)`` ISO dates. Default: the 12 months before the measure's start, and the
+        measure's start up to the latest data.
+    categories
+        What is counted; default the measure's effektmål's categories, else the hotspot's.
+    control_name
+        A name for the control area in the text (e.g. the district's name).
+    """
+
+    measure_id: int
+    control_wkt: str
+    hotspot_id: int | None = None
+    target_wkt: str = ""
+    displacement_m: float | None = 200.0
+    before: tuple[str, str] | None = None
+    after: tuple[str, str] | None = None
+    categories: list[str] = field(default_factory=list)
+    control_name: str = ""
+
+
+@dataclass
+class ProblemPicture:
+    """Everything the parties pinned and decided, as read from the store."""
+
+    hotspots: list[Hotspot] = field(default_factory=list)
+    causes: list[Cause] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    followups: list[FollowupPlan] = field(default_factory=list)
+    place_name: str = ""
+    is_sample: bool = False
+
+
+# --- the document model ---------------------------------------------------------------------
+
+
+@dataclass
+class Heading:
+    """A heading; level 1 starts a chapter."""
+
+    text: str
+    level: int = 1
+
+
+@dataclass
+class Paragraph:
+    """A paragraph; ``kind`` is ``body``, ``lead`` (larger) or ``note`` (smaller, grey)."""
+
+    text: str
+    kind: str = "body"
+
+
+@dataclass
+class BulletList:
+    """A list of short items."""
+
+    items: list[str]
+
+
+@dataclass
+class Light:
+    """A traffic-light cell: colour (grön, gul, röd, grå) and its text, never colour alone."""
+
+    status: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        label = LIGHT_LABELS.get(self.status, self.status)
+        return f"{label}: {self.text}" if self.text else label
+
+
+Cell = str | Light
+
+
+@dataclass
+class Table:
+    """A table of text cells (a cell may hold several lines separated by ``\\n``)."""
+
+    columns: list[str]
+    rows: list[list[Cell]]
+    caption: str = ""
+    widths: list[float] | None = None  # relative column widths
+
+
+@dataclass
+class Image:
+    """A PNG image with a caption and alternative text."""
+
+    png: bytes
+    caption: str
+    alt: str = ""
+    width_cm: float = 16.0
+
+
+@dataclass
+class PageBreak:
+    """Start a new page (Word); a rule in HTML."""
+
+
+@dataclass
+class TitlePage:
+    """The first page: title, parties, dates and notices."""
+
+    title: str
+    subtitle: str
+    facts: list[tuple[str, str]]
+    notices: list[str]
+
+
+Block = Heading | Paragraph | BulletList | Table | Image | PageBreak
+
+
+@dataclass
+class GoalStatus:
+    """A goal's traffic light and one plain sentence on its uncertainty."""
+
+    goal: Goal
+    status: str  # grön | gul | röd | grå
+    sentence: str
+    change: float | None = None  # measured relative change (effektmål) or done/planned
+    p_value: float | None = None
+
+
+@dataclass
+class FollowupOutcome:
+    """The WDD follow-up of one measure, or why it could not be computed."""
+
+    plan: FollowupPlan
+    measure: Measure
+    result: WDDResult | None
+    message: str = ""
+    series: dict[str, pd.DataFrame] = field(default_factory=dict)
+    categories: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """A built report: the title page, the blocks and the numbers behind them."""
+
+    title: str
+    audience: str
+    generated_at: datetime
+    title_page: TitlePage
+    blocks: list[Block]
+    period: tuple[date, date]
+    data_period: tuple[date, date]
+    goal_statuses: list[GoalStatus] = field(default_factory=list)
+    followups: list[FollowupOutcome] = field(default_factory=list)
+
+    def text(self) -> str:
+        """All the report's text (title page, headings, paragraphs, lists, tables, captions)."""
+        parts = [self.title_page.title, self.title_page.subtitle]
+        parts += [f"{k}: {v}" for k, v in self.title_page.facts] + self.title_page.notices
+        for block in self.blocks:
+            if isinstance(block, Heading | Paragraph):
+                parts.append(block.text)
+            elif isinstance(block, BulletList):
+                parts += block.items
+            elif isinstance(block, Table):
+                parts += [block.caption, " | ".join(block.columns)]
+                parts += [" | ".join(str(c) for c in row) for row in block.rows]
+            elif isinstance(block, Image):
+                parts.append(block.caption)
+        return "\n".join(p for p in parts if p)
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+
+def _n(value: float, public: bool) -> str:
+    """A count; ``..`` for 1–2 in the public version (0 identifies nobody and stays 0)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if public and 0 < value < SMALL_COUNT:
+        return HIDDEN
+    return format_number_sv(value, 0 if float(value).is_integer() else 1)
+
+
+def _small(values: Sequence[float], public: bool) -> bool:
+    return public and any(0 < v < SMALL_COUNT for v in values)
+
+
+def _pct(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    rounded = round(value)
+    if rounded == 0:
+        return "±0 %"
+    return f"{'+' if rounded > 0 else MINUS}{format_number_sv(abs(rounded))} %"
+
+
+def _date(value: date | datetime | pd.Timestamp | str) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _span(start: str, end: str) -> str:
+    if not start and not end:
+        return "–"
+    return f"{start or '…'}{EN_DASH}{end or 'tills vidare'}"
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _weekdays(days: Sequence[int]) -> str:
+    if not days or set(days) == set(range(1, 8)):
+        return "alla dagar"
+    return ", ".join(WEEKDAYS_SV[d - 1] for d in sorted(days) if 1 <= d <= 7)
+
+
+def _hours(hours: Sequence[int]) -> str:
+    if not hours or set(hours) == set(range(24)):
+        return "hela dygnet"
+    return ", ".join(f"{h:02d}" for h in hours)
+
+
+def _categories(categories: Sequence[str]) -> str:
+    return ", ".join(categories) if categories else "alla kategorier"
+
+
+# --- data helpers ---------------------------------------------------------------------------
+
+
+def _check_incidents(incidents: pd.DataFrame) -> None:
+    missing = [c for c in ("x", "y", "occurred_from", "category") if c not in incidents]
+    if missing:
+        raise InputError(f"Händelserna saknar kolumnerna {', '.join(missing)}.")
+    if len(incidents) == 0:
+        raise InputError("Det finns inga händelser att göra en rapport av.")
+
+
+def _report_period(last: date) -> tuple[date, date]:
+    """The last 12 whole months of data."""
+    month_end = calendar.monthrange(last.year, last.month)[1]
+    end = last if last.day == month_end else (pd.Timestamp(last).replace(day=1) - pd.Timedelta(days=1)).date()
+    start = (pd.Timestamp(end) + pd.Timedelta(days=1) - pd.DateOffset(years=1)).date()
+    return start, end
+
+
+def _geometry(hotspot: Hotspot) -> BaseGeometry:
+    try:
+        geometry = shapely.from_wkt(hotspot.geometry_wkt)
+    except shapely.errors.ShapelyError as error:
+        raise InputError(f"Platsen '{hotspot.title}' har en ogiltig geometri ({error}).") from error
+    if geometry.geom_type in ("Point", "MultiPoint", "LineString", "MultiLineString"):
+        geometry = geometry.buffer(POINT_BUFFER_M)
+    return geometry
+
+
+def _hotspot_incidents(
+    incidents: pd.DataFrame, hotspot: Hotspot, *, time_filters: bool = True
+) -> pd.DataFrame:
+    """Incidents inside the hotspot in its categories (and weekdays and hours of the start)."""
+    subset = filter_incidents(incidents, categories=hotspot.categories or None)
+    subset = within_geometry(subset, _geometry(hotspot))
+    if time_filters and len(subset):
+        when = subset["occurred_from"]
+        mask = pd.Series(True, index=subset.index)
+        if hotspot.weekdays and set(hotspot.weekdays) != set(range(1, 8)):
+            mask &= (when.dt.day_of_week + 1).isin(hotspot.weekdays)
+        if hotspot.hours and set(hotspot.hours) != set(range(24)):
+            mask &= when.dt.hour.isin(hotspot.hours)
+        subset = subset[mask]
+    return subset
+
+
+def _active(items: list[Any]) -> list[Any]:
+    return [i for i in items if not getattr(i, "archived", False) and getattr(i, "merged_into", None) is None]
+
+
+# --- goals and follow-up --------------------------------------------------------------------
+
+
+def _effect_sentence(status: str, change: float, target: float | None, p: float) -> str:
+    p_text = format_p_sv(p)
+    goal_text = f"målet {_pct(100 * target)}" if target is not None else "målet en minskning"
+    if status == "grön":
+        return (
+            f"Förändringen ({_pct(100 * change)}) når {goal_text} och är större än normal slumpvariation "
+            f"({p_text}); andra förändringar i området kan ändå ha bidragit."
+        )
+    if status == "gul" and p < 0.05:
+        return (
+            f"Förändringen ({_pct(100 * change)}) är större än normal slumpvariation ({p_text}) "
+            f"men når ännu inte {goal_text}."
+        )
+    if status == "gul":
+        return (
+            f"Utvecklingen går åt rätt håll ({_pct(100 * change)}, {goal_text}) men kan bero på slumpen "
+            f"({p_text})."
+        )
+    certain = "och är större än normal slumpvariation" if p < 0.05 else "men ryms inom normal slumpvariation"
+    return f"Utvecklingen går åt fel håll ({_pct(100 * change)}, {goal_text}) {certain} ({p_text})."
+
+
+def _light(change: float, target: float | None, p: float) -> str:
+    direction = 1.0 if target is not None and target > 0 else -1.0
+    moved = change * direction
+    if moved <= 0:
+        return "röd"
+    reached = target is None or moved >= abs(target)
+    return "grön" if reached and p < 0.05 else "gul"
+
+
+def evaluate_goal(
+    goal: Goal,
+    *,
+    incidents: pd.DataFrame,
+    hotspots: dict[int, Hotspot],
+    outcomes: dict[int, FollowupOutcome],
+    data_end: date,
+) -> GoalStatus:
+    """Traffic light of a goal with one plain sentence on its uncertainty.
+
+    Effektmål: the WDD result of its measure when there is one, else a Poisson test of the
+    hotspot's counts in the baseline period against the follow-up period (default the baseline a
+    year later). Green when the fall is at least the target and p < 0,05; yellow when it moves the
+    right way but is uncertain or smaller than the target; red when it does not move the right
+    way; grey when it cannot be measured yet. Process- and produktionsmål: done / planned ≥ 1
+    green, ≥ 0,5 yellow, else red; grey when not filled in.
+    """
+    if goal.kind != "effektmål":
+        if goal.planned is None or goal.planned <= 0 or goal.done is None:
+            return GoalStatus(goal, "grå", "Planerat och utfört är inte ifyllt ännu, så målet kan inte bedömas.")
+        ratio = goal.done / goal.planned
+        status = "grön" if ratio >= 1 else "gul" if ratio >= 0.5 else "röd"
+        unit = f" {goal.unit}" if goal.unit else ""
+        sentence = (
+            f"{format_number_sv(goal.done, 0 if float(goal.done).is_integer() else 1)} av "
+            f"{format_number_sv(goal.planned, 0 if float(goal.planned).is_integer() else 1)}{unit} utfört "
+            f"({format_number_sv(100 * ratio)} %). Siffrorna är parternas egna uppgifter och säger inget om "
+            "effekten på brottsligheten."
+        )
+        return GoalStatus(goal, status, sentence, ratio)
+
+    outcome = outcomes.get(goal.measure_id) if goal.measure_id is not None else None
+    if outcome is not None and outcome.result is not None:
+        result = outcome.result
+        weights = result.time_weights
+        base = result.target.before / weights[0] * weights[1]
+        if base <= 0:
+            return GoalStatus(goal, "grå", "Inga händelser i målområdet före åtgärden; effekten kan inte mätas.")
+        change = result.est_total / base
+        status = _light(change, goal.target_change, result.p)
+        sentence = _effect_sentence(status, change, goal.target_change, result.p)
+        return GoalStatus(goal, status, f"{sentence} (Jämfört med kontrollområdet, WDD-test.)", change, result.p)
+
+    hotspot = hotspots.get(goal.hotspot_id) if goal.hotspot_id is not None else None
+    if hotspot is None or not goal.baseline_start or not goal.baseline_end:
+        return GoalStatus(goal, "grå", "Målet saknar plats eller basperiod, så det kan inte mätas ännu.")
+    start0, end0 = pd.Timestamp(goal.baseline_start), pd.Timestamp(goal.baseline_end)
+    if goal.followup_start and goal.followup_end:
+        start1, end1 = pd.Timestamp(goal.followup_start), pd.Timestamp(goal.followup_end)
+    else:
+        start1, end1 = start0 + pd.DateOffset(years=1), end0 + pd.DateOffset(years=1)
+    if end1.date() > data_end:
+        return GoalStatus(
+            goal, "grå",
+            f"Ännu inte mätbart: uppföljningsperioden slutar {_date(end1)} men data finns bara till "
+            f"{_date(data_end)}.",
+        )
+    counted = _with_categories(hotspot, goal.categories)
+    subset = _hotspot_incidents(incidents, counted, time_filters=False)
+    before = len(filter_incidents(subset, start=start0, end=end0))
+    after = len(filter_incidents(subset, start=start1, end=end1))
+    if before == 0:
+        return GoalStatus(goal, "grå", "Inga händelser under basperioden; förändringen kan inte mätas.")
+    exposure = ((end1 - start1).days + 1) / ((end0 - start0).days + 1)
+    test = poisson_change_test(before, after, exposure_ratio=exposure)
+    change = test.rate_ratio - 1.0
+    status = _light(change, goal.target_change, test.p_value)
+    sentence = _effect_sentence(status, change, goal.target_change, test.p_value)
+    return GoalStatus(goal, status, f"{sentence} (Före–efter i platsen, utan kontrollområde.)", change, test.p_value)
+
+
+def _with_categories(hotspot: Hotspot, categories: Sequence[str]) -> Hotspot:
+    """A copy of ``hotspot`` counting ``categories`` instead of its own (when given)."""
+    return replace(hotspot, categories=list(categories)) if categories else hotspot
+
+
+def _run_followup(
+    plan: FollowupPlan,
+    *,
+    measures: dict[int, Measure],
+    hotspots: dict[int, Hotspot],
+    goals: list[Goal],
+    incidents: pd.DataFrame,
+    data_end: date,
+    public: bool,
+) -> FollowupOutcome | None:
+    measure = measures.get(plan.measure_id)
+    if measure is None:
+        return None
+    hotspot_id = plan.hotspot_id if plan.hotspot_id is not None else (measure.hotspot_ids or [None])[0]
+    hotspot = hotspots.get(hotspot_id) if hotspot_id is not None else None
+    categories = list(plan.categories)
+    if not categories:
+        for goal in goals:
+            if goal.kind == "effektmål" and goal.measure_id == measure.id and goal.categories:
+                categories = list(goal.categories)
+                break
+    if not categories and hotspot is not None:
+        categories = list(hotspot.categories)
+
+    def fail(message: str) -> FollowupOutcome:
+        return FollowupOutcome(plan, measure, None, message, categories=categories)
+
+    if plan.target_wkt:
+        target = shapely.from_wkt(plan.target_wkt)
+    elif hotspot is not None:
+        target = _geometry(hotspot)
+    else:
+        return fail("Målområde saknas: åtgärden är inte kopplad till någon plats.")
+    if not plan.control_wkt:
+        return fail("Jämförelseområde saknas, så effekten kan inte jämföras.")
+    control = shapely.from_wkt(plan.control_wkt)
+    notes: list[str] = []
+    occupied = target.buffer(plan.displacement_m) if plan.displacement_m else target
+    if shapely.intersection(control, occupied).area > 0:
+        # Counting the same incidents on both sides would hide part of the effect.
+        control = shapely.difference(control, occupied)
+        notes.append("Jämförelseområdet överlappade målområdet eller området runt omkring; den delen har "
+                     "tagits bort ur jämförelseområdet så att inga händelser räknas två gånger.")
+    if control.is_empty:
+        return fail("Jämförelseområdet ligger helt inom målområdet eller området runt omkring.")
+    if not measure.start:
+        return fail("Åtgärden saknar startdatum.")
+    start = pd.Timestamp(measure.start)
+    if start.date() > data_end:
+        return fail(f"Ännu inte mätbart: åtgärden startar {_date(start)} och data finns till {_date(data_end)}.")
+    before = plan.before or (_date(start - pd.DateOffset(years=1)), _date(start - pd.Timedelta(days=1)))
+    after = plan.after or (_date(start), _date(data_end))
+    subset = filter_incidents(incidents, categories=categories or None)
+    label = categories[0].lower() if len(categories) == 1 else None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # the same text is in notes_sv
+            result = followup(
+                subset, target=target, control=control, displacement_buffer=plan.displacement_m or None,
+                before=before, after=after, label=label,
+            )
+    except InputError as error:
+        return fail(str(error))
+    first, last = pd.Timestamp(before[0]), pd.Timestamp(after[1])
+    freq = "Q" if public else "M"
+    areas = {"Målområdet": target, plan.control_name or "Jämförelseområdet": control}
+    if plan.displacement_m:
+        areas[f"Området runt omkring ({format_number_sv(plan.displacement_m)} m)"] = shapely.difference(
+            target.buffer(plan.displacement_m), target
+        )
+    series = {
+        name: counts_over_time(within_geometry(subset, area), freq=freq, start=first, end=last)
+        for name, area in areas.items()
+    }
+    return FollowupOutcome(plan, measure, result, series=series, categories=categories, notes=notes)
+
+
+# --- sections -------------------------------------------------------------------------------
+
+
+def _title_page(
+    title: str, picture: ProblemPicture, organisation_names: Sequence[str], generated_at: datetime,
+    data_period: tuple[date, date], period: tuple[date, date], audience: str, version: str,
+) -> TitlePage:
+    facts = [
+        ("Parter", ", ".join(organisation_names)),
+        ("Datum", generated_at.strftime("%Y-%m-%d")),
+        ("Data", f"{_date(data_period[0])}{EN_DASH}{_date(data_period[1])}"),
+        ("Lägesbildens period", f"{_date(period[0])}{EN_DASH}{_date(period[1])}"),
+        ("Version", f"{version}, skapad {generated_at.strftime('%Y-%m-%d %H:%M')} med Samsyn"),
+    ]
+    notices = [LAW_LINE, AUDIENCE_TEXT[audience]]
+    if picture.is_sample:
+        notices.insert(0, SAMPLE_LINE)
+    subtitle = "Kommunens och polisens gemensamma problembild, analys, åtgärder, mål och uppföljning"
+    return TitlePage(title, subtitle, facts, notices)
+
+
+def _summary(
+    hotspots: list[Hotspot], measures: list[Measure], statuses: list[GoalStatus], period: tuple[date, date]
+) -> list[Block]:
+    blocks: list[Block] = [Heading("Sammanfattning")]
+    blocks.append(Paragraph(
+        f"Problembilden har {_plural(len(hotspots), 'utpekad plats', 'utpekade platser')}, "
+        f"{_plural(len(measures), 'åtgärd', 'åtgärder')} och {_plural(len(statuses), 'mål', 'mål')}. "
+        f"Lägesbilden avser {period_label_sv(*period)}.",
+        "lead",
+    ))
+    rows: list[list[Cell]] = []
+    for status in STATUSES:
+        counts = [sum(1 for h in hotspots if h.status == status and h.priority == p) for p in PRIORITIES]
+        if sum(counts):
+            rows.append([status.capitalize(), *[str(c) for c in counts], str(sum(counts))])
+    rows.append(["Totalt", *[str(sum(1 for h in hotspots if h.priority == p)) for p in PRIORITIES],
+                 str(len(hotspots))])
+    blocks.append(Table(["Status", "Prioritet 1 (högst)", "Prioritet 2", "Prioritet 3", "Totalt"], rows,
+                        "Utpekade platser efter status och prioritet"))
+    measure_rows: list[list[Cell]] = [
+        [s.capitalize(), str(sum(1 for m in measures if m.status == s))] for s in MEASURE_STATUSES
+    ]
+    blocks.append(Table(["Status", "Antal åtgärder"], measure_rows, "Åtgärder efter status", [3, 1]))
+    if statuses:
+        goal_rows: list[list[Cell]] = [
+            [s.goal.kind.capitalize(), s.goal.description, Light(s.status, s.sentence)] for s in statuses
+        ]
+        blocks.append(Table(["Typ", "Mål", "Status och osäkerhet"], goal_rows,
+                            "Målen med trafikljus: grön = uppnått, gul = på väg men osäkert, röd = fel håll, "
+                            "grå = ännu inte mätbart", [1.2, 2.5, 4]))
+    return blocks
+
+
+def _situation(
+    incidents: pd.DataFrame,
+    period: tuple[date, date],
+    *,
+    districts: gpd.GeoDataFrame | None,
+    background: gpd.GeoDataFrame | None,
+    numbered: list[tuple[int, Hotspot]],
+    survey: pd.DataFrame | None,
+    public: bool,
+    min_cell: int,
+) -> list[Block]:
+    blocks: list[Block] = [PageBreak(), Heading("Lägesbild")]
+    in_period = filter_incidents(incidents, start=period[0], end=period[1])
+    label = period_label_sv(*period)
+    blocks.append(Paragraph(
+        f"Under {label} registrerades {_n(len(in_period), public)} händelser i underlaget. "
+        "Kartan visar antal händelser per ruta (250 × 250 m) och de utpekade platserna med nummer."
+    ))
+    if districts is not None and len(districts):
+        bounds = tuple(districts.total_bounds)
+    else:
+        bounds = (incidents["x"].min(), incidents["y"].min(), incidents["x"].max(), incidents["y"].max())
+    pad = 0.03 * max(bounds[2] - bounds[0], bounds[3] - bounds[1])
+    bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
+    outlines = [(str(number), _geometry(h)) for number, h in numbered]
+    png = figures.map_png(bounds=bounds, districts=districts, background=background, incidents=in_period,
+                          cell=250.0, min_count=min_cell, outlines=outlines)
+    blocks.append(Image(png, f"Översiktskarta: händelser per ruta {label} och utpekade platser (nummer).",
+                        "Karta över orten med stadsdelar, rutor färgade efter antal händelser och numrerade platser."))
+    table = same_period_last_year(incidents, period[0], period[1], by="category")
+    table = table.sort_values(["after", "before"], ascending=False)
+    shown, rest = table.head(15), table.iloc[15:]
+    previous = str(table["previous_period"].iloc[0]) if len(table) else ""
+    rows: list[list[Cell]] = []
+    for record in shown.to_dict("records"):
+        small = _small([record["before"], record["after"]], public)
+        rows.append([
+            str(record["category"]), _n(record["before"], public), _n(record["after"], public),
+            HIDDEN if small else _pct(record["change_pct"]), HIDDEN if small else str(record["verdict"]),
+        ])
+    if len(rest):
+        rows.append([f"Övriga {len(rest)} kategorier", _n(int(rest["before"].sum()), public),
+                     _n(int(rest["after"].sum()), public), "", ""])
+    blocks.append(Table(["Kategori", previous, label, "Förändring", "Bedömning (Poissontest)"], rows,
+                        f"Antal per kategori {label} jämfört med samma period året innan", [3, 1.2, 1.2, 1.2, 2]))
+    blocks.append(Paragraph(
+        "”Inom slumpvariation” betyder att förändringen är så liten att den lika gärna kan bero på "
+        "slumpen (p ≥ 0,05).", "note",
+    ))
+    heat = weekday_hour(in_period)
+    blocks.append(Image(
+        figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0),
+        f"Veckodag och timme {label}, alla kategorier (aoristisk viktning, {_n(heat.unknown, public)} "
+        "händelser med för långt tidsfönster är inte med).",
+        "Värmekarta med veckodagar som rader och timmar som kolumner.",
+    ))
+    if survey is not None and len(survey):
+        blocks += _survey_block(survey)
+    return blocks
+
+
+def _survey_block(survey: pd.DataFrame) -> list[Block]:
+    needed = {"area_id", "year", "label", "value", "unit"}
+    if not needed <= set(survey.columns):
+        return []
+    latest = survey[survey["year"] == survey["year"].max()]
+    shares = latest[latest["unit"] == "share"]
+    if not len(shares):
+        return []
+    rows: list[list[Cell]] = []
+    for label, group in shares.groupby("label", sort=False):
+        values = group["value"].astype(float)
+        rows.append([str(label), f"{format_number_sv(100 * values.min())}–{format_number_sv(100 * values.max())} %",
+                     str(len(group))])
+    return [Table(["Fråga (trygghetsmätning)", "Spann mellan områden", "Områden"], rows[:8],
+                  f"Trygghetsmätning {int(latest['year'].iloc[0])}: andelar per område (se 95 %-intervall i Samsyn)",
+                  [4, 1.5, 1])]
+
+
+SNAPSHOT_LABELS = {
+    "period": "Period",
+    "count": "Antal händelser",
+    "previous_count": "Samma period året innan",
+    "change_pct": "Förändring",
+    "per_month": "Per månad",
+    "rate": "Takt",
+    "trend": "Trend",
+    "p_value": "p-värde",
+    "filters": "Filter",
+    "survey": "Trygghetsmätning",
+}
+COUNT_KEYS = {"count", "previous_count", "n", "antal"}
+
+
+def _snapshot_value(key: str, value: Any, public: bool) -> str:
+    if value is None:
+        return "–"
+    if key in COUNT_KEYS and isinstance(value, int | float):
+        return _n(value, public)
+    if key == "change_pct" and isinstance(value, int | float):
+        return _pct(value)
+    if key == "p_value" and isinstance(value, int | float):
+        return format_p_sv(value)
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, float):
+        return format_number_sv(value, 1)
+    if isinstance(value, int):
+        return format_number_sv(value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_snapshot_value(k, v, public)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _now_numbers(hotspot: Hotspot, incidents: pd.DataFrame, period: tuple[date, date]) -> dict[str, Any]:
+    subset = _hotspot_incidents(incidents, hotspot)
+    row = same_period_last_year(subset, period[0], period[1]).iloc[0]
+    months = ((pd.Timestamp(period[1]) - pd.Timestamp(period[0])).days + 1) / 30.44
+    return {
+        "period": period_label_sv(*period),
+        "count": int(row["after"]),
+        "previous_count": int(row["before"]),
+        "change_pct": None if row["before"] == 0 else float(row["change_pct"]),
+        "per_month": float(row["after"]) / months,
+        "trend": str(row["verdict"]),
+        "p_value": float(row["p_value"]),
+        "filters": f"{_categories(hotspot.categories)}; {_weekdays(hotspot.weekdays)}; {_hours(hotspot.hours)}",
+    }
+
+
+def _causes_table(causes: list[Cause], public: bool) -> Table | None:
+    if not causes:
+        return None
+    rows: list[list[Cell]] = []
+    for perspective in PERSPECTIVES:
+        cells: list[Cell] = [perspective.capitalize()]
+        for proximity in PROXIMITIES:
+            texts = []
+            for cause in causes:
+                if cause.perspective != perspective or cause.proximity != proximity:
+                    continue
+                if public and not cause.shareable:
+                    texts.append("(orsak dokumenterad; texten delas inte)")
+                else:
+                    texts.append(f"• {cause.text}")
+            cells.append("\n".join(texts) if texts else "–")
+        if any(c != "–" for c in cells[1:]):
+            rows.append(cells)
+    return Table(["Perspektiv", "Närliggande orsaker", "Avlägsna orsaker"], rows,
+                 "Orsaker per perspektiv: närliggande och avlägsna", [1.3, 3, 3])
+
+
+def _hotspot_section(
+    number: int,
+    hotspot: Hotspot,
+    *,
+    incidents: pd.DataFrame,
+    period: tuple[date, date],
+    districts: gpd.GeoDataFrame | None,
+    background: gpd.GeoDataFrame | None,
+    causes: list[Cause],
+    measures: list[Measure],
+    goal_statuses: list[GoalStatus],
+    plans: list[FollowupPlan],
+    public: bool,
+    min_cell: int,
+) -> list[Block]:
+    blocks: list[Block] = [PageBreak(), Heading(f"Plats {number}: {hotspot.title}", 2)]
+    facts: list[list[Cell]] = [
+        ["Organisation", ORGANISATION_NAMES.get(hotspot.organisation, hotspot.organisation)],
+        ["Prioritet", f"{hotspot.priority}{' (högst)' if hotspot.priority == 1 else ''}"],
+        ["Status", hotspot.status],
+        ["Problembild", hotspot.picture],
+        ["Kategorier", _categories(hotspot.categories)],
+        ["Veckodagar och timmar", f"{_weekdays(hotspot.weekdays)}; {_hours(hotspot.hours)}"],
+    ]
+    if hotspot.created_at:
+        facts.append(["Utpekad", _date(hotspot.created_at)])
+    blocks.append(Table(["Uppgift", "Värde"], facts, "", [1.3, 4]))
+    if hotspot.notes and not public:
+        blocks.append(Paragraph(f"Anteckning: {hotspot.notes}"))
+
+    now = _now_numbers(hotspot, incidents, period)
+    snapshot = dict(hotspot.snapshot or {})
+    keys = [k for k in SNAPSHOT_LABELS if k in now or k in snapshot] + [k for k in snapshot if k not in SNAPSHOT_LABELS]
+    rows: list[list[Cell]] = []
+    small_now = _small([now["count"], now["previous_count"]], public)
+    for key in keys:
+        then_value = _snapshot_value(key, snapshot[key], public) if key in snapshot else "–"
+        now_value = _snapshot_value(key, now[key], public) if key in now else "–"
+        if small_now and key in ("change_pct", "per_month", "trend", "p_value"):
+            now_value = HIDDEN
+        rows.append([SNAPSHOT_LABELS.get(key, key), then_value, now_value])
+    blocks.append(Table(["", "Vid utpekandet (det rummet såg)", f"Nu ({now['period']})"], rows,
+                        "Siffrorna när platsen pekades ut och i dag", [2, 3, 3]))
+
+    geometry = _geometry(hotspot)
+    xmin, ymin, xmax, ymax = geometry.bounds
+    margin = max(250.0, 0.6 * max(xmax - xmin, ymax - ymin))
+    bounds = (xmin - margin, ymin - margin, xmax + margin, ymax + margin)
+    around = filter_incidents(incidents, categories=hotspot.categories or None, start=period[0], end=period[1])
+    extra = []
+    for plan in plans:
+        if plan.displacement_m:
+            ring = shapely.difference(geometry.buffer(plan.displacement_m), geometry)
+            extra.append((f"Området runt omkring ({format_number_sv(plan.displacement_m)} m)", ring, figures.OKABE_ITO["blue"]))
+            break
+    png = figures.map_png(bounds=bounds, districts=districts, background=background, incidents=around, cell=50.0,
+                          min_count=min_cell, outlines=[(str(number), geometry)], extra=extra,
+                          count_label="Antal per ruta (50 m)")
+    blocks.append(Image(png, f"Plats {number}: {_categories(hotspot.categories)} per ruta om 50 × 50 m, "
+                        f"{period_label_sv(*period)}.", f"Karta över platsen {hotspot.title}.", 14.0))
+    inside = filter_incidents(_hotspot_incidents(incidents, hotspot, time_filters=False),
+                              start=period[0], end=period[1])
+    heat = weekday_hour(inside)
+    blocks.append(Image(figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0),
+                        f"Plats {number}: veckodag och timme, {_categories(hotspot.categories)}, "
+                        f"{period_label_sv(*period)} (aoristisk viktning).",
+                        f"Värmekarta över veckodag och timme för {hotspot.title}."))
+
+    blocks.append(Heading("Orsaksanalys", 3))
+    table = _causes_table(causes, public)
+    blocks.append(table if table is not None else Paragraph("Ingen orsaksanalys är dokumenterad ännu.", "note"))
+
+    blocks.append(Heading("Åtgärder och mål", 3))
+    if measures:
+        blocks.append(BulletList([
+            f"{m.title} ({m.status}; {_span(m.start, m.end)}; "
+            f"{ORGANISATION_NAMES.get(m.organisation, m.organisation)}{', ' + m.responsible if m.responsible else ''})"
+            for m in measures
+        ]))
+    else:
+        blocks.append(Paragraph("Inga åtgärder är kopplade till platsen ännu.", "note"))
+    if goal_statuses:
+        blocks.append(BulletList([
+            f"{s.goal.kind.capitalize()}: {s.goal.description} – {LIGHT_LABELS[s.status]}. {s.sentence}"
+            for s in goal_statuses
+        ]))
+    return blocks
+
+
+def _target_text(goal: Goal) -> str:
+    if goal.kind == "effektmål":
+        what = _categories(goal.categories)
+        return f"{_pct(100 * goal.target_change)} {what}" if goal.target_change is not None else what
+    unit = f" {goal.unit}" if goal.unit else ""
+    return f"{format_number_sv(goal.planned, 0) if goal.planned is not None else '–'}{unit}"
+
+
+def _plan(
+    measures: list[Measure], statuses: list[GoalStatus], numbers: dict[int, int], titles: dict[int, str],
+) -> list[Block]:
+    blocks: list[Block] = [PageBreak(), Heading("Åtgärdsplan")]
+    blocks.append(Paragraph(
+        "Åtgärderna parterna har beslutat, vem som ansvarar och när de genomförs, och målen de följs upp mot."
+    ))
+    rows: list[list[Cell]] = []
+    for m in measures:
+        places = ", ".join(f"{numbers[h]}. {titles[h]}" for h in m.hotspot_ids if h in numbers) or "–"
+        who = ORGANISATION_NAMES.get(m.organisation, m.organisation) + (f"\n{m.responsible}" if m.responsible else "")
+        what = m.title + (f"\n{m.description}" if m.description else "")
+        rows.append([what, who, m.kind, _span(m.start, m.end), m.status, places])
+    blocks.append(Table(["Åtgärd", "Ansvarig", "Typ", "Start–slut", "Status", "Platser"], rows,
+                        "Åtgärder", [3.2, 1.6, 1.1, 1.6, 1, 1.8]))
+    goal_rows: list[list[Cell]] = []
+    for kind in GOAL_KINDS:
+        for s in (s for s in statuses if s.goal.kind == kind):
+            g = s.goal
+            done = "–"
+            if g.kind != "effektmål":
+                unit = f" {g.unit}" if g.unit else ""
+                planned = format_number_sv(g.planned, 0) if g.planned is not None else "–"
+                actual = format_number_sv(g.done, 0) if g.done is not None else "–"
+                done = f"{actual} av {planned}{unit}"
+            baseline = _span(g.baseline_start, g.baseline_end) if g.baseline_start else "–"
+            goal_rows.append([g.kind.capitalize(), g.description, _target_text(g), baseline, done,
+                              Light(s.status)])
+    blocks.append(Table(["Typ", "Mål", "Målvärde", "Basperiod", "Utfört av planerat", "Status"], goal_rows,
+                        "Mål (effektmål, processmål och produktionsmål)", [1.3, 3.2, 1.8, 1.8, 1.4, 0.9]))
+    return blocks
+
+
+def _followup_section(outcomes: list[FollowupOutcome], public: bool) -> list[Block]:
+    blocks: list[Block] = [PageBreak(), Heading("Uppföljning")]
+    if not outcomes:
+        blocks.append(Paragraph("Ingen effektuppföljning är planerad ännu.", "note"))
+        return blocks
+    blocks.append(Paragraph(
+        "Effekten skattas med WDD-testet (weighted displacement difference): förändringen i målområdet "
+        "jämförs med förändringen i ett jämförelseområde, och området runt omkring undersöks för undanträngning."
+    ))
+    for outcome in outcomes:
+        measure = outcome.measure
+        blocks.append(Heading(f"{measure.title}", 2))
+        blocks.append(Paragraph(f"Start {measure.start or '–'}; räknat: {_categories(outcome.categories)}."))
+        result = outcome.result
+        if result is None:
+            blocks.append(Paragraph(outcome.message, "note"))
+            continue
+        periods = result.periods or {}
+        before, after = periods.get("before", {}), periods.get("after", {})
+        before_label = period_label_sv(before["start"], before["end"]) if before else "Före"
+        after_label = period_label_sv(after["start"], after["end"]) if after else "Efter"
+        areas = [("Målområdet", result.target), (outcome.plan.control_name or "Jämförelseområdet", result.control)]
+        if result.displacement is not None:
+            areas.append((f"Området runt omkring ({format_number_sv(outcome.plan.displacement_m or 0)} m)",
+                          result.displacement))
+        keys = {"Målområdet": "target", "Området runt omkring": "displacement"}
+        rows: list[list[Cell]] = []
+        for name, counts in areas:
+            key = next((v for k, v in keys.items() if name.startswith(k)), "control")
+            pct = result.pct_change.get(key)
+            small = _small([counts.before, counts.after], public)
+            rows.append([name, _n(counts.before, public), _n(counts.after, public), HIDDEN if small else _pct(pct)])
+        blocks.append(Table(["Område", f"Före ({before_label})", f"Efter ({after_label})", "Förändring*"], rows,
+                            "Antal före och efter åtgärden", [3, 1.6, 1.6, 1.2]))
+        # The estimate and the sentence quote the target's and control's counts.
+        if _small([*result.target.as_tuple(), *result.control.as_tuple()], public):
+            blocks.append(Paragraph(
+                "Antalen är för små för att skattningen ska redovisas i den offentliga versionen.", "note"))
+        else:
+            low, high = result.ci95
+            decimals = 0 if result.time_weights == (1.0, 1.0) else 1
+            blocks.append(BulletList([
+                f"Skattad effekt (WDD): {format_number_sv(result.est_total, decimals)} händelser per efterperiod",
+                f"95 % konfidensintervall: {format_number_sv(low, decimals)} till {format_number_sv(high, decimals)}",
+                f"Standardfel {format_number_sv(result.se, 1)}, z = {format_number_sv(result.z, 2)}, {format_p_sv(result.p)}",
+            ]))
+            blocks.append(Paragraph(result.summary_sv, "lead"))
+        notes = outcome.notes + list(result.notes_sv)
+        blocks.append(Paragraph(
+            "* Förändringen räknas om till lika långa perioder när för- och efterperioden är olika långa.", "note"))
+        if notes:
+            blocks.append(BulletList(notes))
+        if outcome.series:
+            unit = "kvartal" if public else "månad"
+            png = figures.trend_png(outcome.series, marker=measure.start or None,
+                                    ylabel=f"Antal per {unit}", marker_label="Åtgärden startar")
+            blocks.append(Image(png, f"{measure.title}: antal per {unit} i målområdet, jämförelseområdet och "
+                                "området runt omkring; den streckade linjen är åtgärdens start.",
+                                "Linjediagram över antal händelser före och efter åtgärden."))
+    return blocks
+
+
+METHOD_NOTES = [
+    "Tidpunkter: många brott har ett tidsfönster (t.ex. ett inbrott medan de boende var borta). "
+    "Aoristisk viktning fördelar varje händelse jämnt över timmarna i fönstret i stället för att lägga "
+    "allt på starttiden; okänd tid (00:00–23:59) sprids över dygnet och hamnar aldrig vid midnatt.",
+    "Brottsintensiva platser: Getis-Ords Gi* jämför varje ruta och dess grannar med hela orten. Eftersom "
+    "många rutor testas samtidigt justeras p-värdena för andelen falska upptäckter (FDR).",
+    "Förändring: antal jämförs med samma period året innan och testas som Poissonfördelade antal, inte "
+    "som rå procent. 6 → 9 händelser är +50 % men ryms inom normal slumpvariation.",
+    "Effekt av åtgärder: WDD-testet (Wheeler & Ratcliffe 2018) jämför förändringen i målområdet med ett "
+    "jämförelseområde och räknar in undanträngning till området runt omkring. Resultatet visar samband "
+    "i tid och rum, inte säkra orsaker.",
+    "Trafikljus för effektmål: grön när minskningen är minst lika stor som målet och p < 0,05, gul när "
+    "utvecklingen går åt rätt håll men är osäker eller mindre än målet, röd när den inte går åt rätt "
+    "håll, grå när det ännu inte går att mäta. Process- och produktionsmål: grön när allt planerat är "
+    "utfört, gul vid minst hälften, annars röd.",
+    "Trygghetsmätningar: andelar redovisas med 95 % konfidensintervall (Wilson). Små urval ger breda "
+    "intervall och markeras.",
+    "Skyddade kategorier (grovt våld, sexualbrott) visas aldrig som punkter. Kartorna i rapporten visar "
+    "bara områden och antal per ruta.",
+    "Små antal: några få händelser kan variera mycket av en slump. I den offentliga versionen visas "
+    "antal under 3 som ”..” (Brås praxis) så att ingen enskild person kan pekas ut.",
+]
+
+
+def _method() -> list[Block]:
+    return [PageBreak(), Heading("Metod och osäkerhet"), BulletList(list(METHOD_NOTES))]
+
+
+# --- build ----------------------------------------------------------------------------------
+
+
+def build_report(
+    picture: ProblemPicture,
+    incidents: pd.DataFrame,
+    *,
+    districts: gpd.GeoDataFrame | None = None,
+    background: gpd.GeoDataFrame | None = None,
+    survey: pd.DataFrame | None = None,
+    audience: Audience = "internal",
+    title: str | None = None,
+    organisation_names: Sequence[str] | None = None,
+    generated_at: datetime | None = None,
+    period: tuple[date | str, date | str] | None = None,
+    version: str = "1",
+) -> Report:
+    """Build the report of a problem picture.
+
+    Parameters
+    ----------
+    picture
+        Hotspots, causes, measures, goals and follow-up plans (archived and merged ones are left out).
+    incidents
+        Canonical incidents of the active dataset, working CRS (``x``, ``y``, ``occurred_from``,
+        ``occurred_to``, ``category``).
+    districts, background
+        Area layers in the same CRS for the maps; ``survey`` for the trygghetsmätning table.
+    audience
+        ``"internal"`` or ``"public"`` (small counts as ``..``, non-shareable free text left out).
+    title
+        Default ``"Gemensam problembild och åtgärdsplan – <ort>"``.
+    organisation_names
+        The parties; default from the organisations in the picture (Kommunen, Polisen).
+    generated_at
+        Time stamp on the title page; default now.
+    period
+        The lägesbild's period; default the last 12 whole months of data.
+    version
+        Version text for the title page.
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    InputError
+        Unknown audience, incidents without the needed columns or no incidents.
+    """
+    if audience not in ("internal", "public"):
+        raise InputError(f"Okänd målgrupp '{audience}'; välj internal eller public.")
+    _check_incidents(incidents)
+    public = audience == "public"
+    min_cell = SMALL_COUNT if public else 1
+    generated_at = generated_at or datetime.now().replace(microsecond=0)
+    when = incidents["occurred_from"].dropna()
+    data_period = (when.min().date(), when.max().date())
+    report_period = (
+        (pd.Timestamp(period[0]).date(), pd.Timestamp(period[1]).date()) if period else _report_period(data_period[1])
+    )
+
+    hotspots = sorted(_active(picture.hotspots), key=lambda h: (h.priority, h.id if h.id is not None else 0))
+    numbered = list(enumerate(hotspots, start=1))
+    by_id = {h.id: h for h in hotspots if h.id is not None}
+    numbers = {h.id: n for n, h in numbered if h.id is not None}
+    measures = _active(picture.measures)
+    measures_by_id = {m.id: m for m in measures if m.id is not None}
+    goals = _active(picture.goals)
+    causes = _active(picture.causes)
+
+    outcomes = []
+    for plan in picture.followups:
+        outcome = _run_followup(plan, measures=measures_by_id, hotspots=by_id, goals=goals, incidents=incidents,
+                                data_end=data_period[1], public=public)
+        if outcome is not None:
+            outcomes.append(outcome)
+    outcome_by_measure = {o.measure.id: o for o in outcomes if o.measure.id is not None}
+    statuses = [
+        evaluate_goal(g, incidents=incidents, hotspots=by_id, outcomes=outcome_by_measure, data_end=data_period[1])
+        for g in goals
+    ]
+
+    place = picture.place_name or ("Exempelstad" if picture.is_sample else "")
+    title = title or f"Gemensam problembild och åtgärdsplan{' – ' + place if place else ''}"
+    if organisation_names is None:
+        seen = {h.organisation for h in hotspots} | {m.organisation for m in measures} | {"kommun", "polis"}
+        organisation_names = [ORGANISATION_NAMES[o] for o in ("kommun", "polis", "annan") if o in seen]
+    title_page = _title_page(title, picture, organisation_names, generated_at, data_period, report_period,
+                             audience, version)
+
+    blocks: list[Block] = _summary(hotspots, measures, statuses, report_period)
+    blocks += _situation(incidents, report_period, districts=districts, background=background, numbered=numbered,
+                         survey=survey, public=public, min_cell=min_cell)
+    blocks.append(PageBreak())
+    blocks.append(Heading("Utpekade platser"))
+    if not hotspots:
+        blocks.append(Paragraph("Inga platser är utpekade ännu.", "note"))
+    for number, hotspot in numbered:
+        linked_measures = [m for m in measures if hotspot.id is not None and hotspot.id in m.hotspot_ids]
+        measure_ids = {m.id for m in linked_measures}
+        linked_goals = [s for s in statuses
+                        if (s.goal.hotspot_id is not None and s.goal.hotspot_id == hotspot.id)
+                        or (s.goal.measure_id is not None and s.goal.measure_id in measure_ids)]
+        plans = [o.plan for o in outcomes if o.measure.id in measure_ids]
+        blocks += _hotspot_section(
+            number, hotspot, incidents=incidents, period=report_period, districts=districts, background=background,
+            causes=[c for c in causes if c.hotspot_id == hotspot.id], measures=linked_measures,
+            goal_statuses=linked_goals, plans=plans, public=public, min_cell=min_cell,
+        )
+    titles = {h.id: h.title for h in hotspots if h.id is not None}
+    blocks += _plan(measures, statuses, numbers, titles)
+    blocks += _followup_section(outcomes, public)
+    blocks += _method()
+    return Report(title, audience, generated_at, title_page, blocks, report_period, data_period, statuses, outcomes)
+
+
+def write_docx(report: Report, path: str | Path) -> Path:
+    """Write the report as a Word file (see :func:`store.report_docx.write_docx`)."""
+    from store.report_docx import write_docx as _write
+
+    return _write(report, path)
+
+
+def write_html(report: Report, path: str | Path) -> Path:
+    """Write the report as one self-contained HTML file (see :func:`store.report_html.write_html`)."""
+    from store.report_html import write_html as _write
+
+    return _write(report, path)
