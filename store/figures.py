@@ -149,6 +149,8 @@ def map_png(
         axes.set_aspect("equal")
         axes.set_xticks([])
         axes.set_yticks([])
+        axes.set_xlabel("")
+        axes.set_ylabel("")
         _scale_bar(axes, bounds)
         if title:
             axes.set_title(title)
@@ -177,8 +179,7 @@ def heatmap_png(
     shown = np.ma.masked_less(values, min_count) if min_count > 0 else np.ma.masked_invalid(values)
     with plt.rc_context(_RC):
         figure, axes = plt.subplots(figsize=(width_in, width_in * 0.36))
-        cmap = plt.get_cmap("cividis_r").copy()
-        cmap.set_bad("#eeeeee")
+        cmap = plt.get_cmap("cividis_r").with_extremes(bad="#eeeeee")
         image = axes.imshow(shown, aspect="auto", cmap=cmap, vmin=0, interpolation="nearest")
         axes.set_yticks(range(7), WEEKDAYS_SHORT_SV)
         axes.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])

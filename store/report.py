@@ -797,7 +797,9 @@ def _hotspot_section(
     public: bool,
     min_cell: int,
 ) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading(f"Plats {number}: {hotspot.title}", 2)]
+    blocks: list[Block] = [Heading(f"Plats {number}: {hotspot.title}", 2)]
+    if number > 1:
+        blocks.insert(0, PageBreak())
     facts: list[list[Cell]] = [
         ["Organisation", ORGANISATION_NAMES.get(hotspot.organisation, hotspot.organisation)],
         ["Prioritet", f"{hotspot.priority}{' (högst)' if hotspot.priority == 1 else ''}"],
@@ -845,10 +847,14 @@ def _hotspot_section(
     inside = filter_incidents(_hotspot_incidents(incidents, hotspot, time_filters=False),
                               start=period[0], end=period[1])
     heat = weekday_hour(inside)
-    blocks.append(Image(figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0),
-                        f"Plats {number}: veckodag och timme, {_categories(hotspot.categories)}, "
-                        f"{period_label_sv(*period)} (aoristisk viktning).",
-                        f"Värmekarta över veckodag och timme för {hotspot.title}."))
+    if heat.known > 0:
+        blocks.append(Image(figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0),
+                            f"Plats {number}: veckodag och timme, {_categories(hotspot.categories)}, "
+                            f"{period_label_sv(*period)} (aoristisk viktning).",
+                            f"Värmekarta över veckodag och timme för {hotspot.title}."))
+    else:
+        blocks.append(Paragraph(f"Inga händelser med känd tid i platsen {period_label_sv(*period)}; "
+                                "ingen värmekarta över veckodag och timme.", "note"))
 
     blocks.append(Heading("Orsaksanalys", 3))
     table = _causes_table(causes, public)

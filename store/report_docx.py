@@ -165,6 +165,10 @@ def _table(document: DocumentType, block: Table) -> None:
                 _shade(cell, LIGHT_FILL.get(value.status, "FFFFFF"))
             else:
                 _cell_text(cell, value)
+    # Word reads the cell widths, LibreOffice the grid columns: set both.
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(PAGE_WIDTH_CM * width / total)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Cm(PAGE_WIDTH_CM * width / total)

@@ -1,0 +1,134 @@
+"""Subcommand ``report``: the problem picture as a Word or HTML document.
+
+``samsyn report --out problembild.docx`` reads the pinned hotspots, causes, measures and goals from
+the problem store and the active dataset's incidents, and writes the report that can be the basis
+of the lägesbild and åtgärdsplan under lag (2023:196). ``--audience public`` writes the version
+that may leave the parties (small counts as "..", non-shareable text left out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+
+from geo.errors import InputError
+from geo.model import WORK_CRS
+
+DEFAULT_STORE_NAME = "problembild.db"
+_FOLLOWUP = re.compile(r"^(?P<measure>\d+):(?P<area>[^:]+)(?::(?P<metres>\d+(?:\.\d+)?))?$")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``samsyn report``."""
+    parser = subparsers.add_parser(
+        "report",
+        help="skriv problembilden som rapport (.docx eller .html)",
+        description=(
+            "Skriv den gemensamma problembilden med lägesbild, utpekade platser, orsaksanalys, "
+            "åtgärdsplan, mål och uppföljning som Word- eller HTML-dokument. Dokumentet kan vara "
+            "underlag för lägesbild och åtgärdsplan enligt lag (2023:196)."
+        ),
+    )
+    parser.add_argument("--out", required=True, metavar="FIL", help="utfil: .docx (Word) eller .html")
+    parser.add_argument("--db", metavar="SÖKVÄG_ELLER_URL",
+                        help=f"problembildens databas (standard: <datakatalog>/{DEFAULT_STORE_NAME})")
+    parser.add_argument("--data", metavar="KATALOG",
+                        help="datakatalog med dataset (standard: SAMSYN_DATA eller ./userdata)")
+    parser.add_argument("--audience", choices=("internal", "public"), default="internal",
+                        help="internal (standard) eller public: små antal visas som .. och "
+                             "fritext som inte är delbar tas bort")
+    parser.add_argument("--followup", action="append", default=[], metavar="ÅTGÄRD:OMRÅDE[:METER]",
+                        help="effektuppföljning av åtgärden med id ÅTGÄRD mot jämförelseområdet OMRÅDE "
+                             "(id eller namn i datasetets områden), undanträngning inom METER (standard 200); "
+                             "kan upprepas")
+    parser.add_argument("--party", action="append", metavar="NAMN",
+                        help="part på titelsidan, t.ex. 'Exempelstads kommun' (kan upprepas)")
+    parser.add_argument("--title", metavar="TITEL", help="egen titel")
+    parser.set_defaults(handler=run)
+
+
+def _followup_plans(specs: list[str], districts: gpd.GeoDataFrame | None) -> list:
+    from store.report import FollowupPlan
+
+    plans = []
+    for spec in specs:
+        match = _FOLLOWUP.match(spec.strip())
+        if match is None:
+            raise InputError(f"Ogiltig --followup '{spec}'; skriv ÅTGÄRD:OMRÅDE eller ÅTGÄRD:OMRÅDE:METER, t.ex. 1:B01:200.")
+        if districts is None:
+            raise InputError("Datasetet har inga områden, så --followup kan inte peka ut ett jämförelseområde.")
+        area = match["area"]
+        hits = districts[(districts["area_id"].astype(str) == area)
+                         | (districts["name"].astype(str).str.casefold() == area.casefold())]
+        if hits.empty:
+            examples = ", ".join(districts["area_id"].astype(str).head(5))
+            raise InputError(f"Området '{area}' finns inte (id eller namn; t.ex. {examples}).")
+        row = hits.iloc[0]
+        metres = float(match["metres"]) if match["metres"] else 200.0
+        plans.append(FollowupPlan(
+            measure_id=int(match["measure"]), control_wkt=row.geometry.wkt,
+            displacement_m=metres if metres > 0 else None,
+            control_name=f"Jämförelseområde {row['name']} ({row['area_id']})",
+        ))
+    return plans
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build and write the report; 0 on success, 2 on bad input."""
+    from geo.dataset import read_areas, read_incidents, read_survey
+    from store.datasets import active_dataset, default_data_dir
+    from store.problem_store import open_store
+    from store.report import ProblemPicture, build_report, write_docx, write_html
+
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix not in (".docx", ".html", ".htm"):
+        raise InputError("Utfilen måste sluta på .docx eller .html.", path=out)
+    data_dir = Path(args.data).resolve() if args.data else default_data_dir()
+    dataset = active_dataset(data_dir)
+    incidents_path = dataset.path("incidents")
+    if incidents_path is None:
+        raise InputError(f"Datasetet '{dataset.name}' har inga händelser.")
+    incidents = read_incidents(incidents_path)
+    crs = incidents.attrs.get("crs", WORK_CRS)
+    districts_path = dataset.path("districts")
+    districts = read_areas(districts_path, work_crs=crs) if districts_path else None
+    background_path = dataset.path("background")
+    background = gpd.read_file(background_path).to_crs(crs) if background_path else None
+    survey_path = dataset.path("survey")
+    try:
+        survey = read_survey(survey_path) if survey_path else None
+    except InputError:
+        survey = None  # the survey table is a nicety; a bad survey file must not stop the report
+
+    db = args.db or str(data_dir / DEFAULT_STORE_NAME)
+    try:
+        store = open_store(db)
+    except ValueError as error:
+        raise InputError(str(error)) from error
+    try:
+        picture = ProblemPicture(
+            hotspots=store.list_hotspots(),
+            causes=store.list_causes(),
+            measures=store.list_measures(),
+            goals=store.list_goals(),
+            followups=_followup_plans(args.followup, districts),
+            place_name="Exempelstad" if dataset.builtin else dataset.name,
+            is_sample=dataset.builtin,
+        )
+    finally:
+        store.close()
+    report = build_report(
+        picture, incidents, districts=districts, background=background, survey=survey,
+        audience=args.audience, title=args.title, organisation_names=args.party,
+    )
+    writer = write_docx if suffix == ".docx" else write_html
+    writer(report, out)
+    print(f"Skrev {out} ({len(picture.hotspots)} platser, {len(picture.measures)} åtgärder, "
+          f"{len(picture.goals)} mål; {'offentlig' if args.audience == 'public' else 'intern'} version).",
+          file=sys.stdout)
+    return 0
