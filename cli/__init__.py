@@ -18,6 +18,7 @@ COMMANDS: tuple[str, ...] = (
     "cli.time_cmd",
     "cli.hotspot_cmd",
     "cli.serve_cmd",
+    "cli.report_cmd",
 )
 
 
