@@ -51,3 +51,8 @@ pages = [
     st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
 ]
 st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar").run()
+
+# An invisible run counter at the very end of the page: browser tests and the benchmark wait for it
+# to change to know that a run has finished drawing.
+st.session_state["_run"] = st.session_state.get("_run", 0) + 1
+st.html(f'<span class="samsyn-run" data-run="{st.session_state["_run"]}" hidden></span>')

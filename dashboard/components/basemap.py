@@ -20,6 +20,7 @@ import folium.plugins
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from dashboard.components import template_cache
 from dashboard.components.offline import make_offline
 from dashboard.config import AppConfig, BasemapConfig, load_config
 
@@ -218,6 +219,7 @@ def base_map(
     """
     west, south, east, north = _check_bounds(bounds)
     basemap = _basemap(config)
+    template_cache.install()
     make_offline()
     m = folium.Map(
         location=[(south + north) / 2, (west + east) / 2],

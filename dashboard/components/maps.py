@@ -200,16 +200,37 @@ def background_geojson(background: gpd.GeoDataFrame, crs: str) -> dict:
     return frame[["layer", "geometry"]].__geo_interface__
 
 
+class _BackgroundLayer(MacroElement):
+    """The town's background drawn by one Leaflet style function in the browser.
+
+    folium's GeoJson would evaluate a Python style function for each of the ~1,500 streets and
+    blocks and ship a style table with every feature id; this keeps the page small and fast.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson({{ this.data|tojson }}, {
+            interactive: false,
+            style: function(feature) {
+                var styles = {{ this.styles|tojson }};
+                return styles[feature.properties.layer] || {color: "#999", weight: 1};
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict) -> None:
+        super().__init__()
+        self._name = "BackgroundLayer"
+        self.data = data
+        self.styles = BACKGROUND_STYLE
+
+
 def _background_layer(layers: MapLayers) -> folium.FeatureGroup:
     data = layers.background if isinstance(layers.background, dict) else background_geojson(layers.background,
                                                                                            layers.crs)
     group = folium.FeatureGroup(name="Bakgrund (orten)", show=True, control=True)
-    folium.GeoJson(
-        data,
-        style_function=lambda f: BACKGROUND_STYLE.get(f["properties"]["layer"], {"color": "#999", "weight": 1}),
-        interactive=False,
-        name="Bakgrund",
-    ).add_to(group)
+    _BackgroundLayer(data).add_to(group)
     return group
 
 

@@ -1,0 +1,167 @@
+"""Benchmark: the dashboard with 1,000,000 incidents active, timed in a real browser.
+
+For every page: how many bytes of data reach the browser — the WebSocket frames in which Streamlit
+sends the page (tables, charts, the map component's HTML and data) — target under 5 MB; the
+browser-cached JavaScript and CSS bundles (Streamlit, Plotly, Leaflet) are reported separately —
+and how long a filter change takes to
+re-render, warm (from the key press on the hour slider until Streamlit has finished the run) —
+target under 1 s. The Data page, which computes nothing, is the baseline of the same run:
+its re-render time is what Streamlit and the browser cost by themselves.
+
+Runs ``samsyn serve`` on a free port with a temporary data directory whose active dataset is the
+Exempelstad sample scaled to ~1 M incidents, and Debian's Chromium with the internet cut off.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = ("Översikt", "Karta", "Tid", "Trygghet", "Data")
+MAX_BYTES = 5_000_000
+MAX_SECONDS = 1.0
+REPEATS = 3
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _dataset(data_dir: Path, scale: float) -> int:
+    from data.sample import paths
+    from geo.dataset import write_incidents
+    from geo.exempelstad import generate_incidents
+    from store.datasets import add_file, create_dataset, save_role, set_active
+
+    incidents = generate_incidents(seed=2026, scale=scale)
+    dataset = create_dataset(data_dir, f"Exempelstad ×{scale:g} (benchmark)")
+    dataset = save_role(dataset, "incidents", ".parquet", lambda p: write_incidents(incidents, p))
+    sample = paths()
+    for role in ("districts", "places", "streets", "background", "survey"):
+        source = getattr(sample, role)
+        copy = dataset.directory / f".copy-{role}{source.suffix}"
+        shutil.copy(source, copy)
+        dataset = add_file(dataset, role, copy)
+    set_active(data_dir, dataset.id)
+    return len(incidents)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("samsyn serve did not answer")
+
+
+SETTLED = """() => {
+    const running = document.querySelector('[data-testid="stStatusWidget"]')
+        || document.querySelectorAll('[data-testid="stSkeleton"]').length > 0;
+    if (running) { window.__idle = null; return false; }
+    window.__idle = window.__idle || Date.now();
+    return Date.now() - window.__idle > %d;
+}"""
+
+
+def _settle(page, quiet_ms: int = 1500) -> None:
+    page.wait_for_function(SETTLED % quiet_ms, timeout=180_000, polling=50)
+
+
+def _run_number(page) -> int:
+    return int(page.locator(".samsyn-run").last.get_attribute("data-run"))
+
+
+def _rerun_seconds(page) -> float:
+    """Move the hour slider one step and time the run it starts, until its last element reached the page."""
+    before = _run_number(page)
+    thumb = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']").first
+    thumb.focus()
+    start = time.perf_counter()
+    thumb.press("ArrowRight" if thumb.input_value() == "0" else "ArrowLeft")
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('.samsyn-run')].some(e => Number(e.dataset.run) > {before})",
+        timeout=180_000, polling="raf")
+    seconds = time.perf_counter() - start
+    _settle(page, 500)
+    return seconds
+
+
+def run() -> Iterator[dict]:
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="samsyn-bench-"))
+    n = _dataset(work / "userdata", scale=float(os.environ.get("SAMSYN_BENCH_SCALE", "25")))
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(work / "serve.log", "w")  # noqa: SIM115 – closed in finally
+    server = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port), "--data",
+                               str(work / "userdata")], cwd=work, stdout=log, stderr=subprocess.STDOUT,
+                              env={**os.environ, "PYTHONPATH": str(REPO), "SAMSYN_CONFIG": ""})
+    try:
+        _wait_healthy(url)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1920, "height": 1080})
+            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+                ("http://127.0.0.1", "data:", "blob:", "about:")) else route.abort())
+            page = context.new_page()
+            received = {"bytes": 0, "static": 0}
+            page.on("websocket", lambda ws: ws.on(
+                "framereceived", lambda payload: received.__setitem__("bytes", received["bytes"] + len(payload))))
+            page.on("requestfinished", lambda request: received.__setitem__(
+                "static", received["static"] + max(0, request.sizes().get("responseBodySize", 0))))
+            page.goto(url, wait_until="domcontentloaded")
+            _settle(page)
+            baseline = None
+            results = []
+            for name in PAGES:
+                if name != "Översikt":
+                    page.get_by_role("link", name=name).first.click()
+                    page.wait_for_selector(f"h1:has-text('{name}')", timeout=180_000)
+                _settle(page)
+                # Bytes of a fresh, warm load of the page (server caches filled by the first visit).
+                received.update(bytes=0, static=0)
+                page.reload(wait_until="domcontentloaded")
+                page.wait_for_selector(f"h1:has-text('{name}')", timeout=180_000)
+                _settle(page)
+                sent, static = received["bytes"], received["static"]
+                _rerun_seconds(page)  # warm-up
+                seconds = statistics.median(_rerun_seconds(page) for _ in range(REPEATS))
+                if name == "Data":
+                    baseline = seconds
+                results.append((name, sent, static, seconds))
+            browser.close()
+        for name, sent, static, seconds in results:
+            yield {"bench": "dashboard", "measure": "page_bytes", "page": name, "incidents": n,
+                   "data_megabytes": round(sent / 1e6, 2), "static_assets_megabytes": round(static / 1e6, 2),
+                   "target_megabytes": MAX_BYTES / 1e6, "ok": sent < MAX_BYTES}
+            yield {"bench": "dashboard", "measure": "filter_change_seconds", "page": name, "incidents": n,
+                   "seconds": round(seconds, 3), "baseline_data_page_seconds": round(baseline, 3),
+                   "ratio_to_baseline": round(seconds / baseline, 2) if baseline else None,
+                   "target_seconds": MAX_SECONDS, "ok": seconds < MAX_SECONDS}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
