@@ -90,8 +90,10 @@ ENGLISH: dict[str, str] = {
     "Enskilda händelser visas först vid inzoomning (nivå {zoom}+) och aldrig för skyddade kategorier.":
         "Individual incidents appear only when zoomed in (level {zoom}+) and never for protected categories.",
     "Just nu är de för många – avgränsa med filtren.": "Right now there are too many – narrow the filters.",
-    "Klicka på ett område, en ruta eller en plats för att se dess siffror, trend och veckodag × timme.":
-        "Click a district, cell or place to see its numbers, trend and weekday × hour.",
+    "Klicka på ett område, en ruta eller en plats – eller rita ett område – för att se dess siffror, trend och veckodag × timme och fästa det i problembilden.":
+        "Click a district, cell or place – or draw an area – to see its numbers, trend and weekday × hour and pin it "
+        "to the problem picture.",
+    "Ritat område": "Drawn area",
     "Ruta": "Cell",
     "Veckodag × timme": "Weekday × hour",
     "Per månad": "Per month",
@@ -127,6 +129,12 @@ ENGLISH: dict[str, str] = {
     "Datasetet flyttas till arkivet i datamappen; inget raderas.":
         "The dataset is moved to the archive in the data folder; nothing is deleted.",
     "Ja, ta bort": "Yes, remove", "Ta bort": "Remove",
+    "Fäst i problembilden": "Pin to the problem picture", "Rubrik": "Title", "Brottstyper": "Offence types",
+    "Veckodagar": "Weekdays", "Organisation": "Organisation", "Ditt namn": "Your name",
+    "Problembild": "Problem picture", "Polisens egen": "The police's own", "Kommunens egen": "The kommun's own",
+    "Gemensam": "Joint", "Prioritet": "Priority", "Status": "Status", "Anteckningar": "Notes", "Fäst": "Pin",
+    "Skriv ditt namn, så att alla ser vem som fäste platsen.": "Enter your name, so everyone sees who pinned it.",
+    "Fäst i problembilden som": "Pinned to the problem picture as",
     "Linjerna delar vid medianerna. Uppe till höger: hög otrygghet och många brott.":
         "Lines split at the medians. Top right: high insecurity and many crimes.",
 }

@@ -116,3 +116,19 @@ def load_active() -> ActiveData:
         background=layer("background"),
         survey=_survey(str(survey_path), _mtime(survey_path)) if survey_path else None,
     )
+
+
+@st.cache_resource(show_spinner=False)
+def _problem_store(url: str):
+    from store.problem_store import open_store
+
+    return open_store(url)
+
+
+def problem_store():
+    """The problem-picture store: ``[database] url`` in samsyn.toml, else SQLite in the data directory."""
+    config = load_config()
+    if config.database_url:
+        return _problem_store(config.database_url)
+    config.data_directory.mkdir(parents=True, exist_ok=True)
+    return _problem_store(str(config.data_directory / "problembild.db"))

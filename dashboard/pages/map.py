@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
+from pyproj import Transformer
 from streamlit_folium import st_folium
 
 from analysis.aggregate import summary_by_area
@@ -14,13 +15,17 @@ from analysis.change import counts_over_time, same_period_last_year
 from analysis.density import density_surface
 from analysis.filters import within_geometry
 from analysis.hotspots import hotspots
+from dashboard.components.basemap import add_draw
 from dashboard.components.charts import trend_chart, weekday_hour_heatmap
 from dashboard.components.exports import csv_download, show_figure
 from dashboard.components.maps import MAX_POINTS, POINTS_MIN_ZOOM, MapLayers, build_map
+from dashboard.components.pinning import pin_form
 from dashboard.config import load_config
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import t, weekday_names
+from dashboard.i18n import english, t, weekday_names
 from geo.categories import PROTECTED
+
+STREET_BUFFER_M = 25  # a drawn line is a street segment: incidents within this distance count
 
 METRICS = {
     "count": "Antal händelser",
@@ -92,6 +97,10 @@ layers = MapLayers(
 extent_source = active.districts if active.districts is not None else active.background
 bounds_wgs84 = tuple(extent_source.to_crs(4326).total_bounds)
 folium_map = build_map(layers, bounds_wgs84, load_config())
+add_draw(folium_map, language="en" if english() else "sv",
+         draw_options={"polyline": {"shapeOptions": {"color": "#D55E00", "weight": 5}},
+                       "polygon": {"shapeOptions": {"color": "#D55E00"}}, "rectangle": {"shapeOptions": {"color": "#D55E00"}},
+                       "circle": False, "marker": False, "circlemarker": False})
 
 map_column, detail_column = st.columns([3, 2]) if not projector else st.columns([2, 1])
 with map_column:
@@ -106,35 +115,52 @@ clicked = (result or {}).get("last_active_drawing")
 if clicked and clicked.get("properties", {}).get("samsyn_kind"):
     props = clicked["properties"]
     st.session_state["map_selected"] = {"kind": props["samsyn_kind"], "id": props["samsyn_id"]}
+elif clicked and clicked.get("geometry"):
+    # A shape the user drew (Draw toolbar): a polygon, or a line for a street segment.
+    drawn = shapely.geometry.shape(clicked["geometry"])
+    drawn = shapely.transform(drawn, lambda xy: np.column_stack(
+        Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(xy[:, 0], xy[:, 1])))
+    if drawn.geom_type in ("LineString", "MultiLineString"):
+        drawn = drawn.buffer(STREET_BUFFER_M)
+    wkt = shapely.to_wkt(drawn, rounding_precision=1)
+    if (st.session_state.get("map_selected") or {}).get("wkt") != wkt:
+        st.session_state["map_selected"] = {"kind": "drawn", "id": "ritad", "wkt": wkt}
 selected = st.session_state.get("map_selected")
+
+
+def _selection(selected: dict) -> tuple[str, shapely.Geometry, float | None]:
+    """Title, geometry (working CRS) and population of what the user clicked or drew."""
+    kind, key = selected["kind"], selected["id"]
+    if kind == "district" and active.districts is not None:
+        row = active.districts.set_index("area_id").loc[key]
+        return row["name"], row.geometry, row.get("population")
+    if kind == "place" and active.places is not None:
+        place = active.places.set_index("area_id").loc[key]
+        geometry = place.geometry
+        if geometry.geom_type == "Point":
+            radius = place.get("radius_m")
+            geometry = geometry.buffer(float(radius) if pd.notna(radius) else 50.0)
+        return place["name"], geometry, None
+    if kind == "drawn":
+        return t("Ritat område"), shapely.from_wkt(selected["wkt"]), None
+    size = float(key.split("m_")[0])
+    x0 = float(key.split("_E")[1].split("_N")[0])
+    y0 = float(key.split("_N")[1])
+    return f"{t('Ruta')} {key}", shapely.box(x0, y0, x0 + size, y0 + size), None
+
 
 with detail_column:
     if not selected:
-        st.info(t("Klicka på ett område, en ruta eller en plats för att se dess siffror, trend och "
-                  "veckodag × timme."))
+        st.info(t("Klicka på ett område, en ruta eller en plats – eller rita ett område – för att se dess "
+                  "siffror, trend och veckodag × timme och fästa det i problembilden."))
     else:
-        kind, key = selected["kind"], selected["id"]
-        if kind == "district" and active.districts is not None:
-            row = active.districts.set_index("area_id").loc[key]
-            title, subset = row["name"], view[view["district"] == key]
-            subset_all = all_dates[all_dates["district"] == key]
-        elif kind == "place" and active.places is not None:
-            place = active.places.set_index("area_id").loc[key]
-            geometry = place.geometry
-            if geometry.geom_type == "Point":
-                radius = place.get("radius_m")
-                geometry = geometry.buffer(float(radius) if pd.notna(radius) else 50.0)
-            title = place["name"]
-            subset = within_geometry(view, geometry)
-            subset_all = within_geometry(apply_filters(active.incidents, filters, period=False), geometry)
+        title, geometry, population = _selection(selected)
+        key = selected["id"]
+        all_filtered = apply_filters(active.incidents, filters, period=False)
+        if selected["kind"] == "district":
+            subset, subset_all = view[view["district"] == key], all_filtered[all_filtered["district"] == key]
         else:
-            size = float(key.split("m_")[0])
-            x0 = float(key.split("_E")[1].split("_N")[0])
-            y0 = float(key.split("_N")[1])
-            geometry = shapely.box(x0, y0, x0 + size, y0 + size)
-            title = f"{t('Ruta')} {key}"
-            subset = within_geometry(view, geometry)
-            subset_all = within_geometry(apply_filters(active.incidents, filters, period=False), geometry)
+            subset, subset_all = within_geometry(view, geometry), within_geometry(all_filtered, geometry)
         st.subheader(title)
         change = same_period_last_year(subset_all, filters.start, filters.end).iloc[0]
         st.metric(t("Händelser"), int(change["after"]),
@@ -143,7 +169,7 @@ with detail_column:
         if len(subset):
             heat = weekday_hour(subset)
             fig = weekday_hour_heatmap(heat.matrix, weekday_names=weekday_names(), projector=projector,
-                                       title=t("Veckodag × timme"))
+                                       title=t("Veckodag × timme"), value_label=t("Händelser"))
             fig.update_layout(height=360 if not projector else 460)
             show_figure(fig, f"heatmap-{key}", data=heat.long(), key="detail-heat")
             trend = counts_over_time(subset_all, freq="M")
@@ -152,6 +178,9 @@ with detail_column:
             show_figure(fig, f"trend-{key}", data=trend.astype({"period": "string"}), key="detail-trend")
             top = subset["category"].astype(str).value_counts().head(8).rename_axis(t("Kategori"))
             st.dataframe(top.reset_index(name=t("Antal")), hide_index=True, width="stretch")
+        pin_form(key=f"{selected['kind']}-{key}", title=title, geometry=geometry, source_kind=selected["kind"],
+                 source_id=key, period_incidents=subset, all_incidents=subset_all, filters=filters, crs=crs,
+                 population=population if population and pd.notna(population) else None)
 
 if district_frame is not None:
     with st.expander(t("Siffrorna bakom kartan")):

@@ -142,3 +142,26 @@ def test_data_page_lists_datasets_and_activates_one(tmp_path, sample_incidents):
     assert fresh.session_state["active"].dataset.id == dataset.id
     assert len(fresh.session_state["active"].incidents) == 500
     assert any("Polisens export 2025" in c.value for c in fresh.sidebar.caption)
+
+
+def test_pin_a_district_from_the_map_with_a_snapshot(tmp_path):
+    from store.problem_store import open_store
+
+    at = _app(fran="2025-01-01", till="2025-12-31", kat="Misshandel utomhus").run()
+    at.switch_page("pages/map.py").run()
+    at.session_state["map_selected"] = {"kind": "district", "id": "A01"}
+    at.run()
+    next(w for w in at.text_input if w.label == "Ditt namn").input("Anna Andersson")
+    next(w for w in at.selectbox if w.label == "Organisation").set_value("polis")
+    next(b for b in at.button if b.label == "Fäst").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("Fäst i problembilden som" in s.value for s in at.success)
+    pinned = open_store(tmp_path / "userdata" / "problembild.db").list_hotspots()
+    assert len(pinned) == 1
+    hotspot = pinned[0]
+    assert hotspot.title == "Centrum" and hotspot.organisation == "polis" and hotspot.created_by == "Anna Andersson"
+    assert hotspot.categories == ["Misshandel utomhus"]
+    # The time window comes from the place's own heatmap: the weekend nights.
+    assert {5, 6} <= set(hotspot.weekdays) and {22, 23, 0, 1} & set(hotspot.hours)
+    assert hotspot.snapshot["count"] > 0 and hotspot.snapshot["filters"]["kat"] == "Misshandel utomhus"

@@ -1,0 +1,93 @@
+"""The form that pins a place into the joint problem picture, with what the room saw."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import shapely
+import streamlit as st
+
+from analysis.aoristic import weekday_hour
+from analysis.snapshot import place_snapshot, suggest_time_window
+from dashboard.filters import Filters
+from dashboard.i18n import t, weekday_names
+from dashboard.loaders import problem_store
+from store.model import ORGANISATIONS, PICTURES, STATUSES, Hotspot
+
+PRIORITY_LABELS = {1: "1 – hög", 2: "2 – medel", 3: "3 – låg"}
+
+
+def remembered(key: str, default: Any) -> Any:
+    """A value the user typed in an earlier form (name, organisation), for the next form."""
+    return st.session_state.get(f"_remember_{key}", default)
+
+
+def remember(key: str, value: Any) -> None:
+    """Keep a value for the next form in this session."""
+    st.session_state[f"_remember_{key}"] = value
+
+
+def pin_form(
+    *,
+    key: str,
+    title: str,
+    geometry: shapely.Geometry,
+    source_kind: str,
+    source_id: str,
+    period_incidents: pd.DataFrame,
+    all_incidents: pd.DataFrame,
+    filters: Filters,
+    crs: str,
+    population: float | None = None,
+    survey: dict[str, Any] | None = None,
+) -> Hotspot | None:
+    """Draw the pin form for a place; on submit save it (with a snapshot) and return the new hotspot."""
+    weekdays, hours = suggest_time_window(weekday_hour(period_incidents).matrix) if len(period_incidents) else ([], [])
+    top = period_incidents["category"].astype(str).value_counts().head(3).index.tolist()
+    categories = list(filters.categories) or top
+    names = weekday_names()
+    with st.form(f"pin-{key}", border=True):
+        st.markdown(f"**{t('Fäst i problembilden')}**")
+        name = st.text_input(t("Rubrik"), value=title)
+        chosen_categories = st.multiselect(
+            t("Brottstyper"), sorted(set(all_incidents["category"].dropna().astype(str))), default=categories)
+        cols = st.columns(2)
+        chosen_days = cols[0].multiselect(t("Veckodagar"), list(range(1, 8)), default=weekdays,
+                                          format_func=lambda d: names[d - 1])
+        chosen_hours = cols[1].multiselect(t("Timmar"), list(range(24)), default=hours,
+                                           format_func=lambda h: f"{h:02d}")
+        cols = st.columns(3)
+        organisation = cols[0].selectbox(t("Organisation"), ORGANISATIONS,
+                                         index=ORGANISATIONS.index(remembered("organisation", "kommun")))
+        person = cols[1].text_input(t("Ditt namn"), value=remembered("person", ""))
+        picture = cols[2].selectbox(t("Problembild"), PICTURES, index=PICTURES.index("gemensam"),
+                                    format_func=lambda p: {"polis": t("Polisens egen"), "kommun": t("Kommunens egen"),
+                                                           "gemensam": t("Gemensam")}[p])
+        cols = st.columns(2)
+        priority = cols[0].selectbox(t("Prioritet"), [1, 2, 3], index=1, format_func=PRIORITY_LABELS.get)
+        status = cols[1].selectbox(t("Status"), STATUSES, index=0)
+        notes = st.text_area(t("Anteckningar"), height=80)
+        submitted = st.form_submit_button(t("Fäst"), type="primary", icon=":material/push_pin:")
+    if not submitted:
+        return None
+    if not person.strip():
+        st.error(t("Skriv ditt namn, så att alla ser vem som fäste platsen."))
+        return None
+    remember("person", person)
+    remember("organisation", organisation)
+    snapshot = place_snapshot(period_incidents, all_incidents, filters.start, filters.end, population=population,
+                              survey=survey, filters=dict(st.query_params.to_dict()))
+    hotspot = Hotspot(
+        title=name.strip() or title, geometry_wkt=shapely.to_wkt(geometry, rounding_precision=1), crs=crs,
+        source_kind=source_kind, source_id=source_id, categories=chosen_categories, weekdays=sorted(chosen_days),
+        hours=sorted(chosen_hours), organisation=organisation, created_by=person.strip(), picture=picture,
+        priority=int(priority), status=status, notes=notes, snapshot=snapshot,
+    )
+    try:
+        saved = problem_store().add_hotspot(hotspot, user=person.strip())
+    except ValueError as error:
+        st.error(str(error))
+        return None
+    st.success(t("Fäst i problembilden som") + f" #{saved.id} {saved.title}.")
+    return saved
