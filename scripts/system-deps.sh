@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages Samsyn needs, when they are missing.
 #   system-deps.sh python  – what `make run` needs (Python's venv module)
-#   system-deps.sh test    – plus Chromium for the browser tests
+#   system-deps.sh test    – plus Chromium for the browser tests and the PostgreSQL server
+#                            that tests/store starts (initdb/pg_ctl, run as a throwaway instance)
 set -eu
 want="$1"
 missing=""
@@ -12,6 +13,7 @@ if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
 fi
 if [ "$want" = test ]; then
     [ -x /usr/bin/chromium ] || need chromium
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need postgresql
 fi
 [ -z "$missing" ] && exit 0
 

@@ -512,7 +512,7 @@ def open_store(url_or_path: str | Path) -> ProblemStore:
     else:
         if text.startswith("sqlite:///"):
             text = text[len("sqlite:///") :]
-        elif re.match(r"^[a-z][a-z0-9+.-]*://", text):
+        elif re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", text):  # a URL, but not one we know (C:\ is a path)
             raise ValueError(
                 f"Okänd databasadress '{text}'; ange en filsökväg, sqlite:/// eller postgresql://."
             )

@@ -16,7 +16,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote
 
 import pytest
 
@@ -48,10 +48,10 @@ def _free_port() -> int:
 
 def with_options(url: str, **params: str) -> str:
     """``url`` with extra libpq query parameters (``options``, ``application_name`` …)."""
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query.update(params)
-    return urlunsplit(parts._replace(query=urlencode(query, quote_via=lambda s, *a: quote(s, safe="/"))))
+    # Not urlunsplit: it turns "postgresql:///db" (empty host = Unix socket) into "postgresql:/db".
+    base, _, query = url.partition("?")
+    merged = {**dict(parse_qsl(query)), **params}
+    return base + "?" + "&".join(f"{quote(k)}={quote(v, safe='/')}" for k, v in merged.items())
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +84,9 @@ def pg_url() -> Iterator[str]:
         pytest.fail(f"initdb failed:\n{init.stdout}\n{init.stderr}")
     # Unix socket only; fsync off because the tests kill clients, never the server.
     options = f"-k {root} -p {port} -c listen_addresses='' -c fsync=off -c max_connections=60"
-    start = run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start")
+    start = run(
+        str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start"
+    )
     if start.returncode:
         text = log.read_text() if log.exists() else ""
         shutil.rmtree(root, ignore_errors=True)
@@ -126,4 +128,5 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def store(store_url: str) -> Iterator[ProblemStore]:
     """A freshly created store on each backend."""
     with open_store(store_url) as opened:
+        assert opened.dialect == ("sqlite" if Path(store_url).suffix == ".db" else "postgresql")
         yield opened

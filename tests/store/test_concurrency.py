@@ -23,7 +23,9 @@ def test_eight_processes_pin_at_once(store_url):
     """8 spawned processes × 100 pins on a store none of them has opened before."""
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(WORKERS), ctx.Queue()
-    procs = [ctx.Process(target=add_pins, args=(store_url, w, PINS, barrier, results)) for w in range(WORKERS)]
+    procs = [
+        ctx.Process(target=add_pins, args=(store_url, w, PINS, barrier, results)) for w in range(WORKERS)
+    ]
     for p in procs:
         p.start()
     try:
