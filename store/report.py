@@ -560,8 +560,15 @@ def _run_followup(
             )
     except InputError as error:
         return fail(str(error))
-    first, last = pd.Timestamp(before[0]), pd.Timestamp(after[1])
     freq = "Q" if public else "M"
+    # Whole months (quarters) only: a half-filled first or last period would look like a dip.
+    first = pd.Period(pd.Timestamp(before[0]), freq).start_time
+    if first < pd.Timestamp(before[0]) and first < pd.Timestamp(incidents["occurred_from"].min()).normalize():
+        first = (pd.Period(first, freq) + 1).start_time
+    last_period = pd.Period(pd.Timestamp(after[1]), freq)
+    last = last_period.end_time.normalize()
+    if last.date() > data_end:
+        last = (last_period - 1).end_time.normalize()
     areas = {"Målområdet": target, plan.control_name or "Jämförelseområdet": control}
     if plan.displacement_m:
         areas[f"Området runt omkring ({format_number_sv(plan.displacement_m)} m)"] = shapely.difference(
@@ -672,7 +679,7 @@ def _situation(
         rows.append([f"Övriga {len(rest)} kategorier", _n(int(rest["before"].sum()), public),
                      _n(int(rest["after"].sum()), public), "", ""])
     blocks.append(Table(["Kategori", previous, label, "Förändring", "Bedömning (Poissontest)"], rows,
-                        f"Antal per kategori {label} jämfört med samma period året innan", [3, 1.2, 1.2, 1.2, 2]))
+                        f"Antal per kategori {label} jämfört med samma period året innan", [4.5, 2.2, 2.2, 2.3, 3.5]))
     blocks.append(Paragraph(
         "”Inom slumpvariation” betyder att förändringen är så liten att den lika gärna kan bero på "
         "slumpen (p ≥ 0,05).", "note",
@@ -899,7 +906,7 @@ def _plan(
         what = m.title + (f"\n{m.description}" if m.description else "")
         rows.append([what, who, m.kind, _span(m.start, m.end), m.status, places])
     blocks.append(Table(["Åtgärd", "Ansvarig", "Typ", "Start–slut", "Status", "Platser"], rows,
-                        "Åtgärder", [3.2, 1.6, 1.1, 1.6, 1, 1.8]))
+                        "Åtgärder", [4.2, 2.6, 2.2, 2.6, 1.9, 3.0]))
     goal_rows: list[list[Cell]] = []
     for kind in GOAL_KINDS:
         for s in (s for s in statuses if s.goal.kind == kind):
@@ -914,7 +921,7 @@ def _plan(
             goal_rows.append([g.kind.capitalize(), g.description, _target_text(g), baseline, done,
                               Light(s.status)])
     blocks.append(Table(["Typ", "Mål", "Målvärde", "Basperiod", "Utfört av planerat", "Status"], goal_rows,
-                        "Mål (effektmål, processmål och produktionsmål)", [1.3, 3.2, 1.8, 1.8, 1.4, 0.9]))
+                        "Mål (effektmål, processmål och produktionsmål)", [2.7, 4.4, 2.8, 2.6, 2.2, 1.4]))
     return blocks
 
 
@@ -974,8 +981,10 @@ def _followup_section(outcomes: list[FollowupOutcome], public: bool) -> list[Blo
             unit = "kvartal" if public else "månad"
             png = figures.trend_png(outcome.series, marker=measure.start or None,
                                     ylabel=f"Antal per {unit}", marker_label="Åtgärden startar")
-            blocks.append(Image(png, f"{measure.title}: antal per {unit} i målområdet, jämförelseområdet och "
-                                "området runt omkring; den streckade linjen är åtgärdens start.",
+            areas_text = "målområdet, jämförelseområdet och området runt omkring" if result.displacement is not None \
+                else "målområdet och jämförelseområdet"
+            blocks.append(Image(png, f"{measure.title}: antal per {unit} i {areas_text}; den prickade linjen är "
+                                "åtgärdens start.",
                                 "Linjediagram över antal händelser före och efter åtgärden."))
     return blocks
 

@@ -32,7 +32,7 @@ h1, h2, h3 { color: var(--accent); line-height: 1.25; }
 h1 { font-size: 1.9rem; border-bottom: 3px solid var(--accent); padding-bottom: .3rem; margin-top: 2.5rem; }
 h2 { font-size: 1.45rem; margin-top: 2rem; }
 h3 { font-size: 1.15rem; margin-top: 1.5rem; }
-.titlepage { min-height: 70vh; display: flex; flex-direction: column; justify-content: center; }
+.titlepage { min-height: 34rem; display: flex; flex-direction: column; justify-content: center; }
 .titlepage .title { font-size: 2.4rem; font-weight: 700; color: var(--accent); margin: .5rem 0; }
 .titlepage .subtitle { font-size: 1.2rem; color: var(--grey); }
 .sample { display: inline-block; background: #c0392b; color: #fff; font-weight: 700;
@@ -71,6 +71,10 @@ def _table(block: Table) -> str:
     parts = ['<table class="data">']
     if block.caption:
         parts.append(f"<caption>{_text(block.caption)}</caption>")
+    if block.widths:
+        total = sum(block.widths)
+        parts.append("<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in block.widths)
+                     + "</colgroup>")
     parts.append("<thead><tr>" + "".join(f'<th scope="col">{_text(c)}</th>' for c in block.columns) + "</tr></thead>")
     parts.append("<tbody>")
     for row in block.rows:
