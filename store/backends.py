@@ -35,8 +35,11 @@ BUSY_TIMEOUT_S = 30.0
 _PG_MIGRATION_LOCK = 0x53616D73  # "Sams": serialises concurrent first opens of one database
 
 
-class StoreUnavailableError(ConnectionError):
-    """The database cannot be reached or stays locked; the message is in Swedish."""
+class StoreUnavailableError(ConnectionError, ValueError):
+    """The database cannot be reached or stays locked; the message is in Swedish.
+
+    Also a ValueError, so pages and the CLI show it like any other message for the user.
+    """
 
 
 class Tx:

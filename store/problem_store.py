@@ -221,8 +221,18 @@ def _dumps(value: Any) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """The value as it comes back from the database (JSON round trip)."""
-    return json.loads(_dumps(value))
+    """The value as it comes back from the database (JSON round trip; NaN and ±inf become None)."""
+
+    def finite(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None  # NaN != NaN would make every save look like a change
+        if isinstance(v, list):
+            return [finite(x) for x in v]
+        if isinstance(v, dict):
+            return {k: finite(x) for k, x in v.items()}
+        return v
+
+    return finite(json.loads(_dumps(value)))
 
 
 def _now() -> str:
@@ -1014,7 +1024,7 @@ class ProblemStore:
         changes = {
             name: [None, getattr(item, name)]
             for name in [*columns, *(["hotspot_ids"] if entity == "measure" else [])]
-            if name not in _SYSTEM_FIELDS
+            if name not in _SYSTEM_FIELDS and name not in ("archived", "merged_into")
         }
         if action == "merge":
             changes["merged_from"] = [None, [int(i) for i in item.source_id.split(",")]]

@@ -66,6 +66,7 @@ def test_unreachable_server_gives_a_swedish_message_without_the_password(tmp_pat
         open_store(url)
     assert str(caught.value).startswith("Kunde inte ansluta till databasen postgresql://samsyn:***@")
     assert "hemligt" not in str(caught.value)
+    assert isinstance(caught.value, ValueError)  # pages and the CLI show it like any input error
 
 
 def test_missing_binaries_message_names_the_install_script():

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -52,20 +53,34 @@ def test_hotspot_round_trips_every_field(store):
         priority=1,
         status="prioriterad",
         notes="Ungdomar samlas vid kiosken.\nÅäö “citat”",
-        snapshot={"count": np.int64(41), "rate": np.float64(3.5), "trend": [1, 2], "filters": {"år": 2024}},
+        snapshot={
+            "count": np.int64(41),
+            "rate": np.float64(3.5),
+            "trend": np.array([1, 2]),
+            "change": float("nan"),
+            "filters": {"år": 2024, "från": pd.Timestamp("2024-01-01")},
+        },
     )
     saved = store.add_hotspot(given, user=ANNA)
     assert saved.id is not None and saved.version == 1
     assert saved.created_by == ANNA and saved.created_at == saved.updated_at
     assert datetime.fromisoformat(saved.created_at).utcoffset() is not None  # local time with offset
     assert saved.weekdays == [5, 6] and saved.hours == [22, 23]
-    assert saved.snapshot == {"count": 41, "rate": 3.5, "trend": [1, 2], "filters": {"år": 2024}}
+    assert saved.snapshot == {
+        "count": 41,
+        "rate": 3.5,
+        "trend": [1, 2],
+        "change": None,
+        "filters": {"år": 2024, "från": "2024-01-01T00:00:00"},
+    }
     loaded = store.get_hotspot(saved.id)
     assert loaded == saved
     for name in ("title", "geometry_wkt", "crs", "source_kind", "source_id", "categories", "organisation",
                  "picture", "priority", "status", "notes"):  # fmt: skip
         assert getattr(loaded, name) == getattr(given, name)
     assert loaded.archived is False and loaded.merged_into is None
+    same = store.update_hotspot(saved.id, {"snapshot": loaded.snapshot}, expected_version=1, user=ANNA)
+    assert same.version == 1  # nothing changed, nothing written
 
 
 def test_list_hotspots_filters_picture_and_archived(store):
