@@ -48,6 +48,7 @@ pages = [
     st.Page("pages/map.py", title=t("Karta"), icon=":material/map:", url_path="karta"),
     st.Page("pages/time.py", title=t("Tid"), icon=":material/schedule:", url_path="tid"),
     st.Page("pages/survey.py", title=t("Trygghet"), icon=":material/shield:", url_path="trygghet"),
+    st.Page("pages/problem.py", title=t("Problembild"), icon=":material/push_pin:", url_path="problembild"),
     st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
 ]
 st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar").run()

@@ -356,3 +356,61 @@ def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float]
         _points_layer(m, layers)
     folium.LayerControl(collapsed=False).add_to(m)
     return m
+
+
+PICTURE_COLOURS = {"polis": "#0072B2", "kommun": "#E69F00", "gemensam": "#D55E00"}
+
+
+def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, float, float, float], *,
+                      background: dict | None = None, districts: gpd.GeoDataFrame | None = None,
+                      crs: str = "EPSG:3006", selected: int | None = None, config=None) -> folium.Map:
+    """The pinned hotspots on one map, coloured by whose picture they belong to, numbered, clickable.
+
+    ``hotspots`` has ``id``, ``title``, ``picture``, ``status`` and geometry in ``crs``.
+    """
+    m = base_map(bounds_wgs84, config)
+    m.get_root().header.add_child(Element("<style>.leaflet-interactive:focus{outline:none;}</style>"),
+                                  name="samsyn_map_style")
+    if background:
+        group = folium.FeatureGroup(name="Bakgrund (orten)", show=True)
+        _BackgroundLayer(background).add_to(group)
+        group.add_to(m)
+    if districts is not None and len(districts):
+        frame = _wgs84(districts, crs)
+        folium.GeoJson(frame[["name", "geometry"]], name="Områden", interactive=False,
+                       style_function=lambda _: {"fill": False, "color": "#555", "weight": 1.5,
+                                                 "dashArray": "4 4"}).add_to(m)
+    if len(hotspots):
+        frame = _wgs84(hotspots.set_crs(crs, allow_override=True), crs, tolerance=0.5)
+        frame["samsyn_kind"] = "hotspot"
+        frame["samsyn_id"] = frame["id"].astype(str)
+        frame["label"] = "#" + frame["id"].astype(str) + " " + frame["title"]
+        folium.GeoJson(
+            frame[["id", "label", "picture", "status", "samsyn_kind", "samsyn_id", "geometry"]],
+            name="Fästa platser",
+            style_function=lambda f: {
+                "fillColor": PICTURE_COLOURS.get(f["properties"]["picture"], "#999"),
+                "color": "#000" if str(f["properties"]["id"]) == str(selected) else
+                PICTURE_COLOURS.get(f["properties"]["picture"], "#999"),
+                "weight": 5 if str(f["properties"]["id"]) == str(selected) else 2.5, "fillOpacity": 0.3},
+            highlight_function=lambda _: {"weight": 5},
+            tooltip=folium.GeoJsonTooltip(["label", "status"], aliases=["Plats", "Status"]),
+        ).add_to(m)
+        for _, row in frame.iterrows():
+            point = row.geometry.representative_point()
+            folium.Marker(
+                [point.y, point.x],
+                icon=folium.DivIcon(html=f'<div style="font:bold 15px sans-serif;color:#000;background:#fff;'
+                                         f'border:2px solid {PICTURE_COLOURS.get(row["picture"], "#999")};'
+                                         f'border-radius:12px;padding:1px 6px;white-space:nowrap;'
+                                         f'display:inline-block">{row["id"]}</div>'),
+                interactive=False,
+            ).add_to(m)
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:14px;height:14px;background:{colour};opacity:.8;'
+        f'margin-right:6px;vertical-align:middle"></span>{label}</div>'
+        for label, colour in (("Polisens egen", PICTURE_COLOURS["polis"]), ("Kommunens egen",
+                              PICTURE_COLOURS["kommun"]), ("Gemensam", PICTURE_COLOURS["gemensam"])))
+    _Legend('<div style="background:#fff;padding:8px 10px;border:1px solid #888;border-radius:4px;'
+            f'font:14px/1.5 sans-serif;"><b>Problembild</b>{rows}</div>').add_to(m)
+    return m

@@ -1,0 +1,159 @@
+"""Problembild: every pinned place on one map and in a list, then and now; causes, measures, goals."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis.hotspots import hotspots as find_hotspots
+from analysis.problem_numbers import hotspot_now
+from dashboard.components import problem_forms as forms
+from dashboard.components.exports import csv_download
+from dashboard.components.maps import build_problem_map
+from dashboard.components.pinning import pin_form
+from dashboard.config import load_config
+from dashboard.filters import apply_filters, current_filters
+from dashboard.i18n import t
+from dashboard.loaders import problem_store
+
+active = st.session_state["active"]
+filters = current_filters()
+projector = st.session_state.get("projector", False)
+crs = active.incidents.attrs.get("crs", "EPSG:3006")
+store = problem_store()
+
+st.title(t("Problembild"))
+user = forms.who()
+
+show = st.segmented_control(t("Visa"), ["gemensam", "sida", "alla"], default="gemensam", key="problem_show",
+                            format_func=lambda v: {"gemensam": t("Gemensam problembild"),
+                                                   "sida": t("Polisens och kommunens egna, sida vid sida"),
+                                                   "alla": t("Alla")}[v]) or "gemensam"
+pinned = store.list_hotspots()
+shown = [h for h in pinned if show == "alla" or (show == "gemensam" and h.picture == "gemensam")
+         or (show == "sida" and h.picture in ("polis", "kommun"))]
+all_categories = sorted(map(str, active.incidents["category"].dropna().unique()))
+
+
+def _frame(items) -> gpd.GeoDataFrame:
+    rows = [{"id": h.id, "title": h.title, "picture": h.picture, "status": h.status,
+             "geometry": shapely.from_wkt(h.geometry_wkt)} for h in items]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=crs) if rows else gpd.GeoDataFrame(
+        {"id": [], "title": [], "picture": [], "status": []}, geometry=[], crs=crs)
+
+
+def _table(items) -> pd.DataFrame:
+    rows = []
+    for h in items:
+        now = hotspot_now(active.incidents, h.geometry_wkt, h.categories, filters.start, filters.end)
+        then_period = " – ".join(h.snapshot.get("period", ["", ""]))
+        rows.append({
+            "#": h.id, t("Plats"): h.title, t("Problembild"): t(forms.PICTURE_LABELS[h.picture]),
+            t("Organisation"): h.organisation, t("Prioritet"): h.priority, t("Status"): h.status,
+            t("Brottstyper"): ", ".join(h.categories),
+            t("Då (vid fästning)"): h.snapshot.get("count"), t("Period då"): then_period,
+            t("Nu"): now["count"], t("Mot året innan (%)"): None if now["change_pct"] is None else round(
+                now["change_pct"]), t("Fäst av"): h.created_by,
+        })
+    return pd.DataFrame(rows)
+
+
+extent = active.districts if active.districts is not None else active.background
+bounds = tuple(extent.to_crs(4326).total_bounds)
+selected = st.session_state.get("problem_selected")
+
+if show == "sida":
+    columns = st.columns(2)
+    for column, picture in zip(columns, ("polis", "kommun"), strict=True):
+        with column:
+            own = [h for h in shown if h.picture == picture]
+            st.subheader(t(forms.PICTURE_LABELS[picture]))
+            st_folium(build_problem_map(_frame(own), bounds, background=active.background_geojson(), crs=crs,
+                                        config=load_config()),
+                      height=420, use_container_width=True, returned_objects=[], key=f"problem-map-{picture}")
+            table = _table(own)
+            st.dataframe(table, hide_index=True, width="stretch")
+else:
+    map_column, list_column = st.columns([3, 2])
+    with map_column:
+        result = st_folium(build_problem_map(_frame(shown), bounds, background=active.background_geojson(),
+                                             districts=active.districts, crs=crs, selected=selected,
+                                             config=load_config()),
+                           height=680 if projector else 560, use_container_width=True,
+                           returned_objects=["last_active_drawing"], key="problem-map")
+        clicked = (result or {}).get("last_active_drawing") or {}
+        if clicked.get("properties", {}).get("samsyn_kind") == "hotspot":
+            st.session_state["problem_selected"] = selected = int(clicked["properties"]["samsyn_id"])
+    with list_column:
+        table = _table(shown)
+        if table.empty:
+            st.info(t("Inga platser är fästa ännu. Fäst platser från Kartan, eller från förslagen nedan."))
+        else:
+            st.dataframe(table, hide_index=True, width="stretch")
+            csv_download(table, "problembild", key="csv-problem")
+
+if shown:
+    labels = {h.id: f"#{h.id} {h.title}" for h in shown}
+    ids = list(labels)
+    chosen = st.selectbox(t("Arbeta med platsen"), ids, format_func=labels.get,
+                          index=ids.index(selected) if selected in ids else 0, key="problem_choice")
+    st.session_state["problem_selected"] = chosen
+    hotspot = store.get_hotspot(chosen)
+    edit_tab, cause_tab, history_tab = st.tabs([t("Ändra"), t("Orsaksanalys"), t("Historik")])
+    with edit_tab:
+        snapshot = hotspot.snapshot
+        if snapshot:
+            st.caption(t("Vid fästningen") + f" ({hotspot.created_at[:16].replace('T', ' ')}, {hotspot.created_by}): "
+                       + str(snapshot.get("change_sv", "")))
+        forms.edit_hotspot(hotspot, all_categories, user=user)
+        forms.archive_hotspot(hotspot, user=user)
+    with cause_tab:
+        forms.causes(hotspot, user=user)
+    with history_tab:
+        log = store.audit_log("hotspot", hotspot.id)
+        st.dataframe(pd.DataFrame([{"tid": e.at[:19].replace("T", " "), "vem": e.user, "vad": e.action,
+                                    "ändringar": ", ".join(e.changes)} for e in log]),
+                     hide_index=True, width="stretch")
+    if len(shown) >= 2:
+        with st.expander(t("Slå ihop platser")):
+            forms.merge_hotspots(shown, user=user)
+
+st.subheader(t("Åtgärder och mål"))
+measures = store.list_measures()
+goals = store.list_goals()
+if measures:
+    st.dataframe(pd.DataFrame([{"#": m.id, t("Åtgärd"): m.title, t("Typ"): m.kind, t("Ansvarig"):
+                                f"{m.organisation} – {m.responsible}", t("Start"): m.start, t("Slut"): m.end,
+                                t("Status"): m.status, t("Platser"): ", ".join(f"#{i}" for i in m.hotspot_ids)}
+                               for m in measures]), hide_index=True, width="stretch")
+if goals:
+    st.dataframe(pd.DataFrame([{"#": g.id, t("Måltyp"): g.kind, t("Mål"): g.description,
+                                t("Plats"): f"#{g.hotspot_id}" if g.hotspot_id else "",
+                                t("Mål (förändring i %)"): None if g.target_change is None else round(
+                                    100 * g.target_change), t("Planerat"): g.planned, t("Utfört"): g.done}
+                               for g in goals]), hide_index=True, width="stretch")
+measure_tab, goal_tab, suggest_tab = st.tabs([t("Ny åtgärd"), t("Nytt mål"), t("Förslag från data")])
+with measure_tab:
+    forms.add_measure(pinned, user=user)
+with goal_tab:
+    forms.add_goal(pinned, measures, all_categories, user=user)
+with suggest_tab:
+    # The table of top micro-places: the strongest Gi* cells for the current filters, ready to pin.
+    view = apply_filters(active.incidents, filters)
+    if len(view):
+        cells = find_hotspots(view, cell=100, extent=active.districts)
+        top = cells[cells["class"].astype(str).isin(["hot99", "hot95"])].sort_values("gi_z", ascending=False).head(10)
+        st.dataframe(pd.DataFrame(top[["cell_id", "count", "gi_z", "class"]]).round({"gi_z": 1}), hide_index=True,
+                     width="stretch")
+        if len(top):
+            cell_id = st.selectbox(t("Fäst rutan"), top["cell_id"].tolist(), key="suggest_cell")
+            geometry = top.set_index("cell_id").loc[cell_id].geometry
+            all_filtered = apply_filters(active.incidents, filters, period=False)
+            from analysis.filters import within_geometry
+
+            pin_form(key=f"suggest-{cell_id}", title=f"{t('Ruta')} {cell_id}", geometry=geometry, source_kind="table",
+                     source_id=cell_id, period_incidents=within_geometry(view, geometry),
+                     all_incidents=within_geometry(all_filtered, geometry), filters=filters, crs=crs)
