@@ -114,3 +114,34 @@ class Goal:
     version: int = 0
     created_at: str = ""
     updated_at: str = ""
+
+
+SOURCE_KINDS: tuple[str, ...] = ("cell", "district", "place", "drawn", "table", "merged")
+
+
+@dataclass
+class Followup:
+    """How a measure's effect is followed up: target (a pinned place), control area, periods.
+
+    The weighted displacement difference test compares the target with the control area
+    (jämförelseområde, chosen on the map) before and after, and looks for displacement in a ring
+    of ``displacement_m`` metres around the target. Empty periods mean the defaults: the 12 months
+    before the measure's start, and from the start up to the latest data.
+    """
+
+    measure_id: int
+    control_wkt: str
+    control_name: str = ""
+    hotspot_id: int | None = None
+    displacement_m: float | None = 200.0
+    categories: list[str] = field(default_factory=list)
+    before_start: str = ""
+    before_end: str = ""
+    after_start: str = ""
+    after_end: str = ""
+    created_by: str = ""
+    archived: bool = False
+    id: int | None = None
+    version: int = 0
+    created_at: str = ""
+    updated_at: str = ""
