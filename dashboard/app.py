@@ -49,6 +49,7 @@ pages = [
     st.Page("pages/time.py", title=t("Tid"), icon=":material/schedule:", url_path="tid"),
     st.Page("pages/survey.py", title=t("Trygghet"), icon=":material/shield:", url_path="trygghet"),
     st.Page("pages/problem.py", title=t("Problembild"), icon=":material/push_pin:", url_path="problembild"),
+    st.Page("pages/followup.py", title=t("Uppföljning"), icon=":material/trending_down:", url_path="uppfoljning"),
     st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
 ]
 st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar").run()

@@ -363,10 +363,13 @@ PICTURE_COLOURS = {"polis": "#0072B2", "kommun": "#E69F00", "gemensam": "#D55E00
 
 def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, float, float, float], *,
                       background: dict | None = None, districts: gpd.GeoDataFrame | None = None,
-                      crs: str = "EPSG:3006", selected: int | None = None, config=None) -> folium.Map:
+                      crs: str = "EPSG:3006", selected: int | None = None, config=None,
+                      control_areas: gpd.GeoDataFrame | None = None) -> folium.Map:
     """The pinned hotspots on one map, coloured by whose picture they belong to, numbered, clickable.
 
     ``hotspots`` has ``id``, ``title``, ``picture``, ``status`` and geometry in ``crs``.
+    ``control_areas`` (districts with ``area_id`` and ``name``) are drawn clickable, so a
+    jämförelseområde can be chosen on the map.
     """
     m = base_map(bounds_wgs84, config)
     m.get_root().header.add_child(Element("<style>.leaflet-interactive:focus{outline:none;}</style>"),
@@ -380,6 +383,16 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
         folium.GeoJson(frame[["name", "geometry"]], name="Områden", interactive=False,
                        style_function=lambda _: {"fill": False, "color": "#555", "weight": 1.5,
                                                  "dashArray": "4 4"}).add_to(m)
+    if control_areas is not None and len(control_areas):
+        frame = _wgs84(control_areas, crs)
+        frame["samsyn_kind"] = "district"
+        frame["samsyn_id"] = frame["area_id"].astype(str)
+        folium.GeoJson(
+            frame[["area_id", "name", "samsyn_kind", "samsyn_id", "geometry"]], name="Områden",
+            style_function=lambda _: {"fillColor": "#56B4E9", "fillOpacity": 0.08, "color": "#333", "weight": 1.5},
+            highlight_function=lambda _: {"fillOpacity": 0.35, "weight": 3},
+            tooltip=folium.GeoJsonTooltip(["name"], aliases=["Område"]),
+        ).add_to(m)
     if len(hotspots):
         frame = _wgs84(hotspots.set_crs(crs, allow_override=True), crs, tolerance=0.5)
         frame["samsyn_kind"] = "hotspot"

@@ -1,0 +1,205 @@
+"""Uppföljning: for the steering group — did the measures work, and how sure can we be?"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from analysis.survey import survey_change
+from dashboard.components import problem_forms as forms
+from dashboard.components.charts import trend_chart
+from dashboard.components.exports import show_figure
+from dashboard.components.maps import build_problem_map
+from dashboard.config import load_config
+from dashboard.i18n import fmt_int, t
+from dashboard.loaders import problem_store
+from store.export import export_hotspots
+from store.model import Followup
+from store.report import (
+    ProblemPicture,
+    _run_followup,
+    build_report,
+    evaluate_goal,
+    plan_from_followup,
+    write_docx,
+    write_html,
+)
+
+LIGHTS = {"grön": "🟢", "gul": "🟡", "röd": "🔴", "grå": "⚪"}
+
+active = st.session_state["active"]
+projector = st.session_state.get("projector", False)
+crs = active.incidents.attrs.get("crs", "EPSG:3006")
+store = problem_store()
+incidents = active.incidents
+data_end = incidents["occurred_from"].max().date()
+
+st.title(t("Uppföljning"))
+measures = store.list_measures()
+hotspots = {h.id: h for h in store.list_hotspots()}
+goals = store.list_goals()
+if not measures:
+    st.info(t("Inga åtgärder är beslutade ännu. Lägg till åtgärder och mål på sidan Problembild."))
+    st.stop()
+
+user = forms.who()
+labels = {m.id: f"#{m.id} {m.title}" for m in measures}
+measure_id = st.selectbox(t("Åtgärd"), list(labels), format_func=labels.get, key="followup_measure")
+measure = next(m for m in measures if m.id == measure_id)
+places = [hotspots[i] for i in measure.hotspot_ids if i in hotspots]
+st.markdown(f"**{measure.title}** · {measure.kind} · {measure.organisation} {measure.responsible} · "
+            f"{measure.start or '?'} – {measure.end or t('pågår')} · *{measure.status}*  \n{measure.description}")
+
+plans = store.list_followups(measure_id)
+# --- choose the target, the control area on the map, and the periods --------------------------
+with st.expander(t("Jämförelseområde och perioder"), expanded=not plans):
+    if active.districts is None:
+        st.warning(t("Datasetet har inget områdeslager att välja jämförelseområde ur."))
+    else:
+        districts = active.districts
+        target = shapely.from_wkt(places[0].geometry_wkt) if places else None
+        frame = gpd.GeoDataFrame([{"id": h.id, "title": h.title, "picture": h.picture, "status": h.status,
+                                   "geometry": shapely.from_wkt(h.geometry_wkt)} for h in places],
+                                 geometry="geometry", crs=crs) if places else gpd.GeoDataFrame(
+            {"id": [], "title": [], "picture": [], "status": []}, geometry=[], crs=crs)
+        st.caption(t("Klicka på ett område på kartan för att välja det som jämförelseområde: likt målområdet, "
+                     "utan åtgärden och inte granne med det."))
+        result = st_folium(build_problem_map(frame, tuple(districts.to_crs(4326).total_bounds), districts=None,
+                                             background=active.background_geojson(), crs=crs,
+                                             config=load_config(), control_areas=districts),
+                           height=420, use_container_width=True, returned_objects=["last_active_drawing"],
+                           key="followup-map")
+        clicked = (result or {}).get("last_active_drawing") or {}
+        names = dict(zip(districts["area_id"], districts["name"], strict=False))
+        if clicked.get("properties", {}).get("samsyn_kind") == "district":
+            st.session_state["followup_control"] = clicked["properties"]["samsyn_id"]
+        ids = list(names)
+        current = st.session_state.get("followup_control", ids[-1])
+        with st.form("followup-plan"):
+            control = st.selectbox(t("Jämförelseområde"), ids, index=ids.index(current) if current in ids else 0,
+                                   format_func=lambda a: names.get(a, a))
+            cols = st.columns(3)
+            ring = cols[0].number_input(t("Område runt omkring (m) för undanträngning"), min_value=0, value=200,
+                                        step=50)
+            start = pd.Timestamp(measure.start) if measure.start else pd.Timestamp(data_end)
+            before = cols[1].date_input(t("Före"), value=((start - pd.DateOffset(years=1)).date(),
+                                                          (start - pd.Timedelta(days=1)).date()), format="YYYY-MM-DD")
+            after = cols[2].date_input(t("Efter"), value=(start.date(), data_end), format="YYYY-MM-DD")
+            saved = st.form_submit_button(t("Spara uppföljningen"), type="primary")
+        if saved:
+            plan = Followup(measure_id=measure.id, control_wkt=shapely.to_wkt(
+                districts.set_index("area_id").loc[control].geometry, rounding_precision=1),
+                control_name=names.get(control, control), hotspot_id=places[0].id if places else None,
+                displacement_m=float(ring) or None,
+                before_start=before[0].isoformat() if len(before) == 2 else "",
+                before_end=before[1].isoformat() if len(before) == 2 else "",
+                after_start=after[0].isoformat() if len(after) == 2 else "",
+                after_end=after[1].isoformat() if len(after) == 2 else "", created_by=user)
+            if plans:
+                ok = forms._save(lambda: store.update_followup(plans[0].id, {
+                    k: getattr(plan, k) for k in ("control_wkt", "control_name", "hotspot_id", "displacement_m",
+                                                  "before_start", "before_end", "after_start", "after_end")},
+                    expected_version=plans[0].version, user=user), user=user, success=t("Uppföljningen är sparad."))
+            else:
+                ok = forms._save(lambda: store.add_followup(plan, user=user), user=user,
+                                 success=t("Uppföljningen är sparad."))
+            if ok:
+                plans = store.list_followups(measure_id)
+
+# --- the result ---------------------------------------------------------------------------------
+outcomes = {}
+if plans:
+    outcome = _run_followup(plan_from_followup(plans[0]), measures={m.id: m for m in measures}, hotspots=hotspots,
+                            goals=goals, incidents=incidents, data_end=data_end, public=False)
+    if outcome is not None:
+        outcomes[measure.id] = outcome
+        if outcome.result is None:
+            st.warning(outcome.message)
+        else:
+            result = outcome.result
+            st.subheader(t("Effekt"))
+            st.markdown(f"### {result.summary_sv}")
+            counts = pd.DataFrame([
+                {t("Område"): t("Målområdet"), t("Före"): result.target.before, t("Efter"): result.target.after},
+                {t("Område"): plans[0].control_name or t("Jämförelseområdet"), t("Före"): result.control.before,
+                 t("Efter"): result.control.after},
+                {t("Område"): t("Området runt omkring"), t("Före"): result.displacement.before,
+                 t("Efter"): result.displacement.after},
+            ])
+            cols = st.columns([2, 1, 1, 1])
+            cols[0].dataframe(counts, hide_index=True, width="stretch")
+            cols[1].metric(t("Skattad effekt (WDD)"), fmt_int(result.est_total).replace("-", "−"))
+            cols[2].metric(t("95 % konfidensintervall"), f"{result.ci95[0]:.0f} – {result.ci95[1]:.0f}".replace(
+                "-", "−"))
+            cols[3].metric("p", f"{result.p:.3f}".replace(".", ","))
+            for note in outcome.notes + list(getattr(result, "notes_sv", []) or []):
+                st.caption(note)
+            series = pd.concat([frame.assign(serie=name) for name, frame in outcome.series.items()])
+            fig = trend_chart(series, x="period_start", y="count", color="serie", projector=projector,
+                              title=t("Händelser per månad"), marker_date=pd.Timestamp(measure.start),
+                              marker_label=t("Åtgärden startar"))
+            show_figure(fig, f"uppfoljning-{measure.id}", data=series[["serie", "period", "count"]].astype(
+                {"period": "string"}), key="followup-trend")
+
+# --- goals as traffic lights ----------------------------------------------------------------------
+st.subheader(t("Mål"))
+linked = [g for g in goals if g.measure_id == measure.id or (g.hotspot_id in measure.hotspot_ids)]
+if not linked:
+    st.caption(t("Inga mål är kopplade till åtgärden."))
+for goal in linked:
+    status = evaluate_goal(goal, incidents=incidents, hotspots=hotspots, outcomes=outcomes, data_end=data_end)
+    cols = st.columns([1, 12])
+    cols[0].markdown(f"<div style='font-size:2.2rem'>{LIGHTS[status.status]}</div>", unsafe_allow_html=True)
+    cols[1].markdown(f"**{goal.kind.capitalize()}: {goal.description}**  \n{status.sentence}")
+    if goal.kind != "effektmål" and goal.planned:
+        cols[1].progress(min(1.0, (goal.done or 0) / goal.planned),
+                         text=f"{fmt_int(goal.done or 0)} / {fmt_int(goal.planned)} {goal.unit}")
+
+# --- the survey in the area ---------------------------------------------------------------------
+if active.survey is not None and active.districts is not None and places:
+    st.subheader(t("Trygghet i området"))
+    area = shapely.union_all([shapely.from_wkt(h.geometry_wkt) for h in places])
+    touched = active.districts[active.districts.intersects(area)]["area_id"].tolist()
+    years = sorted(active.survey["year"].unique())
+    if len(years) >= 2 and touched:
+        change = survey_change(active.survey[active.survey["area_id"].isin(touched)], int(years[-2]), int(years[-1]))
+        change = change.assign(område=change["area_id"].map(dict(zip(active.districts["area_id"],
+                                                                    active.districts["name"], strict=False))))
+        st.dataframe(change[["område", "label", "value_a", "value_b", "assessment"]].rename(columns={
+            "område": t("Område"), "label": t("Fråga"), "value_a": str(years[-2]), "value_b": str(years[-1]),
+            "assessment": t("Bedömning")}), hide_index=True, width="stretch")
+
+# --- export ---------------------------------------------------------------------------------------
+st.subheader(t("Rapport till styrgruppen"))
+audience = st.radio(t("Mottagare"), ["internal", "public"], horizontal=True,
+                    format_func=lambda a: {"internal": t("Parterna (intern)"),
+                                           "public": t("Allmänheten (små tal döljs, fritext bara om delbar)")}[a])
+if st.button(t("Skapa rapport"), icon=":material/description:"):
+    picture = ProblemPicture(hotspots=list(hotspots.values()), causes=store.list_causes(), measures=measures,
+                             goals=goals, followups=[plan_from_followup(f) for f in store.list_followups()],
+                             place_name=active.dataset.name, is_sample=active.dataset.builtin)
+    with st.spinner(t("Skapar rapporten …")):
+        report = build_report(picture, incidents, districts=active.districts, background=active.background,
+                              survey=active.survey, audience=audience)
+        folder = Path(tempfile.mkdtemp(prefix="samsyn-report-"))
+        write_docx(report, folder / "problembild.docx")
+        write_html(report, folder / "problembild.html")
+        export_hotspots(list(hotspots.values()), folder / "platser.gpkg", crs=crs)
+        export_hotspots(list(hotspots.values()), folder / "platser.csv", crs=crs)
+    st.session_state["report_files"] = {p.name: p.read_bytes() for p in folder.iterdir()}
+files = st.session_state.get("report_files", {})
+if files:
+    stamp = date.today().isoformat()
+    cols = st.columns(4)
+    for column, (name, mime) in zip(cols, [
+        ("problembild.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("problembild.html", "text/html"), ("platser.gpkg", "application/geopackage+sqlite3"),
+        ("platser.csv", "text/csv")], strict=True):
+        column.download_button(name, files[name], file_name=f"{stamp}-{name}", mime=mime, key=f"dl-{name}")

@@ -1,0 +1,152 @@
+"""The Problembild and Uppföljning pages through AppTest, against a real SQLite store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import shapely
+from streamlit.testing.v1 import AppTest
+
+from store.model import Goal, Hotspot, Measure
+from store.problem_store import open_store
+from tests.conftest import REPO
+
+APP = str(REPO / "dashboard" / "app.py")
+
+
+@pytest.fixture()
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMSYN_DATA", str(tmp_path / "userdata"))
+    monkeypatch.delenv("SAMSYN_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "userdata").mkdir()
+    return open_store(tmp_path / "userdata" / "problembild.db")
+
+
+@pytest.fixture()
+def truth():
+    from data.sample import paths
+
+    return json.loads(paths().truth.read_text(encoding="utf-8"))
+
+
+def _pin(store, spot: dict, picture: str = "gemensam") -> Hotspot:
+    geometry = shapely.Point(spot["x"], spot["y"]).buffer(spot["radius_m"])
+    return store.add_hotspot(Hotspot(title=spot["name"], geometry_wkt=geometry.wkt, categories=["Misshandel utomhus"],
+                                     picture=picture, created_by="Anna", snapshot={"count": 42}), user="Anna")
+
+
+def _page(page: str, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.switch_page(f"pages/{page}").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _named(widgets, label):
+    return next(w for w in widgets if w.label == label)
+
+
+def _submit(at, label):
+    next(b for b in at.button if b.label == label).click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_problem_page_lists_pins_then_and_now(store, truth):
+    first = _pin(store, truth["hotspots"][0])
+    _pin(store, truth["hotspots"][1], picture="polis")
+    at = _page("problem.py", fran="2025-01-01", till="2025-12-31")
+    table = at.dataframe[0].value
+    assert table["#"].tolist() == [first.id]  # the joint picture by default
+    assert table["Då (vid fästning)"].iloc[0] == 42 and table["Nu"].iloc[0] > 0
+
+
+def test_edit_then_conflict_then_reload(store, truth):
+    hotspot = _pin(store, truth["hotspots"][0])
+    at = _page("problem.py")
+    _named(at.text_input, "Ditt namn (för ändringsloggen)").input("Bertil")
+    _named(at.selectbox, "Status").set_value("prioriterad")
+    _submit(at, "Spara ändringar")
+    assert any("sparade" in s.value for s in at.success)
+    saved = store.get_hotspot(hotspot.id)
+    assert saved.status == "prioriterad" and saved.version == 2
+    assert store.audit_log("hotspot", hotspot.id)[-1].user == "Bertil"
+
+    # Someone else saves while this form is open: the second save is refused, showing what changed.
+    at.run()
+    store.update_hotspot(hotspot.id, {"notes": "Ny belysning beställd"}, expected_version=2, user="Cecilia")
+    _named(at.text_area, "Anteckningar").input("Min anteckning")
+    _submit(at, "Spara ändringar")
+    assert any("Cecilia" in e.value and "anteckningar" in e.value for e in at.error)
+    assert store.get_hotspot(hotspot.id).notes == "Ny belysning beställd"
+
+
+def test_merge_two_places(store, truth):
+    a, b = _pin(store, truth["hotspots"][0]), _pin(store, truth["hotspots"][1])
+    at = _page("problem.py")
+    _named(at.text_input, "Ditt namn (för ändringsloggen)").input("Bertil")
+    _named(at.multiselect, "Slå ihop platserna").set_value([a.id, b.id])
+    _named(at.text_input, "Rubrik för den sammanslagna platsen").input("Krogstråket")
+    _submit(at, "Slå ihop")
+    active = store.list_hotspots()
+    assert [h.title for h in active] == ["Krogstråket"]
+    assert {h.merged_into for h in store.list_hotspots(include_archived=True) if h.archived} == {active[0].id}
+
+
+def test_cause_measure_and_goal_forms(store, truth):
+    hotspot = _pin(store, truth["hotspots"][0])
+    at = _page("problem.py")
+    _named(at.text_input, "Ditt namn (för ändringsloggen)").input("Bertil")
+    _named(at.text_area, "Hypotes").input("Många berusade vid stängning")
+    _submit(at, "Lägg till orsak")
+    assert store.list_causes(hotspot.id)[0].text == "Många berusade vid stängning"
+    _named(at.text_input, "Åtgärd").input("Ordningsvakter fredag och lördag natt")
+    _named(at.multiselect, "Platser").set_value([hotspot.id])
+    _submit(at, "Lägg till åtgärd")
+    measure = store.list_measures()[0]
+    assert measure.hotspot_ids == [hotspot.id]
+    _named(at.selectbox, "Måltyp").set_value("produktionsmål")
+    _named(at.text_input, "Mål").input("Tolv trygghetsvandringar")
+    _named(at.number_input, "Planerat").set_value(12.0)
+    _named(at.number_input, "Utfört").set_value(5.0)
+    _submit(at, "Lägg till mål")
+    goal = store.list_goals()[0]
+    assert (goal.kind, goal.planned, goal.done) == ("produktionsmål", 12.0, 5.0)
+
+
+def test_followup_page_runs_the_wdd_for_the_planted_intervention(store, truth):
+    intervention = truth["intervention"]
+    target = store.add_hotspot(Hotspot(title="Stortorget", geometry_wkt=intervention["target_polygon_wkt"],
+                                       categories=["Misshandel utomhus"], created_by="Anna"), user="Anna")
+    measure = store.add_measure(Measure(title="Kameror och ordningsvakter", start=intervention["date"],
+                                        hotspot_ids=[target.id]), user="Anna")
+    store.add_goal(Goal(kind="effektmål", description="−20 %", hotspot_id=target.id, measure_id=measure.id,
+                        categories=["Misshandel utomhus"], target_change=-0.2), user="Anna")
+    at = _page("followup.py")
+    _named(at.text_input, "Ditt namn (för ändringsloggen)").input("Styrgruppen")
+    _named(at.selectbox, "Jämförelseområde").set_value(intervention["control_district_id"])
+    _named(at.number_input, "Område runt omkring (m) för undanträngning").set_value(0)
+    _named(at.date_input, "Före").set_value(tuple(map(_date, intervention["before"])))
+    _named(at.date_input, "Efter").set_value(tuple(map(_date, intervention["after"])))
+    _submit(at, "Spara uppföljningen")
+    at.run()
+    assert not at.exception
+    plan = store.list_followups(measure.id)[0]
+    assert plan.control_name and plan.created_by == "Styrgruppen"
+    sentence = " ".join(m.value for m in at.markdown)
+    assert "minskade" in sentence
+    z_metric = next(m for m in at.metric if m.label == "p")
+    assert float(z_metric.value.replace(",", ".")) < 0.05
+    assert "🟢" in sentence or "🟡" in sentence
+
+
+def _date(text: str):
+    from datetime import date
+
+    return date.fromisoformat(text)
