@@ -94,6 +94,8 @@ ENGLISH: dict[str, str] = {
         "Click a district, cell or place – or draw an area – to see its numbers, trend and weekday × hour and pin it "
         "to the problem picture.",
     "Ritat område": "Drawn area",
+    "Skapa kartbild (PNG)": "Create map image (PNG)",
+    "Ladda ner kartbild": "Download map image",
     "Ruta": "Cell",
     "Veckodag × timme": "Weekday × hour",
     "Per månad": "Per month",

@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import patheffects  # noqa: E402
+from matplotlib.colors import PowerNorm  # noqa: E402 – after the Agg backend is chosen
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -116,8 +117,9 @@ def map_png(
             )
             shown = np.ma.masked_less(counts, max(min_count, 1))
             if shown.count():
+                # A square-root scale: a few very busy cells must not wash out the rest of the town.
                 mesh = axes.pcolormesh(x_edges, y_edges, shown, cmap="cividis_r", alpha=0.8, zorder=2,
-                                       shading="flat")
+                                       shading="flat", norm=PowerNorm(0.5, vmin=max(min_count, 1)))
                 bar = figure.colorbar(mesh, ax=axes, shrink=0.6, pad=0.02)
                 bar.set_label(count_label)
         if districts is not None and len(districts):

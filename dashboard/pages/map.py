@@ -182,6 +182,22 @@ with detail_column:
                  source_id=key, period_incidents=subset, all_incidents=subset_all, filters=filters, crs=crs,
                  population=population if population and pd.notna(population) else None)
 
+with map_column:
+    # A picture of the map for slides and reports: the same view drawn with matplotlib on the server.
+    if st.button(t("Skapa kartbild (PNG)"), icon=":material/image:", key="map_png"):
+        from store.figures import map_png
+
+        bounds_work = tuple(extent_source.total_bounds)
+        outlines = []
+        if selected:
+            outlines = [(_selection(selected)[0], _selection(selected)[1])]
+        st.session_state["map_png_bytes"] = map_png(
+            bounds=bounds_work, districts=active.districts, background=active.background, incidents=view,
+            cell=float(cell), outlines=outlines, title=f"{active.dataset.name}: {filters.start} – {filters.end}")
+    if st.session_state.get("map_png_bytes"):
+        st.download_button(t("Ladda ner kartbild"), st.session_state["map_png_bytes"], file_name="karta.png",
+                           mime="image/png", icon=":material/download:", key="map_png_download")
+
 if district_frame is not None:
     with st.expander(t("Siffrorna bakom kartan")):
         table = pd.DataFrame(district_frame.drop(columns="geometry"))

@@ -165,3 +165,13 @@ def test_pin_a_district_from_the_map_with_a_snapshot(tmp_path):
     # The time window comes from the place's own heatmap: the weekend nights.
     assert {5, 6} <= set(hotspot.weekdays) and {22, 23, 0, 1} & set(hotspot.hours)
     assert hotspot.snapshot["count"] > 0 and hotspot.snapshot["filters"]["kat"] == "Misshandel utomhus"
+
+
+def test_map_png_export():
+    at = _app(fran="2025-01-01", till="2025-12-31").run()
+    at.switch_page("pages/map.py").run()
+    next(b for b in at.button if b.label == "Skapa kartbild (PNG)").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    png = at.session_state["map_png_bytes"]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
