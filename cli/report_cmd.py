@@ -1,9 +1,10 @@
 """Subcommand ``report``: the problem picture as a Word or HTML document.
 
-``samsyn report --out problembild.docx`` reads the pinned hotspots, causes, measures and goals from
-the problem store and the active dataset's incidents, and writes the report that can be the basis
-of the lägesbild and åtgärdsplan under lag (2023:196). ``--audience public`` writes the version
-that may leave the parties (small counts as "..", non-shareable text left out).
+``samsyn report --out problembild.docx`` reads the pinned hotspots, causes, measures, goals and
+follow-ups from the problem store and the active dataset's incidents, and writes the report that can
+be the basis of the lägesbild and åtgärdsplan under lag (2023:196). ``--followup`` adds follow-ups
+on top of the stored ones. ``--audience public`` writes the version that may leave the parties
+(small counts as "..", non-shareable text left out).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--followup", action="append", default=[], metavar="ÅTGÄRD:OMRÅDE[:METER]",
                         help="effektuppföljning av åtgärden med id ÅTGÄRD mot jämförelseområdet OMRÅDE "
                              "(id eller namn i datasetets områden), undanträngning inom METER (standard 200); "
-                             "kan upprepas")
+                             "läggs till uppföljningarna som är sparade i problembilden; kan upprepas")
     parser.add_argument("--party", action="append", metavar="NAMN",
                         help="part på titelsidan, t.ex. 'Exempelstads kommun' (kan upprepas)")
     parser.add_argument("--title", metavar="TITEL", help="egen titel")
@@ -82,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     from geo.dataset import read_areas, read_incidents, read_survey
     from store.datasets import active_dataset, default_data_dir
     from store.problem_store import open_store
-    from store.report import ProblemPicture, build_report, write_docx, write_html
+    from store.report import ProblemPicture, build_report, plan_from_followup, write_docx, write_html
 
     out = Path(args.out)
     suffix = out.suffix.lower()
@@ -105,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
     except InputError:
         survey = None  # the survey table is a nicety; a bad survey file must not stop the report
 
+    extra_plans = _followup_plans(args.followup, districts)  # on top of the follow-ups in the store
     db = args.db or str(data_dir / DEFAULT_STORE_NAME)
     try:
         store = open_store(db)
@@ -116,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
             causes=store.list_causes(),
             measures=store.list_measures(),
             goals=store.list_goals(),
-            followups=_followup_plans(args.followup, districts),
+            followups=[plan_from_followup(f) for f in store.list_followups()] + extra_plans,
             place_name="Exempelstad" if dataset.builtin else dataset.name,
             is_sample=dataset.builtin,
         )
@@ -129,6 +131,8 @@ def run(args: argparse.Namespace) -> int:
     writer = write_docx if suffix == ".docx" else write_html
     writer(report, out)
     print(f"Skrev {out} ({len(picture.hotspots)} platser, {len(picture.measures)} åtgärder, "
-          f"{len(picture.goals)} mål; {'offentlig' if args.audience == 'public' else 'intern'} version).",
+          f"{len(picture.goals)} mål, {len(picture.followups)} "
+          f"{'uppföljning' if len(picture.followups) == 1 else 'uppföljningar'}; "
+          f"{'offentlig' if args.audience == 'public' else 'intern'} version).",
           file=sys.stdout)
     return 0

@@ -1,4 +1,4 @@
-"""The problem store: hotspots, causes, measures and goals of the joint problem picture, on disk.
+"""The problem store: hotspots, causes, measures, goals and follow-ups of the joint problem picture.
 
 One API over two backends — a SQLite file (a workshop laptop, one town) and PostgreSQL (a server
 shared by kommun and police) — opened with :func:`open_store`::
@@ -51,6 +51,7 @@ from store.model import (
     PROXIMITIES,
     STATUSES,
     Cause,
+    Followup,
     Goal,
     Hotspot,
     Measure,
@@ -69,7 +70,7 @@ __all__ = [
 ]
 
 CONFIRM_PURGE = "RADERA"
-ENTITIES: tuple[str, ...] = ("hotspot", "cause", "measure", "goal")
+ENTITIES: tuple[str, ...] = ("hotspot", "cause", "measure", "goal", "followup")
 
 FIELD_LABELS: dict[str, str] = {
     "title": "titel",
@@ -109,9 +110,16 @@ FIELD_LABELS: dict[str, str] = {
     "planned": "planerat",
     "done": "utfört",
     "unit": "enhet",
+    "control_wkt": "jämförelseområde",
+    "control_name": "jämförelseområdets namn",
+    "displacement_m": "undanträngningsavstånd (m)",
+    "before_start": "förperiodens start",
+    "before_end": "förperiodens slut",
+    "after_start": "efterperiodens start",
+    "after_end": "efterperiodens slut",
 }
 # Free text and geometry are named in a conflict message, not quoted.
-_LONG_FIELDS = frozenset({"notes", "text", "description", "geometry_wkt", "snapshot"})
+_LONG_FIELDS = frozenset({"notes", "text", "description", "geometry_wkt", "snapshot", "control_wkt"})
 _SYSTEM_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
 
 
@@ -121,7 +129,7 @@ class ConflictError(ValueError):
     Attributes
     ----------
     current
-        The row as it is now (a Hotspot, Cause, Measure or Goal).
+        The row as it is now (a Hotspot, Cause, Measure, Goal or Followup).
     fields
         Names of the fields changed since the caller's version.
     changed_by
@@ -198,6 +206,10 @@ _KINDS: dict[str, _Kind] = {
     ),
     "goal": _Kind(
         "goal", "goals", Goal, "Målet", "det", "mål",
+        frozenset({"categories"}), frozenset({"archived"}),
+    ),
+    "followup": _Kind(
+        "followup", "followups", Followup, "Uppföljningen", "den", "uppföljning",
         frozenset({"categories"}), frozenset({"archived"}),
     ),
 }  # fmt: skip
@@ -443,11 +455,65 @@ def _validate_goal(g: Goal) -> Goal:
     return g
 
 
+def _check_control_area(wkt: Any) -> str:
+    if not isinstance(wkt, str) or not wkt.strip():
+        raise ValueError("Uppföljningen behöver ett jämförelseområde; rita det på kartan eller välj ett område.")
+    try:
+        geom = shapely.from_wkt(wkt)
+    except shapely.errors.ShapelyError as exc:
+        raise ValueError(f"Jämförelseområdet går inte att läsa (ogiltig WKT): {exc}") from None
+    if geom is None or geom.is_empty:
+        raise ValueError("Jämförelseområdet är tomt.")
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        raise ValueError(f"Jämförelseområdet ska vara en yta (polygon), inte {geom.geom_type}.")
+    if not geom.is_valid:
+        # The WDD test subtracts the target from the control area; that fails on invalid rings.
+        raise ValueError(
+            f"Jämförelseområdet är ogiltigt ({shapely.is_valid_reason(geom)}); rita om det utan att "
+            "kanterna korsar varandra."
+        )
+    return wkt.strip()
+
+
+def _check_distance(value: Any) -> float | None:
+    metres = _check_number(value, "Undanträngningsavståndet")
+    if metres is not None and (not math.isfinite(metres) or metres < 0):
+        raise ValueError(
+            f"Undanträngningsavståndet ska vara 0 meter eller mer (eller tomt), inte {value!r}."
+        )
+    return metres
+
+
+def _check_both_or_neither(start: str, end: str, what: str) -> None:
+    if bool(start) != bool(end):
+        raise ValueError(f"{what}: ange både start- och slutdatum, eller lämna båda tomma för standardperioden.")
+    _check_period(start, end, what)
+
+
+def _validate_followup(f: Followup) -> Followup:
+    f = replace(
+        f,
+        control_wkt=_check_control_area(f.control_wkt),
+        control_name=_check_str(f.control_name, "Jämförelseområdets namn").strip(),
+        displacement_m=_check_distance(f.displacement_m),
+        categories=_check_strings(f.categories, "Brottskategorier"),
+        before_start=_check_date(f.before_start, "Förperiodens start"),
+        before_end=_check_date(f.before_end, "Förperiodens slut"),
+        after_start=_check_date(f.after_start, "Efterperiodens start"),
+        after_end=_check_date(f.after_end, "Efterperiodens slut"),
+        created_by=_check_str(f.created_by, "Skapad av"),
+    )
+    _check_both_or_neither(f.before_start, f.before_end, "Förperioden")
+    _check_both_or_neither(f.after_start, f.after_end, "Efterperioden")
+    return f
+
+
 _VALIDATORS: dict[str, Callable[[Any], Any]] = {
     "hotspot": _validate_hotspot,
     "cause": _validate_cause,
     "measure": _validate_measure,
     "goal": _validate_goal,
+    "followup": _validate_followup,
 }
 
 
@@ -467,6 +533,13 @@ def _check_references(tx: Tx, entity: str, current: Any | None, new: Any) -> Non
             _require_row(tx, "hotspot", new.hotspot_id)
         if new.measure_id is not None and changed("measure_id"):
             _require_row(tx, "measure", new.measure_id)
+    elif entity == "followup":
+        if changed("measure_id"):
+            if new.measure_id is None:
+                raise ValueError("Välj vilken åtgärd uppföljningen gäller.")
+            _require_row(tx, "measure", new.measure_id)
+        if new.hotspot_id is not None and changed("hotspot_id"):
+            _require_active_hotspot(tx, new.hotspot_id)
 
 
 def _require_row(tx: Tx, entity: str, entity_id: Any) -> dict[str, Any]:
@@ -513,7 +586,7 @@ def open_store(url_or_path: str | Path) -> ProblemStore:
     >>> import tempfile
     >>> store = open_store(Path(tempfile.mkdtemp()) / "problembild.db")
     >>> store.dialect, store.schema_version()
-    ('sqlite', 2)
+    ('sqlite', 3)
     """
     text = str(url_or_path)
     backend: Backend
@@ -534,7 +607,7 @@ def open_store(url_or_path: str | Path) -> ProblemStore:
 
 
 class ProblemStore:
-    """Hotspots, causes, measures and goals, with versions, an audit log and archiving.
+    """Hotspots, causes, measures, goals and follow-ups, with versions, an audit log and archiving.
 
     Create it with :func:`open_store`. Every method opens its own transaction, so one instance
     can serve all threads of a process (the dashboard keeps one in ``st.cache_resource``).
@@ -614,8 +687,8 @@ class ProblemStore:
         The new hotspot has the union of the geometries, categories, weekdays and hours, the notes
         joined (each headed by its original's title), the highest priority, the common status,
         organisation and picture (else ``förslag``, the first one's organisation, ``gemensam``),
-        and ``snapshot = {"merged_from": [{"id", "title", "snapshot"}, …]}``. Causes and goals move
-        to it; measures linked to an original are linked to it instead.
+        and ``snapshot = {"merged_from": [{"id", "title", "snapshot"}, …]}``. Causes, goals and
+        follow-ups move to it; measures linked to an original are linked to it instead.
         """
         user = _require_user(user)
         ids = list(dict.fromkeys(hotspot_ids))
@@ -673,7 +746,7 @@ class ProblemStore:
                     tx, "hotspot", h, replace(h, archived=True, merged_into=merged.id), user, "merge", now
                 )
             placeholders = ", ".join("?" * len(ids))
-            for entity, table in (("cause", "causes"), ("goal", "goals")):
+            for entity, table in (("cause", "causes"), ("goal", "goals"), ("followup", "followups")):
                 for row in tx.query(
                     f"SELECT * FROM {table} WHERE hotspot_id IN ({placeholders}) ORDER BY id{tx.for_update}",
                     ids,
@@ -806,6 +879,36 @@ class ProblemStore:
         """Archive a goal."""
         return self._update("goal", goal_id, {"archived": True}, expected_version, user, "archive")
 
+    # -- follow-ups --------------------------------------------------------------------------------
+
+    def add_followup(self, followup: Followup, *, user: str) -> Followup:
+        """Plan how a measure's effect is followed up: control area, ring, categories, periods.
+
+        ``measure_id`` must name an existing measure and ``hotspot_id`` (the target; empty = the
+        measure's first hotspot) an active hotspot. Each period is two ISO dates or left empty
+        (the default periods).
+        """
+        return self._add("followup", followup, user)
+
+    def get_followup(self, followup_id: int) -> Followup:
+        """The follow-up with this id; :class:`NotFoundError` if none."""
+        return self._get("followup", followup_id)
+
+    def list_followups(self, measure_id: int | None = None, *, include_archived: bool = False) -> list[Followup]:
+        """Follow-ups by id, optionally of one measure."""
+        where, params = ([], []) if measure_id is None else (["measure_id = ?"], [measure_id])
+        return self._list("followup", where, params, include_archived)
+
+    def update_followup(
+        self, followup_id: int, changes: Mapping[str, Any], *, expected_version: int, user: str
+    ) -> Followup:
+        """Change fields of a follow-up read at ``expected_version``."""
+        return self._update("followup", followup_id, changes, expected_version, user)
+
+    def archive_followup(self, followup_id: int, *, expected_version: int, user: str) -> Followup:
+        """Archive a follow-up; the report no longer runs it."""
+        return self._update("followup", followup_id, {"archived": True}, expected_version, user, "archive")
+
     # -- archive, restore, purge -------------------------------------------------------------------
 
     def restore(self, entity: str, entity_id: int, *, expected_version: int, user: str) -> Any:
@@ -822,7 +925,8 @@ class ProblemStore:
     def purge(self, entity: str, entity_id: int, *, user: str, confirm: str) -> None:
         """Destroy an archived row for good; only with ``confirm="RADERA"``.
 
-        A hotspot that causes or goals still point to is refused (purge those first); measure
+        A hotspot that causes, goals or follow-ups still point to is refused, as is a measure
+        that goals or follow-ups point to (purge those first); measure
         links to it are removed (logged on the measures). The values in the row's earlier audit
         entries are blanked; the entries themselves (who, when, which fields) stay.
         """
@@ -842,15 +946,19 @@ class ProblemStore:
             now = _now()
             if entity in ("hotspot", "measure"):
                 refs = []
-                for other, table in (("cause", "causes"), ("goal", "goals")):
+                for other, table, noun in (
+                    ("cause", "causes", "orsaker"),
+                    ("goal", "goals", "mål"),
+                    ("followup", "followups", "uppföljningar"),
+                ):
                     if entity == "measure" and other == "cause":
                         continue
                     row = tx.one(f"SELECT COUNT(*) AS n FROM {table} WHERE {entity}_id = ?", (entity_id,))
                     if row and row["n"]:
-                        refs.append(f"{row['n']} {'orsaker' if other == 'cause' else 'mål'}")
+                        refs.append(f"{row['n']} {noun}")
                 if refs:
                     raise ValueError(
-                        f"{kind.noun} har fortfarande {' och '.join(refs)} kopplade till sig; "
+                        f"{kind.noun} har fortfarande {_names(refs)} kopplade till sig; "
                         "radera eller flytta dem först."
                     )
             if entity == "hotspot":
@@ -924,6 +1032,15 @@ class ProblemStore:
                 "SELECT g.id FROM goals g LEFT JOIN measures m ON m.id = g.measure_id "
                 "WHERE g.measure_id IS NOT NULL AND m.id IS NULL",
                 "Mål {id} hör till en åtgärd som inte finns.",
+            ),
+            (
+                "SELECT f.id FROM followups f LEFT JOIN measures m ON m.id = f.measure_id WHERE m.id IS NULL",
+                "Uppföljning {id} hör till en åtgärd som inte finns.",
+            ),
+            (
+                "SELECT f.id FROM followups f LEFT JOIN hotspots h ON h.id = f.hotspot_id "
+                "WHERE f.hotspot_id IS NOT NULL AND h.id IS NULL",
+                "Uppföljning {id} hör till en plats som inte finns.",
             ),
             (
                 "SELECT id FROM hotspots WHERE merged_into IS NOT NULL AND NOT archived",

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
 
-    from store.model import Cause, Goal, Hotspot, Measure
+    from store.model import Cause, Followup, Goal, Hotspot, Measure
 
 __all__ = [
     "SMALL_COUNT",
@@ -68,6 +68,7 @@ __all__ = [
     "TitlePage",
     "build_report",
     "evaluate_goal",
+    "plan_from_followup",
     "write_docx",
     "write_html",
 ]
@@ -133,6 +134,33 @@ class FollowupPlan:
     after: tuple[str, str] | None = None
     categories: list[str] = field(default_factory=list)
     control_name: str = ""
+
+
+def plan_from_followup(followup: Followup) -> FollowupPlan:
+    """The report's plan for a follow-up from the store; an empty period becomes the default (None).
+
+    Examples
+    --------
+    >>> from store.model import Followup
+    >>> plan = plan_from_followup(Followup(3, "POLYGON ((0 0, 1 0, 1 1, 0 0))", before_start="2024-01-01",
+    ...                                    before_end="2024-06-30"))
+    >>> plan.measure_id, plan.before, plan.after, plan.displacement_m
+    (3, ('2024-01-01', '2024-06-30'), None, 200.0)
+    """
+
+    def period(start: str, end: str) -> tuple[str, str] | None:
+        return (start, end) if start and end else None
+
+    return FollowupPlan(
+        measure_id=followup.measure_id,
+        control_wkt=followup.control_wkt,
+        hotspot_id=followup.hotspot_id,
+        displacement_m=followup.displacement_m,
+        before=period(followup.before_start, followup.before_end),
+        after=period(followup.after_start, followup.after_end),
+        categories=list(followup.categories),
+        control_name=followup.control_name,
+    )
 
 
 @dataclass

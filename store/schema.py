@@ -166,6 +166,34 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX audit_entity ON audit (entity, entity_id)",
         ),
     ),
+    Migration(
+        3,
+        "follow-ups: control area and periods of a measure's effect follow-up",
+        (
+            """
+            CREATE TABLE followups (
+                id {id},
+                measure_id INTEGER NOT NULL REFERENCES measures (id),
+                control_wkt TEXT NOT NULL,
+                control_name TEXT NOT NULL,
+                hotspot_id INTEGER REFERENCES hotspots (id),
+                displacement_m {real},
+                categories TEXT NOT NULL,
+                before_start TEXT NOT NULL,
+                before_end TEXT NOT NULL,
+                after_start TEXT NOT NULL,
+                after_end TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                archived {bool} NOT NULL DEFAULT {false},
+                version INTEGER NOT NULL CHECK (version >= 1),
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX followups_measure ON followups (measure_id)",
+            "CREATE INDEX followups_hotspot ON followups (hotspot_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version
@@ -188,9 +216,9 @@ def pending(current: int, *, target: int | None = None) -> list[Migration]:
     Examples
     --------
     >>> [m.version for m in pending(0)]
-    [1, 2]
+    [1, 2, 3]
     >>> [m.version for m in pending(1)]
-    [2]
+    [2, 3]
     """
     target = LATEST_VERSION if target is None else target
     return [m for m in MIGRATIONS if current < m.version <= target]

@@ -412,19 +412,19 @@ def test_opening_an_older_database_migrates_it(store_url):
     old.close()
 
     store = open_store(store_url)
-    assert store.schema_version() == LATEST_VERSION == 2
+    assert store.schema_version() == LATEST_VERSION
     assert store.get_hotspot(kept.id) == kept
     goal = store.add_goal(Goal(kind="effektmål", description="Ny tabell", hotspot_id=kept.id), user=ANNA)
     assert store.list_goals(hotspot_id=kept.id) == [goal]
     assert store.integrity_check() == []
     store.close()
     again = open_store(store_url)  # idempotent
-    assert again.schema_version() == 2 and again.list_goals() == [goal]
+    assert again.schema_version() == LATEST_VERSION and again.list_goals() == [goal]
     with _backend(store_url).transaction() as tx:
         versions = [r["version"] for r in tx.query("SELECT version FROM schema_version ORDER BY version")]
         tx.run("INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'framtid', 'x')")
-    assert versions == [1, 2]
-    with pytest.raises(ValueError, match="nyare|känner bara till version 2"):
+    assert versions == list(range(1, LATEST_VERSION + 1))
+    with pytest.raises(ValueError, match=f"nyare|känner bara till version {LATEST_VERSION}"):
         open_store(store_url)
     again.close()
 
