@@ -126,13 +126,10 @@ if plans:
             result = outcome.result
             st.subheader(t("Effekt"))
             st.markdown(f"### {result.summary_sv}")
-            counts = pd.DataFrame([
-                {t("Område"): t("Målområdet"), t("Före"): result.target.before, t("Efter"): result.target.after},
-                {t("Område"): plans[0].control_name or t("Jämförelseområdet"), t("Före"): result.control.before,
-                 t("Efter"): result.control.after},
-                {t("Område"): t("Området runt omkring"), t("Före"): result.displacement.before,
-                 t("Efter"): result.displacement.after},
-            ])
+            rows = [(t("Målområdet"), result.target), (plans[0].control_name or t("Jämförelseområdet"), result.control)]
+            if result.displacement is not None:
+                rows.append((t("Området runt omkring"), result.displacement))
+            counts = pd.DataFrame([{t("Område"): name, t("Före"): c.before, t("Efter"): c.after} for name, c in rows])
             cols = st.columns([2, 1, 1, 1])
             cols[0].dataframe(counts, hide_index=True, width="stretch")
             cols[1].metric(t("Skattad effekt (WDD)"), fmt_int(result.est_total).replace("-", "−"))

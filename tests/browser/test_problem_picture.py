@@ -1,0 +1,70 @@
+"""Pin, edit and merge places in a real browser, in projector mode at 1920×1080, with no internet."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+
+from tests.browser.test_dashboard import _map_frame, _open, _settle
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _click_district(page, area_id: str) -> None:
+    from data.sample import paths
+
+    districts = gpd.read_file(paths().districts).to_crs(4326)
+    point = districts.set_index("area_id").loc[area_id].geometry.representative_point()
+    frame = next(f for f in page.frames if f != page.main_frame and "folium" in f.url)
+    frame.wait_for_function("() => window.map && window.map.getZoom() > 0", timeout=60_000)
+    xy = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                        " return [p.x, p.y]; }", [point.y, point.x])
+    box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+
+
+def _pin(page, area_id: str, name: str) -> None:
+    _click_district(page, area_id)
+    page.wait_for_selector(f"h3:has-text('{name}')", timeout=60_000)
+    _settle(page)
+    page.get_by_label("Ditt namn").fill("Anna Andersson")
+    page.get_by_role("button", name="Fäst").click()
+    page.wait_for_selector("text=Fäst i problembilden som", timeout=60_000)
+    _settle(page)
+
+
+@pytest.mark.viewport(1920, 1080)
+def test_pin_edit_and_merge_in_projector_mode(page, samsyn_url, external_requests, screenshot):
+    _open(page, samsyn_url, query="?projektor=1&fran=2025-01-01&till=2025-12-31")
+    page.get_by_role("link", name="Karta").first.click()
+    page.wait_for_selector("h1:has-text('Karta')")
+    _map_frame(page)
+    _settle(page)
+    _pin(page, "B02", "Norrbacka")
+    screenshot(page, "projector_pinned")
+    _pin(page, "B03", "Sörby")
+
+    page.get_by_role("link", name="Problembild").first.click()
+    page.wait_for_selector("h1:has-text('Problembild')")
+    _settle(page)
+    _map_frame(page)
+    page.get_by_label("Ditt namn (för ändringsloggen)").fill("Bertil Berg")
+    page.keyboard.press("Tab")
+    _settle(page)
+    page.get_by_label("Anteckningar").fill("Ny belysning vid gångtunneln")
+    page.get_by_role("button", name="Spara ändringar").click()
+    page.wait_for_selector("text=Ändringarna är sparade", timeout=60_000)
+    _settle(page)
+
+    page.get_by_text("Slå ihop platser").first.click()
+    merge = page.locator("[data-testid='stMultiSelect']").filter(has_text="Slå ihop platserna")
+    for label in ("Norrbacka", "Sörby"):
+        merge.locator("input").first.click()
+        page.get_by_role("option", name=label).first.click()
+    page.keyboard.press("Escape")
+    page.get_by_label("Rubrik för den sammanslagna platsen").fill("Norra bostadsområdena")
+    page.get_by_role("button", name="Slå ihop", exact=True).click()
+    page.wait_for_selector("text=Platserna är sammanslagna", timeout=60_000)
+    _settle(page)
+    screenshot(page, "problem_picture_merged", full_page=True)
+    assert external_requests == [], external_requests
