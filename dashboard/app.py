@@ -17,17 +17,29 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if projector else "expanded",
 )
 
-if "english" not in st.session_state:
-    st.session_state["english"] = st.query_params.get("lang") == "en"
-if "projector" not in st.session_state:
-    st.session_state["projector"] = projector
+# Preferences live in plain session keys (not only in widget state, which Streamlit may clear when
+# the page changes) and in the URL, so a shared link opens in the same mode.
+if "_english" not in st.session_state:
+    st.session_state["_english"] = st.query_params.get("lang") == "en"
+if "_projector" not in st.session_state:
+    st.session_state["_projector"] = projector
+
+
+def _keep(name: str) -> None:
+    st.session_state[f"_{name}"] = st.session_state[f"{name}_toggle"]
+
+
+st.session_state["projector"] = st.session_state["_projector"]
+st.session_state["english"] = st.session_state["_english"]
 
 active = load_active()
 st.session_state["active"] = active
 
 with st.sidebar:
-    st.toggle(t("Projektorläge"), key="projector")
-    st.toggle(t("English"), key="english")
+    st.toggle(t("Projektorläge"), value=st.session_state["_projector"], key="projector_toggle",
+              on_change=_keep, args=("projector",))
+    st.toggle(t("English"), value=st.session_state["_english"], key="english_toggle", on_change=_keep,
+              args=("english",))
     caption = f"{t('Aktivt dataset')}: **{active.dataset.name}**"
     st.caption(caption)
 

@@ -19,7 +19,10 @@ def _click_district(page, area_id: str) -> None:
     frame.wait_for_function("() => window.map && window.map.getZoom() > 0", timeout=60_000)
     xy = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
                         " return [p.x, p.y]; }", [point.y, point.x])
-    box = page.locator("iframe[title*='streamlit_folium']").first.bounding_box()
+    iframe = page.locator("iframe[title*='streamlit_folium']").first
+    iframe.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box = iframe.bounding_box()
     page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
 
 
