@@ -525,7 +525,7 @@ def _with_categories(hotspot: Hotspot, categories: Sequence[str]) -> Hotspot:
     return replace(hotspot, categories=list(categories)) if categories else hotspot
 
 
-def _run_followup(
+def run_followup(
     plan: FollowupPlan,
     *,
     measures: dict[int, Measure],
@@ -1118,7 +1118,7 @@ def build_report(
 
     outcomes = []
     for plan in picture.followups:
-        outcome = _run_followup(plan, measures=measures_by_id, hotspots=by_id, goals=goals, incidents=incidents,
+        outcome = run_followup(plan, measures=measures_by_id, hotspots=by_id, goals=goals, incidents=incidents,
                                 data_end=data_period[1], public=public)
         if outcome is not None:
             outcomes.append(outcome)

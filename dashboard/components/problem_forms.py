@@ -33,6 +33,13 @@ from store.problem_store import ConflictError
 PICTURE_LABELS = {"polis": "Polisens egen", "kommun": "Kommunens egen", "gemensam": "Gemensam"}
 
 
+def flash() -> None:
+    """Show the confirmation of the last save (set by a form before it reran the page)."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
 def who() -> str:
     """The name of the person at the keyboard (asked once per session, shown on the page)."""
     cols = st.columns([2, 1])
@@ -44,7 +51,7 @@ def who() -> str:
     return name.strip()
 
 
-def _save(action, *, user: str, success: str) -> bool:
+def save(action, *, user: str, success: str) -> bool:
     """Run a store call; show conflicts and validation errors in Swedish instead of failing."""
     if not user:
         st.error(t("Skriv ditt namn överst på sidan innan du sparar."))
@@ -57,7 +64,9 @@ def _save(action, *, user: str, success: str) -> bool:
     except ValueError as error:
         st.error(str(error))
         return False
-    st.success(success)
+    # Show the confirmation after a fresh run, so every list and map on the page already has the change.
+    st.session_state["_flash"] = success
+    st.rerun()
     return True
 
 
@@ -88,9 +97,12 @@ def edit_hotspot(hotspot: Hotspot, categories: list[str], *, user: str) -> None:
         changes = {"title": title, "categories": chosen, "weekdays": sorted(days), "hours": sorted(hours),
                    "status": status, "priority": int(priority), "picture": picture,
                    "organisation": organisation, "notes": notes}
-        if _save(lambda: problem_store().update_hotspot(hotspot.id, changes, expected_version=opened, user=user),
-                 user=user, success=t("Ändringarna är sparade.")):
-            st.session_state.pop(f"opened-hotspot-{hotspot.id}", None)
+
+        def update() -> None:
+            problem_store().update_hotspot(hotspot.id, changes, expected_version=opened, user=user)
+            st.session_state.pop(f"opened-hotspot-{hotspot.id}", None)  # the next edit starts from the new version
+
+        save(update, user=user, success=t("Ändringarna är sparade."))
     if st.button(t("Läs in senaste versionen"), key=f"reload-{hotspot.id}"):
         st.session_state.pop(f"opened-hotspot-{hotspot.id}", None)
         st.rerun()
@@ -102,7 +114,7 @@ def archive_hotspot(hotspot: Hotspot, *, user: str) -> None:
         st.caption(t("Platsen flyttas till arkivet med sina orsaker och mål; inget raderas."))
         if st.checkbox(t("Ja, arkivera") + f" #{hotspot.id}", key=f"confirm-archive-{hotspot.id}") and st.button(
                 t("Arkivera"), key=f"archive-{hotspot.id}"):
-            _save(lambda: problem_store().archive_hotspot(hotspot.id, expected_version=hotspot.version, user=user),
+            save(lambda: problem_store().archive_hotspot(hotspot.id, expected_version=hotspot.version, user=user),
                   user=user, success=t("Platsen är arkiverad."))
 
 
@@ -118,7 +130,7 @@ def merge_hotspots(hotspots: list[Hotspot], *, user: str) -> None:
             st.error(t("Välj minst två platser att slå ihop."))
             return
         versions = {h.id: h.version for h in hotspots if h.id in chosen}
-        _save(lambda: problem_store().merge_hotspots(chosen, title=title or " + ".join(labels[i] for i in chosen),
+        save(lambda: problem_store().merge_hotspots(chosen, title=title or " + ".join(labels[i] for i in chosen),
                                                      user=user, expected_versions=versions),
               user=user, success=t("Platserna är sammanslagna."))
 
@@ -141,7 +153,7 @@ def causes(hotspot: Hotspot, *, user: str) -> None:
         text = st.text_area(t("Hypotes"), height=70)
         added = st.form_submit_button(t("Lägg till orsak"))
     if added:
-        _save(lambda: problem_store().add_cause(Cause(hotspot.id, perspective, proximity, text, shareable=shareable,
+        save(lambda: problem_store().add_cause(Cause(hotspot.id, perspective, proximity, text, shareable=shareable,
                                                       created_by=user), user=user),
               user=user, success=t("Orsaken är sparad."))
 
@@ -166,7 +178,7 @@ def add_measure(hotspots: list[Hotspot], *, user: str) -> None:
         measure = Measure(title=title, description=description, organisation=organisation, responsible=responsible,
                           kind=kind, start=start.isoformat(), end=end.isoformat() if end else "", status=status,
                           hotspot_ids=list(linked), created_by=user)
-        _save(lambda: problem_store().add_measure(measure, user=user), user=user, success=t("Åtgärden är sparad."))
+        save(lambda: problem_store().add_measure(measure, user=user), user=user, success=t("Åtgärden är sparad."))
 
 
 def add_goal(hotspots: list[Hotspot], measures: list[Measure], categories: list[str], *, user: str) -> None:
@@ -206,4 +218,4 @@ def add_goal(hotspots: list[Hotspot], measures: list[Measure], categories: list[
             planned=None if effect else planned, done=None if effect else done, unit="" if effect else unit,
             created_by=user,
         )
-        _save(lambda: problem_store().add_goal(goal, user=user), user=user, success=t("Målet är sparat."))
+        save(lambda: problem_store().add_goal(goal, user=user), user=user, success=t("Målet är sparat."))

@@ -24,10 +24,10 @@ from store.export import export_hotspots
 from store.model import Followup
 from store.report import (
     ProblemPicture,
-    _run_followup,
     build_report,
     evaluate_goal,
     plan_from_followup,
+    run_followup,
     write_docx,
     write_html,
 )
@@ -50,6 +50,7 @@ if not measures:
     st.stop()
 
 user = forms.who()
+forms.flash()
 labels = {m.id: f"#{m.id} {m.title}" for m in measures}
 measure_id = st.selectbox(t("Åtgärd"), list(labels), format_func=labels.get, key="followup_measure")
 measure = next(m for m in measures if m.id == measure_id)
@@ -103,20 +104,18 @@ with st.expander(t("Jämförelseområde och perioder"), expanded=not plans):
                 after_start=after[0].isoformat() if len(after) == 2 else "",
                 after_end=after[1].isoformat() if len(after) == 2 else "", created_by=user)
             if plans:
-                ok = forms._save(lambda: store.update_followup(plans[0].id, {
+                forms.save(lambda: store.update_followup(plans[0].id, {
                     k: getattr(plan, k) for k in ("control_wkt", "control_name", "hotspot_id", "displacement_m",
                                                   "before_start", "before_end", "after_start", "after_end")},
                     expected_version=plans[0].version, user=user), user=user, success=t("Uppföljningen är sparad."))
             else:
-                ok = forms._save(lambda: store.add_followup(plan, user=user), user=user,
-                                 success=t("Uppföljningen är sparad."))
-            if ok:
-                plans = store.list_followups(measure_id)
+                forms.save(lambda: store.add_followup(plan, user=user), user=user,
+                            success=t("Uppföljningen är sparad."))
 
 # --- the result ---------------------------------------------------------------------------------
 outcomes = {}
 if plans:
-    outcome = _run_followup(plan_from_followup(plans[0]), measures={m.id: m for m in measures}, hotspots=hotspots,
+    outcome = run_followup(plan_from_followup(plans[0]), measures={m.id: m for m in measures}, hotspots=hotspots,
                             goals=goals, incidents=incidents, data_end=data_end, public=False)
     if outcome is not None:
         outcomes[measure.id] = outcome

@@ -27,6 +27,7 @@ store = problem_store()
 
 st.title(t("Problembild"))
 user = forms.who()
+forms.flash()
 
 show = st.segmented_control(t("Visa"), ["gemensam", "sida", "alla"], default="gemensam", key="problem_show",
                             format_func=lambda v: {"gemensam": t("Gemensam problembild"),

@@ -54,7 +54,7 @@ def test_pin_edit_and_merge_in_projector_mode(page, samsyn_url, external_request
     page.get_by_label("Ditt namn (för ändringsloggen)").fill("Bertil Berg")
     page.keyboard.press("Tab")
     _settle(page)
-    page.get_by_label("Anteckningar").fill("Ny belysning vid gångtunneln")
+    page.get_by_label("Anteckningar").first.fill("Ny belysning vid gångtunneln")
     page.get_by_role("button", name="Spara ändringar").click()
     page.wait_for_selector("text=Ändringarna är sparade", timeout=60_000)
     _settle(page)
@@ -64,10 +64,14 @@ def test_pin_edit_and_merge_in_projector_mode(page, samsyn_url, external_request
     for label in ("Norrbacka", "Sörby"):
         merge.locator("input").first.click()
         page.get_by_role("option", name=label).first.click()
+        page.wait_for_timeout(300)
     page.keyboard.press("Escape")
     page.get_by_label("Rubrik för den sammanslagna platsen").fill("Norra bostadsområdena")
     page.get_by_role("button", name="Slå ihop", exact=True).click()
-    page.wait_for_selector("text=Platserna är sammanslagna", timeout=60_000)
+    try:
+        page.wait_for_selector("text=Platserna är sammanslagna", timeout=60_000)
+    finally:
+        screenshot(page, "problem_picture_merge_attempt", full_page=True)
     _settle(page)
     screenshot(page, "problem_picture_merged", full_page=True)
     assert external_requests == [], external_requests
