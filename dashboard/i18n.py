@@ -213,6 +213,7 @@ ENGLISH: dict[str, str] = {
     'Uppföljningen är sparad.': 'The follow-up is saved.',
     'Uppföljningsperiod (valfritt)': 'Follow-up period (optional)',
     'Utfört': 'Done',
+    'Spara utfört': 'Save progress',
     'Vid fästningen': 'When pinned',
     'Visa': 'Show',
     'Välj minst två platser att slå ihop.': 'Choose at least two places to merge.',

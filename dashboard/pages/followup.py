@@ -157,6 +157,16 @@ for goal in linked:
     if goal.kind != "effektmål" and goal.planned:
         cols[1].progress(min(1.0, (goal.done or 0) / goal.planned),
                          text=f"{fmt_int(goal.done or 0)} / {fmt_int(goal.planned)} {goal.unit}")
+    if goal.kind != "effektmål":
+        # Produktion and process are reported by the parties themselves as the work goes on.
+        with cols[1].form(f"goal-done-{goal.id}", border=False):
+            inner = st.columns([1, 1, 2])
+            planned = inner[0].number_input(t("Planerat"), min_value=0.0, value=goal.planned)
+            done = inner[1].number_input(t("Utfört"), min_value=0.0, value=goal.done)
+            if inner[2].form_submit_button(t("Spara utfört")):
+                forms.save(lambda g=goal, p=planned, d=done: store.update_goal(
+                    g.id, {"planned": p, "done": d}, expected_version=g.version, user=user),
+                    user=user, success=t("Målet är sparat."))
 
 # --- the survey in the area ---------------------------------------------------------------------
 if active.survey is not None and active.districts is not None and places:

@@ -150,3 +150,18 @@ def _date(text: str):
     from datetime import date
 
     return date.fromisoformat(text)
+
+
+def test_followup_page_updates_production_progress(store, truth):
+    hotspot = _pin(store, truth["hotspots"][0])
+    measure = store.add_measure(Measure(title="Trygghetsvandringar", start="2025-03-01", hotspot_ids=[hotspot.id]),
+                                user="Anna")
+    goal = store.add_goal(Goal(kind="produktionsmål", description="Tolv trygghetsvandringar", measure_id=measure.id,
+                               planned=12, done=3, unit="vandringar"), user="Anna")
+    at = _page("followup.py")
+    _named(at.text_input, "Ditt namn (för ändringsloggen)").input("Styrgruppen")
+    assert any("🔴" in m.value for m in at.markdown)  # 3 of 12: red
+    _named(at.number_input, "Utfört").set_value(12.0)
+    _submit(at, "Spara utfört")
+    assert store.get_goal(goal.id).done == 12
+    assert any("🟢" in m.value for m in at.markdown)
