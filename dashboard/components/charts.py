@@ -23,6 +23,9 @@ def _layout(fig: go.Figure, *, projector: bool, title: str | None = None, height
         height=height or (620 if projector else 420),
         legend={"font": {"size": size}},
     )
+    # Room for tick labels and axis titles however large the projector font is.
+    fig.update_xaxes(automargin=True, tickfont={"size": size}, title_font={"size": size})
+    fig.update_yaxes(automargin=True, tickfont={"size": size}, title_font={"size": size})
     return fig
 
 
