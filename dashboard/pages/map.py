@@ -53,7 +53,7 @@ district_frame = None
 if active.districts is not None:
     summary = summary_by_area(view, active.districts, assignment=view["district"].cat.codes.to_numpy())
     all_dates = apply_filters(active.incidents, filters, period=False)
-    changes = same_period_last_year(all_dates.dropna(subset=["district"]), filters.start, filters.end,
+    changes = same_period_last_year(all_dates, filters.start, filters.end,
                                     by="district").set_index("district")
     district_frame = active.districts[["area_id", "name", "geometry"]].copy()
     district_frame["count"] = district_frame["area_id"].map(summary["count"]).fillna(0).astype(int)
@@ -84,8 +84,8 @@ if show_survey and active.survey is not None and active.districts is not None:
                                                                            on="area_id", how="left")
 
 # Individual points only for categories that are not protected, and only a readable number.
-open_points = view[~view["category"].isin(PROTECTED)]
-points = open_points[["x", "y", "category", "occurred_from"]] if len(open_points) <= MAX_POINTS else None
+open_mask = ~view["category"].isin(PROTECTED).to_numpy()
+points = view.loc[open_mask, ["x", "y", "category", "occurred_from"]] if open_mask.sum() <= MAX_POINTS else None
 
 selected = st.session_state.get("map_selected")
 layers = MapLayers(

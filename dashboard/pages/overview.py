@@ -47,7 +47,7 @@ with left:
     else:
         codes = view["district"].cat.codes.to_numpy()
         summary = summary_by_area(view, active.districts, assignment=codes)
-        changes = same_period_last_year(all_dates.dropna(subset=["district"]), filters.start, filters.end,
+        changes = same_period_last_year(all_dates, filters.start, filters.end,
                                         by="district", area_names=dict(zip(active.districts["area_id"],
                                                                            active.districts["name"], strict=False)))
         standout = standout_districts(changes, summary)
