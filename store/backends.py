@@ -18,6 +18,7 @@ PostgreSQL
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import os
 import re
@@ -103,15 +104,15 @@ def _apply_migrations(tx: Tx, target: int | None) -> int:
     return steps[-1].version if steps else current
 
 
-class Backend:
+class Backend(abc.ABC):
     """What the store needs of a database: transactions, migrations, an integrity check."""
 
     dialect: str
     url: str
 
+    @abc.abstractmethod
     def transaction(self, *, write: bool = True) -> contextlib.AbstractContextManager[Tx]:
         """Open a transaction; committed when the block ends, rolled back on an exception."""
-        raise NotImplementedError
 
     def migrate(self, *, target: int | None = None) -> int:
         """Bring the schema to ``target`` (default: the latest version); return the version reached."""
@@ -130,7 +131,7 @@ class Backend:
         """Problems the database engine itself reports (empty when clean)."""
         return []
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 – a backend without a pool has nothing to release
         """Release pooled connections."""
 
 
