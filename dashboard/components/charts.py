@@ -114,3 +114,12 @@ def bar_chart(table: pd.DataFrame, *, x: str, y: str, projector: bool = False, t
     fig = go.Figure(go.Bar(x=ordered[x], y=ordered[y], orientation="h",
                            marker_color=ordered[color] if color else OKABE_ITO[0]))
     return _layout(fig, projector=projector, title=title, height=max(320, 36 * len(ordered) + 100))
+
+
+def bar_profile(weights: pd.Series, *, projector: bool = False, title: str | None = None) -> go.Figure:
+    """Bars of aoristic weight per hour of day (index 0–23)."""
+    values = weights.reindex(range(24), fill_value=0.0)
+    fig = go.Figure(go.Bar(x=[f"{h:02d}" for h in values.index], y=values.to_numpy(), marker_color=OKABE_ITO[0],
+                           hovertemplate="kl. %{x}: %{y:.1f}<extra></extra>"))
+    fig.update_xaxes(dtick=1)
+    return _layout(fig, projector=projector, title=title, height=480 if projector else 320)

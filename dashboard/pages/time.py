@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.aoristic import month_hour, weekday_hour
+from analysis.aoristic import hour_profile, month_hour, weekday_hour
 from analysis.change import counts_over_time, previous_year_period
-from dashboard.components.charts import month_hour_heatmap, trend_chart, weekday_hour_heatmap
+from dashboard.components.charts import bar_profile, month_hour_heatmap, trend_chart, weekday_hour_heatmap
 from dashboard.components.exports import show_figure
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, fmt_int, t, weekday_names
@@ -38,6 +38,15 @@ with right:
     peak = heat.matrix.stack().idxmax()
     st.markdown(f"{t('Toppen')}: **{weekday_names()[peak[0] - 1]} {t('kl.')} {peak[1]:02d}**")
     st.caption(t("En händelse med tidsfönster (t.ex. inbrott 08–17) fördelas jämnt över timmarna i fönstret."))
+
+# Hour of day for a chosen set of weekdays, e.g. the weekend nights a workshop asks about.
+names = weekday_names()
+chosen_days = st.pills(t("Timprofil för veckodagarna"), list(range(1, 8)), selection_mode="multi", default=[5, 6],
+                       format_func=lambda d: names[d - 1], key="time_profile_days") or [5, 6]
+profile = hour_profile(view, chosen_days)
+fig = bar_profile(profile.weights, projector=projector,
+                  title=t("Händelser per timme") + ": " + ", ".join(names[d - 1] for d in sorted(chosen_days)))
+show_figure(fig, "timprofil", data=profile.weights.rename_axis("hour").reset_index(), key="hour-profile")
 
 months = month_hour(view)
 fig = month_hour_heatmap(months.matrix, month_names=MONTHS_EN if english() else MONTHS_SV, projector=projector,

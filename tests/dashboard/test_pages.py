@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -89,7 +92,14 @@ def test_time_page_shows_aoristic_known_and_unknown(sample_incidents):
     heat = weekday_hour(view)
     assert _count(_metric(at, "Med känd tid")) == heat.known
     assert _count(_metric(at, "Okänd tid")) == heat.unknown
-    assert len(at.get("plotly_chart")) >= 3
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 4
+    # The hour profile for Friday and Saturday (the default) equals the analysis function's.
+    from analysis.aoristic import hour_profile
+
+    encoded = json.loads(charts[1].proto.spec)["data"][0]["y"]  # plotly sends arrays as base64
+    profile = np.frombuffer(base64.b64decode(encoded["bdata"]), dtype=encoded["dtype"])
+    assert profile == pytest.approx(hour_profile(view, {5, 6}).weights.to_numpy())
 
 
 def test_survey_page_has_intervals_change_and_quadrant():
