@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PAGES = ("Översikt", "Karta", "Tid", "Trygghet", "Data")
+PAGES = ("Översikt", "Karta", "Tid", "Trygghet", "Problembild", "Uppföljning", "Data")
 MAX_BYTES = 5_000_000
 MAX_SECONDS = 1.0
 REPEATS = 3
@@ -51,7 +51,35 @@ def _dataset(data_dir: Path, scale: float) -> int:
         shutil.copy(source, copy)
         dataset = add_file(dataset, role, copy)
     set_active(data_dir, dataset.id)
+    _problem_picture(data_dir, sample.truth)
     return len(incidents)
+
+
+def _problem_picture(data_dir: Path, truth_path: Path) -> None:
+    """Pin the planted hotspots and the Stortorget intervention with its follow-up, as a workshop would."""
+    import json
+
+    import shapely
+
+    from geo.exempelstad import districts
+    from store.model import Followup, Goal, Hotspot, Measure
+    from store.problem_store import open_store
+
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    store = open_store(data_dir / "problembild.db")
+    for spot in truth["hotspots"][:5]:
+        store.add_hotspot(Hotspot(title=spot["name"], geometry_wkt=shapely.Point(spot["x"], spot["y"]).buffer(
+            spot["radius_m"]).wkt, categories=spot["categories"][:2], created_by="bench"), user="bench")
+    plan = truth["intervention"]
+    target = store.add_hotspot(Hotspot(title="Stortorget", geometry_wkt=plan["target_polygon_wkt"],
+                                       categories=["Misshandel utomhus"], created_by="bench"), user="bench")
+    measure = store.add_measure(Measure(title="Kameror och ordningsvakter", start=plan["date"],
+                                        hotspot_ids=[target.id]), user="bench")
+    store.add_goal(Goal(kind="effektmål", description="−20 %", hotspot_id=target.id, measure_id=measure.id,
+                        categories=["Misshandel utomhus"], target_change=-0.2), user="bench")
+    control = districts().set_index("area_id").loc[plan["control_district_id"]].geometry
+    store.add_followup(Followup(measure_id=measure.id, control_wkt=control.wkt, hotspot_id=target.id,
+                                control_name=plan["control_district_id"]), user="bench")
 
 
 def _free_port() -> int:

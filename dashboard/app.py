@@ -64,9 +64,10 @@ pages = [
     st.Page("pages/followup.py", title=t("Uppföljning"), icon=":material/trending_down:", url_path="uppfoljning"),
     st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
 ]
-st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar").run()
-
-# An invisible run counter at the very end of the page: browser tests and the benchmark wait for it
-# to change to know that a run has finished drawing.
-st.session_state["_run"] = st.session_state.get("_run", 0) + 1
-st.html(f'<span class="samsyn-run" data-run="{st.session_state["_run"]}" hidden></span>')
+try:
+    st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar").run()
+finally:
+    # An invisible run counter at the very end of the page (also after a page's st.stop()): browser
+    # tests and the benchmark wait for it to change to know that a run has finished drawing.
+    st.session_state["_run"] = st.session_state.get("_run", 0) + 1
+    st.html(f'<span class="samsyn-run" data-run="{st.session_state["_run"]}" hidden></span>')

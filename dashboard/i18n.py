@@ -63,6 +63,7 @@ ENGLISH: dict[str, str] = {
     "En händelse med tidsfönster (t.ex. inbrott 08–17) fördelas jämnt över timmarna i fönstret.":
         "An incident with a time window (e.g. a burglary 08–17) is spread evenly over the window's hours.",
     "Månad × timme": "Month × hour",
+    "Lägg till": "Add",
     "Timprofil för veckodagarna": "Hour profile for the weekdays",
     "Händelser per timme": "Incidents per hour",
     "Vald period": "Chosen period",

@@ -8,6 +8,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.filters import within_geometry
 from analysis.hotspots import hotspots as find_hotspots
 from analysis.problem_numbers import hotspot_now
 from dashboard.components import problem_forms as forms
@@ -136,12 +137,15 @@ if goals:
                                 t("Mål (förändring i %)"): None if g.target_change is None else round(
                                     100 * g.target_change), t("Planerat"): g.planned, t("Utfört"): g.done}
                                for g in goals]), hide_index=True, width="stretch")
-measure_tab, goal_tab, suggest_tab = st.tabs([t("Ny åtgärd"), t("Nytt mål"), t("Förslag från data")])
-with measure_tab:
+# Only the chosen form is drawn (tabs would compute every one, the Gi* suggestions included, on each rerun).
+section = st.segmented_control(
+    t("Lägg till"), ["measure", "goal", "suggest"], default="measure", key="problem_section",
+    format_func=lambda v: {"measure": t("Ny åtgärd"), "goal": t("Nytt mål"), "suggest": t("Förslag från data")}[v])
+if section == "measure":
     forms.add_measure(pinned, user=user)
-with goal_tab:
+elif section == "goal":
     forms.add_goal(pinned, measures, all_categories, user=user)
-with suggest_tab:
+elif section == "suggest":
     # The table of top micro-places: the strongest Gi* cells for the current filters, ready to pin.
     view = apply_filters(active.incidents, filters)
     if len(view):
@@ -153,8 +157,6 @@ with suggest_tab:
             cell_id = st.selectbox(t("Fäst rutan"), top["cell_id"].tolist(), key="suggest_cell")
             geometry = top.set_index("cell_id").loc[cell_id].geometry
             all_filtered = apply_filters(active.incidents, filters, period=False)
-            from analysis.filters import within_geometry
-
             pin_form(key=f"suggest-{cell_id}", title=f"{t('Ruta')} {cell_id}", geometry=geometry, source_kind="table",
                      source_id=cell_id, period_incidents=within_geometry(view, geometry),
                      all_incidents=within_geometry(all_filtered, geometry), filters=filters, crs=crs)
