@@ -38,6 +38,7 @@ filters = current_filters()
 projector = st.session_state.get("projector", False)
 crs = active.incidents.attrs.get("crs", "EPSG:3006")
 view = apply_filters(active.incidents, filters)
+all_dates = apply_filters(active.incidents, filters, period=False)  # for comparisons with last year
 
 st.title(t("Karta"))
 controls = st.columns([2, 1, 1, 1])
@@ -52,7 +53,6 @@ show_survey = controls[3].toggle(t("Trygghetslager"), value=False, key="map_surv
 district_frame = None
 if active.districts is not None:
     summary = summary_by_area(view, active.districts, assignment=view["district"].cat.codes.to_numpy())
-    all_dates = apply_filters(active.incidents, filters, period=False)
     changes = same_period_last_year(all_dates, filters.start, filters.end,
                                     by="district").set_index("district")
     district_frame = active.districts[["area_id", "name", "geometry"]].copy()
@@ -156,11 +156,10 @@ with detail_column:
     else:
         title, geometry, population = _selection(selected)
         key = selected["id"]
-        all_filtered = apply_filters(active.incidents, filters, period=False)
         if selected["kind"] == "district":
-            subset, subset_all = view[view["district"] == key], all_filtered[all_filtered["district"] == key]
+            subset, subset_all = view[view["district"] == key], all_dates[all_dates["district"] == key]
         else:
-            subset, subset_all = within_geometry(view, geometry), within_geometry(all_filtered, geometry)
+            subset, subset_all = within_geometry(view, geometry), within_geometry(all_dates, geometry)
         st.subheader(title)
         change = same_period_last_year(subset_all, filters.start, filters.end).iloc[0]
         st.metric(t("Händelser"), int(change["after"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_dashboard import _map_frame, _open, _settle
 
@@ -59,15 +60,20 @@ def test_pin_edit_and_merge_in_projector_mode(page, samsyn_url, external_request
     page.wait_for_selector("text=Ändringarna är sparade", timeout=60_000)
     _settle(page)
 
-    page.get_by_text("Slå ihop platser").first.click()
-    merge = page.locator("[data-testid='stMultiSelect']").filter(has_text="Slå ihop platserna")
+    expander = page.locator("[data-testid='stExpander']").filter(has_text="Slå ihop platser")
+    expander.locator("summary").click()
+    merge = expander.locator("[data-testid='stMultiSelect']")
+    merge.wait_for()
     for label in ("Norrbacka", "Sörby"):
-        merge.locator("input").first.click()
-        page.get_by_role("option", name=label).first.click()
+        box = merge.locator("input").first
+        box.click()
+        box.press_sequentially(label, delay=30)  # type to filter the options, then take the match
         page.wait_for_timeout(300)
+        box.press("Enter")
+        expect(merge).to_contain_text(label, timeout=15_000)
     page.keyboard.press("Escape")
-    page.get_by_label("Rubrik för den sammanslagna platsen").fill("Norra bostadsområdena")
-    page.get_by_role("button", name="Slå ihop", exact=True).click()
+    expander.get_by_label("Rubrik för den sammanslagna platsen").fill("Norra bostadsområdena")
+    expander.get_by_role("button", name="Slå ihop", exact=True).click()
     try:
         page.wait_for_selector("text=Platserna är sammanslagna", timeout=60_000)
     finally:
