@@ -90,10 +90,10 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def streamlit_argv(host: str, port: int) -> list[str]:
-    """The full ``python -m streamlit run`` command line for the dashboard."""
+    """The full ``python -m dashboard.launch run`` (Streamlit) command line for the dashboard."""
     flags = {**config_flags(), **REQUIRED_FLAGS, "server.port": str(port), "server.address": host}
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "dashboard.launch", "run", str(APP),
         *(f"--{name}={value}" for name, value in flags.items()),
     ]
 

@@ -54,6 +54,15 @@ def _sample():
     return read_incidents(paths().incidents)
 
 
+def test_a_shared_link_opens_its_page_on_a_fresh_server(page, samsyn_url):
+    """The first visit after the server starts, straight to a page address (a bookmark or shared link)."""
+    page.goto(f"{samsyn_url}/tid?fran=2025-01-01&till=2025-06-30&kat=Klotter", wait_until="domcontentloaded")
+    page.wait_for_selector("h1:has-text('Tid')", timeout=90_000)
+    _settle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert "kat=Klotter" in page.url
+
+
 def test_every_page_opens_offline(page, samsyn_url, external_requests, screenshot):
     for name, heading in PAGES.items():
         _open(page, samsyn_url, name)

@@ -247,7 +247,7 @@ def test_missing_or_broken_files_raise_config_errors(tmp_path):
 
 def test_serve_passes_the_settings_as_flags():
     argv = streamlit_argv("127.0.0.1", 8765)
-    assert argv[1:4] == ["-m", "streamlit", "run"]
+    assert argv[1:4] == ["-m", "dashboard.launch", "run"]
     assert Path(argv[4]) == REPO / "dashboard" / "app.py"
     flags = dict(arg[2:].split("=", 1) for arg in argv[5:])
     assert flags["server.port"] == "8765"
