@@ -10,9 +10,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analysis.filters import filter_incidents
-from cli.common import add_filter_arguments, atomic_output
-from geo.dataset import load_incidents, read_areas
+from cli.common import add_filter_arguments, atomic_output, filtered_incidents
+from geo.dataset import read_areas
 from geo.errors import InputError
 from geo.model import WORK_CRS
 from geo.readers import read_table
@@ -22,19 +21,14 @@ from geo.readers import read_table
 
 def _filtered(args: argparse.Namespace) -> pd.DataFrame:
     """The incidents file (anything the importer reads), filtered, with coordinates."""
-    incidents = load_incidents(args.incidents)
-    try:
-        subset = filter_incidents(
-            incidents, categories=args.category, sources=args.source, start=args.start, end=args.end
-        )
-    except ValueError as error:  # e.g. a date that does not parse
-        raise InputError(f"Ogiltigt filter: {error}.") from error
+    subset = filtered_incidents(args)
+    attrs = dict(subset.attrs)
     if len(subset) == 0:
         raise InputError("Inga händelser kvar efter filtren.", path=args.incidents)
     located = np.isfinite(subset["x"].to_numpy(dtype=float)) & np.isfinite(subset["y"].to_numpy(dtype=float))
     if not located.all():
         subset = subset[located]
-        subset.attrs = dict(incidents.attrs)
+        subset.attrs = dict(attrs)
     if len(subset) == 0:
         raise InputError("Inga händelser med koordinater kvar efter filtren.", path=args.incidents)
     return subset

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from analysis.filters import filter_incidents
+from geo.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # All-or-nothing output files: written beside the target and renamed onto it only on success.
 from store.export import atomic_path as atomic_output
 from store.export import write_atomically
 
-__all__ = ["add_filter_arguments", "atomic_output", "write_atomically"]
+__all__ = ["add_filter_arguments", "atomic_output", "filtered_incidents", "load_incidents_file", "write_atomically"]
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
@@ -20,3 +28,34 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
                        help="ta bara med denna källa, t.ex. polis eller kommun (kan upprepas)")
     group.add_argument("--from", dest="start", metavar="DATUM", help="från och med datum (ÅÅÅÅ-MM-DD)")
     group.add_argument("--to", dest="end", metavar="DATUM", help="till och med datum (ÅÅÅÅ-MM-DD)")
+
+
+def load_incidents_file(path: str) -> pd.DataFrame:
+    """Read anything ``samsyn import`` reads as canonical incidents; unreadable files are bad input."""
+    from geo.dataset import load_incidents
+
+    if not Path(path).exists():
+        raise InputError("Filen finns inte.", path=path)
+    try:
+        return load_incidents(path)
+    except InputError:
+        raise
+    except (OSError, ValueError) as error:
+        raise InputError(f"Kunde inte läsa händelserna ({error}).", path=path) from error
+
+
+def filtered_incidents(args: argparse.Namespace, *, dates: bool = True) -> pd.DataFrame:
+    """The ``INCIDENTS`` file filtered by --category/--source, and by --from/--to when ``dates``."""
+    incidents = load_incidents_file(args.incidents)
+    try:
+        subset = filter_incidents(
+            incidents,
+            categories=args.category,
+            sources=args.source,
+            start=args.start if dates else None,
+            end=args.end if dates else None,
+        )
+    except ValueError as error:  # e.g. a date that does not parse
+        raise InputError(f"Ogiltigt filter: {error}.") from error
+    subset.attrs = dict(incidents.attrs)
+    return subset

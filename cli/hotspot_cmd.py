@@ -21,10 +21,9 @@ import pandas as pd
 import shapely
 
 from analysis.density import DensityRaster, density_surface
-from analysis.filters import filter_incidents
 from analysis.followup import followup
 from analysis.hotspots import hotspot_stability, hotspots, parse_neighbours
-from cli.common import add_filter_arguments, atomic_output
+from cli.common import add_filter_arguments, atomic_output, filtered_incidents
 from geo.errors import InputError
 from geo.model import WORK_CRS
 
@@ -34,36 +33,12 @@ if TYPE_CHECKING:
 # --- input -------------------------------------------------------------------------
 
 
-def _load_incidents(path: str) -> pd.DataFrame:
-    from geo import dataset
-
-    if not Path(path).exists():
-        raise InputError("Filen finns inte.", path=path)
-    loader = getattr(dataset, "load_incidents", None) or dataset.read_incidents
-    try:
-        return loader(path)
-    except InputError:
-        raise
-    except (OSError, ValueError) as error:
-        raise InputError(f"Kunde inte läsa händelserna ({error}).", path=path) from error
-
-
 def _filtered(args: argparse.Namespace, *, use_dates: bool = True) -> pd.DataFrame:
-    incidents = _load_incidents(args.incidents)
-    try:
-        subset = filter_incidents(
-            incidents,
-            categories=args.category,
-            sources=args.source,
-            start=args.start if use_dates else None,
-            end=args.end if use_dates else None,
-        )
-    except ValueError as error:
-        raise InputError(f"Ogiltigt filter: {error}.") from error
+    subset = filtered_incidents(args, dates=use_dates)
     x = subset["x"].to_numpy(dtype=float)
     y = subset["y"].to_numpy(dtype=float)
     result = subset[np.isfinite(x) & np.isfinite(y)]
-    result.attrs = dict(incidents.attrs)
+    result.attrs = dict(subset.attrs)
     return result
 
 

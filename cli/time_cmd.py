@@ -12,10 +12,9 @@ import pandas as pd
 from analysis.aggregate import area_assignment, area_keys
 from analysis.aoristic import DEFAULT_MAX_WINDOW_HOURS, month_hour, weekday_hour
 from analysis.change import format_number_sv, same_period_last_year
-from analysis.filters import filter_incidents
 from analysis.survey import survey_change, survey_table
-from cli.common import add_filter_arguments, atomic_output
-from geo.dataset import load_incidents, read_areas, read_survey
+from cli.common import add_filter_arguments, atomic_output, filtered_incidents
+from geo.dataset import read_areas, read_survey
 from geo.errors import InputError
 from geo.model import WORK_CRS
 
@@ -40,17 +39,7 @@ def _write_csv(frame: pd.DataFrame, path: str) -> None:
 
 def _incidents(args: argparse.Namespace, *, dates: bool) -> pd.DataFrame:
     """The incidents file, filtered by category and source (and by date when ``dates``)."""
-    incidents = load_incidents(args.incidents)
-    try:
-        subset = filter_incidents(
-            incidents,
-            categories=args.category,
-            sources=args.source,
-            start=args.start if dates else None,
-            end=args.end if dates else None,
-        )
-    except ValueError as error:  # e.g. a date that does not parse
-        raise InputError(f"Ogiltigt filter: {error}.") from error
+    subset = filtered_incidents(args, dates=dates)
     if len(subset) == 0:
         raise InputError("Inga händelser kvar efter filtren.", path=args.incidents)
     return subset
