@@ -13,8 +13,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
 from geo.assign import assign_areas
-from geo.errors import InputError
 from geo.model import WORK_CRS
 
 By = Literal["category", "month", "year", "source"]

@@ -18,7 +18,7 @@ proportion to the overlap, at minute resolution:
   "unknown time" 00:00–23:59 is 23 h 59 min and so is spread over its day —
   never put at midnight;
 - ``occurred_to`` before ``occurred_from`` is an error in the data
-  (:class:`geo.errors.InputError`).
+  (:class:`core.errors.InputError`).
 
 Times are naive local wall-clock times (Europe/Stockholm); hours are
 wall-clock hours, so a window over a DST change is spread over the wall-clock
@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.errors import InputError
+from core.errors import InputError
 
 __all__ = [
     "AoristicResult",

@@ -41,7 +41,7 @@ import pandas as pd
 import shapely
 from scipy import stats
 
-from geo.errors import InputError
+from core.errors import InputError
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from geo.errors import InputError
+from core.errors import InputError
 
 __all__ = [
     "SMALL_N",

@@ -37,7 +37,7 @@ def _median_seconds(work: Callable[[], object]) -> float:
 
 def _incidents() -> tuple[pd.DataFrame, str]:
     try:
-        from geo.exempelstad import generate_incidents
+        from exempelstad.generate import generate_incidents
     except ImportError:
         generate_incidents = None
     if generate_incidents is not None:

@@ -37,8 +37,8 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
 
 def _dataset(data_dir: Path, scale: float) -> int:
     from data.sample import paths
+    from exempelstad.generate import generate_incidents
     from geo.dataset import write_incidents
-    from geo.exempelstad import generate_incidents
     from store.datasets import add_file, create_dataset, save_role, set_active
 
     incidents = generate_incidents(seed=2026, scale=scale)
@@ -61,7 +61,7 @@ def _problem_picture(data_dir: Path, truth_path: Path) -> None:
 
     import shapely
 
-    from geo.exempelstad import districts
+    from exempelstad.generate import districts
     from store.model import Followup, Goal, Hotspot, Measure
     from store.problem_store import open_store
 

@@ -47,7 +47,7 @@ def _clustered_counts(seed: int = 2026, n: int = 100) -> np.ndarray:
 
 def _incidents(scale: float = 25.0) -> tuple[pd.DataFrame, str]:
     """About a million incidents: Exempelstad if its generator is there, else a synthetic town."""
-    for module_name in ("geo.exempelstad", "geo.exempelstad_incidents"):
+    for module_name in ("exempelstad.generate", "exempelstad.incidents"):
         try:
             module = __import__(module_name, fromlist=["generate_incidents"])
             return module.generate_incidents(seed=2026, scale=scale), module_name

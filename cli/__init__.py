@@ -7,7 +7,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from geo.errors import InputError
+from core.errors import InputError
 
 # Each module defines ``register(subparsers)`` adding its subcommands; a
 # subcommand's parser sets ``handler=function(args) -> int``.

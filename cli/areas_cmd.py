@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from cli.common import add_filter_arguments, atomic_output, filtered_incidents
+from core.errors import InputError
 from geo.dataset import read_areas
-from geo.errors import InputError
 from geo.model import WORK_CRS
 from geo.readers import read_table
 

@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.filters import filter_incidents
-from geo.errors import InputError
+from core.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
 # All-or-nothing output files: written beside the target and renamed onto it only on success.
-from store.export import atomic_path as atomic_output
-from store.export import write_atomically
+from core.files import atomic_path as atomic_output
+from core.files import write_atomically
 
 __all__ = ["add_filter_arguments", "atomic_output", "filtered_incidents", "load_incidents_file", "write_atomically"]
 

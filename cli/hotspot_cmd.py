@@ -24,7 +24,7 @@ from analysis.density import DensityRaster, density_surface
 from analysis.followup import followup
 from analysis.hotspots import hotspot_stability, hotspots, parse_neighbours
 from cli.common import add_filter_arguments, atomic_output, filtered_incidents
-from geo.errors import InputError
+from core.errors import InputError
 from geo.model import WORK_CRS
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from cli.common import atomic_output
-from geo.errors import InputError
+from core.errors import InputError
 
 INCIDENT_OUTPUTS = (".parquet", ".geoparquet", ".gpkg")
 AREA_OUTPUTS = (".gpkg", ".parquet", ".geoparquet", ".geojson", ".json")

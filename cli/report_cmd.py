@@ -16,7 +16,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.errors import InputError
+from core.errors import InputError
 from geo.model import WORK_CRS
 
 DEFAULT_STORE_NAME = "problembild.db"
@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _followup_plans(specs: list[str], districts: gpd.GeoDataFrame | None) -> list:
-    from store.report import FollowupPlan
+    from reports.report import FollowupPlan
 
     plans = []
     for spec in specs:
@@ -81,9 +81,9 @@ def _followup_plans(specs: list[str], districts: gpd.GeoDataFrame | None) -> lis
 def run(args: argparse.Namespace) -> int:
     """Build and write the report; 0 on success, 2 on bad input."""
     from geo.dataset import read_areas, read_incidents, read_survey
+    from reports.report import ProblemPicture, build_report, plan_from_followup, write_docx, write_html
     from store.datasets import active_dataset, default_data_dir
     from store.problem_store import open_store
-    from store.report import ProblemPicture, build_report, plan_from_followup, write_docx, write_html
 
     out = Path(args.out)
     suffix = out.suffix.lower()

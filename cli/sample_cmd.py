@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from geo.errors import InputError
+from core.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate the sample; print where it went."""
-    from geo.exempelstad import generate
+    from exempelstad.generate import generate
 
     if not args.scale > 0:
         raise InputError("--scale måste vara större än 0.")

@@ -10,7 +10,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from geo.errors import InputError
+from core.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboard" / "app.py"
@@ -52,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     """Replace this process with ``streamlit run dashboard/app.py`` (a child process on Windows)."""
-    from dashboard.config import CONFIG_ENV, DATA_ENV, load_config
+    from core.config import CONFIG_ENV, DATA_ENV, load_config
 
     if not 1 <= args.port <= 65535:
         raise InputError(f"Porten måste vara ett tal mellan 1 och 65535, inte {args.port}.")

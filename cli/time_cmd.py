@@ -14,8 +14,8 @@ from analysis.aoristic import DEFAULT_MAX_WINDOW_HOURS, month_hour, weekday_hour
 from analysis.change import format_number_sv, same_period_last_year
 from analysis.survey import survey_change, survey_table
 from cli.common import add_filter_arguments, atomic_output, filtered_incidents
+from core.errors import InputError
 from geo.dataset import read_areas, read_survey
-from geo.errors import InputError
 from geo.model import WORK_CRS
 
 MAX_SENTENCES_PRINTED = 20

@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard.config import load_config
+from core.config import load_config
 from geo.assign import assign_areas
 from geo.dataset import read_areas, read_incidents, read_survey
 from store.datasets import Dataset, active_dataset

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from core.errors import InputError
 from geo.columns import find_column, resolve_column, to_number
 from geo.crs import check_work_crs, crs_name, guess_crs, normalise_crs, outside_area
-from geo.errors import InputError
 from geo.model import WORK_CRS
 from geo.readers import read_table
 

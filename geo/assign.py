@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from scipy import ndimage
 
-from geo.errors import InputError
+from core.errors import InputError
 
 # Aim for about this many lookup cells when no cell size is given: small
 # enough to build in a few milliseconds, fine enough that only a tenth or so

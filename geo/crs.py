@@ -18,7 +18,7 @@ import numpy as np
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
-from geo.errors import InputError
+from core.errors import InputError
 from geo.model import WORK_CRS
 
 WGS84 = "EPSG:4326"

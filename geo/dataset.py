@@ -15,7 +15,7 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
-from geo.errors import InputError
+from core.errors import InputError
 from geo.model import INCIDENT_COLUMNS, WORK_CRS
 
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")

@@ -5,7 +5,7 @@ does except writing: read the file, find the columns, parse times and
 coordinates, recognise and transform the CRS, map categories, anonymise, and
 check every row. It prints nothing; it returns an :class:`ImportResult` with
 the frame, a report (Swedish lines for the CLI and the dashboard's upload)
-and the rejected rows. Bad input raises :class:`~geo.errors.InputError`
+and the rejected rows. Bad input raises :class:`~core.errors.InputError`
 naming file, rows (as numbered in the file) and column.
 """
 
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from core.errors import InputError
 from geo import anonymise
 from geo.categories import CATEGORIES, OTHER, canonical_category
 from geo.columns import (
@@ -39,7 +40,6 @@ from geo.crs import (
     outside_area,
     transform,
 )
-from geo.errors import InputError
 from geo.model import PLACE_TYPES, SOURCES, WORK_CRS
 from geo.readers import Table, read_table
 

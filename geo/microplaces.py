@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.errors import InputError
+from core.errors import InputError
 from geo.grid import Grid, grid_for_points
 from geo.model import WORK_CRS
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.errors import InputError
 from geo.columns import find_column, normalise_name, parse_integers, resolve_column, to_number
-from geo.errors import InputError
 from geo.model import SURVEY_COLUMNS
 from geo.readers import read_table
 

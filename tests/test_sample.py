@@ -20,7 +20,7 @@ import shapely
 from scipy import ndimage, stats
 
 from data.sample import SamplePaths, paths
-from geo import exempelstad
+from exempelstad import generate as exempelstad
 from geo.categories import BY_NAME
 from geo.dataset import incident_frame, read_incidents
 from geo.model import (

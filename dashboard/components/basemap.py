@@ -20,9 +20,9 @@ import folium.plugins
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from core.config import AppConfig, BasemapConfig, load_config
 from dashboard.components import template_cache
 from dashboard.components.offline import make_offline
-from dashboard.config import AppConfig, BasemapConfig, load_config
 
 # Light, neutral background instead of Leaflet's grey, so that areas and
 # points stay readable on a projector when there is no basemap.

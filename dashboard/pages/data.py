@@ -8,11 +8,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.config import load_config
+from core.config import load_config
+from core.errors import InputError
 from dashboard.i18n import t
 from geo.areas import read_areas_report, write_areas
 from geo.dataset import write_incidents
-from geo.errors import InputError
 from geo.importer import ImportOptions, import_incidents
 from geo.model import SOURCES
 from geo.readers import read_table

@@ -13,16 +13,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from analysis.survey import survey_change
+from core.config import load_config
 from dashboard.components import problem_forms as forms
 from dashboard.components.charts import trend_chart
 from dashboard.components.exports import show_figure
 from dashboard.components.maps import build_problem_map
-from dashboard.config import load_config
 from dashboard.i18n import fmt_int, t
 from dashboard.loaders import problem_store
-from store.export import export_hotspots
-from store.model import Followup
-from store.report import (
+from reports.export import export_hotspots
+from reports.report import (
     ProblemPicture,
     build_report,
     evaluate_goal,
@@ -31,6 +30,7 @@ from store.report import (
     write_docx,
     write_html,
 )
+from store.model import Followup
 
 LIGHTS = {"grön": "🟢", "gul": "🟡", "röd": "🔴", "grå": "⚪"}
 

@@ -15,12 +15,12 @@ from analysis.change import counts_over_time, same_period_last_year
 from analysis.density import density_surface
 from analysis.filters import within_geometry
 from analysis.hotspots import hotspots
+from core.config import load_config
 from dashboard.components.basemap import add_draw
 from dashboard.components.charts import trend_chart, weekday_hour_heatmap
 from dashboard.components.exports import csv_download, show_figure
 from dashboard.components.maps import MAX_POINTS, POINTS_MIN_ZOOM, MapLayers, build_map
 from dashboard.components.pinning import pin_form
-from dashboard.config import load_config
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, t, weekday_names
 from geo.categories import PROTECTED
@@ -184,7 +184,7 @@ with detail_column:
 with map_column:
     # A picture of the map for slides and reports: the same view drawn with matplotlib on the server.
     if st.button(t("Skapa kartbild (PNG)"), icon=":material/image:", key="map_png"):
-        from store.figures import map_png
+        from reports.figures import map_png
 
         bounds_work = tuple(extent_source.total_bounds)
         outlines = []

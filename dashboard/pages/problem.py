@@ -11,11 +11,11 @@ from streamlit_folium import st_folium
 from analysis.filters import within_geometry
 from analysis.hotspots import hotspots as find_hotspots
 from analysis.problem_numbers import hotspot_now
+from core.config import load_config
 from dashboard.components import problem_forms as forms
 from dashboard.components.exports import csv_download
 from dashboard.components.maps import build_problem_map
 from dashboard.components.pinning import pin_form
-from dashboard.config import load_config
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import t
 from dashboard.loaders import problem_store

@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from analysis.aggregate import area_assignment, counts_by_area, summary_by_area
-from geo.errors import InputError
+from core.errors import InputError
 
 CATEGORIES = ["Klotter", "Cykelstöld", "Misshandel utomhus"]
 

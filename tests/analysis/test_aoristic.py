@@ -15,7 +15,7 @@ from analysis.aoristic import (
     month_hour,
     weekday_hour,
 )
-from geo.errors import InputError
+from core.errors import InputError
 
 # 2024-01-01 is a Monday; 2024-01-07 a Sunday.
 MONDAY = "2024-01-01"

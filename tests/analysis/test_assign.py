@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 import shapely
 
+from core.errors import InputError
 from geo.assign import assign_areas
-from geo.errors import InputError
 
 
 def sjoin_first(x: np.ndarray, y: np.ndarray, areas: gpd.GeoDataFrame, predicate: str) -> np.ndarray:

@@ -19,7 +19,7 @@ from analysis.change import (
     previous_year_period,
     same_period_last_year,
 )
-from geo.errors import InputError
+from core.errors import InputError
 
 
 def exact_two_sided_p(after: int, total: int, p0: Fraction) -> float:

@@ -12,7 +12,7 @@ import shapely
 from scipy import stats
 
 from analysis.followup import Counts, followup, parse_period, wdd
-from geo.errors import InputError
+from core.errors import InputError
 
 PAPER_SENTENCE = (
     "I målområdet minskade misshandel utomhus från 207 till 110 händelser. Jämfört med "
@@ -172,7 +172,7 @@ def sample():
     if files.truth.exists() and files.incidents.exists() and files.districts.exists():
         truth = json.loads(files.truth.read_text(encoding="utf-8"))
         return truth, load_incidents(files.incidents), read_areas(files.districts)
-    exempelstad = pytest.importorskip("geo.exempelstad", reason="Exempelstad saknas; kör samsyn sample")
+    exempelstad = pytest.importorskip("exempelstad.generate", reason="Exempelstad saknas; kör samsyn sample")
     incidents = exempelstad.generate_incidents(seed=exempelstad.DEFAULT_SEED)
     return json.loads(json.dumps(exempelstad.truth(incidents))), incidents, exempelstad.districts()
 

@@ -197,7 +197,7 @@ def sample():
     files = paths()
     if files.truth.exists() and files.incidents.exists():
         return json.loads(files.truth.read_text(encoding="utf-8")), load_incidents(files.incidents)
-    exempelstad = pytest.importorskip("geo.exempelstad", reason="Exempelstad saknas; kör samsyn sample")
+    exempelstad = pytest.importorskip("exempelstad.generate", reason="Exempelstad saknas; kör samsyn sample")
     incidents = exempelstad.generate_incidents(seed=exempelstad.DEFAULT_SEED)
     return json.loads(json.dumps(exempelstad.truth(incidents))), incidents
 

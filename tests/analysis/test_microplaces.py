@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.errors import InputError
+from core.errors import InputError
 from geo.microplaces import (
     grid_counts,
     hex_counts,

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.survey import survey_change, survey_table, survey_vs_rates, wilson_interval
-from geo.errors import InputError
+from core.errors import InputError
 from geo.model import SURVEY_COLUMNS
 
 

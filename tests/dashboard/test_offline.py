@@ -11,9 +11,9 @@ import folium.plugins
 import pytest
 
 from cli.serve_cmd import REQUIRED_FLAGS, config_flags, streamlit_argv
+from core.config import AppConfig, BasemapConfig, ConfigError, load_config, parse_basemap
 from dashboard.components.basemap import DRAW_TEXTS, add_basemap, add_draw, base_map
 from dashboard.components.offline import VENDOR_DIR, VENDORED, external_links, local_urls, make_offline
-from dashboard.config import AppConfig, BasemapConfig, ConfigError, load_config, parse_basemap
 from tests.conftest import REPO
 
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

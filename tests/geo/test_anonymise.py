@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.errors import InputError
 from geo.anonymise import hash_ids, personnummer_mask, snap_to_grid
-from geo.errors import InputError
 from geo.importer import import_incidents
 from tests.geo.helpers import X3006, Y3006, police_rows, write_text
 

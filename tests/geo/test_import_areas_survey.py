@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from shapely.geometry import Polygon, box
 
+from core.errors import InputError
 from geo.areas import read_areas_report
 from geo.dataset import read_areas, read_survey
-from geo.errors import InputError
 from geo.model import SURVEY_COLUMNS
 from tests.geo.helpers import write_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.errors import InputError
+from core.errors import InputError
 from geo.importer import import_incidents
 from tests.geo.helpers import X3006, Y3006, police_rows, write_text
 

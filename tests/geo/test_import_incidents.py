@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.errors import InputError
 from geo.dataset import load_incidents, read_incidents, write_incidents
-from geo.errors import InputError
 from geo.importer import import_incidents
 from tests.geo.helpers import LONLAT, X3006, Y3006, coords_in, police_rows, write_text
 

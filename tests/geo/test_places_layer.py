@@ -6,8 +6,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from core.errors import InputError
 from geo.areas import read_areas_report
-from geo.errors import InputError
 
 
 def test_named_places_keep_kind_and_radius(tmp_path):

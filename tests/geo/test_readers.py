@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.errors import InputError
 from geo.columns import parse_datetimes, parse_times, to_number
-from geo.errors import InputError
 from geo.importer import import_incidents
 from geo.readers import detect_encoding, read_table, sniff_delimiter
 from tests.geo.helpers import X3006, Y3006, police_rows, write_text

@@ -12,7 +12,7 @@ from geo.importer import import_incidents
 def test_vancouver_privacy_rows_refused_then_rejected(real_data):
     import pytest
 
-    from geo.errors import InputError
+    from core.errors import InputError
 
     path = real_data / "vancouver" / "crimedata_csv_AllNeighbourhoods_2024.csv"
     with pytest.raises(InputError) as error:

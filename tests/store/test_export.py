@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.errors import InputError
-from store.export import COLUMNS, export_hotspots, write_atomically
+from core.errors import InputError
+from core.files import write_atomically
+from reports.export import COLUMNS, export_hotspots
 from store.model import Hotspot
 
 SQUARE = "POLYGON ((589380 6544720, 590380 6544670, 590400 6545080, 589380 6544720))"

@@ -15,10 +15,10 @@ from docx import Document
 
 from data.sample import paths
 from geo.dataset import read_areas
+from reports.report import FollowupPlan, plan_from_followup
 from store.backends import PostgresBackend, SQLiteBackend
 from store.model import Followup, Goal, Hotspot, Measure
 from store.problem_store import ConflictError, NotFoundError, ProblemStore, open_store
-from store.report import FollowupPlan, plan_from_followup
 from store.schema import LATEST_VERSION
 
 REPO = Path(__file__).resolve().parents[2]

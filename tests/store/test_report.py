@@ -16,11 +16,10 @@ import pytest
 from docx import Document
 
 from analysis.change import format_number_sv
+from core.errors import InputError
 from data.sample import paths
 from geo.dataset import read_areas, read_incidents
-from geo.errors import InputError
-from store.model import Cause, Goal, Hotspot, Measure
-from store.report import (
+from reports.report import (
     FollowupPlan,
     Image,
     ProblemPicture,
@@ -29,6 +28,7 @@ from store.report import (
     write_docx,
     write_html,
 )
+from store.model import Cause, Goal, Hotspot, Measure
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "HEMLIG: en känd grupp från kvarteret Kvarnen"
@@ -242,7 +242,7 @@ def test_writes_are_atomic(internal, tmp_path, monkeypatch):
     def broken_render(report):
         raise RuntimeError("stopp")
 
-    monkeypatch.setattr("store.report_html.render_html", broken_render)
+    monkeypatch.setattr("reports.report_html.render_html", broken_render)
     old = tmp_path / "rapport.html"
     old.write_text("förra versionen", encoding="utf-8")
     with pytest.raises(RuntimeError):

@@ -12,9 +12,9 @@ import folium.plugins
 import streamlit as st
 from streamlit_folium import st_folium
 
+from core.config import BasemapConfig
 from dashboard.components.basemap import add_draw, base_map
 from dashboard.components.offline import make_offline
-from dashboard.config import BasemapConfig
 
 make_offline()
 st.set_page_config(page_title="Karttest", layout="wide")

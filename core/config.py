@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from geo.errors import InputError
+from core.errors import InputError
 
 CONFIG_ENV = "SAMSYN_CONFIG"
 DATA_ENV = "SAMSYN_DATA"
@@ -38,7 +38,7 @@ _NO_TILES = {"", "none", "ingen", "off", "false"}
 class ConfigError(InputError):
     """The configuration file is missing or has a bad value; the message is for the user (Swedish).
 
-    An :class:`~geo.errors.InputError`, so the CLI prints it and exits with code 2.
+    An :class:`~core.errors.InputError`, so the CLI prints it and exits with code 2.
     """
 
 

@@ -1,4 +1,4 @@
-"""Write a :class:`store.report.Report` as a Word document (python-docx), atomically.
+"""Write a :class:`reports.report.Report` as a Word document (python-docx), atomically.
 
 A4 with 2 cm margins, a title page, headings the parties can keep in their own template, tables
 with a shaded header row and traffic-light cells that carry both a colour and a word, images at
@@ -18,14 +18,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from store.export import atomic_path
-from store.report import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
+from core.files import atomic_path
+from reports.report import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentType
     from docx.table import _Cell
 
-    from store.report import Report
+    from reports.report import Report
 
 __all__ = ["LIGHT_FILL", "write_docx"]
 

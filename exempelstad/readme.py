@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo import exempelstad_incidents as inc
-from geo import exempelstad_map as m
+from exempelstad import incidents as inc
+from exempelstad import town_map as m
 
 
 def _n(value: float) -> str:
@@ -170,6 +170,6 @@ samsyn sample                      # skriver data/sample/ med frö {seed}
 samsyn sample --out /tmp/ex --seed 7 --scale 25   # ~1 miljon händelser
 ```
 Samma frö och skala ger byte-identiska filer. I kod:
-`data.sample.paths()` ger sökvägarna och `geo.exempelstad.generate_incidents(seed, scale)`
+`data.sample.paths()` ger sökvägarna och `exempelstad.generate.generate_incidents(seed, scale)`
 ger händelserna direkt.
 """

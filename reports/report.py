@@ -2,8 +2,8 @@
 
 :func:`build_report` turns a :class:`ProblemPicture` (pinned hotspots, causes, measures, goals and
 follow-up plans) and the active dataset's incidents into a :class:`Report`: a flat list of blocks
-(headings, paragraphs, tables, images) in Swedish. :func:`store.report_docx.write_docx` and
-:func:`store.report_html.write_html` render the same blocks, so the Word file the parties attach to
+(headings, paragraphs, tables, images) in Swedish. :func:`reports.report_docx.write_docx` and
+:func:`reports.report_html.write_html` render the same blocks, so the Word file the parties attach to
 their samverkansöverenskommelse and the offline HTML file say the same thing. The report can be
 the basis of the *lägesbild* and *åtgärdsplan* that lag (2023:196) asks every kommun for.
 
@@ -39,8 +39,8 @@ from analysis.change import (
 )
 from analysis.filters import filter_incidents, within_geometry
 from analysis.followup import WDDResult, followup
-from geo.errors import InputError
-from store import figures
+from core.errors import InputError
+from reports import figures
 from store.model import GOAL_KINDS, MEASURE_STATUSES, PERSPECTIVES, PRIORITIES, PROXIMITIES, STATUSES
 
 if TYPE_CHECKING:
@@ -1163,14 +1163,14 @@ def build_report(
 
 
 def write_docx(report: Report, path: str | Path) -> Path:
-    """Write the report as a Word file (see :func:`store.report_docx.write_docx`)."""
-    from store.report_docx import write_docx as _write
+    """Write the report as a Word file (see :func:`reports.report_docx.write_docx`)."""
+    from reports.report_docx import write_docx as _write
 
     return _write(report, path)
 
 
 def write_html(report: Report, path: str | Path) -> Path:
-    """Write the report as one self-contained HTML file (see :func:`store.report_html.write_html`)."""
-    from store.report_html import write_html as _write
+    """Write the report as one self-contained HTML file (see :func:`reports.report_html.write_html`)."""
+    from reports.report_html import write_html as _write
 
     return _write(report, path)

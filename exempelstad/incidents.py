@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import shapely
 from shapely.geometry import LineString, Polygon
 
-from geo import exempelstad_map as m
+from exempelstad import town_map as m
 from geo.categories import CATEGORIES
 from geo.model import SOURCES, WORK_CRS
 

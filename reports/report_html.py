@@ -1,4 +1,4 @@
-"""Write a :class:`store.report.Report` as one self-contained HTML file, atomically.
+"""Write a :class:`reports.report.Report` as one self-contained HTML file, atomically.
 
 Everything is inside the file: CSS inline in ``<style>``, images as base64 PNG ``data:`` URIs, no
 scripts, fonts or links to other servers. It opens offline in any browser and prints to A4
@@ -12,11 +12,11 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.export import atomic_path
-from store.report import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
+from core.files import atomic_path
+from reports.report import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
 
 if TYPE_CHECKING:
-    from store.report import Report
+    from reports.report import Report
 
 __all__ = ["render_html", "write_html"]
 

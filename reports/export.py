@@ -1,4 +1,4 @@
-"""Export the pinned hotspots of the problem picture as GeoPackage or CSV, and atomic file writes.
+"""Export the pinned hotspots of the problem picture as GeoPackage or CSV.
 
 Both formats carry the same columns, so a GIS user (GeoPackage, layer ``hotspots``) and a
 spreadsheet user (CSV with WKT geometry and centroid coordinates) see the same table. Every file
@@ -8,10 +8,7 @@ failed export never leaves a half-written file.
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,55 +16,19 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.errors import InputError
+from core.errors import InputError
+from core.files import write_atomically
 
 if TYPE_CHECKING:
     from store.model import Hotspot
 
-__all__ = ["COLUMNS", "atomic_path", "export_hotspots", "hotspot_frame", "write_atomically"]
+__all__ = ["COLUMNS", "export_hotspots", "hotspot_frame"]
 
 COLUMNS: tuple[str, ...] = (
     "id", "title", "organisation", "status", "priority", "categories", "weekdays", "hours",
     "picture", "created_by", "created_at",
 )
 LAYER = "hotspots"
-
-
-@contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it onto ``path`` only on success.
-
-    On any exception the temporary file is removed and ``path`` is left as it was (absent, or
-    the previous version).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
-    >>> with atomic_path(target) as tmp:
-    ...     _ = tmp.write_text("hej")
-    >>> target.read_text()
-    'hej'
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # some writers (pyogrio) refuse to overwrite an existing file
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def write_atomically(path: str | Path, writer: Callable[[Path], None]) -> Path:
-    """Call ``writer(tmp_path)`` and move the result onto ``path`` only if it succeeded."""
-    with atomic_path(path) as tmp:
-        writer(tmp)
-    return Path(path)
 
 
 def _joined(values: Iterable[object]) -> str:

@@ -6,9 +6,9 @@ incidents (GeoParquet), districts, places, streets and a background map
 planted ground truth (``truth.json``) and a README describing it. The same seed
 and scale give byte-identical files.
 
-The map lives in :mod:`geo.exempelstad_map`, the incident components in
-:mod:`geo.exempelstad_incidents`, the README text in
-:mod:`geo.exempelstad_readme`.
+The map lives in :mod:`exempelstad.town_map`, the incident components in
+:mod:`exempelstad.incidents`, the README text in
+:mod:`exempelstad.readme`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ import pyogrio
 import shapely
 
 from data.sample import SamplePaths, paths
-from geo import exempelstad_incidents as inc
-from geo import exempelstad_map as m
+from exempelstad import incidents as inc
+from exempelstad import town_map as m
+from exempelstad.incidents import generate_incidents
+from exempelstad.town_map import TOWN, background, districts, places, streets
 from geo.dataset import write_incidents
-from geo.exempelstad_incidents import generate_incidents
-from geo.exempelstad_map import TOWN, background, districts, places, streets
 from geo.model import SURVEY_COLUMNS, WORK_CRS
 
 __all__ = [
@@ -342,7 +342,7 @@ def generate(out_dir: str | Path | None = None, seed: int = DEFAULT_SEED, scale:
 
     The same ``seed`` and ``scale`` give byte-identical files.
     """
-    from geo.exempelstad_readme import readme
+    from exempelstad.readme import readme
 
     target = paths(out_dir)
     target.directory.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""What every layer may import: configuration, user-facing errors, atomic files, formatting."""

@@ -1,0 +1,1 @@
+"""The generator of Exempelstad, the fictional sample town in ``data/sample/``."""

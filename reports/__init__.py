@@ -1,0 +1,1 @@
+"""Reports, figures and exports built from the problem picture and the analysis."""
