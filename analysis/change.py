@@ -23,19 +23,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from core import formatting
 from core.errors import InputError
 
 __all__ = [
     "ChangeResult",
     "counts_over_time",
+    "period_label",
     "period_label_sv",
     "poisson_change_test",
     "previous_year_period",
     "same_period_last_year",
+    "verdict_text",
 ]
 
 FREQUENCIES: dict[str, str] = {"W": "W-SUN", "M": "M", "Q": "Q-DEC", "Y": "Y-DEC"}
-MONTH_ABBR_SV = ("jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec")
 MINUS = "\u2212"  # typographic minus sign, as Swedish text sets it
 
 DateLike = date | datetime | str | pd.Timestamp
@@ -70,22 +72,57 @@ def format_p_sv(p: float) -> str:
     >>> format_p_sv(0.0312), format_p_sv(0.0496), format_p_sv(0.00004)
     ('p = 0,03', 'p = 0,050', 'p < 0,001')
     """
-    if p < 0.001:
-        return "p < 0,001"
-    decimals = 3 if p < 0.01 or abs(p - 0.05) < 0.005 else 2
-    return f"p = {format_number_sv(p, decimals)}"
+    return formatting.p_value(p, decimals=None)
 
 
-def _format_pct_sv(pct: float) -> str:
-    rounded = round(pct)
-    if rounded == 0:
-        return "±0 %"
-    sign = "+" if rounded > 0 else MINUS
-    return f"{sign}{format_number_sv(abs(rounded))} %"
+# The words of the change sentences; numbers, dates and p-values come from core.formatting.
+_WORDS: dict[str, dict[str, str]] = {
+    "sv": {
+        "subject": "Alla händelser", "period": "perioden", "previous": "samma period året innan",
+        "one": "händelse", "many": "händelser", "in": "i",
+        "none": "{subject}: inga händelser {period} och inga {previous}.",
+        "head": "{subject}: {events} {period} mot {before} {previous}{pct}.",
+        "larger": "{noun} är större än normal slumpvariation ({p}).",
+        "within": "Förändringen ryms inom normal slumpvariation ({p}).",
+        "ökning": "Ökningen", "minskning": "Minskningen",
+        "previous_year": "samma period {year}", "previous_span": "samma period ett år tidigare",
+    },
+    "en": {
+        "subject": "All incidents", "period": "the period", "previous": "the same period the year before",
+        "one": "incident", "many": "incidents", "in": "in",
+        "none": "{subject}: no incidents in {period} and none in {previous}.",
+        "head": "{subject}: {events} in {period} against {before} in {previous}{pct}.",
+        "larger": "{noun} is larger than normal random variation ({p}).",
+        "within": "The change is within normal random variation ({p}).",
+        "ökning": "The increase", "minskning": "The decrease",
+        "previous_year": "the same period in {year}", "previous_span": "the same period a year earlier",
+    },
+}
+VERDICTS_EN: dict[str, str] = {
+    "ökning": "increase", "minskning": "decrease", "inom slumpvariation": "within random variation",
+}
 
 
-def _events(count: int) -> str:
-    return f"{format_number_sv(count)} {'händelse' if count == 1 else 'händelser'}"
+def _words(lang: str) -> dict[str, str]:
+    formatting.locale(lang)  # a ValueError naming the languages for anything else
+    return _WORDS[lang]
+
+
+def verdict_text(verdict: str, *, lang: str = "sv") -> str:
+    """A verdict (``ChangeResult.verdict``, always Swedish) in the reader's language.
+
+    Examples
+    --------
+    >>> verdict_text("minskning"), verdict_text("minskning", lang="en")
+    ('minskning', 'decrease')
+    """
+    _words(lang)
+    return verdict if lang == "sv" else VERDICTS_EN.get(verdict, verdict)
+
+
+def _events(count: int, lang: str = "sv") -> str:
+    words = _words(lang)
+    return f"{formatting.number(count, lang=lang)} {words['one'] if count == 1 else words['many']}"
 
 
 @dataclass(frozen=True)
@@ -132,31 +169,47 @@ class ChangeResult:
 
     @property
     def verdict(self) -> str:
-        """``"ökning"``, ``"minskning"`` or ``"inom slumpvariation"`` (Swedish, for tables)."""
+        """``"ökning"``, ``"minskning"`` or ``"inom slumpvariation"`` (Swedish keys; see :func:`verdict_text`)."""
         if not self.significant:
             return "inom slumpvariation"
         return "ökning" if self.after > self.before * self.exposure_ratio else "minskning"
 
-    def summary_sv(
-        self, subject: str = "Alla händelser", period: str = "perioden", previous: str = "samma period året innan"
+    def summary(
+        self, subject: str | None = None, period: str | None = None, previous: str | None = None,
+        *, lang: str = "sv",
     ) -> str:
-        """One plain Swedish sentence (two short ones) for a steering group.
+        """One plain sentence (two short ones) for a steering group, in Swedish or English.
+
+        ``subject``, ``period`` and ``previous`` default to "all incidents", "the period" and
+        "the same period the year before" in ``lang``.
 
         Examples
         --------
         >>> result = poisson_change_test(148, 112)
-        >>> result.summary_sv("Misshandel utomhus i Centrum", "jan–apr 2025", "samma period 2024")
-        'Misshandel utomhus i Centrum: 112 händelser jan–apr 2025 mot 148 samma period 2024 (−24 %). Minskningen är större än normal slumpvariation (p = 0,03).'
+        >>> print(result.summary("Misshandel utomhus i Centrum", "jan–apr 2025", "samma period 2024"))
+        Misshandel utomhus i Centrum: 112 händelser jan–apr 2025 mot 148 samma period 2024 (−24 %). Minskningen är större än normal slumpvariation (p = 0,03).
+        >>> print(result.summary("Assault outdoors", "Jan–Apr 2025", "the same period in 2024", lang="en"))
+        Assault outdoors: 112 incidents in Jan–Apr 2025 against 148 in the same period in 2024 (-24%). The decrease is larger than normal random variation (p = 0.03).
         """
+        words = _words(lang)
+        subject = words["subject"] if subject is None else subject
+        period = words["period"] if period is None else period
+        previous = words["previous"] if previous is None else previous
         if self.before == 0 and self.after == 0:
-            return f"{subject}: inga händelser {period} och inga {previous}."
-        pct = f" ({_format_pct_sv(self.change_pct)})" if self.before else ""
-        head = f"{subject}: {_events(self.after)} {period} mot {format_number_sv(self.before)} {previous}{pct}."
-        p_text = format_p_sv(self.p_value)
+            return words["none"].format(subject=subject, period=period, previous=previous)
+        pct = f" ({formatting.change_percent(self.change_pct / 100, lang=lang)})" if self.before else ""
+        head = words["head"].format(subject=subject, events=_events(self.after, lang), period=period,
+                                    before=formatting.number(self.before, lang=lang), previous=previous, pct=pct)
+        p_text = formatting.p_value(self.p_value, lang=lang, decimals=None)
         if self.significant:
-            noun = "Ökningen" if self.verdict == "ökning" else "Minskningen"
-            return f"{head} {noun} är större än normal slumpvariation ({p_text})."
-        return f"{head} Förändringen ryms inom normal slumpvariation ({p_text})."
+            return f"{head} {words['larger'].format(noun=words[self.verdict], p=p_text)}"
+        return f"{head} {words['within'].format(p=p_text)}"
+
+    def summary_sv(
+        self, subject: str = "Alla händelser", period: str = "perioden", previous: str = "samma period året innan"
+    ) -> str:
+        """The Swedish :meth:`summary` (kept for the stored snapshots and reports that read it)."""
+        return self.summary(subject, period, previous, lang="sv")
 
 
 def _check_count(value: object, name: str) -> int:
@@ -260,6 +313,17 @@ def previous_year_period(start: DateLike, end: DateLike) -> tuple[date, date]:
     return _shift_year(start_day, -1, month_end=False), _shift_year(end_day, -1, month_end=True)
 
 
+def period_label(start: DateLike, end: DateLike, *, lang: str = "sv") -> str:
+    """A short label for an inclusive date range in ``lang`` (``jan–apr 2025`` / ``Jan–Apr 2025``).
+
+    Examples
+    --------
+    >>> period_label("2025-01-01", "2025-04-30", lang="en")
+    'Jan–Apr 2025'
+    """
+    return formatting.period_label(_as_date(start, "från"), _as_date(end, "till"), lang=lang)
+
+
 def period_label_sv(start: DateLike, end: DateLike) -> str:
     """A short Swedish label for an inclusive date range.
 
@@ -272,23 +336,7 @@ def period_label_sv(start: DateLike, end: DateLike) -> str:
     >>> period_label_sv("2025-03-05", "2025-03-20")
     '5–20 mars 2025'
     """
-    first, last = _as_date(start, "från"), _as_date(end, "till")
-    whole_months = first.day == 1 and last.day == calendar.monthrange(last.year, last.month)[1]
-    if whole_months:
-        m1, m2 = MONTH_ABBR_SV[first.month - 1], MONTH_ABBR_SV[last.month - 1]
-        if first.year != last.year:
-            return f"{m1} {first.year}–{m2} {last.year}"
-        if first.month == last.month:
-            return f"{m1} {first.year}"
-        return f"{m1}–{m2} {first.year}"
-    m1, m2 = MONTH_ABBR_SV[first.month - 1], MONTH_ABBR_SV[last.month - 1]
-    if first.year != last.year:
-        return f"{first.day} {m1} {first.year}–{last.day} {m2} {last.year}"
-    if first.month == last.month:
-        if first.day == last.day:
-            return f"{first.day} {m1} {first.year}"
-        return f"{first.day}–{last.day} {m1} {first.year}"
-    return f"{first.day} {m1}–{last.day} {m2} {first.year}"
+    return period_label(start, end, lang="sv")
 
 
 def _in_period(incidents: pd.DataFrame, first: date, last: date) -> np.ndarray:
@@ -382,14 +430,22 @@ def counts_over_time(
     return result.sort_values([*columns, "period"], kind="stable").reset_index(drop=True)[output_columns]
 
 
-def _subject(values: dict[str, object], area_names: dict[object, str] | None, default: str) -> str:
+def _subject(values: dict[str, object], area_names: dict[object, str] | None, default: str,
+             lang: str = "sv") -> str:
     area = values.pop("area_id", None) if "area_id" in values else None
     parts = [str(v) for v in values.values() if not pd.isna(v)]
     text = ", ".join(parts) if parts else default
     if area is not None:
         name = (area_names or {}).get(area)
-        text = f"{text} i {name if isinstance(name, str) and name else area}"
+        text = f"{text} {_words(lang)['in']} {name if isinstance(name, str) and name else area}"
     return text
+
+
+def _previous_label(prev_first: date, prev_last: date, lang: str) -> str:
+    words = _words(lang)
+    if prev_first.year == prev_last.year:
+        return words["previous_year"].format(year=prev_first.year)
+    return words["previous_span"]
 
 
 def same_period_last_year(
@@ -399,8 +455,9 @@ def same_period_last_year(
     *,
     by: str | Sequence[str] | None = None,
     area_names: dict[object, str] | None = None,
-    subject: str = "Alla händelser",
+    subject: str | None = None,
     alpha: float = 0.05,
+    lang: str = "sv",
 ) -> pd.DataFrame:
     """Compare ``start``–``end`` with the same period a year earlier, per group.
 
@@ -421,16 +478,21 @@ def same_period_last_year(
         Groups with no incident in either period are left out.
     area_names : dict, optional
         ``area_id → name`` for the sentences.
-    subject : str
-        What the sentence is about when there are no non-area groups.
+    subject : str, optional
+        What the sentence is about when there are no non-area groups
+        (default "Alla händelser" / "All incidents").
     alpha : float
         Significance level.
+    lang : {"sv", "en"}
+        Language of ``period``, ``previous_period``, ``verdict_text`` and ``summary``;
+        ``verdict`` and ``summary_sv`` stay Swedish whatever the language.
 
     Returns
     -------
     DataFrame
         One row per group: ``*by, period, previous_period, before, after,
-        change_pct, rate_ratio, ci_low, ci_high, p_value, verdict, summary_sv``.
+        change_pct, rate_ratio, ci_low, ci_high, p_value, verdict, verdict_text,
+        summary_sv, summary``.
 
     Examples
     --------
@@ -440,7 +502,10 @@ def same_period_last_year(
     >>> row["before"], row["after"], row["verdict"]
     (np.int64(30), np.int64(12), 'minskning')
     >>> print(row["summary_sv"])
-    Alla händelser: 12 händelser jan–apr 2025 mot 30 samma period 2024 (−60 %). Minskningen är större än normal slumpvariation (p = 0,008).
+    Alla händelser: 12 händelser jan–apr 2025 mot 30 samma period 2024 (−60 %). Minskningen är större än normal slumpvariation (p = 0,008).
+    >>> english = same_period_last_year(incidents, "2025-01-01", "2025-04-30", lang="en").iloc[0]
+    >>> print(english["summary"])
+    All incidents: 12 incidents in Jan–Apr 2025 against 30 in the same period in 2024 (-60%). The decrease is larger than normal random variation (p = 0.008).
     """
     first, last = _as_date(start, "från"), _as_date(end, "till")
     prev_first, prev_last = previous_year_period(first, last)
@@ -450,11 +515,14 @@ def same_period_last_year(
         raise InputError(f"Kolumnen saknas: {', '.join(missing)}.")
     after_mask = _in_period(incidents, first, last)
     before_mask = _in_period(incidents, prev_first, prev_last)
-    period = period_label_sv(first, last)
-    if first.year == last.year and prev_first.year == prev_last.year:
-        previous = f"samma period {prev_first.year}"
-    else:
-        previous = "samma period ett år tidigare"
+    words = _words(lang)
+    # "samma period 2024" only when both periods lie within one calendar year each.
+    same_years = first.year == last.year and prev_first.year == prev_last.year
+    labels = {
+        language: (period_label(first, last, lang=language),
+                   _previous_label(prev_first, prev_last, language) if same_years else _words(language)["previous_span"])
+        for language in {"sv", lang}
+    }
     exposure = ((last - first).days + 1) / ((prev_last - prev_first).days + 1)
 
     if columns:
@@ -470,10 +538,12 @@ def same_period_last_year(
     for record in table.to_dict("records"):
         result = poisson_change_test(record["before"], record["after"], exposure_ratio=exposure, alpha=alpha)
         groups = {c: record[c] for c in columns}
+        sv_subject = _subject(dict(groups), area_names, "Alla händelser" if subject is None else subject)
+        chosen_subject = _subject(dict(groups), area_names, words["subject"] if subject is None else subject, lang)
         rows.append({
             **groups,
-            "period": period,
-            "previous_period": period_label_sv(prev_first, prev_last),
+            "period": labels[lang][0],
+            "previous_period": period_label(prev_first, prev_last, lang=lang),
             "before": result.before,
             "after": result.after,
             "change_pct": result.change_pct,
@@ -482,11 +552,13 @@ def same_period_last_year(
             "ci_high": result.ci_high,
             "p_value": result.p_value,
             "verdict": result.verdict,
-            "summary_sv": result.summary_sv(_subject(dict(groups), area_names, subject), period, previous),
+            "verdict_text": verdict_text(result.verdict, lang=lang),
+            "summary_sv": result.summary(sv_subject, *labels["sv"], lang="sv"),
+            "summary": result.summary(chosen_subject, *labels[lang], lang=lang),
         })
     output = pd.DataFrame(rows, columns=[
         *columns, "period", "previous_period", "before", "after", "change_pct", "rate_ratio",
-        "ci_low", "ci_high", "p_value", "verdict", "summary_sv",
+        "ci_low", "ci_high", "p_value", "verdict", "verdict_text", "summary_sv", "summary",
     ])
     output[["before", "after"]] = output[["before", "after"]].astype("int64")
     output.attrs.update(start=first, end=last, previous_start=prev_first, previous_end=prev_last,

@@ -24,6 +24,12 @@ Examples
 ('fredag', 'Fri')
 >>> month(3, lang="en")
 'March'
+>>> change_percent(-0.25), change_percent(-0.25, lang="en"), change_percent(0.001)
+('−25\\xa0%', '-25%', '±0\\xa0%')
+>>> p_value(0.0312, decimals=None), p_value(0.0496, lang="en", decimals=None)
+('p = 0,03', 'p = 0.050')
+>>> period_label("2025-01-01", "2025-04-30"), period_label("2025-01-01", "2025-04-30", lang="en")
+('jan–apr 2025', 'Jan–Apr 2025')
 """
 
 from __future__ import annotations
@@ -83,11 +89,28 @@ def percent(fraction: float, decimals: int = 0, *, lang: str = "sv", signed: boo
     return _minus(format_percent(fraction, format=pattern, locale=locale(lang)), lang)
 
 
-def p_value(p: float, *, lang: str = "sv") -> str:
-    """A p-value to three decimals, ``p < 0,001`` below a thousandth."""
+def change_percent(fraction: float, decimals: int = 0, *, lang: str = "sv") -> str:
+    """A change as a signed percentage, ``±0 %`` when it rounds to nothing (``+12 %``, ``−25 %``).
+
+    A rounded zero gets ``±`` rather than a sign the reader would take for a direction.
+    """
+    if round(100 * fraction, decimals) == 0:
+        return "±" + percent(0.0, decimals, lang=lang)
+    return percent(fraction, decimals, lang=lang, signed=True)
+
+
+def p_value(p: float, *, lang: str = "sv", decimals: int | None = 3) -> str:
+    """A p-value to three decimals, ``p < 0,001`` below a thousandth.
+
+    ``decimals=None`` gives the shorter form for sentences: two decimals, or three where two
+    would hide the difference from 0.05 or round a small value to zero (``p = 0,03``,
+    ``p = 0,050``, ``p = 0,004``).
+    """
     if p < 0.001:
         return f"p < {number(0.001, 3, lang=lang)}"
-    return f"p = {number(p, 3, lang=lang)}"
+    if decimals is None:
+        decimals = 3 if p < 0.01 or abs(p - 0.05) < 0.005 else 2
+    return f"p = {number(p, decimals, lang=lang)}"
 
 
 def _as_date(value: date | datetime | str) -> date:
@@ -170,3 +193,39 @@ def hour_ranges(hours: Sequence[int], *, lang: str = "sv") -> str:
     if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == 23:  # the night wraps past midnight
         runs[0] = runs.pop() + runs[0]
     return ", ".join(f"{r[0]:02d}–{(r[-1] + 1) % 24:02d}" for r in runs)
+
+
+def _month_abbr(number_: int, lang: str) -> str:
+    # CLDR's Swedish abbreviations end in a full stop ("jan.", but "mars"); period labels go without.
+    return month(number_, lang=lang, width="abbreviated").rstrip(".")
+
+
+def period_label(start: date | datetime | str, end: date | datetime | str, *, lang: str = "sv") -> str:
+    """A short label for an inclusive date range, months abbreviated.
+
+    Whole months read ``jan–apr 2025`` (``Jan–Apr 2025``); other ranges keep their days,
+    ``5–20 mars 2025`` (``5–20 Mar 2025``).
+
+    Examples
+    --------
+    >>> period_label("2024-11-01", "2025-02-28"), period_label("2025-03-01", "2025-03-31", lang="en")
+    ('nov 2024–feb 2025', 'Mar 2025')
+    >>> period_label("2025-03-05", "2025-03-20"), period_label("2025-01-15", "2025-02-10", lang="en")
+    ('5–20 mars 2025', '15 Jan–10 Feb 2025')
+    """
+    first, last = _as_date(start), _as_date(end)
+    m1, m2 = _month_abbr(first.month, lang), _month_abbr(last.month, lang)
+    next_day = date.fromordinal(last.toordinal() + 1)
+    if first.day == 1 and next_day.day == 1:  # whole months
+        if first.year != last.year:
+            return f"{m1} {first.year}–{m2} {last.year}"
+        if first.month == last.month:
+            return f"{m1} {first.year}"
+        return f"{m1}–{m2} {first.year}"
+    if first.year != last.year:
+        return f"{first.day} {m1} {first.year}–{last.day} {m2} {last.year}"
+    if first.month == last.month:
+        if first.day == last.day:
+            return f"{first.day} {m1} {first.year}"
+        return f"{first.day}–{last.day} {m1} {first.year}"
+    return f"{first.day} {m1}–{last.day} {m2} {first.year}"

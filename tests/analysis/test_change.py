@@ -105,11 +105,11 @@ def test_bad_counts_raise(bad):
 def test_summary_sentences_in_swedish():
     decrease = poisson_change_test(148, 112)
     assert decrease.summary_sv("Misshandel utomhus i Centrum", "jan–apr 2025", "samma period 2024") == (
-        "Misshandel utomhus i Centrum: 112 händelser jan–apr 2025 mot 148 samma period 2024 (−24 %). "
+        "Misshandel utomhus i Centrum: 112 händelser jan–apr 2025 mot 148 samma period 2024 (−24\u00a0%). "
         "Minskningen är större än normal slumpvariation (p = 0,03)."
     )
     noise = poisson_change_test(6, 9).summary_sv("Klotter", "mars 2025", "samma period 2024")
-    assert noise.startswith("Klotter: 9 händelser mars 2025 mot 6 samma period 2024 (+50 %).")
+    assert noise.startswith("Klotter: 9 händelser mars 2025 mot 6 samma period 2024 (+50\u00a0%).")
     assert noise.endswith("Förändringen ryms inom normal slumpvariation (p = 0,61).")
     assert "Ökningen är större" in poisson_change_test(10, 30).summary_sv()
     assert "1 händelse " in poisson_change_test(4, 1).summary_sv()
@@ -217,4 +217,4 @@ def test_same_period_last_year_without_groups():
     assert len(table) == 1
     assert table["before"].item() == 3 and table["after"].item() == 0
     assert np.isfinite(table["p_value"].item())
-    assert table["summary_sv"].item().startswith("Klotter i Centrum: 0 händelser jan 2025 mot 3 samma period 2024 (−100 %).")
+    assert table["summary_sv"].item().startswith("Klotter i Centrum: 0 händelser jan 2025 mot 3 samma period 2024 (−100\u00a0%).")

@@ -131,7 +131,7 @@ def two_years(tmp_path):
 def test_change_prints_a_swedish_sentence(run_cli, two_years):
     done = run_cli("change", two_years, "--from", "2025-01-01", "--to", "2025-04-30")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Alla händelser: 13 händelser jan–apr 2025 mot 25 samma period 2024 (−48 %).")
+    assert done.stdout.startswith("Alla händelser: 13 händelser jan–apr 2025 mot 25 samma period 2024 (−48\u00a0%).")
     assert "slumpvariation (p = " in done.stdout
 
 
@@ -155,7 +155,7 @@ def test_change_for_one_area_and_category(run_cli, two_years, areas):
     done = run_cli("change", two_years, "--areas", areas, "--area", "Centrum", "--category", "Klotter",
                    "--from", "2025-01-01", "--to", "2025-04-30")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Klotter i Centrum: 7 händelser jan–apr 2025 mot 20 samma period 2024 (−65 %).")
+    assert done.stdout.startswith("Klotter i Centrum: 7 händelser jan–apr 2025 mot 20 samma period 2024 (−65\u00a0%).")
     assert "Minskningen är större än normal slumpvariation" in done.stdout
 
 
