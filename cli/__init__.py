@@ -1,4 +1,11 @@
-"""The ``samsyn`` command line: one subcommand per module listed in ``COMMANDS``."""
+"""The ``samsyn`` command line: one subcommand per module listed in ``COMMANDS``.
+
+Building the parser imports every module in ``COMMANDS``, so those modules import only
+``argparse``, ``pathlib`` and ``core`` at module level; pandas, geopandas and ``analysis``
+are imported inside the handlers. ``samsyn --help`` and ``samsyn import …`` then start in a
+fraction of the two seconds a full import of the scientific stack takes, and
+tests/cli/test_cli_startup.py keeps it that way.
+"""
 
 from __future__ import annotations
 
@@ -28,10 +35,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="samsyn",
         description="Samsyn – gemensam lägesbild för kommun och polis.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="KOMMANDO", required=True)
     for module_name in COMMANDS:
         importlib.import_module(module_name).register(subparsers)
     return parser
+
+
+def installed_version() -> str:
+    """The installed distribution's version (``pyproject.toml`` ``[project] version``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("samsyn")
+    except PackageNotFoundError:  # run from a checkout that was never pip-installed
+        return "okänd version (inte installerad)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,22 +5,25 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-
-import geopandas as gpd
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cli.common import add_filter_arguments, atomic_output, filtered_incidents
 from core.errors import InputError
-from geo.dataset import read_areas
-from geo.model import WORK_CRS
-from geo.readers import read_table
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+# numpy, pandas, geopandas and geo/ are imported inside the handlers: building the
+# parser (every ``samsyn`` call) must not pay for them.
 
 # --- loading ---------------------------------------------------------------------
 
 
 def _filtered(args: argparse.Namespace) -> pd.DataFrame:
     """The incidents file (anything the importer reads), filtered, with coordinates."""
+    import numpy as np
+
     subset = filtered_incidents(args)
     attrs = dict(subset.attrs)
     if len(subset) == 0:
@@ -35,6 +38,8 @@ def _filtered(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _load_areas(args: argparse.Namespace, crs: str) -> gpd.GeoDataFrame:
+    from geo.dataset import read_areas
+
     areas = read_areas(
         args.areas, id_column=args.area_id, name_column=getattr(args, "name_column", None),
         population_column=getattr(args, "population_column", None), work_crs=crs,
@@ -84,10 +89,11 @@ def _fmt(number: float) -> str:
 
 def _aggregate(args: argparse.Namespace) -> int:
     from analysis.aggregate import counts_by_area
+    from geo.crs import frame_crs
 
     _check_suffix(args.out, (".csv",))
     incidents = _filtered(args)
-    areas = _load_areas(args, incidents.attrs.get("crs", WORK_CRS))
+    areas = _load_areas(args, frame_crs(incidents, path=args.incidents))
     result = counts_by_area(incidents, areas, by=args.by)
     _write_csv(result, args.out)
     outside = result.attrs["outside"]
@@ -111,6 +117,7 @@ def _cell_counts(
     include_empty: bool,
     extent: tuple[float, float, float, float] | None = None,
 ) -> gpd.GeoDataFrame:
+    from geo.crs import frame_crs
     from geo.grid import grid_for_extent
     from geo.microplaces import grid_counts, hex_counts
 
@@ -118,7 +125,7 @@ def _cell_counts(
         raise InputError("Rutstorleken (--cell) måste vara större än 0 meter.")
     x = incidents["x"].to_numpy(dtype=float)
     y = incidents["y"].to_numpy(dtype=float)
-    crs = incidents.attrs.get("crs", WORK_CRS)
+    crs = frame_crs(incidents)
     if shape == "hex":
         cells = hex_counts(x, y, cell, include_empty=include_empty, extent=extent, crs=crs)
         return cells.rename(columns={"hex_id": "cell_id"})
@@ -143,13 +150,18 @@ def _grid(args: argparse.Namespace) -> int:
 
 
 def _places(args: argparse.Namespace) -> int:
+    import numpy as np
+    import pandas as pd
     import shapely
 
+    from geo.crs import frame_crs
+    from geo.dataset import read_areas
     from geo.microplaces import place_counts, segment_counts, split_segments
+    from geo.readers import read_table
 
     _check_suffix(args.out, (".csv",))
     incidents = _filtered(args)
-    crs = incidents.attrs.get("crs", WORK_CRS)
+    crs = frame_crs(incidents, path=args.incidents)
     places = read_areas(args.places, id_column=args.id_column, name_column=args.name_column, work_crs=crs)
     places = places[["area_id", "name", "geometry"]]
     raw = read_table(args.places).frame  # read_areas keeps only the standard columns
@@ -190,11 +202,12 @@ def _places(args: argparse.Namespace) -> int:
 
 def _concentration(args: argparse.Namespace) -> int:
     from analysis.concentration import concentration_summary
+    from geo.crs import frame_crs
 
     if args.out:
         _check_suffix(args.out, (".json",))
     incidents = _filtered(args)
-    crs = incidents.attrs.get("crs", WORK_CRS)
+    crs = frame_crs(incidents, path=args.incidents)
     word = "hexagonerna" if args.shape == "hex" else "rutorna"
     plural = "hexagoner" if args.shape == "hex" else "rutor"
     if args.areas:

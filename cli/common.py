@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analysis.filters import filter_incidents
 from core.errors import InputError
 
 if TYPE_CHECKING:
@@ -46,6 +45,8 @@ def load_incidents_file(path: str) -> pd.DataFrame:
 
 def filtered_incidents(args: argparse.Namespace, *, dates: bool = True) -> pd.DataFrame:
     """The ``INCIDENTS`` file filtered by --category/--source, and by --from/--to when ``dates``."""
+    from analysis.filters import filter_incidents
+
     incidents = load_incidents_file(args.incidents)
     try:
         subset = filter_incidents(

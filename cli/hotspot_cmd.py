@@ -15,25 +15,25 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-import shapely
-
-from analysis.density import DensityRaster, density_surface
-from analysis.followup import followup
-from analysis.hotspots import hotspot_stability, hotspots, parse_neighbours
 from cli.common import add_filter_arguments, atomic_output, filtered_incidents
 from core.errors import InputError
-from geo.model import WORK_CRS
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
     from shapely.geometry.base import BaseGeometry
+
+    from analysis.density import DensityRaster
+
+# numpy, pandas, shapely and analysis/ are imported inside the handlers: building the
+# parser (every ``samsyn`` call) must not pay for them.
 
 # --- input -------------------------------------------------------------------------
 
 
 def _filtered(args: argparse.Namespace, *, use_dates: bool = True) -> pd.DataFrame:
+    import numpy as np
+
     subset = filtered_incidents(args, dates=use_dates)
     x = subset["x"].to_numpy(dtype=float)
     y = subset["y"].to_numpy(dtype=float)
@@ -42,13 +42,14 @@ def _filtered(args: argparse.Namespace, *, use_dates: bool = True) -> pd.DataFra
     return result
 
 
-def _read_areas(path: str) -> gpd.GeoDataFrame:
+def _read_areas(path: str, crs: str) -> gpd.GeoDataFrame:
+    """The areas in ``path``, in the incidents' working CRS ``crs``."""
     from geo import dataset
 
     if not Path(path).exists():
         raise InputError("Filen finns inte.", path=path)
     try:
-        return dataset.read_areas(path)
+        return dataset.read_areas(path, work_crs=crs)
     except InputError:
         raise
     except (OSError, ValueError) as error:
@@ -70,6 +71,9 @@ def _fmt(number: float) -> str:
 
 
 def _hotspots(args: argparse.Namespace) -> int:
+    from analysis.hotspots import hotspot_stability, hotspots, parse_neighbours
+    from geo.crs import frame_crs
+
     suffix = _check_suffix(args.out, (".geojson", ".gpkg"))
     try:
         neighbours = parse_neighbours(args.neighbours)
@@ -80,7 +84,7 @@ def _hotspots(args: argparse.Namespace) -> int:
     if not 0 < args.alpha < 1:
         raise InputError("--alpha måste ligga mellan 0 och 1, t.ex. 0.05.")
     incidents = _filtered(args)
-    extent = _read_areas(args.areas) if args.areas else None
+    extent = _read_areas(args.areas, frame_crs(incidents, path=args.incidents)) if args.areas else None
     if len(incidents) == 0 and extent is None:
         raise InputError("Inga händelser kvar efter filtren.", path=args.incidents)
     try:
@@ -119,22 +123,24 @@ def _hotspots(args: argparse.Namespace) -> int:
 # --- density -------------------------------------------------------------------------
 
 # A light-to-dark yellow–orange–red ramp (ColorBrewer YlOrRd anchors), so no matplotlib is needed.
-_RAMP = np.array(
-    [[255, 255, 204], [255, 237, 160], [254, 217, 118], [254, 178, 76], [253, 141, 60],
-     [252, 78, 42], [227, 26, 28], [189, 0, 38], [128, 0, 38]], dtype=float,
+_RAMP = (
+    (255, 255, 204), (255, 237, 160), (254, 217, 118), (254, 178, 76), (253, 141, 60),
+    (252, 78, 42), (227, 26, 28), (189, 0, 38), (128, 0, 38),
 )
 
 
 def _png(raster: DensityRaster, path: Path) -> None:
+    import numpy as np
     from PIL import Image
 
+    ramp = np.array(_RAMP, dtype=float)
     values = raster.values
     top = float(np.percentile(values[values > 0], 99.5)) if (values > 0).any() else 1.0
     scaled = np.clip(values / top, 0, 1)
-    position = scaled * (len(_RAMP) - 1)
-    low = np.floor(position).astype(int).clip(0, len(_RAMP) - 2)
+    position = scaled * (len(ramp) - 1)
+    low = np.floor(position).astype(int).clip(0, len(ramp) - 2)
     frac = (position - low)[..., None]
-    rgb = _RAMP[low] * (1 - frac) + _RAMP[low + 1] * frac
+    rgb = ramp[low] * (1 - frac) + ramp[low + 1] * frac
     # Transparent where the density is below 2 % of the colour scale, so the map shows through.
     alpha = np.where(scaled < 0.02, 0, 90 + 140 * np.sqrt(scaled)).clip(0, 230)
     rgba = np.dstack([rgb, alpha]).round().astype(np.uint8)
@@ -149,6 +155,7 @@ def _world_file(raster: DensityRaster) -> str:
 
 
 def _geotiff(raster: DensityRaster, path: Path) -> None:
+    import numpy as np
     from PIL import Image, TiffImagePlugin, TiffTags
 
     image = Image.fromarray(raster.values.astype(np.float32))
@@ -169,6 +176,11 @@ def _geotiff(raster: DensityRaster, path: Path) -> None:
 
 
 def _density(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from analysis.density import density_surface
+    from geo.crs import frame_crs
+
     suffix = _check_suffix(args.out, (".npz", ".tif", ".tiff", ".png"))
     if not args.cell > 0:
         raise InputError("Cellstorleken (--cell) måste vara större än 0 meter.")
@@ -177,7 +189,7 @@ def _density(args: argparse.Namespace) -> int:
     incidents = _filtered(args)
     if len(incidents) == 0:
         raise InputError("Inga händelser kvar efter filtren.", path=args.incidents)
-    crs = incidents.attrs.get("crs", WORK_CRS)
+    crs = frame_crs(incidents, path=args.incidents)
     try:
         raster = density_surface(
             incidents["x"].to_numpy(dtype=float), incidents["y"].to_numpy(dtype=float),
@@ -216,6 +228,8 @@ def _density(args: argparse.Namespace) -> int:
 
 
 def _period(text: str, option: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    import pandas as pd
+
     parts = text.split(":")
     bad = InputError(f"Ogiltig period för {option}: '{text}'. Skriv ÅÅÅÅ-MM-DD:ÅÅÅÅ-MM-DD, t.ex. 2023-05-01:2023-10-31.")
     if len(parts) != 2:
@@ -233,12 +247,13 @@ def _period(text: str, option: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def _polygon(spec: str | None, areas: gpd.GeoDataFrame | None, option: str, crs: str) -> BaseGeometry | None:
     """A polygon from a file (all features dissolved) or an area id in ``--areas``."""
+    import numpy as np
+    import shapely
+
     if spec is None:
         return None
     if Path(spec).is_file():
-        frame = _read_areas(spec)
-        if frame.crs is not None and not frame.crs.equals(crs):
-            frame = frame.to_crs(crs)
+        frame = _read_areas(spec, crs)
         geometry = shapely.union_all(np.asarray(frame.geometry.values))
     elif areas is not None:
         match = areas[areas["area_id"].astype(str) == spec]
@@ -255,6 +270,9 @@ def _polygon(spec: str | None, areas: gpd.GeoDataFrame | None, option: str, crs:
 
 
 def _followup(args: argparse.Namespace) -> int:
+    from analysis.followup import followup
+    from geo.crs import frame_crs
+
     _check_suffix(args.out, (".json",))
     before = _period(args.before, "--before")
     after = _period(args.after, "--after")
@@ -264,10 +282,8 @@ def _followup(args: argparse.Namespace) -> int:
         # The periods choose the dates; --from/--to would cut them silently.
         raise InputError("followup använder inte --from/--to; ange perioderna med --before och --after.")
     incidents = _filtered(args, use_dates=False)
-    crs = incidents.attrs.get("crs", WORK_CRS)
-    areas = _read_areas(args.areas) if args.areas else None
-    if areas is not None and areas.crs is not None and not areas.crs.equals(crs):
-        areas = areas.to_crs(crs)
+    crs = frame_crs(incidents, path=args.incidents)
+    areas = _read_areas(args.areas, crs) if args.areas else None
     target = _polygon(args.target, areas, "--target", crs)
     control = _polygon(args.control, areas, "--control", crs)
     displacement = _polygon(args.displacement, areas, "--displacement", crs)

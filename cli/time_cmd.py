@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import argparse
 import re
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-
-from analysis.aggregate import area_assignment, area_keys
-from analysis.aoristic import DEFAULT_MAX_WINDOW_HOURS, month_hour, weekday_hour
-from analysis.change import format_number_sv, same_period_last_year
-from analysis.survey import survey_change, survey_table
 from cli.common import add_filter_arguments, atomic_output, filtered_incidents
 from core.errors import InputError
-from geo.dataset import read_areas, read_survey
-from geo.model import WORK_CRS
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+# pandas, geopandas and analysis/ are imported inside the handlers: building the
+# parser (every ``samsyn`` call) must not pay for them.
 
 MAX_SENTENCES_PRINTED = 20
 
 
 def _fmt(value: float) -> str:
+    from analysis.change import format_number_sv
+
     return format_number_sv(value, 0 if float(value).is_integer() else 1)
 
 
@@ -46,11 +46,18 @@ def _incidents(args: argparse.Namespace, *, dates: bool) -> pd.DataFrame:
 
 
 def _areas(args: argparse.Namespace, incidents: pd.DataFrame) -> gpd.GeoDataFrame:
-    return read_areas(args.areas, id_column=args.area_id, work_crs=incidents.attrs.get("crs", WORK_CRS))
+    from geo.crs import frame_crs
+    from geo.dataset import read_areas
+
+    return read_areas(args.areas, id_column=args.area_id, work_crs=frame_crs(incidents, path=args.incidents))
 
 
 def _find_area(areas: gpd.GeoDataFrame, wanted: str, path: str) -> int:
     """Position of the area whose id (or, failing that, name) is ``wanted``."""
+    import numpy as np
+
+    from analysis.aggregate import area_keys
+
     keys = area_keys(areas).astype(str)
     hits = np.flatnonzero(keys == wanted)
     if hits.size == 0 and "name" in areas:
@@ -63,12 +70,16 @@ def _find_area(areas: gpd.GeoDataFrame, wanted: str, path: str) -> int:
 
 
 def _area_name(areas: gpd.GeoDataFrame, position: int) -> str:
+    from analysis.aggregate import area_keys
+
     name = areas["name"].iloc[position] if "name" in areas else None
     return str(name) if isinstance(name, str) and name else str(area_keys(areas)[position])
 
 
 def _only_area(args: argparse.Namespace, incidents: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     """The incidents inside ``--area`` (when ``--areas`` is given) and the area's name."""
+    from analysis.aggregate import area_assignment
+
     if not args.areas:
         if args.area:
             raise InputError("--area kräver --areas (områdesfilen).")
@@ -87,6 +98,10 @@ def _only_area(args: argparse.Namespace, incidents: pd.DataFrame) -> tuple[pd.Da
 
 
 def _timeheat(args: argparse.Namespace) -> int:
+    from analysis.aoristic import DEFAULT_MAX_WINDOW_HOURS, month_hour, weekday_hour
+
+    if args.max_window_hours is None:  # not given: the analysis default (kept there, not copied here)
+        args.max_window_hours = DEFAULT_MAX_WINDOW_HOURS
     if args.max_window_hours is not None and not args.max_window_hours > 0:
         raise InputError("--max-window-hours måste vara större än 0.")
     incidents, area_name = _only_area(args, _incidents(args, dates=True))
@@ -113,6 +128,9 @@ def _subject(categories: list[str] | None) -> str:
 
 
 def _change(args: argparse.Namespace) -> int:
+    from analysis.aggregate import area_assignment, area_keys
+    from analysis.change import same_period_last_year
+
     if not args.start or not args.end:
         raise InputError("Ange perioden med --from och --to (ÅÅÅÅ-MM-DD); den jämförs med samma period året innan.")
     incidents = _incidents(args, dates=False)
@@ -165,6 +183,11 @@ def _years(text: str) -> tuple[int, int]:
 
 
 def _survey(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis.survey import survey_change, survey_table
+    from geo.dataset import read_survey
+
     survey = read_survey(args.survey)
     if args.indicator:
         chosen = (survey["indicator"].astype("string") == args.indicator).fillna(False).to_numpy(dtype=bool)
@@ -218,7 +241,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("incidents", metavar="HÄNDELSER", help="händelsefil (från samsyn import, eller CSV/Excel)")
     _add_area_arguments(p, "ta bara med händelser i detta område (id eller namn)")
     add_filter_arguments(p)
-    p.add_argument("--max-window-hours", type=float, default=DEFAULT_MAX_WINDOW_HOURS, metavar="TIMMAR",
+    p.add_argument("--max-window-hours", type=float, default=None, metavar="TIMMAR",
                    help="längsta tidsfönster som fördelas (standard: 24)")
     p.add_argument("--by", choices=("weekday", "month"), default="weekday",
                    help="rader: veckodag (1 = måndag) eller månad (standard: weekday)")

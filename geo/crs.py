@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from pyproj import CRS, Transformer
@@ -92,6 +93,55 @@ def crs_name(code: str | None) -> str:
 def is_geographic(code: str) -> bool:
     """Tell whether a CRS is geographic (degrees), not projected."""
     return CRS.from_user_input(code).is_geographic
+
+
+def frame_crs(frame: object, *, path: str | Path | None = None) -> str:
+    """Return the working CRS a reader stored in ``frame.attrs["crs"]``; refuse a frame without one.
+
+    Every reader (``geo.dataset.read_incidents``, ``geo.importer.import_incidents``,
+    ``geo.areas.read_areas_report``, the Exempelstad generator) sets it. A frame
+    without it was built by hand or lost its ``attrs`` on the way (``pd.concat``,
+    ``merge``), and guessing SWEREF 99 TM would put a local-zone town hundreds of
+    kilometres off without a word.
+
+    Parameters
+    ----------
+    frame:
+        A pandas or GeoPandas frame.
+    path:
+        The file it came from, named in the error.
+
+    Returns
+    -------
+    str
+        The CRS as stored, e.g. ``"EPSG:3006"``.
+
+    Raises
+    ------
+    InputError
+        (a ``ValueError``) when ``attrs["crs"]`` is missing or empty.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"x": [1.0], "y": [2.0]})
+    >>> frame.attrs["crs"] = "EPSG:3008"
+    >>> frame_crs(frame)
+    'EPSG:3008'
+    >>> frame_crs(pd.DataFrame({"x": [1.0]}))
+    Traceback (most recent call last):
+    ...
+    core.errors.InputError: Händelserna saknar koordinatsystem (attrs["crs"])....
+    """
+    attrs = getattr(frame, "attrs", None) or {}
+    crs = attrs.get("crs")
+    if not crs:
+        raise InputError(
+            'Händelserna saknar koordinatsystem (attrs["crs"]). Läs dem med geo.dataset.read_incidents eller '
+            "importera filen med samsyn import (ange --crs om filen inte säger det).",
+            path=path,
+        )
+    return str(crs)
 
 
 def check_work_crs(code: str | None, *, path: str | None = None) -> str:
