@@ -1,13 +1,15 @@
-"""Datasets on disk: the embedded sample plus what users upload, and which one is active.
+"""Datasets on disk: the embedded sample plus what users upload, and which one is the default.
 
 Layout of the data directory (``SAMSYN_DATA`` or ``samsyn serve --data``)::
 
     <data_dir>/datasets/<id>/dataset.json     name, created, working CRS, files
     <data_dir>/datasets/<id>/incidents.parquet, districts.gpkg, places.gpkg, survey.csv …
     <data_dir>/archive/<id>-<timestamp>/       removed datasets (nothing is destroyed)
-    <data_dir>/active.json                     {"dataset": "<id>"}
+    <data_dir>/active.json                     {"dataset": "<id>"}: the default, set by ``samsyn dataset use``
 
-The embedded Exempelstad sample is the built-in, read-only dataset ``exempelstad``.
+The embedded Exempelstad sample is the built-in, read-only dataset ``exempelstad``. ``active.json``
+names only the *default*: what the CLI uses and what a new dashboard session starts with. The
+dashboard's own choice belongs to the session and its address (``?dataset=<id>``), never to this file.
 Every write goes to a temporary file that is renamed into place, so a crash never
 leaves a half-written file behind.
 """
@@ -36,7 +38,7 @@ class Dataset:
     name: str
     directory: Path
     files: dict[str, Path] = field(default_factory=dict)
-    crs: str = "EPSG:3006"
+    crs: str | None = "EPSG:3006"  # the working CRS written at import; None when the metadata has none
     builtin: bool = False
     created: str = ""
 
@@ -83,7 +85,7 @@ def slugify(name: str) -> str:
 def _read(directory: Path) -> Dataset:
     meta = json.loads((directory / "dataset.json").read_text(encoding="utf-8"))
     files = {role: directory / name for role, name in meta.get("files", {}).items() if (directory / name).exists()}
-    return Dataset(meta["id"], meta["name"], directory, files, meta.get("crs", "EPSG:3006"),
+    return Dataset(meta["id"], meta["name"], directory, files, meta.get("crs") or None,
                    created=meta.get("created", ""))
 
 
@@ -143,23 +145,33 @@ def add_file(dataset: Dataset, role: str, source: Path, *, crs: str | None = Non
     return updated
 
 
-def active_dataset(data_dir: Path) -> Dataset:
-    """The active dataset (the sample when none was chosen or the chosen one is gone)."""
+def default_dataset(data_dir: Path) -> Dataset:
+    """The default dataset: the one chosen with ``samsyn dataset use``, else the sample.
+
+    Also the sample when the chosen one is gone (archived) or has no incidents.
+    """
     marker = Path(data_dir) / "active.json"
     if marker.exists():
         chosen = json.loads(marker.read_text(encoding="utf-8")).get("dataset")
         try:
-            return get_dataset(data_dir, chosen)
+            dataset = get_dataset(data_dir, chosen)
         except KeyError:
-            pass
+            return sample_dataset()
+        if dataset.path("incidents") is not None:
+            return dataset
     return sample_dataset()
 
 
-def set_active(data_dir: Path, dataset_id: str) -> Dataset:
-    """Make a dataset the active one (it must exist)."""
+def set_default(data_dir: Path, dataset_id: str) -> Dataset:
+    """Make a dataset the default one (it must exist); only ``samsyn dataset use`` calls this."""
     dataset = get_dataset(data_dir, dataset_id)
     _atomic_write_text(Path(data_dir) / "active.json", json.dumps({"dataset": dataset_id}))
     return dataset
+
+
+# The names from before the default became per-session in the dashboard (bench/ still uses them).
+active_dataset = default_dataset
+set_active = set_default
 
 
 def archive_dataset(data_dir: Path, dataset_id: str) -> Path:
@@ -174,7 +186,17 @@ def archive_dataset(data_dir: Path, dataset_id: str) -> Path:
     return target
 
 
-def save_role(dataset: Dataset, role: str, suffix: str, writer) -> Dataset:
+def discard_dataset(dataset: Dataset) -> None:
+    """Remove a dataset that was created but never completed (a failed ``samsyn dataset add``).
+
+    Only for a dataset made in the same command: a finished dataset is archived, never removed.
+    """
+    if dataset.builtin:
+        raise ValueError("Exempeldatan kan inte tas bort.")
+    shutil.rmtree(dataset.directory, ignore_errors=True)
+
+
+def save_role(dataset: Dataset, role: str, suffix: str, writer, *, crs: str | None = None) -> Dataset:
     """Write a role's file with ``writer(tmp_path)`` and move it into the dataset only on success.
 
     A failed or interrupted write leaves the dataset as it was: the old file stays until the new
@@ -185,7 +207,7 @@ def save_role(dataset: Dataset, role: str, suffix: str, writer) -> Dataset:
         tmp.unlink()
     try:
         writer(tmp)
-        return add_file(dataset, role, tmp)
+        return add_file(dataset, role, tmp, crs=crs)
     finally:
         if tmp.exists():
             tmp.unlink()

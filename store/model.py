@@ -42,6 +42,7 @@ class Hotspot:
     snapshot: dict[str, Any] = field(default_factory=dict)  # counts, rate, trend, survey, filters at pinning
     merged_into: int | None = None
     archived: bool = False
+    dataset_id: str = "exempelstad"  # the dataset it was pinned on; its numbers come from that dataset
     id: int | None = None
     version: int = 0
     created_at: str = ""
@@ -141,6 +142,7 @@ class Followup:
     after_end: str = ""
     created_by: str = ""
     archived: bool = False
+    dataset_id: str = "exempelstad"  # the dataset the follow-up was planned on
     id: int | None = None
     version: int = 0
     created_at: str = ""

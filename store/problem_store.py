@@ -117,6 +117,7 @@ FIELD_LABELS: dict[str, str] = {
     "before_end": "förperiodens slut",
     "after_start": "efterperiodens start",
     "after_end": "efterperiodens slut",
+    "dataset_id": "dataset",
 }
 # Free text and geometry are named in a conflict message, not quoted.
 _LONG_FIELDS = frozenset({"notes", "text", "description", "geometry_wkt", "snapshot", "control_wkt"})
@@ -394,6 +395,7 @@ def _validate_hotspot(h: Hotspot) -> Hotspot:
         hours=_check_ints(h.hours, 0, 23, "Timmar anges som tal 0–23."),
         notes=_check_str(h.notes, "Anteckningar"),
         created_by=_check_str(h.created_by, "Skapad av"),
+        dataset_id=_check_text(h.dataset_id, "Ange vilket dataset platsen fästes i."),
     )
     _check_choice(h.organisation, ORGANISATIONS, "Organisation")
     _check_choice(h.picture, PICTURES, "Problembild")
@@ -502,6 +504,7 @@ def _validate_followup(f: Followup) -> Followup:
         after_start=_check_date(f.after_start, "Efterperiodens start"),
         after_end=_check_date(f.after_end, "Efterperiodens slut"),
         created_by=_check_str(f.created_by, "Skapad av"),
+        dataset_id=_check_text(f.dataset_id, "Ange vilket dataset uppföljningen gjordes i."),
     )
     _check_both_or_neither(f.before_start, f.before_end, "Förperioden")
     _check_both_or_neither(f.after_start, f.after_end, "Efterperioden")
@@ -586,7 +589,7 @@ def open_store(url_or_path: str | Path) -> ProblemStore:
     >>> import tempfile
     >>> store = open_store(Path(tempfile.mkdtemp()) / "problembild.db")
     >>> store.dialect, store.schema_version()
-    ('sqlite', 3)
+    ('sqlite', 4)
     """
     text = str(url_or_path)
     backend: Backend
@@ -712,6 +715,11 @@ class ProblemStore:
                 raise ValueError(
                     f"Platserna har olika koordinatsystem ({', '.join(sorted(crs))}) och kan inte slås ihop."
                 )
+            datasets = {h.dataset_id for h in originals}
+            if len(datasets) > 1:
+                raise ValueError(
+                    f"Platserna är fästa i olika dataset ({', '.join(sorted(datasets))}) och kan inte slås ihop."
+                )
             geometry = shapely.union_all(
                 [shapely.make_valid(shapely.from_wkt(h.geometry_wkt)) for h in originals]
             )
@@ -724,6 +732,7 @@ class ProblemStore:
                 title=title,
                 geometry_wkt=shapely.to_wkt(geometry, rounding_precision=-1),
                 crs=originals[0].crs,
+                dataset_id=originals[0].dataset_id,
                 source_kind="merged",
                 source_id=",".join(str(h.id) for h in originals),
                 categories=list(dict.fromkeys(c for h in originals for c in h.categories)),

@@ -194,6 +194,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX followups_hotspot ON followups (hotspot_id)",
         ),
     ),
+    Migration(
+        4,
+        "the dataset a hotspot or follow-up was made on (measures and goals follow their hotspot)",
+        (
+            # Rows from before were all made on the built-in sample: it was the only dataset a store saw
+            # until uploads existed, and the only one a page can open without a data directory.
+            "ALTER TABLE hotspots ADD COLUMN dataset_id TEXT NOT NULL DEFAULT 'exempelstad'",
+            "ALTER TABLE followups ADD COLUMN dataset_id TEXT NOT NULL DEFAULT 'exempelstad'",
+            "CREATE INDEX hotspots_dataset ON hotspots (dataset_id)",
+        ),
+    ),
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version
@@ -216,9 +227,9 @@ def pending(current: int, *, target: int | None = None) -> list[Migration]:
     Examples
     --------
     >>> [m.version for m in pending(0)]
-    [1, 2, 3]
+    [1, 2, 3, 4]
     >>> [m.version for m in pending(1)]
-    [2, 3]
+    [2, 3, 4]
     """
     target = LATEST_VERSION if target is None else target
     return [m for m in MIGRATIONS if current < m.version <= target]

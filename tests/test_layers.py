@@ -16,7 +16,7 @@ def _modules(package: str) -> list[str]:
 
 
 def test_core_packages_do_not_import_ui_libraries():
-    modules = [m for p in ("core", "geo", "analysis", "store", "reports", "exempelstad") for m in _modules(p)]
+    modules = [m for p in ("core", "geo", "analysis", "store", "reports", "exempelstad", "workspace") for m in _modules(p)]
     assert modules, "no modules found in the core packages"
     code = (
         "import importlib, sys\n"

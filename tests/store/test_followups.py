@@ -20,6 +20,7 @@ from store.backends import PostgresBackend, SQLiteBackend
 from store.model import Followup, Goal, Hotspot, Measure
 from store.problem_store import ConflictError, NotFoundError, ProblemStore, open_store
 from store.schema import LATEST_VERSION
+from tests.store._legacy import before_dataset_ids
 
 REPO = Path(__file__).resolve().parents[2]
 ANNA, BO = "Anna (polisen)", "Bo (kommunen)"
@@ -275,17 +276,18 @@ def test_opening_a_version_2_database_adds_followups(store_url):
     old = _backend(store_url)
     assert old.migrate(target=2) == 2 and old.schema_version() == 2
     v2 = ProblemStore(old)
-    spot = v2.add_hotspot(Hotspot(title="Från version 2", geometry_wkt=SQUARE), user=ANNA)
-    m = v2.add_measure(Measure(title="Belysning", hotspot_ids=[spot.id]), user=BO)
-    goal = v2.add_goal(Goal(kind="effektmål", description="Färre rån", measure_id=m.id), user=BO)
+    with before_dataset_ids():
+        spot = v2.add_hotspot(Hotspot(title="Från version 2", geometry_wkt=SQUARE), user=ANNA)
+        m = v2.add_measure(Measure(title="Belysning", hotspot_ids=[spot.id]), user=BO)
+        goal = v2.add_goal(Goal(kind="effektmål", description="Färre rån", measure_id=m.id), user=BO)
     with old.transaction(write=False) as tx, pytest.raises(Exception):  # noqa: B017, PT011 (no table yet)
         tx.query("SELECT * FROM followups")
     old.close()
 
-    assert LATEST_VERSION == 3
+    assert LATEST_VERSION == 4
     store = open_store(store_url)
     try:
-        assert store.schema_version() == 3
+        assert store.schema_version() == 4
         assert store.get_hotspot(spot.id) == spot and store.get_measure(m.id) == m
         assert store.list_goals() == [goal]
         f = store.add_followup(plan_for(m.id, hotspot_id=spot.id), user=ANNA)
@@ -298,8 +300,8 @@ def test_opening_a_version_2_database_adds_followups(store_url):
         assert again.list_followups() == [f]
         with again._backend.transaction(write=False) as tx:
             rows = tx.query("SELECT version, description FROM schema_version ORDER BY version")
-        assert [r["version"] for r in rows] == [1, 2, 3]
-        assert "follow-ups" in rows[-1]["description"]
+        assert [r["version"] for r in rows] == [1, 2, 3, 4]
+        assert "follow-ups" in rows[2]["description"]
     finally:
         again.close()
 

@@ -20,6 +20,7 @@ from store.problem_store import (
     open_store,
 )
 from store.schema import LATEST_VERSION
+from tests.store._legacy import before_dataset_ids
 
 ANNA, BO = "Anna (polisen)", "Bo (kommunen)"
 SQUARE = "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"
@@ -408,7 +409,8 @@ def _backend(url: str):
 def test_opening_an_older_database_migrates_it(store_url):
     old = _backend(store_url)
     assert old.migrate(target=1) == 1 and old.schema_version() == 1
-    kept = ProblemStore(old).add_hotspot(spot("Från version 1"), user=ANNA)  # v1 already has hotspots
+    with before_dataset_ids():
+        kept = ProblemStore(old).add_hotspot(spot("Från version 1"), user=ANNA)  # v1 already has hotspots
     old.close()
 
     store = open_store(store_url)

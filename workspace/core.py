@@ -1,0 +1,329 @@
+"""The :class:`Workspace`: what the CLI and the dashboard both open to reach data and store."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.config import AppConfig, load_config
+from core.errors import InputError
+from store import datasets as ds
+from store.datasets import SAMPLE_ID, Dataset
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from store.model import Followup, Goal, Hotspot, Measure
+    from store.problem_store import ProblemStore
+
+DEFAULT_STORE_NAME = "problembild.db"
+LAYER_ROLES: tuple[str, ...] = ("places", "streets", "background")
+
+
+@dataclass(frozen=True)
+class Frames:
+    """One dataset read from disk: every layer in the working CRS ``crs``; None when absent."""
+
+    dataset: Dataset
+    crs: str
+    incidents: pd.DataFrame | None = None
+    districts: gpd.GeoDataFrame | None = None
+    places: gpd.GeoDataFrame | None = None
+    streets: gpd.GeoDataFrame | None = None
+    background: gpd.GeoDataFrame | None = None
+    survey: pd.DataFrame | None = None
+
+
+def declared_incident_crs(path: Path) -> str:
+    """The CRS an incident file declares in its GeoParquet metadata; an error when it declares none.
+
+    A file without one must not be read as EPSG:3006 by default: the points would land in the
+    wrong place without anyone noticing.
+    """
+    import pyarrow.parquet as pq
+    from pyproj import CRS
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError) as error:
+        raise InputError(f"Kunde inte läsa händelsefilen ({error}).", path=path) from error
+    geo = json.loads(metadata.get(b"geo", b"{}") or b"{}")
+    column = geo.get("columns", {}).get(geo.get("primary_column", "geometry"), {})
+    if column.get("crs") is None:
+        raise InputError(
+            "Händelsefilen anger inget koordinatsystem. Läs in den igen med `samsyn import` "
+            "(eller på sidan Data), så att koordinatsystemet skrivs i filen.", path=path)
+    crs = CRS.from_user_input(column["crs"])
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.to_wkt()
+
+
+class FileReader:
+    """How :meth:`Workspace.load` reads each file; the dashboard passes one that caches.
+
+    Every method takes the file's path and the working CRS and returns the frame in that CRS.
+    """
+
+    def incidents(self, path: Path, crs: str, districts_path: Path | None) -> pd.DataFrame:
+        """Incidents with a ``district`` column (area id, categorical; missing outside every area)."""
+        import pandas as pd
+
+        from geo.assign import assign_areas
+        from geo.dataset import read_incidents
+
+        incidents = read_incidents(path)
+        incidents.attrs["crs"] = crs
+        if districts_path is not None:
+            districts = self.districts(districts_path, crs)
+            position = assign_areas(incidents["x"].to_numpy(), incidents["y"].to_numpy(), districts)
+            ids = districts["area_id"].astype(str).to_numpy()
+            # area ids are unique within a layer (read_areas checks); code -1 becomes missing
+            incidents["district"] = pd.Categorical.from_codes(position, categories=ids)
+        else:
+            incidents["district"] = pd.Categorical([None] * len(incidents))
+        return incidents
+
+    def districts(self, path: Path, crs: str) -> gpd.GeoDataFrame:
+        """The district layer through ``read_areas`` (ids, names, population) in the working CRS."""
+        from geo.dataset import read_areas
+
+        return read_areas(path, work_crs=crs)
+
+    def layer(self, path: Path, crs: str) -> gpd.GeoDataFrame:
+        """A drawing layer (places, streets, background) as stored, converted to the working CRS."""
+        import geopandas as gpd
+
+        try:
+            frame = gpd.read_file(path, engine="pyogrio")
+        except Exception as error:  # pyogrio raises its own DataSourceError; the user needs the file named
+            raise InputError(f"Kunde inte läsa lagret ({error}).", path=path) from error
+        if frame.crs is None:
+            raise InputError("Lagret anger inget koordinatsystem; läs in det igen på sidan Data.", path=path)
+        return frame.to_crs(crs)
+
+    def survey(self, path: Path) -> pd.DataFrame:
+        """Survey results (trygghetsmätning)."""
+        from geo.dataset import read_survey
+
+        return read_survey(path)
+
+
+def attachment_notice(item_kind: str, attached: Dataset | str, active: Dataset) -> str | None:
+    """The sentence telling that an item is attached to another dataset than the active one.
+
+    ``item_kind`` is the Swedish definite noun ("Platsen", "Uppföljningen"); returns None when
+    the item belongs to the active dataset.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> april = Dataset("april", "Polisens export april", Path("."))
+    >>> may = Dataset("maj", "Polisens export maj", Path("."))
+    >>> attachment_notice("Platsen", april, may)
+    'Platsen är fäst i datasetet Polisens export april; aktivt dataset är Polisens export maj.'
+    >>> attachment_notice("Platsen", may, may) is None
+    True
+    """
+    attached_id = attached.id if isinstance(attached, Dataset) else attached
+    if attached_id == active.id:
+        return None
+    if isinstance(attached, Dataset):
+        name = attached.name
+    else:
+        name = f"'{attached}', som inte längre finns i datamappen"
+    return f"{item_kind} är fäst i datasetet {name}; aktivt dataset är {active.name}."
+
+
+class Workspace:
+    """Configuration, data directory, datasets and the problem-picture store, in one object.
+
+    Build it with :meth:`open`; the constructor takes an already read configuration (tests).
+
+    Parameters
+    ----------
+    config
+        The settings of ``samsyn.toml``.
+    data_dir
+        Overrides ``[data] directory`` (``--data``).
+    database_url
+        Overrides ``[database] url`` (``--db``): a path, ``sqlite:///…`` or ``postgresql://…``.
+    """
+
+    def __init__(self, config: AppConfig, *, data_dir: str | Path | None = None,
+                 database_url: str | None = None) -> None:
+        self.config = config
+        self.data_dir = Path(data_dir).expanduser().resolve() if data_dir else config.data_directory
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise InputError(f"Datamappen {self.data_dir} är en fil, inte en mapp.")
+        self._database_url = database_url or config.database_url
+
+    @classmethod
+    def open(cls, config_path: str | Path | None = None, *, data_dir: str | Path | None = None,
+             database_url: str | None = None, env: Mapping[str, str] | None = None) -> Workspace:
+        """Read the configuration (``config_path``, else ``SAMSYN_CONFIG``, else ``./samsyn.toml``).
+
+        ``SAMSYN_DATA`` in ``env`` (default: the process environment) overrides the data
+        directory of the file; ``data_dir`` and ``database_url`` override both.
+        """
+        return cls(load_config(config_path, env=os.environ if env is None else env),
+                   data_dir=data_dir, database_url=database_url)
+
+    def __repr__(self) -> str:
+        return f"Workspace(data_dir={str(self.data_dir)!r}, store={self.store_url!r})"
+
+    # -- datasets --------------------------------------------------------------------------------
+
+    def datasets(self) -> list[Dataset]:
+        """The built-in sample first, then the user's datasets by creation time."""
+        return ds.list_datasets(self.data_dir)
+
+    def dataset(self, dataset_id: str) -> Dataset:
+        """The dataset with this id; :class:`InputError` naming the ids there are when it is missing."""
+        try:
+            return ds.get_dataset(self.data_dir, dataset_id)
+        except KeyError:
+            known = ", ".join(d.id for d in self.datasets())
+            raise InputError(f"Datasetet '{dataset_id}' finns inte i {self.data_dir} (det finns: {known}).") from None
+
+    def find_dataset(self, name_or_id: str) -> Dataset:
+        """A dataset by id, or else by its name (case-insensitive); an error if none or several match."""
+        text = name_or_id.strip()
+        everything = self.datasets()
+        for dataset in everything:
+            if dataset.id == text:
+                return dataset
+        named = [d for d in everything if d.name.casefold() == text.casefold()]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            ids = ", ".join(d.id for d in named)
+            raise InputError(f"Flera dataset heter '{text}' ({ids}); ange id i stället.")
+        return self.dataset(text)
+
+    def default_dataset(self) -> Dataset:
+        """What the CLI uses and a new dashboard session starts with.
+
+        The dataset chosen with ``samsyn dataset use``, else (and when that one is gone) the
+        built-in Exempelstad sample.
+        """
+        return ds.default_dataset(self.data_dir)
+
+    def set_default(self, name_or_id: str) -> Dataset:
+        """Make a dataset the default (``samsyn dataset use``); it must have incidents."""
+        dataset = self.find_dataset(name_or_id)
+        if dataset.path("incidents") is None:
+            raise InputError(f"Datasetet '{dataset.name}' har inga händelser och kan inte vara standard.")
+        return ds.set_default(self.data_dir, dataset.id)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def working_crs(self, dataset: Dataset) -> str:
+        """The dataset's working CRS: the one its incident file declares, else its metadata's.
+
+        Raises
+        ------
+        InputError
+            When neither declares one, or they disagree.
+        """
+        incidents = dataset.path("incidents")
+        if incidents is not None:
+            declared = declared_incident_crs(incidents)
+            if dataset.crs and not dataset.builtin and dataset.crs != declared:
+                raise InputError(
+                    f"Datasetet '{dataset.name}' anger koordinatsystemet {dataset.crs}, men händelsefilen "
+                    f"{declared}. Läs in händelserna igen.", path=incidents)
+            return declared
+        if dataset.crs:
+            return dataset.crs
+        raise InputError(f"Datasetet '{dataset.name}' anger inget koordinatsystem.",
+                         path=dataset.directory / "dataset.json")
+
+    def load(self, dataset: Dataset | str, *, reader: FileReader | None = None) -> Frames:
+        """Read every layer of a dataset in its working CRS.
+
+        Parameters
+        ----------
+        dataset
+            A :class:`Dataset` or its id.
+        reader
+            How to read each file (default :class:`FileReader`; the dashboard passes a cached one).
+
+        Returns
+        -------
+        Frames
+            ``incidents`` carries ``attrs["crs"]`` and a ``district`` column when there are districts.
+            A survey file that cannot be read is left out (``survey=None``): it is a nicety, and a
+            bad one must not stop the map or the report.
+        """
+        if isinstance(dataset, str):
+            dataset = self.dataset(dataset)
+        reader = reader or FileReader()
+        crs = self.working_crs(dataset)
+        districts_path = dataset.path("districts")
+        incidents_path = dataset.path("incidents")
+        survey_path = dataset.path("survey")
+        survey = None
+        if survey_path is not None:
+            try:
+                survey = reader.survey(survey_path)
+            except InputError:
+                survey = None
+        layers = {role: reader.layer(dataset.path(role), crs) if dataset.path(role) else None
+                  for role in LAYER_ROLES}
+        return Frames(
+            dataset=dataset,
+            crs=crs,
+            incidents=reader.incidents(incidents_path, crs, districts_path) if incidents_path else None,
+            districts=reader.districts(districts_path, crs) if districts_path else None,
+            survey=survey,
+            **layers,
+        )
+
+    # -- the problem-picture store ---------------------------------------------------------------
+
+    @property
+    def store_url(self) -> str:
+        """Where the problem picture lives: ``--db``, else ``[database] url``, else SQLite in the data dir."""
+        return self._database_url or str(self.data_dir / DEFAULT_STORE_NAME)
+
+    def store(self) -> ProblemStore:
+        """Open (create, migrate) the problem-picture store; close it when done (or use ``with``)."""
+        from store.problem_store import open_store
+
+        try:
+            return open_store(self.store_url)
+        except ValueError as error:
+            raise InputError(str(error)) from error
+
+    # -- which dataset an item of the problem picture belongs to --------------------------------
+
+    def dataset_id_of(self, item: Hotspot | Followup | Measure | Goal,
+                      hotspots: Mapping[int, Hotspot] | Iterable[Hotspot] = ()) -> str:
+        """The id of the dataset a hotspot or follow-up was made on; measures and goals follow their hotspot.
+
+        ``hotspots`` (by id, or a list) resolves measures and goals; one without a hotspot belongs
+        to the sample, as rows from before the dataset was recorded do.
+        """
+        by_id = dict(hotspots) if isinstance(hotspots, Mapping) else {h.id: h for h in hotspots}
+        own = getattr(item, "dataset_id", None)
+        if own:
+            return own
+        ids = list(getattr(item, "hotspot_ids", []) or [])
+        if getattr(item, "hotspot_id", None) is not None:
+            ids.insert(0, item.hotspot_id)
+        for hotspot_id in ids:
+            if hotspot_id in by_id:
+                return by_id[hotspot_id].dataset_id
+        return SAMPLE_ID
+
+    def dataset_of(self, item: Any, hotspots: Mapping[int, Hotspot] | Iterable[Hotspot] = ()) -> Dataset | None:
+        """The dataset an item of the problem picture belongs to, or None when it is gone from the data dir."""
+        try:
+            return ds.get_dataset(self.data_dir, self.dataset_id_of(item, hotspots))
+        except KeyError:
+            return None
