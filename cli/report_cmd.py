@@ -13,13 +13,14 @@ import argparse
 import re
 import sys
 from pathlib import Path
-
-import geopandas as gpd
+from typing import TYPE_CHECKING
 
 from core.errors import InputError
-from geo.model import WORK_CRS
+from workspace import DEFAULT_STORE_NAME
 
-DEFAULT_STORE_NAME = "problembild.db"
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 _FOLLOWUP = re.compile(r"^(?P<measure>\d+):(?P<area>[^:]+)(?::(?P<metres>\d+(?:\.\d+)?))?$")
 
 
@@ -36,9 +37,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--out", required=True, metavar="FIL", help="utfil: .docx (Word) eller .html")
     parser.add_argument("--db", metavar="SÖKVÄG_ELLER_URL",
-                        help=f"problembildens databas (standard: <datakatalog>/{DEFAULT_STORE_NAME})")
+                        help="problembildens databas (standard: [database] url i samsyn.toml, annars "
+                             f"<datakatalog>/{DEFAULT_STORE_NAME})")
     parser.add_argument("--data", metavar="KATALOG",
-                        help="datakatalog med dataset (standard: SAMSYN_DATA eller ./userdata)")
+                        help="datakatalog med dataset (standard: SAMSYN_DATA, [data] directory i samsyn.toml, "
+                             "annars ./userdata)")
+    parser.add_argument("--dataset", metavar="NAMN_ELLER_ID",
+                        help="datasetet rapporten räknar på (standard: det som valts med samsyn dataset use, "
+                             "annars Exempelstad)")
+    parser.add_argument("--config", metavar="FIL",
+                        help="konfigurationsfil (standard: $SAMSYN_CONFIG eller ./samsyn.toml)")
     parser.add_argument("--audience", choices=("internal", "public"), default="internal",
                         help="internal (standard) eller public: små antal visas som .. och "
                              "fritext som inte är delbar tas bort")
@@ -80,50 +88,41 @@ def _followup_plans(specs: list[str], districts: gpd.GeoDataFrame | None) -> lis
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the report; 0 on success, 2 on bad input."""
-    from geo.dataset import read_areas, read_incidents, read_survey
     from reports.report import ProblemPicture, build_report, plan_from_followup, write_docx, write_html
-    from store.datasets import active_dataset, default_data_dir
-    from store.problem_store import open_store
+    from workspace import Workspace, attachment_notice
 
     out = Path(args.out)
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".html", ".htm"):
         raise InputError("Utfilen måste sluta på .docx eller .html.", path=out)
-    data_dir = Path(args.data).resolve() if args.data else default_data_dir()
-    dataset = active_dataset(data_dir)
-    incidents_path = dataset.path("incidents")
-    if incidents_path is None:
+    # The same door as the dashboard: samsyn.toml's data directory and database unless overridden.
+    workspace = Workspace.open(args.config, data_dir=args.data, database_url=args.db)
+    dataset = workspace.find_dataset(args.dataset) if args.dataset else workspace.default_dataset()
+    frames = workspace.load(dataset)
+    if frames.incidents is None:
         raise InputError(f"Datasetet '{dataset.name}' har inga händelser.")
-    incidents = read_incidents(incidents_path)
-    crs = incidents.attrs.get("crs", WORK_CRS)
-    districts_path = dataset.path("districts")
-    districts = read_areas(districts_path, work_crs=crs) if districts_path else None
-    background_path = dataset.path("background")
-    background = gpd.read_file(background_path).to_crs(crs) if background_path else None
-    survey_path = dataset.path("survey")
-    try:
-        survey = read_survey(survey_path) if survey_path else None
-    except InputError:
-        survey = None  # the survey table is a nicety; a bad survey file must not stop the report
+    incidents, districts, background, survey = frames.incidents, frames.districts, frames.background, frames.survey
 
     extra_plans = _followup_plans(args.followup, districts)  # on top of the follow-ups in the store
-    db = args.db or str(data_dir / DEFAULT_STORE_NAME)
-    try:
-        store = open_store(db)
-    except ValueError as error:
-        raise InputError(str(error)) from error
-    try:
+    with workspace.store() as store:
+        hotspots = store.list_hotspots()
+        followups = store.list_followups()
         picture = ProblemPicture(
-            hotspots=store.list_hotspots(),
+            hotspots=hotspots,
             causes=store.list_causes(),
             measures=store.list_measures(),
             goals=store.list_goals(),
-            followups=[plan_from_followup(f) for f in store.list_followups()] + extra_plans,
+            followups=[plan_from_followup(f) for f in followups] + extra_plans,
             place_name="Exempelstad" if dataset.builtin else dataset.name,
             is_sample=dataset.builtin,
         )
-    finally:
-        store.close()
+    # The report counts every place in this dataset's incidents; say so when a place was pinned on another.
+    for item, noun in [*((h, "Platsen") for h in hotspots), *((f, "Uppföljningen") for f in followups)]:
+        attached = workspace.dataset_of(item, hotspots) or workspace.dataset_id_of(item, hotspots)
+        notice = attachment_notice(noun, attached, dataset)
+        if notice:
+            label = f"#{item.id} {item.title}" if noun == "Platsen" else f"#{item.id} {item.control_name}"
+            print(f"Obs ({label}): {notice}", file=sys.stderr)
     report = build_report(
         picture, incidents, districts=districts, background=background, survey=survey,
         audience=args.audience, title=args.title, organisation_names=args.party,
