@@ -52,16 +52,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def serve(args: argparse.Namespace) -> int:
     """Replace this process with ``streamlit run dashboard/app.py`` (a child process on Windows)."""
-    from core.config import CONFIG_ENV, DATA_ENV, load_config
+    from core.config import CONFIG_ENV, DATA_ENV
+    from workspace import Workspace
 
     if not 1 <= args.port <= 65535:
         raise InputError(f"Porten måste vara ett tal mellan 1 och 65535, inte {args.port}.")
     if not APP.is_file():
         raise InputError(f"Hittar inte instrumentpanelen {APP}; är Samsyn fullständigt installerat?")
-    config = load_config(args.config)  # fail here, in the terminal, on a bad samsyn.toml
-    data_dir = Path(args.data).expanduser().resolve() if args.data else config.data_directory
-    if data_dir.exists() and not data_dir.is_dir():
-        raise InputError(f"Datamappen {data_dir} är en fil, inte en mapp.")
+    # The dashboard opens the same Workspace; opening it here fails in the terminal, not in the
+    # browser, on a bad samsyn.toml, a data directory that is a file, or a database out of reach.
+    workspace = Workspace.open(args.config, data_dir=args.data)
+    config, data_dir = workspace.config, workspace.data_dir
+    workspace.store().close()
     _check_port_free(args.host, args.port)
 
     env = dict(os.environ)
