@@ -14,7 +14,8 @@ from core.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "dashboard" / "app.py"
-STREAMLIT_CONFIG = REPO / ".streamlit" / "config.toml"
+# Package data (the theme travels with an installed wheel); .streamlit/config.toml links to it.
+STREAMLIT_CONFIG = REPO / "dashboard" / "streamlit_config.toml"
 
 # Always passed on the command line: they must hold whatever the working
 # directory (Streamlit reads .streamlit/config.toml from there only).
@@ -101,7 +102,7 @@ def streamlit_argv(host: str, port: int) -> list[str]:
 
 
 def config_flags(path: Path = STREAMLIT_CONFIG) -> dict[str, str]:
-    """The scalar settings of the repository's ``.streamlit/config.toml`` as ``{"section.key": value}``."""
+    """The scalar settings of ``dashboard/streamlit_config.toml`` as ``{"section.key": value}``."""
     if not path.is_file():
         return {}
     with path.open("rb") as handle:
