@@ -1,0 +1,143 @@
+"""Subcommand ``picture``: the problem picture as a JSON file (export, import, merge).
+
+``samsyn picture export --out problembild.json`` writes every hotspot, cause, measure, goal and
+follow-up of the configured store (the one the dashboard uses) to a versioned JSON file;
+``samsyn picture import problembild.json`` reads one into it — refused when the store already
+holds a picture, unless ``--merge`` asks to add to it. This is how the police and the kommun bring
+their own pictures to the joint one across installations, and how a picture is backed up or moved.
+The format: docs/picture-format.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import InputError
+from workspace import DEFAULT_STORE_NAME
+
+if TYPE_CHECKING:
+    from workspace import Workspace
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``samsyn picture export`` and ``samsyn picture import``."""
+    parser = subparsers.add_parser(
+        "picture",
+        help="problembilden som fil: exportera och importera (JSON)",
+        description=(
+            "Problembilden som fil: exportera hela problembilden (platser, orsaker, åtgärder, mål och "
+            "uppföljningar) till en JSON-fil, eller importera en sådan fil, t.ex. polisens eller "
+            "kommunens egna förberedelser till den gemensamma problembilden. Formatet beskrivs i "
+            "docs/picture-format.md."
+        ),
+    )
+    actions = parser.add_subparsers(dest="picture_action", metavar="ÅTGÄRD", required=True)
+
+    export = actions.add_parser(
+        "export",
+        help="skriv problembilden till en JSON-fil",
+        description="Skriv hela problembilden i databasen, även arkiverade poster, till en JSON-fil.",
+    )
+    export.add_argument("--out", required=True, metavar="FIL.json", help="utfil (.json)")
+    export.add_argument("--dataset", metavar="ID",
+                        help="datasetet problembilden hör till, skrivs i filen (standard: det som valts, "
+                             "annars Exempelstad)")
+    _store_arguments(export)
+    export.set_defaults(handler=run_export)
+
+    load = actions.add_parser(
+        "import",
+        help="läs in en problembild från en JSON-fil",
+        description=(
+            "Läs in en problembild från en JSON-fil. Hela filen kontrolleras först; innehåller den fel "
+            "skrivs ingenting. Utan --merge måste problembilden i databasen vara tom."
+        ),
+    )
+    load.add_argument("file", metavar="FIL.json", help="problembildsfilen")
+    load.add_argument("--merge", action="store_true",
+                      help="lägg till filens innehåll i en problembild som inte är tom (allt får nya id; "
+                           "samma fil två gånger ger två kopior)")
+    load.add_argument("--user", metavar="NAMN",
+                      help="vem som importerar, skrivs i ändringsloggen (standard: inloggad användare)")
+    load.add_argument("--crs", metavar="EPSG",
+                      help="spara geometrierna i detta arbetskoordinatsystem i stället för filens, t.ex. EPSG:3011")
+    load.add_argument("--dataset", metavar="ID",
+                      help="koppla platser och uppföljningar till detta dataset i stället för filens")
+    _store_arguments(load)
+    load.set_defaults(handler=run_import)
+
+
+def _store_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="SÖKVÄG_ELLER_URL",
+                        help="problembildens databas (standard: [database] url i samsyn.toml, annars "
+                             f"<datakatalog>/{DEFAULT_STORE_NAME})")
+    parser.add_argument("--data", metavar="KATALOG",
+                        help="datakatalog (standard: SAMSYN_DATA, [data] directory i samsyn.toml, annars ./userdata)")
+    parser.add_argument("--config", metavar="FIL",
+                        help="konfigurationsfil (standard: $SAMSYN_CONFIG eller ./samsyn.toml)")
+
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    """The same configuration, data directory and store the dashboard opens, unless --config/--data/--db."""
+    from workspace import Workspace
+
+    return Workspace.open(args.config, data_dir=args.data, database_url=args.db)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the picture to ``--out``; 0 on success, 2 on bad input."""
+    from store.picture_file import write_picture
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".json":
+        raise InputError("Utfilen måste sluta på .json.", path=out)
+    workspace = _workspace(args)
+    dataset = workspace.find_dataset(args.dataset) if args.dataset else workspace.default_dataset()
+    crs = workspace.working_crs(dataset)
+    with workspace.store() as store:
+        try:
+            document = write_picture(store, out, dataset=dataset, crs=crs)
+        except InputError:
+            raise
+        except ValueError as error:  # the database went away
+            raise InputError(str(error)) from error
+    counts = {name: len(document[name]) for name in ("hotspots", "causes", "measures", "goals", "followups")}
+    print(f"Skrev {out} ({_counted(counts)}; dataset {dataset.id}, formatversion {document['version']}).",
+          file=sys.stdout)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Read ``FILE`` into the store; 0 on success, 2 on a bad file or a non-empty store without --merge."""
+    from store.picture_file import import_picture, read_picture
+
+    source = Path(args.file)
+    document = read_picture(source)  # the whole file is checked before the store is even opened
+    user = (args.user or getpass.getuser()).strip()
+    workspace = _workspace(args)
+    # Attach only to a dataset that exists here (by id or name).
+    dataset_id = workspace.find_dataset(args.dataset).id if args.dataset else None
+    with workspace.store() as store:
+        try:
+            summary = import_picture(store, document, user=user, merge=args.merge, source=source,
+                                     crs=args.crs, dataset_id=dataset_id)
+        except InputError:
+            raise
+        except ValueError as error:  # the database went away mid-import: rolled back
+            raise InputError(f"Importen avbröts och ingenting sparades: {error}", path=source) from error
+        where = re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", store.url)  # never print a password
+    what = summary.sentence() if summary.counts else "inga poster (filen är tom)"
+    print(f"Importerade {what} från {source.name} till {where}.", file=sys.stdout)
+    return 0
+
+
+def _counted(counts: dict[str, int]) -> str:
+    names = {"hotspots": ("plats", "platser"), "causes": ("orsak", "orsaker"), "measures": ("åtgärd", "åtgärder"),
+             "goals": ("mål", "mål"), "followups": ("uppföljning", "uppföljningar")}
+    parts = [f"{n} {names[k][0] if n == 1 else names[k][1]}" for k, n in counts.items()]
+    return ", ".join(parts[:-1]) + " och " + parts[-1]
