@@ -42,6 +42,7 @@ import pandas as pd
 import shapely
 from scipy import ndimage, signal, stats
 
+from core import formatting
 from geo.grid import Grid, grid_for_extent, grid_for_points
 
 if TYPE_CHECKING:
@@ -377,8 +378,62 @@ def _hot_geometry(frame: gpd.GeoDataFrame, level: float) -> BaseGeometry:
     return shapely.coverage_union_all(np.asarray(hot.geometry.values))
 
 
-def _percent_sv(share: float) -> str:
-    return "–" if not np.isfinite(share) else f"{100 * share:.0f} %"
+def _share(share: float, lang: str) -> str:
+    return "–" if not np.isfinite(share) else formatting.percent(share, lang=lang)
+
+
+STABILITY_WORDS: dict[str, dict[str, str]] = {
+    "sv": {
+        "none": "Inga heta områden ({level}) med {reference} m rutor, så stabiliteten kan inte bedömas.",
+        "part": "{kept} vid {cell} m (Jaccardindex {jaccard})",
+        "head": "Av de heta områdena ({level}) med {reference} m rutor är {listed} också heta.",
+        "verdict": " Bilden är {verdict} när rutstorleken ändras.",
+        "stabil": "stabil", "ganska stabil": "ganska stabil", "instabil": "instabil",
+    },
+    "en": {
+        "none": "No hot areas ({level}) with {reference} m cells, so the stability cannot be assessed.",
+        "part": "{kept} at {cell} m (Jaccard index {jaccard})",
+        "head": "Of the hot areas ({level}) with {reference} m cells, {listed} are also hot.",
+        "verdict": " The picture is {verdict} when the cell size changes.",
+        "stabil": "stable", "ganska stabil": "fairly stable", "instabil": "unstable",
+    },
+}
+
+
+def stability_text(table: pd.DataFrame, *, lang: str = "sv") -> str:
+    """The sentence on a :func:`hotspot_stability` table: how much of the hot area stays hot.
+
+    The verdict reads the smallest share of the reference hot area kept at another size:
+    "stabil" from 70 %, "ganska stabil" from 40 %, otherwise "instabil".
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"cell": [50.0, 100.0, 200.0], "jaccard": [0.5, 1.0, 0.75],
+    ...                       "reference_kept": [0.6, 1.0, 0.9]})
+    >>> table.attrs.update(reference=100.0, level=0.05)
+    >>> print(stability_text(table, lang="en"))
+    Of the hot areas (95%) with 100 m cells, 60% at 50 m (Jaccard index 0.50) and 90% at 200 m (Jaccard index 0.75) are also hot. The picture is fairly stable when the cell size changes.
+    """
+    formatting.locale(lang)  # a ValueError naming the languages for anything else
+    words = STABILITY_WORDS[lang]
+    reference, level = float(table.attrs["reference"]), float(table.attrs["level"])
+    size = formatting.number(reference, 0 if reference.is_integer() else 1, lang=lang)
+    level_text = formatting.percent(1 - level, 0 if round(100 * (1 - level), 6).is_integer() else 1, lang=lang)
+    others = table[table["cell"] != reference]
+    if not (table.loc[table["cell"] == reference, "reference_kept"] > 0).any():
+        return words["none"].format(level=level_text, reference=size)
+    parts = [
+        words["part"].format(kept=_share(r.reference_kept, lang),
+                             cell=formatting.number(r.cell, 0 if float(r.cell).is_integer() else 1, lang=lang),
+                             jaccard=formatting.number(r.jaccard, 2, lang=lang) if np.isfinite(r.jaccard) else "–")
+        for r in others.itertuples()
+    ]
+    sentence = words["head"].format(level=level_text, reference=size, listed=formatting.listing(parts, lang=lang))
+    if len(others):
+        kept = float(others["reference_kept"].min())
+        verdict = "stabil" if kept >= 0.7 else ("ganska stabil" if kept >= 0.4 else "instabil")
+        sentence += words["verdict"].format(verdict=words[verdict])
+    return sentence
 
 
 def hotspot_stability(
@@ -389,6 +444,7 @@ def hotspot_stability(
     level: float = 0.05,
     neighbours: Neighbours = "queen",
     extent: gpd.GeoDataFrame | BaseGeometry | Sequence[float] | None = None,
+    lang: str = "sv",
 ) -> pd.DataFrame:
     """How much of the hot-spot area stays hot when the cell size changes.
 
@@ -403,8 +459,9 @@ def hotspot_stability(
         ``n_hot`` (hot cells), ``hot_km2`` (hot area), ``jaccard``
         (area of intersection / area of union with the reference hot area; 1 =
         the same area) and ``reference_kept`` (share of the reference hot area
-        that is hot at this size as well). ``attrs["summary_sv"]`` holds one
-        Swedish sentence. Shares are ``nan`` when neither size has hot cells.
+        that is hot at this size as well). ``attrs["summary"]`` holds the
+        sentence of :func:`stability_text` in ``lang`` and ``attrs["summary_sv"]`` the Swedish
+        one. Shares are ``nan`` when neither size has hot cells.
 
     Examples
     --------
@@ -442,24 +499,8 @@ def hotspot_stability(
             }
         )
     table = pd.DataFrame(rows)
-    others = table[table["cell"] != float(reference)]
-    if base.area == 0:
-        sentence = f"Inga heta områden ({100 * (1 - level):.0f} %) med {reference:g} m rutor, så stabiliteten kan inte bedömas."
-    else:
-        parts = [
-            f"{_percent_sv(r.reference_kept)} vid {r.cell:g} m (Jaccardindex {r.jaccard:.2f})".replace(".", ",")
-            for r in others.itertuples()
-        ]
-        listed = " och ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else "".join(parts)
-        sentence = (
-            f"Av de heta områdena ({100 * (1 - level):.0f} %) med {reference:g} m rutor är "
-            f"{listed} också heta."
-        )
-        if len(others):
-            kept = float(others["reference_kept"].min())
-            verdict = "stabil" if kept >= 0.7 else ("ganska stabil" if kept >= 0.4 else "instabil")
-            sentence += f" Bilden är {verdict} när rutstorleken ändras."
-    table.attrs["summary_sv"] = sentence
     table.attrs["reference"] = float(reference)
     table.attrs["level"] = float(level)
+    table.attrs["summary_sv"] = stability_text(table)
+    table.attrs["summary"] = stability_text(table, lang=lang)
     return table

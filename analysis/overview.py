@@ -1,4 +1,8 @@
-"""The figures the Översikt page leads with: what is loaded, and what stands out."""
+"""The figures the Översikt page leads with: what is loaded, and what stands out.
+
+The sentences come in Swedish or English (``lang``), with numbers and dates from
+:mod:`core.formatting`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.aoristic import DEFAULT_MAX_WINDOW_HOURS
+from core import formatting
+
+REASONS: dict[str, dict[str, str]] = {
+    "sv": {"increase": "ökning större än slumpen", "rate": "hög nivå per invånare"},
+    "en": {"increase": "increase larger than chance", "rate": "high level per inhabitant"},
+}
 
 
 @dataclass(frozen=True)
@@ -56,20 +66,99 @@ def data_quality(incidents: pd.DataFrame, *, max_window_hours: float = DEFAULT_M
     )
 
 
-def standout_districts(changes: pd.DataFrame, summary: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
+def standout_districts(changes: pd.DataFrame, summary: pd.DataFrame, *, top: int = 3,
+                       lang: str = "sv") -> pd.DataFrame:
     """Districts that stand out: significant increases first, then the highest rates.
 
     ``changes`` is :func:`analysis.change.same_period_last_year` by ``district``;
     ``summary`` is :func:`analysis.aggregate.summary_by_area` (indexed by area id).
-    Returns one row per district with name, count, rate, change and the reason it stands out.
+    Returns one row per district with name, count, rate, change and the reason it stands out
+    (``reason``, in ``lang``).
     """
-    table = summary.join(changes.set_index("district")[["before", "after", "change_pct", "p_value", "verdict",
-                                                          "summary_sv"]], how="left")
+    reasons = REASONS[_lang(lang)]
+    wanted = ["before", "after", "change_pct", "p_value", "verdict", "summary_sv", "summary"]
+    table = summary.join(changes.set_index("district")[[c for c in wanted if c in changes]], how="left")
     table["reason"] = ""
-    increased = table["verdict"].eq("ökning")
-    table.loc[increased, "reason"] = "ökning större än slumpen"
-    by_rate = table["rate_per_1000"].rank(ascending=False, method="first") <= top
-    table.loc[by_rate & ~increased, "reason"] = "hög nivå per invånare"
+    increased = table["verdict"].eq("ökning").fillna(False).to_numpy(dtype=bool)
+    table.loc[increased, "reason"] = reasons["increase"]
+    by_rate = (table["rate_per_1000"].rank(ascending=False, method="first") <= top).to_numpy()
+    table.loc[by_rate & ~increased, "reason"] = reasons["rate"]
+    table["_order"] = np.where(increased, 0, 1)
     chosen = table[table["reason"] != ""].copy()
-    chosen["_order"] = np.where(chosen["reason"].str.startswith("ökning"), 0, 1)
     return chosen.sort_values(["_order", "rate_per_1000"], ascending=[True, False]).drop(columns="_order")
+
+
+def _lang(lang: str) -> str:
+    formatting.locale(lang)  # a ValueError naming the languages for anything else
+    return lang
+
+
+def _incidents(count: float, lang: str) -> str:
+    one = count == 1
+    noun = ("händelse" if one else "händelser") if lang == "sv" else ("incident" if one else "incidents")
+    return f"{formatting.count(count, lang=lang)} {noun}"
+
+
+def standout_text(count: float, rate_per_1000: float | None, change_pct: float | None, previous_period: str,
+                  *, lang: str = "sv") -> str:
+    """What a standing-out district's line says after its name: count, rate and change.
+
+    Examples
+    --------
+    >>> print(standout_text(120, 35.44, -25.0, "mars 2024"))
+    120 händelser (35 per 1 000 inv.), −25 % mot mars 2024
+    >>> print(standout_text(1, None, None, "Mar 2024", lang="en"))
+    1 incident
+    """
+    text = _incidents(count, _lang(lang))
+    if rate_per_1000 is not None and pd.notna(rate_per_1000):
+        per = "per 1\u00a0000 inv." if lang == "sv" else "per 1,000 inhabitants"
+        text += f" ({formatting.number(rate_per_1000, lang=lang)} {per})"
+    if change_pct is not None and pd.notna(change_pct):
+        against = "mot" if lang == "sv" else "compared with"
+        text += f", {formatting.change_percent(change_pct / 100, lang=lang)} {against} {previous_period}"
+    return text
+
+
+def data_quality_text(quality: DataQuality, *, districts: bool = True,
+                      max_window_hours: float = DEFAULT_MAX_WINDOW_HOURS, lang: str = "sv") -> str:
+    """The "what data is loaded" sentences: how many, which dates, and what the analyses leave out.
+
+    ``districts`` says whether the dataset has an area layer; without one nothing is said about
+    incidents outside every area.
+
+    Examples
+    --------
+    >>> q = DataQuality(13664, pd.Timestamp("2024-01-01 08:00"), pd.Timestamp("2025-12-31 23:10"),
+    ...                 pd.Series(dtype="int64"), unknown_time=1, no_place=0, with_window=2345)
+    >>> print(data_quality_text(q, lang="en"))
+    13,664 incidents 1 January 2024 – 31 December 2025. 2,345 have a time window (weighted aoristically); 1 has an unknown time (window over 24 h) and is left out of the time analyses; 0 lie outside every district.
+    """
+    lang = _lang(lang)
+    hours = formatting.number(max_window_hours, 0 if float(max_window_hours).is_integer() else 1, lang=lang)
+    if quality.first is not None and quality.last is not None:
+        span = " " + formatting.date_span(quality.first, quality.last, lang=lang)
+    else:
+        span = ""
+    n = {key: formatting.number(getattr(quality, key), lang=lang)
+         for key in ("n_incidents", "with_window", "unknown_time", "no_place")}
+    if lang == "sv":
+        parts = [
+            f"{n['with_window']} har ett tidsfönster (viktas aoristiskt)",
+            f"{n['unknown_time']} har okänd tid (fönster över {hours} h) och ingår inte i tidsanalyserna",
+        ]
+        if districts:
+            parts.append(f"{n['no_place']} ligger utanför alla områden")
+        return f"{_incidents(quality.n_incidents, lang)}{span}. {'; '.join(parts)}."
+
+    def verb(count: int, one: str, many: str) -> str:
+        return one if count == 1 else many
+
+    parts = [
+        f"{n['with_window']} {verb(quality.with_window, 'has', 'have')} a time window (weighted aoristically)",
+        f"{n['unknown_time']} {verb(quality.unknown_time, 'has', 'have')} an unknown time (window over {hours} h) "
+        f"and {verb(quality.unknown_time, 'is', 'are')} left out of the time analyses",
+    ]
+    if districts:
+        parts.append(f"{n['no_place']} {verb(quality.no_place, 'lies', 'lie')} outside every district")
+    return f"{_incidents(quality.n_incidents, lang)}{span}. {'; '.join(parts)}."

@@ -21,10 +21,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from core import formatting
 from core.errors import InputError
 
 __all__ = [
     "SMALL_N",
+    "assessment_text",
+    "change_headline",
+    "change_sentence",
     "survey_change",
     "survey_table",
     "survey_vs_rates",
@@ -37,6 +41,14 @@ Z_95 = 1.959963984540054
 METHOD_SHARES = "z-test för två andelar"
 METHOD_CI = "z-test med angivna konfidensintervall"
 METHOD_NONE = "test ej möjligt"
+
+# ``assessment`` stays a Swedish key in the tables (pages and the CLI count on it); readers get these.
+ASSESSMENTS_EN: dict[str, str] = {
+    "bättre": "better",
+    "sämre": "worse",
+    "ingen säker förändring": "no certain change",
+    "kan inte bedömas": "cannot be assessed",
+}
 
 QUADRANTS: tuple[str, ...] = (
     "hög otrygghet, många brott",
@@ -325,3 +337,80 @@ def survey_vs_rates(
     result.attrs.update(indicator=indicator, year=year, value_median=value_median, rate_median=rate_median,
                         left_out=left_out)
     return result
+
+
+def _lang(lang: str) -> str:
+    formatting.locale(lang)  # a ValueError naming the languages for anything else
+    return lang
+
+
+def assessment_text(assessment: str, *, lang: str = "sv") -> str:
+    """An ``assessment`` of :func:`survey_change` in the reader's language.
+
+    Examples
+    --------
+    >>> assessment_text("sämre"), assessment_text("kan inte bedömas", lang="en")
+    ('sämre', 'cannot be assessed')
+    """
+    return assessment if _lang(lang) == "sv" else ASSESSMENTS_EN.get(assessment, assessment)
+
+
+def _value(value: float, unit: object, lang: str) -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    # Shares are read as whole per cent; indices (0–6) keep two decimals.
+    return formatting.percent(value, lang=lang) if unit == "share" else formatting.number(value, 2, lang=lang)
+
+
+def change_headline(change: pd.DataFrame, *, lang: str = "sv") -> str:
+    """One sentence on a :func:`survey_change` table: how many results got certainly better or worse.
+
+    Examples
+    --------
+    >>> change = pd.DataFrame({"assessment": ["bättre", "sämre", "bättre", "kan inte bedömas"]})
+    >>> change.attrs.update(year_a=2023, year_b=2024)
+    >>> print(change_headline(change, lang="en"))
+    Between 2023 and 2024: 2 results certainly got better and 1 certainly got worse (of 4 compared district × question).
+    """
+    lang = _lang(lang)
+    counts = change["assessment"].value_counts()
+    better, worse = int(counts.get("bättre", 0)), int(counts.get("sämre", 0))
+    year_a, year_b = change.attrs.get("year_a"), change.attrs.get("year_b")
+    b, w, n = (formatting.number(v, lang=lang) for v in (better, worse, len(change)))
+    if lang == "sv":
+        return (f"Mellan {year_a} och {year_b}: {b} resultat blev säkert bättre och {w} säkert sämre "
+                f"(av {n} jämförda område × fråga).")
+    return (f"Between {year_a} and {year_b}: {b} {'result' if better == 1 else 'results'} certainly got better "
+            f"and {w} certainly got worse (of {n} compared district × question).")
+
+
+def change_sentence(row: pd.Series | dict, area_name: str | None = None, *, lang: str = "sv") -> str:
+    """One area's change for one indicator, as a sentence: values, verdict, p-value, small-n flag.
+
+    ``row`` is a row of :func:`survey_change`; when it also holds ``year_a`` and ``year_b``
+    (the table's ``attrs``) the years are named beside the values.
+
+    Examples
+    --------
+    >>> row = {"area_id": "C1", "label": "Otrygga ute sent", "unit": "share", "value_a": 0.30,
+    ...        "value_b": 0.20, "p_value": 0.0011, "assessment": "bättre", "uncertain": False,
+    ...        "year_a": 2023, "year_b": 2024}
+    >>> print(change_sentence(row, "Centrum", lang="en"))
+    Centrum: Otrygga ute sent 30% (2023) → 20% (2024), better (p = 0.001).
+    """
+    lang = _lang(lang)
+    name = area_name if area_name else str(row["area_id"])
+    label = row.get("label")
+    label = label if isinstance(label, str) and label else str(row.get("indicator", ""))
+    unit = row.get("unit")
+    a, b = _value(float(row["value_a"]), unit, lang), _value(float(row["value_b"]), unit, lang)
+    if row.get("year_a") is not None and row.get("year_b") is not None:
+        a, b = f"{a} ({row['year_a']})", f"{b} ({row['year_b']})"
+    text = f"{name}: {label} {a} → {b}, {assessment_text(str(row['assessment']), lang=lang)}"
+    p = row.get("p_value")
+    if p is not None and pd.notna(p):
+        text += f" ({formatting.p_value(float(p), lang=lang, decimals=None)})"
+    if bool(row.get("uncertain", False)):
+        text += (", osäkert (färre än 30 eller okänt antal svar)" if lang == "sv"
+                 else ", uncertain (fewer than 30 or unknown responses)")
+    return text + "."

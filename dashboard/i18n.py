@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import formatting
+
 ENGLISH: dict[str, str] = {
     "Översikt": "Overview",
     "Karta": "Map",
@@ -240,6 +242,7 @@ ENGLISH: dict[str, str] = {
     "Gemensam": "Joint", "Prioritet": "Priority", "Status": "Status", "Anteckningar": "Notes", "Fäst": "Pin",
     "Skriv ditt namn, så att alla ser vem som fäste platsen.": "Enter your name, so everyone sees who pinned it.",
     "Fäst i problembilden som": "Pinned to the problem picture as",
+    "mot": "compared with", "osäkert": "uncertain",
     "Linjerna delar vid medianerna. Uppe till höger: hög otrygghet och många brott.":
         "Lines split at the medians. Top right: high insecurity and many crimes.",
 }
@@ -253,6 +256,11 @@ def english() -> bool:
     return bool(st.session_state.get("english", False))
 
 
+def lang() -> str:
+    """The user's language as :mod:`core.formatting` and the analysis sentences take it: ``"sv"`` or ``"en"``."""
+    return "en" if english() else "sv"
+
+
 def t(text: str) -> str:
     """The text in the user's language."""
     return ENGLISH.get(text, text) if english() else text
@@ -263,6 +271,16 @@ def weekday_names() -> tuple[str, ...]:
     return WEEKDAYS_EN if english() else WEEKDAYS_SV
 
 
+def fmt_change(change_pct: float, against: str | None = None) -> str:
+    """A change in per cent for ``st.metric``'s delta: ``-25 % mot mars 2024`` / ``-25% compared with Mar 2024``.
+
+    The minus is the ASCII hyphen here, not U+2212: Streamlit reads a delta starting with
+    "-" as a fall and draws the arrow down.
+    """
+    text = formatting.change_percent(change_pct / 100, lang=lang()).replace("\u2212", "-")
+    return f"{text} {t('mot')} {against}" if against else text
+
+
 def fmt_int(value: float) -> str:
-    """A whole number with Swedish digit grouping (a no-break space): 13 664."""
-    return f"{int(round(value)):,}".replace(",", "\u00a0")
+    """A whole number with the language's digit grouping: 13 664 (a no-break space) or 13,664."""
+    return formatting.number(int(round(value)), lang=lang())

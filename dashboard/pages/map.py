@@ -22,7 +22,7 @@ from dashboard.components.exports import csv_download, show_figure
 from dashboard.components.maps import MAX_POINTS, POINTS_MIN_ZOOM, MapLayers, build_map
 from dashboard.components.pinning import pin_form
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import english, t, weekday_names
+from dashboard.i18n import english, fmt_change, lang, t, weekday_names
 from geo.categories import PROTECTED
 
 STREET_BUFFER_M = 25  # a drawn line is a street segment: incidents within this distance count
@@ -161,10 +161,10 @@ with detail_column:
         else:
             subset, subset_all = within_geometry(view, geometry), within_geometry(all_dates, geometry)
         st.subheader(title)
-        change = same_period_last_year(subset_all, filters.start, filters.end).iloc[0]
+        change = same_period_last_year(subset_all, filters.start, filters.end, lang=lang()).iloc[0]
         st.metric(t("Händelser"), int(change["after"]),
-                  delta=f"{change['change_pct']:+.0f} %" if change["before"] else None, delta_color="inverse")
-        st.caption(change["summary_sv"])
+                  delta=fmt_change(change["change_pct"]) if change["before"] else None, delta_color="inverse")
+        st.caption(change["summary"])
         if len(subset):
             heat = weekday_hour(subset)
             fig = weekday_hour_heatmap(heat.matrix, weekday_names=weekday_names(), projector=projector,

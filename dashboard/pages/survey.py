@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from analysis.aggregate import summary_by_area
-from analysis.survey import survey_change, survey_table, survey_vs_rates
+from analysis.survey import assessment_text, survey_change, survey_table, survey_vs_rates
 from dashboard.components.charts import interval_chart, quadrant_chart
 from dashboard.components.exports import csv_download, show_figure
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
 
 active = st.session_state["active"]
 filters = current_filters()
@@ -40,7 +40,7 @@ if unit == "share":
         chosen[column] = chosen[column] * 100
 x_title = t("Andel (%)") if unit == "share" else t("Index 0–6 (0 = inget problem, 6 = alarmerande)")
 better = t("lägre är bättre") if direction == "lower_better" else t("högre är bättre")
-chosen["etikett"] = chosen["område"] + chosen["uncertain"].map({True: " (osäkert)", False: ""})
+chosen["etikett"] = chosen["område"] + chosen["uncertain"].map({True: f" ({t('osäkert')})", False: ""})
 fig = interval_chart(chosen, label="etikett", value="value", low="ci_low", high="ci_high", group="year",
                      projector=projector, title=f"{labels.get(indicator, indicator)} – {better}",
                      x_title=x_title)
@@ -59,7 +59,8 @@ if len(years) > 1:
     change = survey_change(table, int(year_a), int(year_b))
     change = change[change["indicator"] == indicator]
     change.insert(1, "område", change["area_id"].map(names).fillna(change["area_id"]))
-    shown = change[["område", "value_a", "value_b", "change", "p_value", "assessment", "uncertain"]]
+    shown = change[["område", "value_a", "value_b", "change", "p_value", "assessment", "uncertain"]].assign(
+        assessment=[assessment_text(a, lang=lang()) for a in change["assessment"]])
     st.dataframe(shown.rename(columns={"område": t("Område"), "value_a": str(year_a), "value_b": str(year_b),
                                        "change": t("Förändring"), "p_value": "p", "assessment": t("Bedömning"),
                                        "uncertain": t("Osäkert")}),

@@ -178,7 +178,7 @@ def test_stability_reports_overlap_with_the_reference():
     assert table.loc[50.0, "reference_kept"] > 0.3  # fewer 50 m cells reach significance
     assert ((table["jaccard"] > 0) & (table["jaccard"] <= 1)).all()
     sentence = table.attrs["summary_sv"]
-    assert sentence.startswith("Av de heta områdena (95 %) med 100 m rutor är")
+    assert sentence.startswith("Av de heta områdena (95\u00a0%) med 100 m rutor är")
     assert "vid 50 m" in sentence and "vid 200 m" in sentence
 
 
