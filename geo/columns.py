@@ -1,9 +1,12 @@
 """Finding columns by name and parsing their values (numbers, dates, times).
 
-Parsing is vectorised: numbers with pandas string methods, dates and times
-by parsing each *distinct* value once (``pandas.factorize``) with explicit
-formats, which is what keeps a million-row import fast — a date column has a
-few hundred distinct values, a time column at most 86 400.
+Parsing is vectorised: numbers with pandas string methods, times by parsing
+each *distinct* value once (``pandas.factorize``), dates by choosing one
+explicit format from a sample of the column and parsing the whole column with
+it in one ``pandas.to_datetime`` call; only the values that format does not
+read go through the slower per-distinct-value search over every format. A
+timestamp column with a million distinct minutes then costs one C-level pass
+instead of a factorisation, a regex per value and a parse per format tried.
 """
 
 from __future__ import annotations
@@ -71,7 +74,8 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
         codes = encoded.indices.to_numpy(zero_copy_only=False)
         codes = np.where(pd.isna(codes), -1, codes).astype(np.int64) if encoded.null_count else codes.astype(
             np.int64)
-        uniques = pd.Series(encoded.dictionary.to_pylist(), dtype="str")
+        # Stay in Arrow: a Python list of a million distinct strings costs more than the encoding.
+        uniques = pd.Series(pd.array(encoded.dictionary, dtype="str"))
         return codes, uniques
     text = values.astype("str").where(values.notna())
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
@@ -79,10 +83,17 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
 
 
 def contains_regex(values: pd.Series, pattern: str) -> np.ndarray:
-    """Mask of present values matching an RE2-compatible ``pattern`` (run by Arrow on distinct values)."""
+    """Mask of present values matching an RE2-compatible ``pattern`` (run by Arrow)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    array = getattr(values.array, "_pa_array", None)
+    if array is not None and (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        # Arrow text: RE2 over the whole column. Matching the distinct values instead
+        # costs a dictionary encoding, which for an id column of a million distinct
+        # values is several times the match itself.
+        hit = pc.fill_null(pc.match_substring_regex(array, pattern), False)
+        return hit.to_numpy(zero_copy_only=False).astype(bool)
     codes, uniques = factorize(values)
     if len(uniques) == 0:
         return np.zeros(len(values), dtype=bool)
@@ -204,7 +215,8 @@ def _parse_distinct(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     text = uniques.astype("str").str.strip()
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     precision = np.full(len(text), -1, dtype=np.int8)
-    has_offset = text.str.contains(_OFFSET, regex=True).to_numpy()
+    # The pattern as text, not the compiled object: pandas then runs it in Arrow, not value by value.
+    has_offset = text.str.contains(_OFFSET.pattern, regex=True).to_numpy(dtype=bool)
     if has_offset.any():
         part = text[has_offset]
         todo = pd.Series(True, index=part.index)
@@ -239,6 +251,49 @@ def _parse_distinct(uniques: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return out.to_numpy(dtype="datetime64[ns]"), precision
 
 
+# How many values, spread over the column, choose its one format.
+FORMAT_SAMPLE = 1_000
+
+
+def column_format(values: pd.Series) -> tuple[str, str] | None:
+    """The one ``(format, precision)`` of :data:`DATETIME_FORMATS` that reads a text column, if any.
+
+    A sample of up to :data:`FORMAT_SAMPLE` values spread over the column
+    chooses it: the first format in the list's order that reads every sampled
+    value. ``None`` (parse value by value instead) when the sample has a UTC
+    offset, when no format reads all of it, or when an earlier format reads
+    part of it — values two formats both read (``03/04/2024`` is 3 April as
+    ``%d/%m/%Y`` and 4 March as ``%m/%d/%Y``) must get the earlier format, as
+    the value-by-value search gives them.
+
+    Examples
+    --------
+    >>> column_format(pd.Series(["2024-03-05 14:30", "2024-03-06 09:05", None]))
+    ('%Y-%m-%d %H:%M', 'second')
+    >>> column_format(pd.Series(["25/03/2024", "03/04/2024"])) is None  # 25/03 is d/m, 03/04 is ambiguous
+    False
+    >>> column_format(pd.Series(["03/25/2024", "03/04/2024"])) is None  # m/d, but 03/04 reads as d/m first
+    True
+    """
+    if not pd.api.types.is_string_dtype(values.dtype):
+        return None
+    present = values.dropna()
+    if len(present) == 0:
+        return None
+    positions = np.unique(np.linspace(0, len(present) - 1, num=min(len(present), FORMAT_SAMPLE)).astype(np.int64))
+    sample = present.iloc[positions].astype("str").str.strip()
+    sample = sample[sample != ""]
+    if len(sample) == 0 or sample.str.contains(_OFFSET.pattern, regex=True).any():
+        return None
+    earlier_read_some = False
+    for fmt, level in DATETIME_FORMATS:
+        read = pd.to_datetime(sample, format=fmt, errors="coerce").notna()
+        if read.all():
+            return None if earlier_read_some else (fmt, level)
+        earlier_read_some = earlier_read_some or bool(read.any())
+    return None
+
+
 def parse_datetimes(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse a date or date-and-time column.
 
@@ -267,6 +322,22 @@ def parse_datetimes(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarr
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         stamps = values.to_numpy(dtype="datetime64[ns]")
         return stamps, np.where(pd.isna(stamps), -1, 0).astype(np.int8), np.zeros(n, dtype=bool)
+    chosen = column_format(values)
+    if chosen is not None:
+        fmt, level = chosen
+        stamps = pd.to_datetime(values.str.strip(), format=fmt, errors="coerce").astype("datetime64[ns]")
+        stamps = stamps.to_numpy(dtype="datetime64[ns]", copy=True)  # writable: odd rows are filled in below
+        precision = np.where(np.isnat(stamps), -1, PRECISION_ORDER[level]).astype(np.int8)
+        bad = np.zeros(n, dtype=bool)
+        rest = np.flatnonzero(np.isnat(stamps) & values.notna().to_numpy(dtype=bool))
+        if len(rest):  # other formats, blanks and bad values: the value-by-value search
+            stamps[rest], precision[rest], bad[rest] = _parse_by_value(values.iloc[rest])
+        return stamps, precision, bad
+    return _parse_by_value(values)
+
+
+def _parse_by_value(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`parse_datetimes` for text in mixed formats: every distinct value tries every format."""
     codes, uniques = factorize(values)
     parsed, precision = _parse_distinct(uniques)
     present = codes >= 0
