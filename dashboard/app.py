@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.components.projector import projector_css
 from dashboard.filters import sidebar_filters
 from dashboard.i18n import t
-from dashboard.loaders import load_active
+from dashboard.loaders import choose_dataset, load_dataset, workspace
 
 projector = st.query_params.get("projektor") == "1"
 st.set_page_config(
@@ -32,7 +32,15 @@ def _keep(name: str) -> None:
 st.session_state["projector"] = st.session_state["_projector"]
 st.session_state["english"] = st.session_state["_english"]
 
-active = load_active()
+# The dataset belongs to this session and its address (?dataset=<id>, so a shared link opens the
+# same data); a new session without one starts on the workspace default (`samsyn dataset use`).
+dataset, notice = choose_dataset(workspace(), st.query_params.get("dataset"), st.session_state.get("_dataset"))
+if notice is not None:
+    st.session_state["_dataset_notice"] = notice
+st.session_state["_dataset"] = dataset.id
+if st.query_params.get("dataset") != dataset.id:
+    st.query_params["dataset"] = dataset.id
+active = load_dataset(dataset)
 st.session_state["active"] = active
 
 with st.sidebar:
@@ -42,6 +50,9 @@ with st.sidebar:
               args=("english",))
     caption = f"{t('Aktivt dataset')}: **{active.dataset.name}**"
     st.caption(caption)
+if "_dataset_notice" in st.session_state:  # until the user picks a dataset on the Data page
+    template, values = st.session_state["_dataset_notice"]
+    st.warning(t(template).format(**values))
 
 if st.session_state["projector"]:
     st.query_params["projektor"] = "1"

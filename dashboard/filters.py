@@ -10,6 +10,7 @@ Query-string keys (Swedish, as users see them in the address bar)::
     dag=5&dag=6                           ISO weekdays
     tim=20-23                             hours, inclusive
     projektor=1  lang=en                  projector mode, English
+    dataset=<id>                          the session's dataset (set by app.py, kept here)
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def _write_url(filters: Filters) -> None:
         params["dag"] = [str(d) for d in filters.weekdays]
     if filters.hours != (0, 23):
         params["tim"] = f"{filters.hours[0]}-{filters.hours[1]}"
-    for key in ("projektor", "lang"):
+    for key in ("projektor", "lang", "dataset"):
         if key in st.query_params:
             params[key] = st.query_params[key]
     current = {k: (st.query_params.get_all(k) if isinstance(v, list) else st.query_params.get(k))

@@ -130,6 +130,15 @@ ENGLISH: dict[str, str] = {
     "Sparat i datasetet": "Saved in dataset", "Dataset": "Datasets", "Namn": "Name", "Filer": "Files",
     "Skapad": "Created", "Aktivt": "Active", "Välj dataset": "Choose dataset",
     "Använd som aktivt dataset": "Use as active dataset",
+    "Standard": "Default",
+    "Valet gäller den här sessionen och adressen (dela länken för att visa samma data). "
+    "Standard för nya sessioner och kommandoraden väljs med `samsyn dataset use`.":
+        "The choice holds for this session and its address (share the link to show the same data). "
+        "The default for new sessions and the command line is set with `samsyn dataset use`.",
+    "Datasetet '{id}' i adressen finns inte; visar {name}.":
+        "The dataset '{id}' in the address does not exist; showing {name}.",
+    "Datasetet {dataset} har inga händelser ännu; visar {name}.":
+        "The dataset {dataset} has no incidents yet; showing {name}.",
     "Datasetet har inga händelser ännu – läs in en händelsefil först.":
         "The dataset has no incidents yet – load an incident file first.",
     "Ta bort dataset": "Remove dataset",

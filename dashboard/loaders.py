@@ -1,121 +1,153 @@
-"""Cached loaders for the active dataset. Caching lives here, in the dashboard layer.
+"""The dashboard's door to the data: Streamlit caching around :class:`workspace.Workspace` calls.
 
-The loaders take paths and modification times (primitives), so a file replaced on disk
-is read again. The incident table is cached with ``st.cache_resource``: ``st.cache_data``
-would copy a million rows on every run (about a second), so it is shared read-only
-instead — pages only ever derive new frames from it, never change it in place.
+What is read, and how, lives in ``workspace`` (the CLI reads the same way); this module only
+caches it. The loaders take paths and modification times (primitives), so a file replaced on
+disk is read again. The incident table is cached with ``st.cache_resource``: ``st.cache_data``
+would copy a million rows on every run (about a second), so it is shared read-only instead —
+pages only ever derive new frames from it, never change it in place.
+
+Which dataset a session shows is the session's and the address's (``?dataset=<id>``), see
+:func:`choose_dataset`; a new session without the parameter starts on the workspace default.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from core.config import load_config
-from geo.assign import assign_areas
-from geo.dataset import read_areas, read_incidents, read_survey
-from store.datasets import Dataset, active_dataset
+from core.errors import InputError
+from store.datasets import Dataset
+from workspace import FileReader, Frames, Workspace
 
 
 def _mtime(path: Path | None) -> float:
     return path.stat().st_mtime if path is not None and path.exists() else 0.0
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _areas(path: str, mtime: float) -> gpd.GeoDataFrame:
-    return read_areas(path)
+def _optional(path: str | None) -> Path | None:
+    return Path(path) if path else None
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _layer(path: str, mtime: float) -> gpd.GeoDataFrame:
-    return gpd.read_file(path, engine="pyogrio")
+def _districts(path: str, mtime: float, crs: str) -> gpd.GeoDataFrame:
+    return FileReader().districts(Path(path), crs)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _layer(path: str, mtime: float, crs: str) -> gpd.GeoDataFrame:
+    return FileReader().layer(Path(path), crs)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _survey(path: str, mtime: float) -> pd.DataFrame:
+    return FileReader().survey(Path(path))
 
 
 @st.cache_resource(show_spinner="Läser in händelser …", max_entries=2)
-def _incidents(path: str, mtime: float, districts_path: str | None, districts_mtime: float) -> pd.DataFrame:
+def _incidents(path: str, mtime: float, crs: str, districts_path: str | None, districts_mtime: float) -> pd.DataFrame:
+    incidents = CachedReader.uncached_incidents(Path(path), crs, _optional(districts_path))
     # The opaque ids are not shown anywhere in the dashboard; leaving them out saves memory and time.
-    incidents = read_incidents(path).drop(columns="id")
-    if districts_path:
-        districts = _areas(districts_path, districts_mtime)
-        position = assign_areas(incidents["x"].to_numpy(), incidents["y"].to_numpy(), districts)
-        ids = districts["area_id"].astype(str).to_numpy()
-        # area ids are unique within a layer (checked by read_areas); -1 codes become missing
-        incidents["district"] = pd.Categorical.from_codes(position, categories=ids)
-    else:
-        incidents["district"] = pd.Categorical([None] * len(incidents))
-    return incidents
+    return incidents.drop(columns="id")
+
+
+class CachedReader(FileReader):
+    """The workspace's file reader with every file cached by path and modification time."""
+
+    @staticmethod
+    def uncached_incidents(path: Path, crs: str, districts_path: Path | None) -> pd.DataFrame:
+        """Read incidents as the workspace does, the district layer through the cache."""
+        return FileReader.incidents(CachedReader(), path, crs, districts_path)
+
+    def incidents(self, path: Path, crs: str, districts_path: Path | None) -> pd.DataFrame:
+        """Cached incidents with their districts assigned."""
+        return _incidents(str(path), _mtime(path), crs, str(districts_path) if districts_path else None,
+                          _mtime(districts_path))
+
+    def districts(self, path: Path, crs: str) -> gpd.GeoDataFrame:
+        """Cached district layer."""
+        return _districts(str(path), _mtime(path), crs)
+
+    def layer(self, path: Path, crs: str) -> gpd.GeoDataFrame:
+        """Cached drawing layer."""
+        return _layer(str(path), _mtime(path), crs)
+
+    def survey(self, path: Path) -> pd.DataFrame:
+        """Cached survey results."""
+        return _survey(str(path), _mtime(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def data_quality_for(path: str, mtime: float, districts_path: str | None, districts_mtime: float):
+def data_quality_for(path: str, mtime: float, crs: str, districts_path: str | None, districts_mtime: float):
     """The "what data is loaded" summary of a dataset (computed once per file version)."""
     from analysis.overview import data_quality
 
-    return data_quality(_incidents(path, mtime, districts_path, districts_mtime))
+    return data_quality(_incidents(path, mtime, crs, districts_path, districts_mtime))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _background_geojson(path: str, mtime: float, crs: str) -> dict:
     from dashboard.components.maps import background_geojson
 
-    return background_geojson(_layer(path, mtime), crs)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _survey(path: str, mtime: float) -> pd.DataFrame:
-    return read_survey(path)
+    return background_geojson(_layer(path, mtime, crs), crs)
 
 
 @dataclass(frozen=True)
-class ActiveData:
-    """The active dataset's frames, as the pages use them."""
-
-    dataset: Dataset
-    incidents: pd.DataFrame
-    districts: gpd.GeoDataFrame | None
-    places: gpd.GeoDataFrame | None
-    streets: gpd.GeoDataFrame | None
-    background: gpd.GeoDataFrame | None
-    survey: pd.DataFrame | None
+class ActiveData(Frames):
+    """A dataset's frames as the pages use them (``st.session_state["active"]``)."""
 
     def background_geojson(self) -> dict | None:
         """The background layers as WGS 84 GeoJSON for the map (converted once per file version)."""
         path = self.dataset.path("background")
         if path is None:
             return None
-        return _background_geojson(str(path), _mtime(path), self.incidents.attrs.get("crs", "EPSG:3006"))
+        return _background_geojson(str(path), _mtime(path), self.crs)
 
     def data_quality(self):
-        """The cached data-quality summary of the active incidents."""
+        """The cached data-quality summary of the incidents."""
         incidents, districts = self.dataset.path("incidents"), self.dataset.path("districts")
-        return data_quality_for(str(incidents), _mtime(incidents), str(districts) if districts else None,
-                                _mtime(districts))
+        return data_quality_for(str(incidents), _mtime(incidents), self.crs,
+                                str(districts) if districts else None, _mtime(districts))
 
 
-def load_active() -> ActiveData:
-    """Load the active dataset of the data directory (the Exempelstad sample by default)."""
-    dataset = active_dataset(load_config().data_directory)
-    districts_path = dataset.path("districts")
+def workspace() -> Workspace:
+    """The workspace, built as ``samsyn`` builds it: samsyn.toml, SAMSYN_CONFIG, SAMSYN_DATA."""
+    return Workspace.open()
 
-    def layer(role: str) -> gpd.GeoDataFrame | None:
-        path = dataset.path(role)
-        return _layer(str(path), _mtime(path)) if path else None
 
-    survey_path = dataset.path("survey")
-    return ActiveData(
-        dataset=dataset,
-        incidents=_incidents(str(dataset.path("incidents")), _mtime(dataset.path("incidents")),
-                             str(districts_path) if districts_path else None, _mtime(districts_path)),
-        districts=_areas(str(districts_path), _mtime(districts_path)) if districts_path else None,
-        places=layer("places"),
-        streets=layer("streets"),
-        background=layer("background"),
-        survey=_survey(str(survey_path), _mtime(survey_path)) if survey_path else None,
-    )
+def load_dataset(dataset: Dataset | str) -> ActiveData:
+    """A dataset's frames through the cache (the same frames ``Workspace.load`` gives the CLI)."""
+    frames = workspace().load(dataset, reader=CachedReader())
+    return ActiveData(**{f.name: getattr(frames, f.name) for f in fields(Frames)})
+
+
+Notice = tuple[str, dict[str, str]]  # a t() template and its values
+
+
+def choose_dataset(space: Workspace, requested: str | None, remembered: str | None) -> tuple[Dataset, Notice | None]:
+    """The dataset a session shows, and a Swedish notice when the address asked for one it cannot open.
+
+    ``requested`` is ``?dataset=`` from the address (a shared link), ``remembered`` the session's
+    own choice. The address wins; an id that is unknown or has no incidents falls back to the
+    workspace default with a notice. Without either, a session starts on the default.
+    """
+    default = space.default_dataset()
+    wanted = (requested or "").strip() or (remembered or "").strip()
+    if not wanted:
+        return default, None
+    try:
+        dataset = space.dataset(wanted)
+    except InputError:
+        if not requested:  # the session's own choice was archived meanwhile: no link to explain
+            return default, None
+        return default, ("Datasetet '{id}' i adressen finns inte; visar {name}.", {"id": wanted, "name": default.name})
+    if dataset.path("incidents") is None:
+        return default, ("Datasetet {dataset} har inga händelser ännu; visar {name}.",
+                         {"dataset": dataset.name, "name": default.name})
+    return dataset, None
 
 
 @st.cache_resource(show_spinner=False)
@@ -126,9 +158,7 @@ def _problem_store(url: str):
 
 
 def problem_store():
-    """The problem-picture store: ``[database] url`` in samsyn.toml, else SQLite in the data directory."""
-    config = load_config()
-    if config.database_url:
-        return _problem_store(config.database_url)
-    config.data_directory.mkdir(parents=True, exist_ok=True)
-    return _problem_store(str(config.data_directory / "problembild.db"))
+    """The problem-picture store of the workspace: ``[database] url``, else SQLite in the data directory."""
+    space = workspace()
+    space.data_dir.mkdir(parents=True, exist_ok=True)
+    return _problem_store(space.store_url)

@@ -8,16 +8,16 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.config import load_config
 from core.errors import InputError
 from dashboard.i18n import t
+from dashboard.loaders import workspace
 from geo.areas import read_areas_report, write_areas
 from geo.dataset import write_incidents
 from geo.importer import ImportOptions, import_incidents
 from geo.model import SOURCES
 from geo.readers import read_table
 from geo.survey import read_survey_report, write_survey
-from store.datasets import archive_dataset, create_dataset, list_datasets, save_role, set_active
+from store.datasets import archive_dataset, create_dataset, list_datasets, save_role
 
 KINDS = {
     "incidents": "Händelser (brott, ordningsstörningar, kommunens rapporter)",
@@ -34,7 +34,7 @@ INCIDENT_FIELDS = {
     "place_type": "Platstyp (ute/inne)",
 }
 
-data_dir = load_config().data_directory
+data_dir = workspace().data_dir
 uploads = data_dir / "uploads"
 st.title(t("Data"))
 
@@ -132,9 +132,10 @@ if uploaded is not None:
 st.subheader(t("Dataset"))
 datasets = list_datasets(data_dir)
 active = st.session_state["active"].dataset
+default_id = workspace().default_dataset().id
 rows = pd.DataFrame([
     {t("Namn"): d.name, "id": d.id, t("Filer"): ", ".join(sorted(d.files)), t("Skapad"): d.created or "–",
-     t("Aktivt"): "✔" if d.id == active.id else ""}
+     t("Aktivt"): "✔" if d.id == active.id else "", t("Standard"): "✔" if d.id == default_id else ""}
     for d in datasets
 ])
 st.table(rows.set_index(t("Namn")))
@@ -145,24 +146,30 @@ chosen = st.selectbox(t("Välj dataset"), ids, index=ids.index(active.id) if act
 
 
 def _activate(dataset_id: str) -> None:
-    # A callback runs before the script, so the whole next run (sidebar included) uses the new dataset.
+    # The choice is this session's and its address's only; other users keep theirs. The rerun lets
+    # app.py load it, so the whole page (sidebar included) shows the new dataset.
     dataset = next(d for d in list_datasets(data_dir) if d.id == dataset_id)
     if "incidents" not in dataset.files:
-        st.session_state["activate_error"] = dataset.name
+        st.error(t("Datasetet har inga händelser ännu – läs in en händelsefil först."))
         return
-    set_active(data_dir, dataset_id)
+    st.session_state["_dataset"] = dataset_id
+    st.query_params["dataset"] = dataset_id
+    st.session_state.pop("_dataset_notice", None)
+    st.rerun()
 
 
 def _archive(dataset_id: str, was_active: bool) -> None:
     archive_dataset(data_dir, dataset_id)
-    if was_active:
-        set_active(data_dir, "exempelstad")
+    if was_active:  # back to the workspace default on the next run
+        st.session_state["_dataset"] = workspace().default_dataset().id
+        st.query_params["dataset"] = st.session_state["_dataset"]
 
 
 cols = st.columns(2)
-cols[0].button(t("Använd som aktivt dataset"), key="activate", on_click=_activate, args=(chosen,))
-if st.session_state.pop("activate_error", None):
-    st.error(t("Datasetet har inga händelser ännu – läs in en händelsefil först."))
+if cols[0].button(t("Använd som aktivt dataset"), key="activate"):
+    _activate(chosen)
+st.caption(t("Valet gäller den här sessionen och adressen (dela länken för att visa samma data). "
+             "Standard för nya sessioner och kommandoraden väljs med `samsyn dataset use`."))
 chosen_dataset = next(d for d in datasets if d.id == chosen)
 if not chosen_dataset.builtin:
     with cols[1].popover(t("Ta bort dataset")):

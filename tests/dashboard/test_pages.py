@@ -132,7 +132,7 @@ def test_english_switch_and_projector_mode():
 
 def test_data_page_lists_datasets_and_activates_one(tmp_path, sample_incidents):
     from geo.dataset import write_incidents
-    from store.datasets import active_dataset, create_dataset, save_role
+    from store.datasets import create_dataset, save_role
 
     data_dir = Path(tmp_path / "userdata")
     dataset = create_dataset(data_dir, "Polisens export 2025")
@@ -145,9 +145,9 @@ def test_data_page_lists_datasets_and_activates_one(tmp_path, sample_incidents):
     at.selectbox(key="dataset_choice").set_value(dataset.id).run()
     at.button(key="activate").click().run()
     assert not at.exception
-    assert active_dataset(data_dir).id == dataset.id
-    # The choice is on disk: a new session (or a restart) opens the chosen dataset.
-    fresh = _app().run()
+    # The choice is the session's and the address's (not a server-wide file): the address opens it.
+    assert at.query_params["dataset"] == dataset.id and not (data_dir / "active.json").exists()
+    fresh = _app(**at.query_params).run()
     assert not fresh.exception, [e.message for e in fresh.exception]
     assert fresh.session_state["active"].dataset.id == dataset.id
     assert len(fresh.session_state["active"].incidents) == 500
