@@ -7,6 +7,8 @@ on, ``t`` looks the text up in ``ENGLISH``. A text without a translation stays S
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from core import formatting
@@ -288,6 +290,19 @@ def fmt_change(change_pct: float, against: str | None = None) -> str:
     """
     text = formatting.change_percent(change_pct / 100, lang=lang()).replace("\u2212", "-")
     return f"{text} {t('mot')} {against}" if against else text
+
+
+def fmt_area_value(value: float, metric: str) -> str:
+    """A district's value as the map labels it: ``412``, ``35 per 1 000`` (``35 per 1,000``) or ``−25 %`` (``-25%``).
+
+    ``metric`` is ``"count"``, ``"rate"`` (per 1 000 inhabitants) or ``"change"`` (per cent).
+    """
+    if not math.isfinite(value):
+        return "–"
+    if metric == "change":
+        return formatting.change_percent(value / 100, lang=lang())
+    text = formatting.number(value, lang=lang())
+    return f"{text} per {formatting.number(1000, lang=lang())}" if metric == "rate" else text
 
 
 def fmt_int(value: float) -> str:

@@ -22,7 +22,7 @@ from dashboard.components.exports import csv_download, show_figure
 from dashboard.components.maps import MAX_POINTS, POINTS_MIN_ZOOM, MapLayers, build_map
 from dashboard.components.pinning import pin_form
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import english, fmt_change, lang, t, weekday_names
+from dashboard.i18n import english, fmt_area_value, fmt_change, lang, t, weekday_names
 from geo.categories import PROTECTED
 
 STREET_BUFFER_M = 25  # a drawn line is a street segment: incidents within this distance count
@@ -60,8 +60,7 @@ if active.districts is not None:
     district_frame["rate"] = district_frame["area_id"].map(summary["rate_per_1000"])
     district_frame["change"] = district_frame["area_id"].map(changes["change_pct"])
     district_frame["value"] = district_frame[metric].astype(float)
-    unit = {"count": "", "rate": " per 1 000", "change": " %"}[metric]
-    district_frame["label"] = [f"{v:.0f}{unit}" if np.isfinite(v) else "–" for v in district_frame["value"]]
+    district_frame["label"] = [fmt_area_value(v, metric) for v in district_frame["value"]]
 
 hot = None
 if len(view):
