@@ -24,7 +24,26 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import ndimage
 
+from core import formatting
+
 UNITS = "händelser per km²"
+# What the raster says about itself, in the reader's language; the keys of ``notes`` stay Swedish.
+DENSITY_WORDS: dict[str, dict[str, str]] = {
+    "sv": {
+        "units": UNITS,
+        "rule": "normalreferens σ·n^(-1/6), begränsad till {low}–{high} m",
+        "given": "angiven av användaren",
+        "method": "Gaussisk kärntäthet (binning + gaussiskt filter)",
+        "warning": "Bandbredden är mindre än pixelstorleken; ytan blir kantig. Välj mindre celler.",
+    },
+    "en": {
+        "units": "incidents per km²",
+        "rule": "normal reference σ·n^(-1/6), limited to {low}–{high} m",
+        "given": "given by the user",
+        "method": "Gaussian kernel density (binning + Gaussian filter)",
+        "warning": "The bandwidth is smaller than the pixel size; the surface turns blocky. Choose smaller cells.",
+    },
+}
 MIN_BANDWIDTH = 50.0
 MAX_BANDWIDTH = 500.0
 TRUNCATE = 4.0  # kernel radius in bandwidths; beyond that the Gaussian is < 0.04 % of its peak
@@ -108,6 +127,7 @@ def density_surface(
     extent: Sequence[float] | None = None,
     weights: np.ndarray | None = None,
     crs: str = "EPSG:3006",
+    lang: str = "sv",
 ) -> DensityRaster:
     """Gaussian kernel density of points, in incidents per km², on a ``cell``-metre raster.
 
@@ -127,6 +147,8 @@ def density_surface(
         three bandwidths. Points outside are left out.
     weights
         Weight of each point (e.g. aoristic weights); default 1.
+    lang
+        Language of ``bandwidth_rule``, ``units`` and the values of ``notes`` ("sv" or "en").
 
     Returns
     -------
@@ -143,6 +165,8 @@ def density_surface(
     >>> bool(abs(raster.values.max() / peak - 1) < 0.02)
     True
     """
+    formatting.locale(lang)  # a ValueError naming the languages for anything else
+    words = DENSITY_WORDS[lang]
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.shape != y.shape:
@@ -152,12 +176,13 @@ def density_surface(
     w = None if weights is None else np.asarray(weights, dtype=float)
     if bandwidth is None:
         h = bandwidth_rule(x, y, w)
-        rule = f"normalreferens σ·n^(-1/6), begränsad till {MIN_BANDWIDTH:g}–{MAX_BANDWIDTH:g} m"
+        rule = words["rule"].format(low=formatting.number(MIN_BANDWIDTH, lang=lang),
+                                    high=formatting.number(MAX_BANDWIDTH, lang=lang))
     else:
         h = float(bandwidth)
         if not h > 0:
             raise ValueError("Bandbredden måste vara större än 0 meter.")
-        rule = "angiven av användaren"
+        rule = words["given"]
     if extent is None:
         if len(x) == 0:
             raise ValueError("Inga händelser att beräkna täthet för – ange en utbredning eller ändra filtret.")
@@ -182,13 +207,13 @@ def density_surface(
     values = smoothed * (1e6 / cell**2)  # points per pixel -> points per km²
     n_points = float(binned.sum())
     notes = {
-        "metod": "Gaussisk kärntäthet (binning + gaussiskt filter)",
-        "bandbredd": f"{h:.0f} m ({rule})",
-        "enhet": UNITS,
+        "metod": words["method"],
+        "bandbredd": f"{formatting.number(h, lang=lang)} m ({rule})",
+        "enhet": words["units"],
     }
     if h < cell:
-        notes["varning"] = "Bandbredden är mindre än pixelstorleken; ytan blir kantig. Välj mindre celler."
+        notes["varning"] = words["warning"]
     return DensityRaster(
         values=values, x0=float(x0), y0=float(y0), cell=float(cell), bandwidth=h,
-        bandwidth_rule=rule, crs=crs, n_points=n_points, notes=notes,
+        bandwidth_rule=rule, crs=crs, units=words["units"], n_points=n_points, notes=notes,
     )
