@@ -23,6 +23,7 @@ REQUIRED_FLAGS: dict[str, str] = {
     "server.headless": "true",
     "browser.gatherUsageStats": "false",
     "server.enableStaticServing": "true",
+    "client.showErrorDetails": "none",  # no tracebacks for users; app.py logs them on the server
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.components.errors import run_page
 from dashboard.components.projector import projector_css
 from dashboard.filters import sidebar_filters
 from dashboard.i18n import t
@@ -75,8 +76,10 @@ pages = [
     st.Page("pages/followup.py", title=t("Uppföljning"), icon=":material/trending_down:", url_path="uppfoljning"),
     st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
 ]
+navigation = st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar")
 try:
-    st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar").run()
+    # A failing page shows a message with a reference (the traceback goes to the server log), never a traceback.
+    run_page(navigation.run, page=navigation.url_path)
 finally:
     # An invisible run counter at the very end of the page (also after a page's st.stop()): browser
     # tests and the benchmark wait for it to change to know that a run has finished drawing.

@@ -242,6 +242,27 @@ ENGLISH: dict[str, str] = {
     'Åtgärden startar': 'The measure starts',
     'Åtgärden är sparad.': 'The measure is saved.',
     'Åtgärder och mål': 'Measures and goals',
+    # What is missing from a dataset, and where to add it; and the message for an unexpected failure.
+    "Datasetet har inget områdeslager. Lägg till ett områdeslager på sidan Data för att se antal, invånartal och "
+    "förändring per område.":
+        "The dataset has no district layer. Add a district layer on the Data page to see counts, rates per "
+        "inhabitant and change by district.",
+    "Datasetet har inga namngivna platser. Lägg till ett lager med namngivna platser på sidan Data.":
+        "The dataset has no named places. Add a layer of named places on the Data page.",
+    "Ingen trygghetsmätning är inläst. Lägg till en trygghetsmätning på sidan Data.":
+        "No safety survey is loaded. Add a safety survey on the Data page.",
+    "Jämförelsen med anmälda brott per område behöver ett områdeslager. Lägg till ett områdeslager på sidan Data.":
+        "The comparison with reported crime by district needs a district layer. Add a district layer on the "
+        "Data page.",
+    "Datasetet har inga händelser med position att visa på kartan. Läs in en händelsefil på sidan Data.":
+        "The dataset has no incidents with a position to show on the map. Load an incident file on the Data page.",
+    "Datasetet har inget områdeslager att välja jämförelseområde ur. Lägg till ett områdeslager på sidan Data.":
+        "The dataset has no district layer to choose a comparison area from. Add a district layer on the Data "
+        "page.",
+    "Något gick fel när sidan skulle visas. Försök igen, eller ändra filtren. Om det händer igen: kontakta den som "
+    "driver Samsyn och uppge referensen {ref}.":
+        "Something went wrong while showing the page. Try again, or change the filters. If it happens again, "
+        "contact whoever runs Samsyn and give the reference {ref}.",
     'Situationell': 'Situational',
     'Brottsoffer': 'Victim',
     'Gärningsperson': 'Offender',

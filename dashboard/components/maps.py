@@ -67,6 +67,41 @@ class MapLayers:
     selected: str | None = None
 
 
+def data_extent(*layers: gpd.GeoDataFrame | None, incidents: pd.DataFrame | None = None, crs: str = "EPSG:3006",
+                pad_m: float = 250.0) -> tuple[float, float, float, float] | None:
+    """Bounds in the working CRS of the first non-empty layer, else of the incidents' positions.
+
+    A dataset with incidents only (the police's export alone) has no district or background
+    layer to frame the map; the incidents' own box, widened by ``pad_m`` so that one point or
+    one street still gives a readable view, frames it instead. None when there is nothing.
+
+    Examples
+    --------
+    >>> points = pd.DataFrame({"x": [674_000.0, 674_100.0], "y": [6_580_000.0, 6_580_050.0]})
+    >>> data_extent(None, incidents=points, pad_m=100)
+    (673900.0, 6579900.0, 674200.0, 6580150.0)
+    """
+    for layer in layers:
+        if layer is not None and len(layer):
+            if layer.crs is not None and crs and not layer.crs.equals(crs):
+                layer = layer.to_crs(crs)
+            return tuple(float(v) for v in layer.total_bounds)
+    if incidents is None or not len(incidents):
+        return None
+    x, y = incidents["x"].to_numpy(dtype=float), incidents["y"].to_numpy(dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    if not keep.any():
+        return None
+    x, y = x[keep], y[keep]
+    return (float(x.min()) - pad_m, float(y.min()) - pad_m, float(x.max()) + pad_m, float(y.max()) + pad_m)
+
+
+def bounds_wgs84(bounds: tuple[float, float, float, float], crs: str) -> tuple[float, float, float, float]:
+    """Bounds in the working CRS as WGS 84 ``(west, south, east, north)`` for the map."""
+    transformer = Transformer.from_crs(crs, WGS84, always_xy=True)
+    return tuple(float(v) for v in transformer.transform_bounds(*bounds))
+
+
 def _wgs84(frame: gpd.GeoDataFrame, crs: str, tolerance: float = 1.0) -> gpd.GeoDataFrame:
     if frame.crs is None:
         frame = frame.set_crs(crs)

@@ -62,7 +62,8 @@ plans = store.list_followups(measure_id)
 # --- choose the target, the control area on the map, and the periods --------------------------
 with st.expander(t("Jämförelseområde och perioder"), expanded=not plans):
     if active.districts is None:
-        st.warning(t("Datasetet har inget områdeslager att välja jämförelseområde ur."))
+        st.warning(t("Datasetet har inget områdeslager att välja jämförelseområde ur. Lägg till ett områdeslager "
+                     "på sidan Data."))
     else:
         districts = active.districts
         target = shapely.from_wkt(places[0].geometry_wkt) if places else None

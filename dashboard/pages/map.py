@@ -19,7 +19,14 @@ from core.config import load_config
 from dashboard.components.basemap import add_draw
 from dashboard.components.charts import trend_chart, weekday_hour_heatmap
 from dashboard.components.exports import csv_download, show_figure
-from dashboard.components.maps import MAX_POINTS, POINTS_MIN_ZOOM, MapLayers, build_map
+from dashboard.components.maps import (
+    MAX_POINTS,
+    POINTS_MIN_ZOOM,
+    MapLayers,
+    bounds_wgs84,
+    build_map,
+    data_extent,
+)
 from dashboard.components.pinning import pin_form
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, fmt_area_value, fmt_change, lang, t, weekday_names
@@ -43,11 +50,19 @@ all_dates = apply_filters(active.incidents, filters, period=False)  # for compar
 st.title(t("Karta"))
 controls = st.columns([2, 1, 1, 1])
 metric = controls[0].selectbox(t("Områden färgas efter"), list(METRICS), format_func=lambda k: t(METRICS[k]),
-                               key="map_metric")
+                               key="map_metric", disabled=active.districts is None)
 cell = controls[1].selectbox(t("Rutstorlek för hot spots"), [50, 100, 200], index=1, key="map_cell",
                              format_func=lambda c: f"{c} m")
 show_density = controls[2].toggle(t("Täthetsyta"), value=True, key="map_density")
 show_survey = controls[3].toggle(t("Trygghetslager"), value=False, key="map_survey")
+# What is missing is said once, with where to add it; the rest of the map still works without it.
+if active.districts is None:
+    st.info(t("Datasetet har inget områdeslager. Lägg till ett områdeslager på sidan Data för att se antal, "
+              "invånartal och förändring per område."))
+if show_survey and active.survey is None:
+    st.info(t("Ingen trygghetsmätning är inläst. Lägg till en trygghetsmätning på sidan Data."))
+if view.empty:
+    st.warning(t("Inga händelser matchar filtren."))
 
 # Districts: counts, rates and change for the filtered view.
 district_frame = None
@@ -87,15 +102,22 @@ open_mask = ~view["category"].isin(PROTECTED).to_numpy()
 points = view.loc[open_mask, ["x", "y", "category", "occurred_from"]] if open_mask.sum() <= MAX_POINTS else None
 
 selected = st.session_state.get("map_selected")
+if selected and selected.get("kind") in ("district", "place"):
+    # A selection kept from another dataset (or one whose layer is gone) would point at nothing.
+    layer = active.districts if selected["kind"] == "district" else active.places
+    if layer is None or selected["id"] not in set(layer["area_id"].astype(str)):
+        st.session_state["map_selected"] = selected = None
 layers = MapLayers(
     districts=district_frame, district_metric=t(METRICS[metric]), district_diverging=metric == "change",
     hot_cells=hot, density=density, places=active.places, background=active.background_geojson(), points=points,
     survey=survey_frame, survey_label=survey_label, crs=crs,
     selected=selected["id"] if selected and selected.get("kind") == "district" else None,
 )
-extent_source = active.districts if active.districts is not None else active.background
-bounds_wgs84 = tuple(extent_source.to_crs(4326).total_bounds)
-folium_map = build_map(layers, bounds_wgs84, load_config())
+bounds_work = data_extent(active.districts, active.background, incidents=active.incidents, crs=crs)
+if bounds_work is None:
+    st.info(t("Datasetet har inga händelser med position att visa på kartan. Läs in en händelsefil på sidan Data."))
+    st.stop()
+folium_map = build_map(layers, bounds_wgs84(bounds_work, crs), load_config())
 add_draw(folium_map, language="en" if english() else "sv",
          draw_options={"polyline": {"shapeOptions": {"color": "#D55E00", "weight": 5}},
                        "polygon": {"shapeOptions": {"color": "#D55E00"}}, "rectangle": {"shapeOptions": {"color": "#D55E00"}},
@@ -185,7 +207,6 @@ with map_column:
     if st.button(t("Skapa kartbild (PNG)"), icon=":material/image:", key="map_png"):
         from reports.figures import map_png
 
-        bounds_work = tuple(extent_source.total_bounds)
         outlines = []
         if selected:
             outlines = [(_selection(selected)[0], _selection(selected)[1])]
@@ -196,11 +217,12 @@ with map_column:
         st.download_button(t("Ladda ner kartbild"), st.session_state["map_png_bytes"], file_name="karta.png",
                            mime="image/png", icon=":material/download:", key="map_png_download")
 
-if district_frame is not None:
+if district_frame is not None or (hot is not None and len(hot)):
     with st.expander(t("Siffrorna bakom kartan")):
-        table = pd.DataFrame(district_frame.drop(columns="geometry"))
-        st.dataframe(table, hide_index=True, width="stretch")
-        csv_download(table, "karta-omraden", key="csv-map-districts")
+        if district_frame is not None:
+            table = pd.DataFrame(district_frame.drop(columns="geometry"))
+            st.dataframe(table, hide_index=True, width="stretch")
+            csv_download(table, "karta-omraden", key="csv-map-districts")
         if hot is not None and len(hot):
             hot_table = pd.DataFrame(hot.drop(columns="geometry"))
             csv_download(hot_table, "karta-hotspots", key="csv-map-hot")

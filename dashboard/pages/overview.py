@@ -42,7 +42,8 @@ left, right = st.columns(2)
 with left:
     st.markdown(f"#### {t('Områden')}")
     if active.districts is None:
-        st.info("Datasetet har inget områdeslager.")
+        st.info(t("Datasetet har inget områdeslager. Lägg till ett områdeslager på sidan Data för att se "
+                  "antal, invånartal och förändring per område."))
     else:
         codes = view["district"].cat.codes.to_numpy()
         summary = summary_by_area(view, active.districts, assignment=codes)
@@ -63,19 +64,21 @@ with left:
         csv_download(table, "omraden", key="csv-overview-districts")
 with right:
     st.markdown(f"#### {t('Mikroplatser')}")
-    if active.places is not None and len(view):
+    if active.places is None:
+        st.info(t("Datasetet har inga namngivna platser. Lägg till ett lager med namngivna platser på sidan Data."))
+    elif view.empty:
+        st.info(t("Inga händelser matchar filtren."))
+    else:
         places = place_counts(view, active.places).sort_values("count", ascending=False)
         top = places.head(8).reset_index()[["area_id", "name", "count"]]
         st.caption(t("Namngivna platser med flest händelser"))
         st.dataframe(top.rename(columns={"name": t("Plats"), "count": t("Antal")}), hide_index=True,
                      width="stretch")
         csv_download(top, "mikroplatser", key="csv-overview-places")
-    else:
-        st.info("Datasetet har inga namngivna platser.")
 
 st.subheader(t("Trygghet i korthet"))
 if active.survey is None or active.survey.empty:
-    st.info("Ingen trygghetsmätning är inläst.")
+    st.info(t("Ingen trygghetsmätning är inläst. Lägg till en trygghetsmätning på sidan Data."))
 else:
     years = sorted(active.survey["year"].unique())
     latest = years[-1]

@@ -14,7 +14,7 @@ from analysis.problem_numbers import hotspot_now
 from core.config import load_config
 from dashboard.components import problem_forms as forms
 from dashboard.components.exports import csv_download
-from dashboard.components.maps import build_problem_map
+from dashboard.components.maps import bounds_wgs84, build_problem_map, data_extent
 from dashboard.components.pinning import pin_form
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import t
@@ -63,8 +63,8 @@ def _table(items) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-extent = active.districts if active.districts is not None else active.background
-bounds = tuple(extent.to_crs(4326).total_bounds)
+# Without district or background layers (incidents only) the incidents themselves frame the map.
+bounds = bounds_wgs84(data_extent(active.districts, active.background, incidents=active.incidents, crs=crs), crs)
 selected = st.session_state.get("problem_selected")
 
 if show == "sida":

@@ -18,7 +18,7 @@ projector = st.session_state.get("projector", False)
 
 st.title(t("Trygghet"))
 if active.survey is None or active.survey.empty:
-    st.info("Ingen trygghetsmätning är inläst. Läs in en på sidan Data.")
+    st.info(t("Ingen trygghetsmätning är inläst. Lägg till en trygghetsmätning på sidan Data."))
     st.stop()
 
 table = survey_table(active.survey)
@@ -67,8 +67,11 @@ if len(years) > 1:
                  hide_index=True, width="stretch")
     csv_download(change, f"trygghet-forandring-{indicator}", key="csv-survey-change")
 
-if active.districts is not None:
-    st.subheader(t("Trygghet och anmälda brott"))
+st.subheader(t("Trygghet och anmälda brott"))
+if active.districts is None:
+    st.info(t("Jämförelsen med anmälda brott per område behöver ett områdeslager. Lägg till ett områdeslager på "
+              "sidan Data."))
+else:
     year = st.selectbox(t("År"), years, index=len(years) - 1, key="survey_quadrant_year")
     # Rates for the chosen survey year, with the other filters as chosen.
     view = apply_filters(active.incidents, filters, period=False)

@@ -1,0 +1,107 @@
+"""Users never see a traceback: a failing page shows a message with a reference, the log has the rest."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cli.serve_cmd import config_flags, streamlit_argv
+from tests.conftest import REPO
+
+APP = str(REPO / "dashboard" / "app.py")
+REFERENCE = re.compile(r"referensen ([A-Z2-9]{4}-[A-Z2-9]{4})")
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMSYN_DATA", str(tmp_path / "userdata"))
+    monkeypatch.delenv("SAMSYN_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def _time_page(monkeypatch, failure: BaseException, **query: str) -> AppTest:
+    """Open Tid with ``analysis.aoristic.weekday_hour`` (the page's first analysis call) failing."""
+    import analysis.aoristic
+
+    def broken(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(analysis.aoristic, "weekday_hour", broken)
+    at = AppTest.from_file(APP, default_timeout=180)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/time.py").run()
+    return at
+
+
+def _everything_shown(at: AppTest) -> str:
+    kinds = ("markdown", "caption", "info", "warning", "error", "success", "exception", "code", "text")
+    return "\n".join(str(getattr(e, "value", getattr(e, "message", ""))) for kind in kinds for e in at.get(kind))
+
+
+def test_unexpected_failure_shows_a_reference_and_logs_the_traceback(monkeypatch, caplog):
+    caplog.set_level(logging.ERROR, logger="samsyn.dashboard")
+    at = _time_page(monkeypatch, KeyError("district_code_internal"))
+    assert not at.exception, [e.message for e in at.exception]
+    [error] = at.error
+    assert error.value.startswith("Något gick fel när sidan skulle visas.")
+    reference = REFERENCE.search(error.value).group(1)
+    shown = _everything_shown(at)
+    assert "Traceback" not in shown and "district_code_internal" not in shown and "KeyError" not in shown
+    # The run marker at the end of app.py is still written (browser tests wait for it).
+    assert any('class="samsyn-run"' in h.proto.body for h in at.get("html"))
+    # The server log has the same reference and the whole traceback.
+    [record] = [r for r in caplog.records if reference in r.getMessage()]
+    assert record.levelno == logging.ERROR and "tid" in record.getMessage()
+    assert record.exc_info[0] is KeyError
+    assert "district_code_internal" in caplog.text and "Traceback" in caplog.text
+
+
+def test_unexpected_failure_in_english(monkeypatch):
+    at = _time_page(monkeypatch, RuntimeError("boom"), lang="en")
+    assert not at.exception
+    [error] = at.error
+    assert error.value.startswith("Something went wrong while showing the page.")
+    assert re.search(r"reference [A-Z2-9]{4}-[A-Z2-9]{4}", error.value)
+    assert "boom" not in _everything_shown(at)
+
+
+def test_input_error_keeps_its_own_swedish_text(monkeypatch, caplog):
+    from core.errors import InputError
+
+    caplog.set_level(logging.ERROR, logger="samsyn.dashboard")
+    at = _time_page(monkeypatch, InputError("tidskolumnen saknas.", path="brott.csv", column="tid"))
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Fil brott.csv, kolumn 'tid': tidskolumnen saknas."]
+    assert not caplog.records  # a user's own mistake is not a server error
+
+
+def test_value_error_raised_by_samsyn_is_shown_as_is(monkeypatch):
+    # The replacement lives in the repository (tests/), so it counts as Samsyn's own code.
+    at = _time_page(monkeypatch, ValueError("Perioden måste sluta efter att den börjar."))
+    assert [e.value for e in at.error] == ["Perioden måste sluta efter att den börjar."]
+
+
+def test_value_error_from_a_library_is_not_shown(monkeypatch):
+    import analysis.aoristic
+
+    def broken(*args, **kwargs):
+        import json
+
+        json.loads("{")  # a ValueError raised inside the standard library, English and technical
+
+    monkeypatch.setattr(analysis.aoristic, "weekday_hour", broken)
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.switch_page("pages/time.py").run()
+    [error] = at.error
+    assert error.value.startswith("Något gick fel") and "Expecting property name" not in error.value
+
+
+def test_error_details_are_hidden_in_every_way_streamlit_is_started():
+    assert config_flags()["client.showErrorDetails"] == "none"  # .streamlit/config.toml (a link)
+    assert config_flags(REPO / ".streamlit" / "config.toml")["client.showErrorDetails"] == "none"
+    assert "--client.showErrorDetails=none" in streamlit_argv("127.0.0.1", 8501)
