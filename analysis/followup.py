@@ -41,6 +41,7 @@ import pandas as pd
 import shapely
 from scipy import stats
 
+from core import formatting
 from core.errors import InputError
 
 if TYPE_CHECKING:
@@ -87,11 +88,34 @@ class WDDResult:
     summary_sv: str
     notes_sv: list[str] = field(default_factory=list)
     periods: dict[str, Any] | None = None
+    label: str | None = None
+    shared_control: bool = False
+
+    @property
+    def p_local(self) -> float:
+        """Two-sided p of the target against the control alone (``est_local / se_local``)."""
+        return _z_p(self.est_local, self.se_local)[1]
+
+    @property
+    def p_displace(self) -> float:
+        """Two-sided p of the displacement ring against its control alone."""
+        return _z_p(self.est_displace, self.se_displace)[1]
+
+    def sentences(self, lang: str = "sv") -> list[str]:
+        """The plain-language sentences of :func:`wdd_sentences` in ``lang``."""
+        return wdd_sentences(self, lang=lang)
+
+    def summary(self, lang: str = "sv") -> str:
+        """The sentences as one paragraph."""
+        return " ".join(self.sentences(lang))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary (the ``samsyn followup`` output)."""
         data = asdict(self)
         data["ci95"] = list(self.ci95)
+        data["p_local"] = self.p_local
+        data["p_displace"] = self.p_displace
+        data["sentences"] = {"sv": self.sentences("sv"), "en": self.sentences("en")}
         data["time_weights"] = {
             "before": self.time_weights[0],
             "after": self.time_weights[1],
@@ -111,65 +135,192 @@ def _safe_pct(counts: Counts | None, weights: tuple[float, float]) -> float | No
 
 
 def _number_sv(value: float, decimals: int = 0) -> str:
-    text = f"{abs(value):,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
-    return f"{MINUS}{text}" if round(value, decimals) < 0 else text
+    return formatting.number(value, decimals)
 
 
-def _p_sv(p: float) -> str:
-    if p < 0.001:
-        return "p < 0,001"
-    decimals = 3 if p < 0.01 else 2
-    return f"p = {p:.{decimals}f}".replace(".", ",")
+WORDS = {
+    "sv": {
+        "target": "I målområdet",
+        "control": "I jämförelseområdet",
+        "ring": "I området runt omkring",
+        "ring_control": "I kontrollområdet för området runt omkring",
+        "fell": "minskade {what} från {before} till {after}{unit}",
+        "rose": "ökade {what} från {before} till {after}{unit}",
+        "same": "var {what} oförändrat ({before} före och {after} efter)",
+        "events": " händelser",
+        "count": "antalet händelser",
+        "count_short": "antalet",
+        "rescaled": " ({value} omräknat till efterperiodens längd)",
+        "local": (
+            "Målområdets förändring jämfört med jämförelseområdets är {est} händelser "
+            "(95 % konfidensintervall {low} till {high}), {verdict} ({p})."
+        ),
+        "beyond": "vilket är större än normal slumpvariation",
+        "within": "vilket ryms inom normal slumpvariation",
+        "no_ring": "Undanträngning till området runt omkring har inte undersökts.",
+        "displaced": (
+            "Området runt omkring ökade med {est} händelser mer än sin kontroll, vilket är större än "
+            "normal slumpvariation ({p}) och kan vara undanträngning."
+        ),
+        "diffused": (
+            "Området runt omkring minskade med {est} händelser mer än sin kontroll, vilket är större än "
+            "normal slumpvariation ({p}) och tyder på spridning av nytta."
+        ),
+        "neither": (
+            "Ingen säker undanträngning och ingen säker spridning av nytta syns i området runt omkring: "
+            "skillnaden mot dess kontroll, {est} händelser, ryms inom normal slumpvariation ({p})."
+        ),
+        "total": (
+            "Sammantaget (WDD-testet, målområdet och området runt omkring mot sina kontroller) är "
+            "skillnaden {est} händelser (95 % konfidensintervall {low} till {high}, {p})."
+        ),
+        "small": "Några antal är mindre än 10, så testet är bara ungefärligt.",
+    },
+    "en": {
+        "target": "In the target area",
+        "control": "In the comparison area",
+        "ring": "In the surrounding area",
+        "ring_control": "In the comparison area for the surrounding area",
+        "fell": "{what} fell from {before} to {after}{unit}",
+        "rose": "{what} rose from {before} to {after}{unit}",
+        "same": "{what} was unchanged ({before} before and {after} after)",
+        "events": " incidents",
+        "count": "the number of incidents",
+        "count_short": "the number",
+        "rescaled": " ({value} rescaled to the length of the after period)",
+        "local": (
+            "The target area's change compared with the comparison area's is {est} incidents "
+            "(95% confidence interval {low} to {high}), {verdict} ({p})."
+        ),
+        "beyond": "which is larger than normal random variation",
+        "within": "which is within normal random variation",
+        "no_ring": "Displacement to the surrounding area has not been examined.",
+        "displaced": (
+            "The surrounding area rose by {est} incidents more than its comparison area, which is larger "
+            "than normal random variation ({p}) and may be displacement."
+        ),
+        "diffused": (
+            "The surrounding area fell by {est} incidents more than its comparison area, which is larger "
+            "than normal random variation ({p}) and suggests a diffusion of benefits."
+        ),
+        "neither": (
+            "No reliable displacement and no reliable diffusion of benefits is seen in the surrounding area: "
+            "the difference from its comparison area, {est} incidents, is within normal random variation ({p})."
+        ),
+        "total": (
+            "Overall (the WDD test, target and surrounding area against their comparison areas) the "
+            "difference is {est} incidents (95% confidence interval {low} to {high}, {p})."
+        ),
+        "small": "Some counts are below 10, so the test is only approximate.",
+    },
+}
 
 
-def _summary_sv(result: dict[str, Any], label: str | None, decimals: int) -> str:
-    target: Counts = result["target"]
-    w_before, w_after = result["time_weights"]
-    before, after = _number_sv(target.before), _number_sv(target.after)
+def _area_sentence(
+    opening: str, counts: Counts, weights: tuple[float, float], what: str, unit: str, lang: str
+) -> str:
+    words = WORDS[lang]
+    w_before, w_after = weights
+    before, after = formatting.number(counts.before, lang=lang), formatting.number(counts.after, lang=lang)
     if (w_before, w_after) != (1.0, 1.0):
-        before += f" ({_number_sv(target.before / w_before * w_after, 1)} omräknat till efterperiodens längd)"
-    if label:
-        subject, unit = label, " händelser"
-    else:
-        subject, unit = "antalet händelser", ""
-    weighted_before = target.before / w_before
-    weighted_after = target.after / w_after
-    if weighted_after < weighted_before:
-        first = f"I målområdet minskade {subject} från {before} till {after}{unit}."
-    elif weighted_after > weighted_before:
-        first = f"I målområdet ökade {subject} från {before} till {after}{unit}."
-    else:
-        first = f"I målområdet var {subject} oförändrat ({before} före och {after} efter)."
+        before += words["rescaled"].format(value=formatting.number(counts.before / w_before * w_after, 1, lang=lang))
+    per_before, per_after = counts.before / w_before, counts.after / w_after
+    key = "fell" if per_after < per_before else "rose" if per_after > per_before else "same"
+    body = words[key].format(what=what, before=before, after=after, unit=unit)
+    pct = _safe_pct(counts, weights)
+    if pct is not None and key != "same":
+        body += f" ({formatting.percent(pct / 100, lang=lang, signed=True)})"
+    return f"{opening} {body}."
 
-    est, (low, high), p = result["est_total"], result["ci95"], result["p"]
-    word = "minskningen" if est < 0 else "ökningen"
-    amount = _number_sv(abs(est), decimals)
-    interval = f"95 % konfidensintervall {_number_sv(low, decimals)} till {_number_sv(high, decimals)}"
-    verdict = (
-        "vilket är större än normal slumpvariation" if p < 0.05 else "vilket ryms inom normal slumpvariation"
-    )
-    second = f"Jämfört med kontrollområdet är {word} {amount} händelser ({interval}), {verdict} ({_p_sv(p)})."
-    if est == 0:
-        second = f"Jämfört med kontrollområdet är skillnaden 0 händelser ({interval}) ({_p_sv(p)})."
 
-    if result["displacement"] is None:
-        third = "Undanträngning till området runt omkring har inte undersökts."
+def _z_p(est: float, se: float) -> tuple[float, float]:
+    z = est / se if se > 0 else 0.0
+    return z, float(2 * stats.norm.sf(abs(z)))
+
+
+def wdd_parts(result: WDDResult | dict[str, Any], *, lang: str = "sv") -> dict[str, str]:
+    """The follow-up in plain sentences, each claiming only what its own part of the test supports.
+
+    Keyed ``target``, ``control``, ``local``, ``ring``, ``ring_control``, ``ring_test``, ``total``
+    and ``small`` (absent keys do not apply). One sentence each for the target area's change, the comparison area's, the target against the
+    comparison area (``est_local`` and its own normal test), the displacement ring against *its*
+    control (``est_displace`` and its own test: "undanträngning" or "spridning av nytta" only when
+    that difference is beyond normal random variation, p < 0,05, as Wheeler & Ratcliffe 2018
+    separate the local and the displacement estimate), and the WDD total. A last sentence warns
+    when some count is below 10.
+
+    Examples
+    --------
+    >>> r = wdd((308, 318), (207, 110), (150, 140), (178, 157), label="misshandel utomhus")
+    >>> wdd_parts(r, lang="en")["ring_test"]
+    'No reliable displacement and no reliable diffusion of benefits is seen in the surrounding area: the difference from its comparison area, -11 incidents, is within normal random variation (p = 0.660).'
+    """
+    data = asdict(result) if isinstance(result, WDDResult) else result
+    formatting.locale(lang)  # a ValueError for an unknown language
+    words = WORDS[lang]
+
+    def counts_of(name: str) -> Counts | None:
+        value = data.get(name)
+        if value is None or isinstance(value, Counts):
+            return value
+        return Counts(**value)
+
+    target, control = counts_of("target"), counts_of("control")
+    ring, ring_control = counts_of("displacement"), counts_of("displacement_control")
+    assert target is not None and control is not None
+    weights = tuple(data["time_weights"])
+    decimals = 0 if weights == (1.0, 1.0) else 1
+    label = data.get("label")
+    what, unit = (label, words["events"]) if label else (words["count"], "")
+
+    def num(value: float) -> str:
+        return formatting.number(value, decimals, lang=lang, signed=round(value, decimals) != 0)
+
+    sentences = {
+        "target": _area_sentence(words["target"], target, weights, what, unit, lang),
+        "control": _area_sentence(words["control"], control, weights, words["count_short"], "", lang),
+    }
+    z_local, p_local = _z_p(data["est_local"], data["se_local"])
+    low, high = data["est_local"] - Z95 * data["se_local"], data["est_local"] + Z95 * data["se_local"]
+    sentences["local"] = (words["local"].format(
+        est=num(data["est_local"]), low=num(low), high=num(high),
+        verdict=words["beyond"] if p_local < 0.05 else words["within"], p=formatting.p_value(p_local, lang=lang)))
+    if ring is None:
+        sentences["ring_test"] = words["no_ring"]
     else:
-        z_displace = result["est_displace"] / result["se_displace"] if result["se_displace"] > 0 else 0.0
-        change = _number_sv(result["est_displace"], decimals)
-        if z_displace > Z95:
-            third = (
-                f"Händelserna ökade i området runt omkring jämfört med kontrollen ({change if change.startswith(MINUS) else '+' + change}), "
-                "vilket kan vara undanträngning."
-            )
-        elif z_displace < -Z95:
-            third = (
-                f"Även området runt omkring minskade jämfört med kontrollen ({change}), "
-                "vilket tyder på spridning av nytta."
-            )
+        assert ring_control is not None
+        z_ring, p_ring = _z_p(data["est_displace"], data["se_displace"])
+        sentences["ring"] = _area_sentence(words["ring"], ring, weights, words["count_short"], "", lang)
+        if not data.get("shared_control"):
+            sentences["ring_control"] = _area_sentence(words["ring_control"], ring_control, weights,
+                                                       words["count_short"], "", lang)
+        p_text = formatting.p_value(p_ring, lang=lang)
+        if p_ring < 0.05 and data["est_displace"] > 0:
+            sentences["ring_test"] = (words["displaced"].format(est=formatting.number(abs(data["est_displace"]), decimals,
+                                                                             lang=lang), p=p_text))
+        elif p_ring < 0.05 and data["est_displace"] < 0:
+            sentences["ring_test"] = (words["diffused"].format(est=formatting.number(abs(data["est_displace"]), decimals,
+                                                                            lang=lang), p=p_text))
         else:
-            third = "Ingen tydlig undanträngning till området runt omkring."
-    return " ".join([first, second, third])
+            sentences["ring_test"] = words["neither"].format(est=num(data["est_displace"]), p=p_text)
+        total_low, total_high = data["ci95"]
+        sentences["total"] = words["total"].format(est=num(data["est_total"]), low=num(total_low),
+                                                   high=num(total_high), p=formatting.p_value(data["p"], lang=lang))
+    values = [v for c in (target, control, ring, ring_control) if c is not None for v in c.as_tuple()]
+    if values and min(values) < 10:
+        sentences["small"] = words["small"]
+    return sentences
+
+
+def wdd_sentences(result: WDDResult | dict[str, Any], *, lang: str = "sv") -> list[str]:
+    """The sentences of :func:`wdd_parts` in reading order.
+
+    Examples
+    --------
+    >>> wdd_sentences(wdd((100, 100), (50, 50)))[2]
+    'Målområdets förändring jämfört med jämförelseområdets är 0 händelser (95 % konfidensintervall −34 till +34), vilket ryms inom normal slumpvariation (p = 1,000).'
+    """
+    return list(wdd_parts(result, lang=lang).values())
 
 
 def _counts(value: Counts | tuple[float, float] | None) -> Counts | None:
@@ -294,8 +445,9 @@ def wdd(
         "displacement": _safe_pct(d, weights),
         "displacement_control": _safe_pct(result["displacement_control"], weights),
     }
-    decimals = 0 if weights == (1.0, 1.0) else 1
-    result["summary_sv"] = _summary_sv(result, label, decimals)
+    result["label"] = label
+    result["shared_control"] = shared_control
+    result["summary_sv"] = " ".join(wdd_sentences(result, lang="sv"))
     return WDDResult(**result, notes_sv=notes)
 
 
@@ -321,14 +473,19 @@ def parse_period(period: Period, *, name: str = "perioden") -> tuple[pd.Timestam
     return start_ts, end_ts
 
 
-def _inside(geometry: BaseGeometry, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Points strictly inside ``geometry`` (bounding box first, then ``contains_xy``)."""
+def _inside(geometry: BaseGeometry, x: np.ndarray, y: np.ndarray, *, edges: bool = False) -> np.ndarray:
+    """Points inside ``geometry`` (bounding box first, then ``contains_xy``; ``edges`` counts the boundary).
+
+    The target counts its edges, as :func:`analysis.filters.within_geometry` and so every place
+    count do; the ring and the controls do not, so a point on the target's edge is never counted twice.
+    """
     xmin, ymin, xmax, ymax = geometry.bounds
     candidate = (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
     result = np.zeros(len(x), dtype=bool)
     if candidate.any():
         shapely.prepare(geometry)
-        result[candidate] = shapely.contains_xy(geometry, x[candidate], y[candidate])
+        test = shapely.intersects_xy if edges else shapely.contains_xy
+        result[candidate] = test(geometry, x[candidate], y[candidate])
     return result
 
 
@@ -432,10 +589,10 @@ def followup(
     in_either = in_before | in_after
     x, y, in_before, in_after = x[in_either], y[in_either], in_before[in_either], in_after[in_either]
 
-    def count(area: BaseGeometry | None) -> tuple[float, float] | None:
+    def count(area: BaseGeometry | None, *, edges: bool = False) -> tuple[float, float] | None:
         if area is None:
             return None
-        inside = _inside(area, x, y)
+        inside = _inside(area, x, y, edges=edges)
         return (float(np.count_nonzero(inside & in_before)), float(np.count_nonzero(inside & in_after)))
 
     days_before = (end0 - start0).days + 1
@@ -443,7 +600,7 @@ def followup(
     weights = (days_before / days_after, 1.0)
     result = wdd(
         count(control),  # type: ignore[arg-type]
-        count(target),  # type: ignore[arg-type]
+        count(target, edges=True),  # type: ignore[arg-type]
         count(displacement_control),
         count(displacement),
         time_weights=weights,

@@ -231,6 +231,17 @@ ENGLISH: dict[str, str] = {
     'Utfört': 'Done',
     'Spara utfört': 'Save progress',
     'Vid fästningen': 'When pinned',
+    "Räknas": "Counts", "Flest händelser nu": "Busiest time now", "händelser": "incidents",
+    "året innan": "the year before", "flest": "busiest",
+    "Ökning, större än slumpen": "Increase, beyond chance", "Minskning, större än slumpen": "Decrease, beyond chance",
+    "Inom normal slumpvariation": "Within normal random variation",
+    "Kontroll för området runt omkring": "Comparison area for the surrounding area",
+    "Så räknas en plats: händelserna inom ytan (kanten räknas med); en punkt eller gata räknas med {m} m åt "
+    "varje håll; platsens brottstyper, veckodagar och timmar (efter tidsfönstrets start). Nu gäller perioden "
+    "i sidofältet; rapporten räknar på samma sätt.":
+        "How a place is counted: the incidents inside the area (its edge included); a point or street counts "
+        "{m} m on every side; the place's offence types, weekdays and hours (by the start of the time window). "
+        "Now is the period in the sidebar; the report counts the same way.",
     'Visa': 'Show',
     'Välj minst två platser att slå ihop.': 'Choose at least two places to merge.',
     'pågår': 'ongoing',

@@ -38,13 +38,40 @@ from analysis.change import (
     same_period_last_year,
 )
 from analysis.filters import filter_incidents, within_geometry
-from analysis.followup import WDDResult, followup
+from analysis.followup import WDDResult, followup, wdd_parts
+from analysis.problem_numbers import (
+    PLACE_BUFFER_M,
+    Place,
+    PlaceNumbers,
+    busiest_text,
+    filter_text,
+    place_geometry,
+    place_incidents,
+    place_numbers,
+)
+from analysis.snapshot import snapshot_numbers
+from core import formatting
 from core.errors import InputError
 from reports import figures
+from reports.blocks import (
+    LIGHT_LABELS,
+    Block,
+    BulletList,
+    Cell,
+    Heading,
+    Image,
+    Light,
+    PageBreak,
+    Paragraph,
+    Table,
+    TitlePage,
+)
+from reports.report_docx import write_docx
+from reports.report_html import write_html
+from reports.report_json import write_json
 from store.model import GOAL_KINDS, MEASURE_STATUSES, PERSPECTIVES, PRIORITIES, PROXIMITIES, STATUSES
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     import geopandas as gpd
     from shapely.geometry.base import BaseGeometry
@@ -71,6 +98,7 @@ __all__ = [
     "plan_from_followup",
     "write_docx",
     "write_html",
+    "write_json",
 ]
 
 Audience = Literal["internal", "public"]
@@ -78,7 +106,6 @@ SMALL_COUNT = 3  # Brå: counts below this are shown as ".." in public tables
 HIDDEN = ".."
 MINUS = "\u2212"
 EN_DASH = "\u2013"
-POINT_BUFFER_M = 100.0  # a hotspot pinned as a point is counted within this radius
 ORGANISATION_NAMES = {"polis": "Polisen", "kommun": "Kommunen", "annan": "Annan part"}
 AUDIENCE_TEXT = {
     "internal": "Intern version för parternas arbetsgrupp och styrgrupp.",
@@ -92,7 +119,6 @@ LAW_LINE = (
     "om kommuners ansvar för brottsförebyggande arbete."
 )
 SAMPLE_LINE = "Exempeldata – fiktiv ort"
-LIGHT_LABELS = {"grön": "Grön", "gul": "Gul", "röd": "Röd", "grå": "Grå"}
 WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 
@@ -180,90 +206,32 @@ class ProblemPicture:
 
 
 @dataclass
-class Heading:
-    """A heading; level 1 starts a chapter."""
-
-    text: str
-    level: int = 1
-
-
-@dataclass
-class Paragraph:
-    """A paragraph; ``kind`` is ``body``, ``lead`` (larger) or ``note`` (smaller, grey)."""
-
-    text: str
-    kind: str = "body"
-
-
-@dataclass
-class BulletList:
-    """A list of short items."""
-
-    items: list[str]
-
-
-@dataclass
-class Light:
-    """A traffic-light cell: colour (grön, gul, röd, grå) and its text, never colour alone."""
-
-    status: str
-    text: str = ""
-
-    def __str__(self) -> str:
-        label = LIGHT_LABELS.get(self.status, self.status)
-        return f"{label}: {self.text}" if self.text else label
-
-
-Cell = str | Light
-
-
-@dataclass
-class Table:
-    """A table of text cells (a cell may hold several lines separated by ``\\n``)."""
-
-    columns: list[str]
-    rows: list[list[Cell]]
-    caption: str = ""
-    widths: list[float] | None = None  # relative column widths
-
-
-@dataclass
-class Image:
-    """A PNG image with a caption and alternative text."""
-
-    png: bytes
-    caption: str
-    alt: str = ""
-    width_cm: float = 16.0
-
-
-@dataclass
-class PageBreak:
-    """Start a new page (Word); a rule in HTML."""
-
-
-@dataclass
-class TitlePage:
-    """The first page: title, parties, dates and notices."""
-
-    title: str
-    subtitle: str
-    facts: list[tuple[str, str]]
-    notices: list[str]
-
-
-Block = Heading | Paragraph | BulletList | Table | Image | PageBreak
-
-
-@dataclass
 class GoalStatus:
     """A goal's traffic light and one plain sentence on its uncertainty."""
 
     goal: Goal
     status: str  # grön | gul | röd | grå
     sentence: str
-    change: float | None = None  # measured relative change (effektmål) or done/planned
+    change: float | None = None  # the place's own relative change per day (effektmål) or done/planned
     p_value: float | None = None
+    counts: tuple[int, int] | None = None  # effektmål: incidents in the baseline and the follow-up period
+    periods: tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]] | None = None
+    test: str = ""  # the test beside the change, in words
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the goal, its ``status``, ``change`` (fraction), ``p_value`` and sentence."""
+        data: dict[str, Any] = {
+            "id": self.goal.id, "kind": self.goal.kind, "description": self.goal.description,
+            "target_change": self.goal.target_change, "status": self.status, "change": self.change,
+            "p_value": self.p_value, "sentence": self.sentence,
+        }
+        if self.counts is not None and self.periods is not None:
+            (b0, b1), (a0, a1) = self.periods
+            data["baseline"] = {"start": _date(b0), "end": _date(b1), "count": self.counts[0]}
+            data["followup"] = {"start": _date(a0), "end": _date(a1), "count": self.counts[1]}
+        if self.goal.kind != "effektmål":
+            data.update(planned=self.goal.planned, done=self.goal.done, unit=self.goal.unit)
+        return data
 
 
 @dataclass
@@ -277,6 +245,7 @@ class FollowupOutcome:
     series: dict[str, pd.DataFrame] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    place: Any = None  # the target as a place (a Hotspot or analysis.problem_numbers.Place)
 
 
 @dataclass
@@ -292,6 +261,91 @@ class Report:
     data_period: tuple[date, date]
     goal_statuses: list[GoalStatus] = field(default_factory=list)
     followups: list[FollowupOutcome] = field(default_factory=list)
+    places: list[tuple[int, Hotspot, PlaceNumbers]] = field(default_factory=list)  # number, place, its Nu
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every number and sentence the documents show, machine-readable (``samsyn report --out X.json``).
+
+        ``goals``: per goal ``status``, ``change`` (a fraction), ``p_value`` and ``sentence``;
+        ``followups``: per follow-up the eight counts, ``estimate``, ``se``, ``z``, ``p``, ``ci95``,
+        the local and ring parts and the sentences; ``places``: per place the *then* and *now*
+        numbers; ``document``: the text blocks in order. Public: counts of 1–2, and what is derived
+        from them, are ``".."`` as in the documents.
+        """
+        public = self.audience == "public"
+
+        def count(value: float | None) -> float | str | None:
+            if value is None:
+                return None
+            return HIDDEN if public and 0 < value < SMALL_COUNT else value
+
+        places = []
+        for number, hotspot, now in self.places:
+            then = snapshot_numbers(hotspot.snapshot)
+            table = then_and_now(hotspot, now, public)
+            now_data = now.to_dict()
+            small_now = _small([now.count, now.count_previous_year], public)
+            for key in ("count", "count_previous_year"):
+                now_data[key] = count(now_data[key])
+            if small_now:
+                now_data.update(change=HIDDEN, p_value=HIDDEN, busiest=HIDDEN)
+            now_data["top_categories"] = {k: count(v) for k, v in now.top_categories.items()}
+            then_data = {**then, "period": list(then["period"]) if isinstance(then["period"], tuple)
+                         else then["period"], "busiest": list(then["busiest"]) if then["busiest"] else None}
+            for key in ("count", "count_previous_year"):
+                then_data[key] = count(then_data[key])
+            places.append({
+                "number": number, "id": hotspot.id, "title": hotspot.title,
+                "counted": filter_text(hotspot.categories, hotspot.weekdays, hotspot.hours),
+                "then": then_data, "now": now_data,
+                "table": {"columns": table.columns, "rows": [[str(c) for c in row] for row in table.rows]},
+            })
+
+        followups = []
+        for outcome in self.followups:
+            entry: dict[str, Any] = {"measure_id": outcome.measure.id, "measure": outcome.measure.title,
+                                     "categories": list(outcome.categories), "message": outcome.message}
+            result = outcome.result
+            if result is not None:
+                shown = bool(followup_parts(outcome, public))
+                areas = {"target": result.target, "control": result.control,
+                         "displacement": result.displacement, "displacement_control": result.displacement_control}
+                entry["counts"] = {name: None if c is None else {"before": count(c.before), "after": count(c.after)}
+                                   for name, c in areas.items()}
+                entry["periods"] = result.periods
+                entry["time_weights"] = list(result.time_weights)
+                if shown:
+                    entry.update(
+                        estimate=result.est_total, se=result.se, z=result.z, p=result.p, ci95=list(result.ci95),
+                        local={"estimate": result.est_local, "se": result.se_local, "p": result.p_local},
+                        displacement={"estimate": result.est_displace, "se": result.se_displace,
+                                      "p": result.p_displace} if result.displacement is not None else None,
+                    )
+                entry["sentences"] = list(followup_parts(outcome, public).values())
+                entry["sentences_en"] = list(followup_parts(outcome, public, lang="en").values())
+                entry["notes"] = outcome.notes + list(result.notes_sv)
+            followups.append(entry)
+
+        document: list[dict[str, Any]] = []
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                document.append({"heading": block.text, "level": block.level})
+            elif isinstance(block, Paragraph):
+                document.append({"paragraph": block.text, "kind": block.kind})
+            elif isinstance(block, BulletList):
+                document.append({"list": list(block.items)})
+            elif isinstance(block, Table):
+                document.append({"table": block.caption, "columns": block.columns,
+                                 "rows": [[str(c) for c in row] for row in block.rows]})
+            elif isinstance(block, Image):
+                document.append({"image": block.caption})
+        return {
+            "title": self.title, "audience": self.audience, "generated_at": self.generated_at.isoformat(),
+            "period": [_date(self.period[0]), _date(self.period[1])],
+            "data_period": [_date(self.data_period[0]), _date(self.data_period[1])],
+            "places": places, "goals": [s.to_dict() for s in self.goal_statuses], "followups": followups,
+            "document": document,
+        }
 
     def text(self) -> str:
         """All the report's text (title page, headings, paragraphs, lists, tables, captions)."""
@@ -385,30 +439,7 @@ def _report_period(last: date) -> tuple[date, date]:
 
 
 def _geometry(hotspot: Hotspot) -> BaseGeometry:
-    try:
-        geometry = shapely.from_wkt(hotspot.geometry_wkt)
-    except shapely.errors.ShapelyError as error:
-        raise InputError(f"Platsen '{hotspot.title}' har en ogiltig geometri ({error}).") from error
-    if geometry.geom_type in ("Point", "MultiPoint", "LineString", "MultiLineString"):
-        geometry = geometry.buffer(POINT_BUFFER_M)
-    return geometry
-
-
-def _hotspot_incidents(
-    incidents: pd.DataFrame, hotspot: Hotspot, *, time_filters: bool = True
-) -> pd.DataFrame:
-    """Incidents inside the hotspot in its categories (and weekdays and hours of the start)."""
-    subset = filter_incidents(incidents, categories=hotspot.categories or None)
-    subset = within_geometry(subset, _geometry(hotspot))
-    if time_filters and len(subset):
-        when = subset["occurred_from"]
-        mask = pd.Series(True, index=subset.index)
-        if hotspot.weekdays and set(hotspot.weekdays) != set(range(1, 8)):
-            mask &= (when.dt.day_of_week + 1).isin(hotspot.weekdays)
-        if hotspot.hours and set(hotspot.hours) != set(range(24)):
-            mask &= when.dt.hour.isin(hotspot.hours)
-        subset = subset[mask]
-    return subset
+    return place_geometry(hotspot.geometry_wkt, title=hotspot.title)
 
 
 def _active(items: list[Any]) -> list[Any]:
@@ -418,35 +449,175 @@ def _active(items: list[Any]) -> list[Any]:
 # --- goals and follow-up --------------------------------------------------------------------
 
 
-def _effect_sentence(status: str, change: float, target: float | None, p: float) -> str:
-    p_text = format_p_sv(p)
-    goal_text = f"målet {_pct(100 * target)}" if target is not None else "målet en minskning"
-    if status == "grön":
-        return (
-            f"Förändringen ({_pct(100 * change)}) når {goal_text} och är större än normal slumpvariation "
-            f"({p_text}); andra förändringar i området kan ändå ha bidragit."
-        )
-    if status == "gul" and p < 0.05:
-        return (
-            f"Förändringen ({_pct(100 * change)}) är större än normal slumpvariation ({p_text}) "
-            f"men når ännu inte {goal_text}."
-        )
-    if status == "gul":
-        return (
-            f"Utvecklingen går åt rätt håll ({_pct(100 * change)}, {goal_text}) men kan bero på slumpen "
-            f"({p_text})."
-        )
-    certain = "och är större än normal slumpvariation" if p < 0.05 else "men ryms inom normal slumpvariation"
-    return f"Utvecklingen går åt fel håll ({_pct(100 * change)}, {goal_text}) {certain} ({p_text})."
+LIGHT_RULE_SV = (
+    "Trafikljus för effektmål: förändringen är platsens egen, från basperioden till "
+    "uppföljningsperioden, räknad per dag så att olika långa perioder går att jämföra (en minskning "
+    "kan aldrig bli större än −100 %). Grön när förändringen når målet och är säkrare än slumpen: "
+    "med ett jämförelseområde ska platsen också ha minskat mer än jämförelseområdet (WDD-testets "
+    "jämförelse mellan målområde och jämförelseområde, p < 0,05); utan jämförelseområde ska "
+    "förändringen vara större än normal slumpvariation (Poissontest, p < 0,05). Gul när förändringen "
+    "går åt rätt håll men inte når målet eller inte är säker. Röd när den inte går åt målets håll. "
+    "Grå när det ännu inte går att mäta (ingen plats, ingen basperiod, inga händelser under "
+    "basperioden eller uppföljningsperioden är inte slut). Process- och produktionsmål: grön när "
+    "allt planerat är utfört, gul vid minst hälften, annars röd."
+)
+LIGHT_RULE_EN = (
+    "Traffic lights for impact goals: the change is the place's own, from the baseline period to the "
+    "follow-up period, counted per day so that periods of different length compare (a fall can never "
+    "exceed −100%). Green when the change reaches the goal and is beyond chance: with a comparison "
+    "area the place must also have fallen more than the comparison area (the WDD test's comparison of "
+    "target and comparison area, p < 0.05); without one the change must be larger than normal random "
+    "variation (Poisson test, p < 0.05). Yellow when it moves the goal's way but falls short or is "
+    "uncertain. Red when it does not move the goal's way. Grey when it cannot be measured yet. Process "
+    "and output goals: green when everything planned is done, yellow at half or more, else red."
+)
 
 
-def _light(change: float, target: float | None, p: float) -> str:
+def effect_change(before: int, after: int, days_before: int, days_after: int) -> float:
+    """A place's own relative change from the baseline to the follow-up period, per day.
+
+    ``(after / days_after) / (before / days_before) − 1``: always ≥ −1 (−100 %), and equal to the
+    plain change ``after / before − 1`` when the periods are equally long.
+
+    Examples
+    --------
+    >>> effect_change(10, 3, 365, 365)
+    -0.7
+    >>> round(effect_change(10, 3, 365, 182), 3)  # half the time: 3 in 182 days is 6,0 per 365
+    -0.398
+    """
+    if before <= 0 or days_before <= 0 or days_after <= 0:
+        raise ValueError("The baseline needs incidents and both periods days.")
+    return (after / days_after) / (before / days_before) - 1.0
+
+
+def effect_light(change: float, target: float | None, p_value: float, *, beyond: bool | None = None) -> str:
+    """The traffic light of an effektmål (the rule in :data:`LIGHT_RULE_SV`, the report's method section).
+
+    Parameters
+    ----------
+    change
+        The place's own change (:func:`effect_change`), a fraction.
+    target
+        The goal, e.g. ``-0.2``; ``None`` = "a fall".
+    p_value
+        The own Poisson test of the change (used when there is no comparison area).
+    beyond
+        With a comparison area: whether the place changed more than it, in the goal's direction, at
+        p < 0,05 (the WDD comparison). ``None`` when there is no comparison area.
+
+    Examples
+    --------
+    >>> effect_light(-0.7, -0.2, 0.04), effect_light(-0.7, -0.2, 0.2), effect_light(0.1, -0.2, 0.01)
+    ('grön', 'gul', 'röd')
+    >>> effect_light(-0.3, -0.2, 0.001, beyond=False), effect_light(-0.1, -0.2, 0.001, beyond=True)
+    ('gul', 'gul')
+    """
     direction = 1.0 if target is not None and target > 0 else -1.0
     moved = change * direction
     if moved <= 0:
         return "röd"
     reached = target is None or moved >= abs(target)
-    return "grön" if reached and p < 0.05 else "gul"
+    sure = (p_value < 0.05) if beyond is None else beyond
+    return "grön" if reached and sure else "gul"
+
+
+GOAL_WORDS = {
+    "sv": {
+        "counted": "{what} vid platsen: {before} händelser under {first} och {after} under {second}",
+        "per_day": ", räknat per dag",
+        "change": "förändring {change}, målet {target}",
+        "fall": "en minskning",
+        "grön_wdd": "Målet är nått, och platsen minskade mer än jämförelseområdet ({test}); andra förändringar i "
+                    "området kan ändå ha bidragit.",
+        "grön": "Målet är nått, och förändringen är större än normal slumpvariation ({test}); utan "
+                "jämförelseområde kan den också bero på något som hänt i hela orten.",
+        "reached_wdd": "Förändringen når målet men platsen har inte säkert minskat mer än jämförelseområdet ({test}).",
+        "reached": "Förändringen når målet men kan bero på slumpen ({test}).",
+        "short_sure_wdd": "Utvecklingen går åt rätt håll och mer än i jämförelseområdet ({test}) men når ännu inte "
+                          "målet.",
+        "short_sure": "Förändringen är större än normal slumpvariation ({test}) men når ännu inte målet.",
+        "short_wdd": "Utvecklingen går åt rätt håll men når inte målet och är inte säkert större än i "
+                     "jämförelseområdet ({test}).",
+        "short": "Utvecklingen går åt rätt håll men når inte målet och kan bero på slumpen ({test}).",
+        "wrong_sure": "Utvecklingen går åt fel håll och är större än normal slumpvariation ({test}).",
+        "wrong": "Utvecklingen går åt fel håll men ryms inom normal slumpvariation ({test}).",
+        "wdd_test": "WDD-test mot jämförelseområdet: {est} händelser, {p}",
+        "poisson_test": "Poissontest, {p}",
+        "no_place": "Målet saknar plats eller basperiod, så det kan inte mätas ännu.",
+        "not_yet": "Ännu inte mätbart: uppföljningsperioden slutar {end} men data finns bara till {data_end}.",
+        "no_base": "Inga händelser under basperioden; förändringen kan inte mätas.",
+        "not_filled": "Planerat och utfört är inte ifyllt ännu, så målet kan inte bedömas.",
+        "done": "{done} av {planned}{unit} utfört ({ratio}). Siffrorna är parternas egna uppgifter och säger inget "
+                "om effekten på brottsligheten.",
+        "all": "alla kategorier",
+    },
+    "en": {
+        "counted": "{what} at the place: {before} incidents in {first} and {after} in {second}",
+        "per_day": ", counted per day",
+        "change": "change {change}, goal {target}",
+        "fall": "a fall",
+        "grön_wdd": "The goal is reached, and the place fell more than the comparison area ({test}); other changes "
+                    "in the area may still have contributed.",
+        "grön": "The goal is reached, and the change is larger than normal random variation ({test}); without a "
+                "comparison area it may also reflect something that happened in the whole town.",
+        "reached_wdd": "The change reaches the goal but the place has not reliably fallen more than the comparison "
+                       "area ({test}).",
+        "reached": "The change reaches the goal but may be chance ({test}).",
+        "short_sure_wdd": "It moves the right way and more than the comparison area ({test}) but does not reach "
+                          "the goal yet.",
+        "short_sure": "The change is larger than normal random variation ({test}) but does not reach the goal yet.",
+        "short_wdd": "It moves the right way but falls short of the goal and is not reliably larger than in the "
+                     "comparison area ({test}).",
+        "short": "It moves the right way but falls short of the goal and may be chance ({test}).",
+        "wrong_sure": "It moves the wrong way, more than normal random variation ({test}).",
+        "wrong": "It moves the wrong way, within normal random variation ({test}).",
+        "wdd_test": "WDD test against the comparison area: {est} incidents, {p}",
+        "poisson_test": "Poisson test, {p}",
+        "no_place": "The goal has no place or baseline period, so it cannot be measured yet.",
+        "not_yet": "Not measurable yet: the follow-up period ends {end} but data only reach {data_end}.",
+        "no_base": "No incidents in the baseline period; the change cannot be measured.",
+        "not_filled": "Planned and done are not filled in yet, so the goal cannot be assessed.",
+        "done": "{done} of {planned}{unit} done ({ratio}). These are the parties' own figures and say nothing about "
+                "the effect on crime.",
+        "all": "all categories",
+    },
+}
+
+
+def _effect_sentence(
+    status: str, change: float, target: float | None, test: str, *, with_comparison: bool, p_or_beyond: bool,
+    lang: str,
+) -> str:
+    words = GOAL_WORDS[lang]
+    suffix = "_wdd" if with_comparison else ""
+    if status == "grön":
+        return words["grön" + suffix].format(test=test)
+    if status == "röd":
+        return words["wrong_sure" if p_or_beyond else "wrong"].format(test=test)
+    direction = 1.0 if target is not None and target > 0 else -1.0
+    reached = target is None or change * direction >= abs(target)
+    if reached:
+        return words["reached" + suffix].format(test=test)
+    return words[("short_sure" if p_or_beyond else "short") + suffix].format(test=test)
+
+
+def _goal_periods(goal: Goal, outcome: FollowupOutcome | None) -> tuple[tuple[pd.Timestamp, pd.Timestamp] | None,
+                                                                      tuple[pd.Timestamp, pd.Timestamp] | None]:
+    periods = (outcome.result.periods or {}) if outcome is not None and outcome.result is not None else {}
+    if goal.baseline_start and goal.baseline_end:
+        baseline = (pd.Timestamp(goal.baseline_start), pd.Timestamp(goal.baseline_end))
+    elif "before" in periods:
+        baseline = (pd.Timestamp(periods["before"]["start"]), pd.Timestamp(periods["before"]["end"]))
+    else:
+        return None, None
+    if goal.followup_start and goal.followup_end:
+        later = (pd.Timestamp(goal.followup_start), pd.Timestamp(goal.followup_end))
+    elif "after" in periods and not (goal.baseline_start and goal.baseline_end):
+        later = (pd.Timestamp(periods["after"]["start"]), pd.Timestamp(periods["after"]["end"]))
+    else:
+        later = (baseline[0] + pd.DateOffset(years=1), baseline[1] + pd.DateOffset(years=1))
+    return baseline, later
 
 
 def evaluate_goal(
@@ -456,68 +627,80 @@ def evaluate_goal(
     hotspots: dict[int, Hotspot],
     outcomes: dict[int, FollowupOutcome],
     data_end: date,
+    lang: str = "sv",
 ) -> GoalStatus:
     """Traffic light of a goal with one plain sentence on its uncertainty.
 
-    Effektmål: the WDD result of its measure when there is one, else a Poisson test of the
-    hotspot's counts in the baseline period against the follow-up period (default the baseline a
-    year later). Green when the fall is at least the target and p < 0,05; yellow when it moves the
-    right way but is uncertain or smaller than the target; red when it does not move the right
-    way; grey when it cannot be measured yet. Process- and produktionsmål: done / planned ≥ 1
-    green, ≥ 0,5 yellow, else red; grey when not filled in.
+    Effektmål: the change is the place's own change from the baseline period to the follow-up
+    period, per day (:func:`effect_change`, never below −100 %), counted with
+    :func:`analysis.problem_numbers.place_incidents` (the goal's categories, all hours). When the
+    goal's measure has a follow-up, its WDD comparison of the target with the comparison area is
+    the test beside it; otherwise the exact Poisson test of the two counts. The light follows
+    :func:`effect_light` (the rule in :data:`LIGHT_RULE_SV`). The baseline is the goal's own, else
+    the follow-up's before period; the follow-up period the goal's own, else the follow-up's after
+    period, else the baseline a year later. Process- and produktionsmål: done / planned ≥ 1 green,
+    ≥ 0,5 yellow, else red; grey when not filled in.
     """
+    words = GOAL_WORDS[lang]
     if goal.kind != "effektmål":
         if goal.planned is None or goal.planned <= 0 or goal.done is None:
-            return GoalStatus(goal, "grå", "Planerat och utfört är inte ifyllt ännu, så målet kan inte bedömas.")
+            return GoalStatus(goal, "grå", words["not_filled"])
         ratio = goal.done / goal.planned
         status = "grön" if ratio >= 1 else "gul" if ratio >= 0.5 else "röd"
         unit = f" {goal.unit}" if goal.unit else ""
-        sentence = (
-            f"{format_number_sv(goal.done, 0 if float(goal.done).is_integer() else 1)} av "
-            f"{format_number_sv(goal.planned, 0 if float(goal.planned).is_integer() else 1)}{unit} utfört "
-            f"({format_number_sv(100 * ratio)} %). Siffrorna är parternas egna uppgifter och säger inget om "
-            "effekten på brottsligheten."
-        )
+        sentence = words["done"].format(done=formatting.count(goal.done, lang=lang),
+                                        planned=formatting.count(goal.planned, lang=lang), unit=unit,
+                                        ratio=formatting.percent(ratio, lang=lang))
         return GoalStatus(goal, status, sentence, ratio)
 
     outcome = outcomes.get(goal.measure_id) if goal.measure_id is not None else None
-    if outcome is not None and outcome.result is not None:
-        result = outcome.result
-        weights = result.time_weights
-        base = result.target.before / weights[0] * weights[1]
-        if base <= 0:
-            return GoalStatus(goal, "grå", "Inga händelser i målområdet före åtgärden; effekten kan inte mätas.")
-        change = result.est_total / base
-        status = _light(change, goal.target_change, result.p)
-        sentence = _effect_sentence(status, change, goal.target_change, result.p)
-        return GoalStatus(goal, status, f"{sentence} (Jämfört med kontrollområdet, WDD-test.)", change, result.p)
-
     hotspot = hotspots.get(goal.hotspot_id) if goal.hotspot_id is not None else None
-    if hotspot is None or not goal.baseline_start or not goal.baseline_end:
-        return GoalStatus(goal, "grå", "Målet saknar plats eller basperiod, så det kan inte mätas ännu.")
-    start0, end0 = pd.Timestamp(goal.baseline_start), pd.Timestamp(goal.baseline_end)
-    if goal.followup_start and goal.followup_end:
-        start1, end1 = pd.Timestamp(goal.followup_start), pd.Timestamp(goal.followup_end)
-    else:
-        start1, end1 = start0 + pd.DateOffset(years=1), end0 + pd.DateOffset(years=1)
-    if end1.date() > data_end:
-        return GoalStatus(
-            goal, "grå",
-            f"Ännu inte mätbart: uppföljningsperioden slutar {_date(end1)} men data finns bara till "
-            f"{_date(data_end)}.",
-        )
-    counted = _with_categories(hotspot, goal.categories)
-    subset = _hotspot_incidents(incidents, counted, time_filters=False)
-    before = len(filter_incidents(subset, start=start0, end=end0))
-    after = len(filter_incidents(subset, start=start1, end=end1))
+    place = hotspot if hotspot is not None else (outcome.place if outcome is not None else None)
+    baseline, later = _goal_periods(goal, outcome)
+    if place is None or baseline is None or later is None:
+        return GoalStatus(goal, "grå", words["no_place"])
+    if later[1].date() > data_end:
+        return GoalStatus(goal, "grå", words["not_yet"].format(end=formatting.short_date(later[1], lang=lang),
+                                                               data_end=formatting.short_date(data_end, lang=lang)))
+    categories = list(goal.categories) or (list(outcome.categories) if outcome is not None else []) or list(
+        place.categories or [])
+    at_place = place_incidents(incidents, place, start=baseline[0], end=later[1], categories=categories,
+                               time_window=False)
+    before = len(filter_incidents(at_place, start=baseline[0], end=baseline[1]))
+    after = len(filter_incidents(at_place, start=later[0], end=later[1]))
     if before == 0:
-        return GoalStatus(goal, "grå", "Inga händelser under basperioden; förändringen kan inte mätas.")
-    exposure = ((end1 - start1).days + 1) / ((end0 - start0).days + 1)
-    test = poisson_change_test(before, after, exposure_ratio=exposure)
-    change = test.rate_ratio - 1.0
-    status = _light(change, goal.target_change, test.p_value)
-    sentence = _effect_sentence(status, change, goal.target_change, test.p_value)
-    return GoalStatus(goal, status, f"{sentence} (Före–efter i platsen, utan kontrollområde.)", change, test.p_value)
+        return GoalStatus(goal, "grå", words["no_base"])
+    days_before = (baseline[1] - baseline[0]).days + 1
+    days_after = (later[1] - later[0]).days + 1
+    change = effect_change(before, after, days_before, days_after)
+    poisson = poisson_change_test(before, after, exposure_ratio=days_after / days_before)
+    result = outcome.result if outcome is not None else None
+    if result is not None:
+        beyond = bool(result.p_local < 0.05 and result.est_local * (1 if (goal.target_change or -1) > 0 else -1) > 0)
+        decimals = 0 if result.time_weights == (1.0, 1.0) else 1
+        test = words["wdd_test"].format(est=formatting.number(result.est_local, decimals, lang=lang, signed=True),
+                                        p=formatting.p_value(result.p_local, lang=lang))
+        p_value = result.p_local
+    else:
+        beyond = None
+        test = words["poisson_test"].format(p=formatting.p_value(poisson.p_value, lang=lang))
+        p_value = poisson.p_value
+    status = effect_light(change, goal.target_change, poisson.p_value, beyond=beyond)
+    what = formatting.listing(categories, lang=lang) if categories else words["all"]
+    counted = words["counted"].format(
+        what=what[:1].upper() + what[1:], before=formatting.number(before, lang=lang),
+        first=formatting.date_span(*baseline, lang=lang), after=formatting.number(after, lang=lang),
+        second=formatting.date_span(*later, lang=lang))
+    if days_before != days_after:
+        counted += words["per_day"]
+    goal_text = formatting.percent(goal.target_change, lang=lang, signed=True) if goal.target_change is not None \
+        else words["fall"]
+    counted += f" ({words['change'].format(change=formatting.percent(change, lang=lang, signed=True), target=goal_text)})."
+    sure = beyond if beyond is not None else poisson.p_value < 0.05
+    sentence = _effect_sentence(status, change, goal.target_change, test, with_comparison=beyond is not None,
+                                p_or_beyond=bool(sure) if status != "röd" else poisson.p_value < 0.05, lang=lang)
+    return GoalStatus(goal, status, f"{counted} {sentence}", change, p_value, counts=(before, after),
+                      periods=(baseline, later), test=test)
 
 
 def _with_categories(hotspot: Hotspot, categories: Sequence[str]) -> Hotspot:
@@ -535,6 +718,11 @@ def run_followup(
     data_end: date,
     public: bool,
 ) -> FollowupOutcome | None:
+    """Run one follow-up plan: count the target, the comparison area and the ring, and the WDD test.
+
+    ``None`` when the plan's measure is not (or no longer) in the picture; an outcome with a
+    ``message`` and no result when the follow-up cannot be computed yet.
+    """
     measure = measures.get(plan.measure_id)
     if measure is None:
         return None
@@ -550,16 +738,20 @@ def run_followup(
         categories = list(hotspot.categories)
 
     def fail(message: str) -> FollowupOutcome:
-        return FollowupOutcome(plan, measure, None, message, categories=categories)
+        return FollowupOutcome(plan, measure, None, message, categories=categories,
+                               place=hotspot if not plan.target_wkt else Place(plan.target_wkt, categories))
 
     if plan.target_wkt:
-        target = shapely.from_wkt(plan.target_wkt)
+        place: Any = Place(plan.target_wkt, categories, title=measure.title)
     elif hotspot is not None:
-        target = _geometry(hotspot)
+        place = hotspot
     else:
         return fail("Målområde saknas: åtgärden är inte kopplad till någon plats.")
     if not plan.control_wkt:
         return fail("Jämförelseområde saknas, så effekten kan inte jämföras.")
+    # The target is counted as every place count is (analysis.problem_numbers): the same geometry and
+    # buffer, the follow-up's categories, all weekdays and hours (the control is counted the same way).
+    target = place_geometry(place.geometry_wkt, title=getattr(place, "title", ""))
     control = shapely.from_wkt(plan.control_wkt)
     notes: list[str] = []
     occupied = target.buffer(plan.displacement_m) if plan.displacement_m else target
@@ -606,7 +798,7 @@ def run_followup(
         name: counts_over_time(within_geometry(subset, area), freq=freq, start=first, end=last)
         for name, area in areas.items()
     }
-    return FollowupOutcome(plan, measure, result, series=series, categories=categories, notes=notes)
+    return FollowupOutcome(plan, measure, result, series=series, categories=categories, notes=notes, place=place)
 
 
 # --- sections -------------------------------------------------------------------------------
@@ -742,57 +934,71 @@ def _survey_block(survey: pd.DataFrame) -> list[Block]:
                   [4, 1.5, 1])]
 
 
-SNAPSHOT_LABELS = {
-    "period": "Period",
-    "count": "Antal händelser",
-    "previous_count": "Samma period året innan",
-    "change_pct": "Förändring",
-    "per_month": "Per månad",
-    "rate": "Takt",
-    "trend": "Trend",
-    "p_value": "p-värde",
-    "filters": "Filter",
-    "survey": "Trygghetsmätning",
-}
-COUNT_KEYS = {"count", "previous_count", "n", "antal"}
+def _change_text(change: float | None, verdict: str | None, hidden: bool) -> str:
+    """``−24 %, en minskning större än normal slumpvariation`` — the change with its plain verdict."""
+    if hidden:
+        return HIDDEN
+    if change is None:
+        return "– (inga händelser året innan)"
+    pct = formatting.percent(change, signed=round(change, 2) != 0) if round(change, 2) != 0 else "±0 %"
+    words = {"ökning": "en ökning större än normal slumpvariation",
+             "minskning": "en minskning större än normal slumpvariation",
+             "inom slumpvariation": "inom normal slumpvariation"}
+    return f"{pct}, {words[verdict]}" if verdict in words else pct
 
 
-def _snapshot_value(key: str, value: Any, public: bool) -> str:
-    if value is None:
+def _categories_text(top: dict[str, int], public: bool) -> str:
+    if not top:
         return "–"
-    if key in COUNT_KEYS and isinstance(value, int | float):
-        return _n(value, public)
-    if key == "change_pct" and isinstance(value, int | float):
-        return _pct(value)
-    if key == "p_value" and isinstance(value, int | float):
-        return format_p_sv(value)
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, float):
-        return format_number_sv(value, 1)
-    if isinstance(value, int):
-        return format_number_sv(value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_snapshot_value(k, v, public)}" for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    return ", ".join(f"{name} {_n(count, public)}" for name, count in top.items())
 
 
-def _now_numbers(hotspot: Hotspot, incidents: pd.DataFrame, period: tuple[date, date]) -> dict[str, Any]:
-    subset = _hotspot_incidents(incidents, hotspot)
-    row = same_period_last_year(subset, period[0], period[1]).iloc[0]
-    months = ((pd.Timestamp(period[1]) - pd.Timestamp(period[0])).days + 1) / 30.44
-    return {
-        "period": period_label_sv(*period),
-        "count": int(row["after"]),
-        "previous_count": int(row["before"]),
-        "change_pct": None if row["before"] == 0 else float(row["change_pct"]),
-        "per_month": float(row["after"]) / months,
-        "trend": str(row["verdict"]),
-        "p_value": float(row["p_value"]),
-        "filters": f"{_categories(hotspot.categories)}; {_weekdays(hotspot.weekdays)}; {_hours(hotspot.hours)}",
-    }
+def _period_text(period: tuple[str, str] | str | None) -> str:
+    if period is None:
+        return "–"
+    if isinstance(period, str):
+        return period
+    return formatting.date_span(*period)
+
+
+def then_and_now(hotspot: Hotspot, now: PlaceNumbers, public: bool) -> Table:
+    """The readable table of a place's numbers when it was pinned (*Då*) and now (*Nu*).
+
+    Rows: period, count, the same period a year earlier, the change with its verdict, the busiest
+    hour and the categories. Old snapshots are read through :func:`analysis.snapshot.snapshot_numbers`,
+    so no stored key is ever shown. Public: counts of 1–2 and the numbers derived from them are "..".
+    """
+    then = snapshot_numbers(hotspot.snapshot)
+
+    def column(period, count, previous, change, verdict, busiest, top) -> list[str]:
+        small = _small([v for v in (count, previous) if v is not None], public)
+        return [
+            _period_text(period),
+            _n(count, public) if count is not None else "–",
+            _n(previous, public) if previous is not None else "–",
+            _change_text(change, verdict, small) if count is not None and previous is not None else "–",
+            HIDDEN if small and busiest else busiest_text(busiest),
+            _categories_text(top, public),
+        ]
+
+    then_column = column(then["period"], then["count"], then["count_previous_year"], then["change"],
+                         then["verdict"], then["busiest"], then["top_categories"])
+    now_column = column((now.start.isoformat(), now.end.isoformat()), now.count, now.count_previous_year,
+                        now.change, now.verdict, now.busiest, now.top_categories)
+    labels = ["Period", "Antal händelser", "Samma period året innan", "Förändring", "Flest händelser",
+              "Kategorier"]
+    rows: list[list[Cell]] = [[label, a, b] for label, a, b in zip(labels, then_column, now_column, strict=True)]
+    return Table(["", "Då (när platsen pekades ut)", "Nu"], rows,
+                 "Siffrorna när platsen pekades ut och i dag", [2, 3, 3])
+
+
+def _area_text(hotspot: Hotspot) -> str:
+    kind = shapely.from_wkt(hotspot.geometry_wkt).geom_type
+    if kind in ("Point", "MultiPoint"):
+        return f"inom {formatting.number(PLACE_BUFFER_M)} m från den utpekade punkten"
+    if kind in ("LineString", "MultiLineString"):
+        return f"inom {formatting.number(PLACE_BUFFER_M)} m från den utpekade gatan"
+    return "inom den utpekade ytan (kanten räknas med)"
 
 
 def _causes_table(causes: list[Cause], public: bool) -> Table | None:
@@ -829,6 +1035,7 @@ def _hotspot_section(
     measures: list[Measure],
     goal_statuses: list[GoalStatus],
     plans: list[FollowupPlan],
+    now: PlaceNumbers,
     public: bool,
     min_cell: int,
 ) -> list[Block]:
@@ -840,8 +1047,8 @@ def _hotspot_section(
         ["Prioritet", f"{hotspot.priority}{' (högst)' if hotspot.priority == 1 else ''}"],
         ["Status", hotspot.status],
         ["Problembild", hotspot.picture],
-        ["Kategorier", _categories(hotspot.categories)],
-        ["Veckodagar och timmar", f"{_weekdays(hotspot.weekdays)}; {_hours(hotspot.hours)}"],
+        ["Räknas", filter_text(hotspot.categories, hotspot.weekdays, hotspot.hours)],
+        ["Område", _area_text(hotspot)],
     ]
     if hotspot.created_at:
         facts.append(["Utpekad", _date(hotspot.created_at)])
@@ -849,19 +1056,7 @@ def _hotspot_section(
     if hotspot.notes and not public:
         blocks.append(Paragraph(f"Anteckning: {hotspot.notes}"))
 
-    now = _now_numbers(hotspot, incidents, period)
-    snapshot = dict(hotspot.snapshot or {})
-    keys = [k for k in SNAPSHOT_LABELS if k in now or k in snapshot] + [k for k in snapshot if k not in SNAPSHOT_LABELS]
-    rows: list[list[Cell]] = []
-    small_now = _small([now["count"], now["previous_count"]], public)
-    for key in keys:
-        then_value = _snapshot_value(key, snapshot[key], public) if key in snapshot else "–"
-        now_value = _snapshot_value(key, now[key], public) if key in now else "–"
-        if small_now and key in ("change_pct", "per_month", "trend", "p_value"):
-            now_value = HIDDEN
-        rows.append([SNAPSHOT_LABELS.get(key, key), then_value, now_value])
-    blocks.append(Table(["", "Vid utpekandet (det rummet såg)", f"Nu ({now['period']})"], rows,
-                        "Siffrorna när platsen pekades ut och i dag", [2, 3, 3]))
+    blocks.append(then_and_now(hotspot, now, public))
 
     geometry = _geometry(hotspot)
     xmin, ymin, xmax, ymax = geometry.bounds
@@ -879,8 +1074,7 @@ def _hotspot_section(
                           count_label="Antal per ruta (50 m)")
     blocks.append(Image(png, f"Plats {number}: {_categories(hotspot.categories)} per ruta om 50 × 50 m, "
                         f"{period_label_sv(*period)}.", f"Karta över platsen {hotspot.title}.", 14.0))
-    inside = filter_incidents(_hotspot_incidents(incidents, hotspot, time_filters=False),
-                              start=period[0], end=period[1])
+    inside = place_incidents(incidents, hotspot, start=period[0], end=period[1], time_window=False)
     heat = weekday_hour(inside)
     if heat.known > 0:
         blocks.append(Image(figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0),
@@ -953,6 +1147,25 @@ def _plan(
     return blocks
 
 
+def followup_parts(outcome: FollowupOutcome, public: bool, *, lang: str = "sv") -> dict[str, str]:
+    """The follow-up's sentences as the report prints them (:func:`analysis.followup.wdd_parts`).
+
+    Public: nothing when the target's or the comparison area's counts are 1–2 (every sentence
+    quotes them); without the ring's count sentences when the ring's counts are.
+    """
+    result = outcome.result
+    if result is None:
+        return {}
+    if _small([*result.target.as_tuple(), *result.control.as_tuple()], public):
+        return {}
+    parts = wdd_parts(result, lang=lang)
+    if result.displacement is not None and _small(list(result.displacement.as_tuple()), public):
+        parts.pop("ring", None)
+    if result.displacement_control is not None and _small(list(result.displacement_control.as_tuple()), public):
+        parts.pop("ring_control", None)
+    return parts
+
+
 def _followup_section(outcomes: list[FollowupOutcome], public: bool) -> list[Block]:
     blocks: list[Block] = [PageBreak(), Heading("Uppföljning")]
     if not outcomes:
@@ -974,32 +1187,40 @@ def _followup_section(outcomes: list[FollowupOutcome], public: bool) -> list[Blo
         before, after = periods.get("before", {}), periods.get("after", {})
         before_label = period_label_sv(before["start"], before["end"]) if before else "Före"
         after_label = period_label_sv(after["start"], after["end"]) if after else "Efter"
-        areas = [("Målområdet", result.target), (outcome.plan.control_name or "Jämförelseområdet", result.control)]
+        areas = [("Målområdet", result.target, "target"),
+                 (outcome.plan.control_name or "Jämförelseområdet", result.control, "control")]
         if result.displacement is not None:
             areas.append((f"Området runt omkring ({format_number_sv(outcome.plan.displacement_m or 0)} m)",
-                          result.displacement))
-        keys = {"Målområdet": "target", "Området runt omkring": "displacement"}
+                          result.displacement, "displacement"))
+            if not result.shared_control and result.displacement_control is not None:
+                areas.append(("Kontroll för området runt omkring", result.displacement_control,
+                              "displacement_control"))
         rows: list[list[Cell]] = []
-        for name, counts in areas:
-            key = next((v for k, v in keys.items() if name.startswith(k)), "control")
+        for name, counts, key in areas:
             pct = result.pct_change.get(key)
             small = _small([counts.before, counts.after], public)
             rows.append([name, _n(counts.before, public), _n(counts.after, public), HIDDEN if small else _pct(pct)])
         blocks.append(Table(["Område", f"Före ({before_label})", f"Efter ({after_label})", "Förändring*"], rows,
                             "Antal före och efter åtgärden", [3, 1.6, 1.6, 1.2]))
-        # The estimate and the sentence quote the target's and control's counts.
-        if _small([*result.target.as_tuple(), *result.control.as_tuple()], public):
+        parts = followup_parts(outcome, public)
+        if not parts:
             blocks.append(Paragraph(
                 "Antalen är för små för att skattningen ska redovisas i den offentliga versionen.", "note"))
         else:
             low, high = result.ci95
             decimals = 0 if result.time_weights == (1.0, 1.0) else 1
             blocks.append(BulletList([
+                f"Målområdet mot jämförelseområdet: {format_number_sv(result.est_local, decimals)} händelser, "
+                f"{format_p_sv(result.p_local)}",
+                *([f"Området runt omkring mot sin kontroll: {format_number_sv(result.est_displace, decimals)} "
+                   f"händelser, {format_p_sv(result.p_displace)}"] if result.displacement is not None else []),
                 f"Skattad effekt (WDD): {format_number_sv(result.est_total, decimals)} händelser per efterperiod",
                 f"95 % konfidensintervall: {format_number_sv(low, decimals)} till {format_number_sv(high, decimals)}",
-                f"Standardfel {format_number_sv(result.se, 1)}, z = {format_number_sv(result.z, 2)}, {format_p_sv(result.p)}",
+                f"Standardfel {format_number_sv(result.se, 1)}, z = {format_number_sv(result.z, 2)}, "
+                f"{format_p_sv(result.p)}",
             ]))
-            blocks.append(Paragraph(result.summary_sv, "lead"))
+            for sentence in parts.values():
+                blocks.append(Paragraph(sentence, "lead" if sentence is parts.get("local") else "body"))
         notes = outcome.notes + list(result.notes_sv)
         blocks.append(Paragraph(
             "* Förändringen räknas om till lika långa perioder när för- och efterperioden är olika långa.", "note"))
@@ -1025,13 +1246,16 @@ METHOD_NOTES = [
     "många rutor testas samtidigt justeras p-värdena för andelen falska upptäckter (FDR).",
     "Förändring: antal jämförs med samma period året innan och testas som Poissonfördelade antal, inte "
     "som rå procent. 6 → 9 händelser är +50 % men ryms inom normal slumpvariation.",
-    "Effekt av åtgärder: WDD-testet (Wheeler & Ratcliffe 2018) jämför förändringen i målområdet med ett "
-    "jämförelseområde och räknar in undanträngning till området runt omkring. Resultatet visar samband "
-    "i tid och rum, inte säkra orsaker.",
-    "Trafikljus för effektmål: grön när minskningen är minst lika stor som målet och p < 0,05, gul när "
-    "utvecklingen går åt rätt håll men är osäker eller mindre än målet, röd när den inte går åt rätt "
-    "håll, grå när det ännu inte går att mäta. Process- och produktionsmål: grön när allt planerat är "
-    "utfört, gul vid minst hälften, annars röd.",
+    "Effekt av åtgärder: WDD-testet (Wheeler & Ratcliffe 2018) redovisas i delar. Målområdets förändring "
+    "jämförs med jämförelseområdets; området runt omkring jämförs med sin egen kontroll, och först när "
+    "den skillnaden är större än normal slumpvariation (p < 0,05) talar rapporten om undanträngning "
+    "(ökning) eller spridning av nytta (minskning). Summan av delarna är WDD-skattningen. Resultatet "
+    "visar samband i tid och rum, inte säkra orsaker.",
+    f"Utpekade platser räknas på ett enda sätt i hela rapporten: händelserna inom ytan (kanten räknas "
+    f"med); en punkt eller linje räknas med {format_number_sv(PLACE_BUFFER_M)} m åt varje håll; platsens "
+    "kategorier, och veckodagar och timmar när sådana är valda (efter tidsfönstrets start). Mål och "
+    "uppföljning räknar alla veckodagar och timmar, så att jämförelseområdet räknas likadant.",
+    LIGHT_RULE_SV,
     "Trygghetsmätningar: andelar redovisas med 95 % konfidensintervall (Wilson). Små urval ger breda "
     "intervall och markeras.",
     "Skyddade kategorier (grovt våld, sexualbrott) visas aldrig som punkter. Kartorna i rapporten visar "
@@ -1143,7 +1367,9 @@ def build_report(
     blocks.append(Heading("Utpekade platser"))
     if not hotspots:
         blocks.append(Paragraph("Inga platser är utpekade ännu.", "note"))
-    for number, hotspot in numbered:
+    places = [(number, hotspot, place_numbers(incidents, hotspot, report_period[0], report_period[1]))
+              for number, hotspot in numbered]
+    for number, hotspot, now in places:
         linked_measures = [m for m in measures if hotspot.id is not None and hotspot.id in m.hotspot_ids]
         measure_ids = {m.id for m in linked_measures}
         linked_goals = [s for s in statuses
@@ -1153,24 +1379,12 @@ def build_report(
         blocks += _hotspot_section(
             number, hotspot, incidents=incidents, period=report_period, districts=districts, background=background,
             causes=[c for c in causes if c.hotspot_id == hotspot.id], measures=linked_measures,
-            goal_statuses=linked_goals, plans=plans, public=public, min_cell=min_cell,
+            goal_statuses=linked_goals, plans=plans, now=now, public=public, min_cell=min_cell,
         )
     titles = {h.id: h.title for h in hotspots if h.id is not None}
     blocks += _plan(measures, statuses, numbers, titles)
     blocks += _followup_section(outcomes, public)
     blocks += _method()
-    return Report(title, audience, generated_at, title_page, blocks, report_period, data_period, statuses, outcomes)
+    return Report(title, audience, generated_at, title_page, blocks, report_period, data_period, statuses, outcomes,
+                  places)
 
-
-def write_docx(report: Report, path: str | Path) -> Path:
-    """Write the report as a Word file (see :func:`reports.report_docx.write_docx`)."""
-    from reports.report_docx import write_docx as _write
-
-    return _write(report, path)
-
-
-def write_html(report: Report, path: str | Path) -> Path:
-    """Write the report as one self-contained HTML file (see :func:`reports.report_html.write_html`)."""
-    from reports.report_html import write_html as _write
-
-    return _write(report, path)

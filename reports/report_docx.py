@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from core.files import atomic_path
-from reports.report import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
+from reports.blocks import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentType

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.files import atomic_path
-from reports.report import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
+from reports.blocks import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
 
 if TYPE_CHECKING:
     from reports.report import Report

@@ -9,6 +9,7 @@ import shapely
 import streamlit as st
 
 from analysis.aoristic import weekday_hour
+from analysis.problem_numbers import Place
 from analysis.snapshot import place_snapshot, suggest_time_window
 from dashboard.filters import Filters
 from dashboard.i18n import t, weekday_names
@@ -76,13 +77,17 @@ def pin_form(
         return None
     remember("person", person)
     remember("organisation", organisation)
-    snapshot = place_snapshot(period_incidents, all_incidents, filters.start, filters.end, population=population,
-                              survey=survey, filters=dict(st.query_params.to_dict()))
+    # "Då" counts the place as it is pinned, on the whole dataset, the way the report's "Nu" will count it.
+    place = Place(shapely.to_wkt(geometry, rounding_precision=1), chosen_categories, sorted(chosen_days),
+                  sorted(chosen_hours))
+    snapshot = place_snapshot(st.session_state["active"].incidents, place, filters.start, filters.end,
+                              population=population, survey=survey)
     hotspot = Hotspot(
         title=name.strip() or title, geometry_wkt=shapely.to_wkt(geometry, rounding_precision=1), crs=crs,
         source_kind=source_kind, source_id=source_id, categories=chosen_categories, weekdays=sorted(chosen_days),
         hours=sorted(chosen_hours), organisation=organisation, created_by=person.strip(), picture=picture,
         priority=int(priority), status=status, notes=notes, snapshot=snapshot,
+        dataset_id=st.session_state["active"].dataset.id,  # the place counts in the data it was pinned on
     )
     try:
         saved = problem_store().add_hotspot(hotspot, user=person.strip())

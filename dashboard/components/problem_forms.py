@@ -11,8 +11,11 @@ from datetime import date
 
 import streamlit as st
 
+from analysis.problem_numbers import busiest_text, filter_text
+from analysis.snapshot import snapshot_numbers
+from core import formatting
 from dashboard.components.pinning import PRIORITY_LABELS, remember, remembered
-from dashboard.i18n import t, weekday_names
+from dashboard.i18n import english, t, weekday_names
 from dashboard.loaders import problem_store
 from store.model import (
     GOAL_KINDS,
@@ -31,6 +34,42 @@ from store.model import (
 from store.problem_store import ConflictError
 
 PICTURE_LABELS = {"polis": "Polisens egen", "kommun": "Kommunens egen", "gemensam": "Gemensam"}
+VERDICTS = {"ökning": "Ökning, större än slumpen", "minskning": "Minskning, större än slumpen",
+            "inom slumpvariation": "Inom normal slumpvariation"}
+
+
+def _lang() -> str:
+    return "en" if english() else "sv"
+
+
+def counted_text(hotspot: Hotspot) -> str:
+    """What a place counts, in words in the user's language (``Misshandel utomhus, fre–sön 22–02``)."""
+    return filter_text(hotspot.categories, hotspot.weekdays, hotspot.hours, lang=_lang())
+
+
+def verdict_text(verdict: str | None) -> str:
+    """The Poisson verdict of a change in plain words."""
+    return t(VERDICTS[verdict]) if verdict in VERDICTS else ""
+
+
+def snapshot_text(snapshot: dict) -> str:
+    """What the room saw when the place was pinned, in one line of words (never stored keys)."""
+    then = snapshot_numbers(snapshot)
+    lang = _lang()
+    parts = []
+    if isinstance(then["period"], tuple):
+        parts.append(formatting.date_span(*then["period"], lang=lang))
+    elif then["period"]:
+        parts.append(str(then["period"]))
+    if then["count"] is not None:
+        parts.append(f"{formatting.count(then['count'], lang=lang)} {t('händelser')}")
+    if then["count_previous_year"] is not None:
+        parts.append(f"{t('året innan')} {formatting.count(then['count_previous_year'], lang=lang)}")
+    if then["change"] is not None:
+        parts.append(f"{formatting.percent(then['change'], lang=lang, signed=True)} ({verdict_text(then['verdict'])})")
+    if then["busiest"]:
+        parts.append(f"{t('flest')} {busiest_text(then['busiest'], lang=lang)}")
+    return ", ".join(parts) or "–"
 
 
 def flash() -> None:

@@ -12,16 +12,20 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.followup import wdd_parts
 from analysis.survey import survey_change
+from core import formatting
 from core.config import load_config
 from dashboard.components import problem_forms as forms
 from dashboard.components.charts import trend_chart
 from dashboard.components.exports import show_figure
 from dashboard.components.maps import build_problem_map
-from dashboard.i18n import fmt_int, t
-from dashboard.loaders import problem_store
+from dashboard.i18n import english, fmt_int, t
+from dashboard.loaders import frames_for, problem_store
 from reports.export import export_hotspots
 from reports.report import (
+    LIGHT_RULE_EN,
+    LIGHT_RULE_SV,
     ProblemPicture,
     build_report,
     evaluate_goal,
@@ -41,6 +45,8 @@ store = problem_store()
 incidents = active.incidents
 data_end = incidents["occurred_from"].max().date()
 
+lang = "en" if english() else "sv"
+
 st.title(t("Uppföljning"))
 measures = store.list_measures()
 hotspots = {h.id: h for h in store.list_hotspots()}
@@ -59,6 +65,12 @@ st.markdown(f"**{measure.title}** · {measure.kind} · {measure.organisation} {m
             f"{measure.start or '?'} – {measure.end or t('pågår')} · *{measure.status}*  \n{measure.description}")
 
 plans = store.list_followups(measure_id)
+# The measure is counted on the dataset its follow-up (else its place) was made on, not just the active one.
+counted, attached = frames_for(plans[0] if plans else measure, hotspots, active=active)
+if attached is not None:
+    st.info(attached)
+counted_incidents = counted.incidents
+data_end = counted_incidents["occurred_from"].max().date()
 # --- choose the target, the control area on the map, and the periods --------------------------
 with st.expander(t("Jämförelseområde och perioder"), expanded=not plans):
     if active.districts is None:
@@ -103,7 +115,8 @@ with st.expander(t("Jämförelseområde och perioder"), expanded=not plans):
                 before_start=before[0].isoformat() if len(before) == 2 else "",
                 before_end=before[1].isoformat() if len(before) == 2 else "",
                 after_start=after[0].isoformat() if len(after) == 2 else "",
-                after_end=after[1].isoformat() if len(after) == 2 else "", created_by=user)
+                after_end=after[1].isoformat() if len(after) == 2 else "", created_by=user,
+                dataset_id=counted.dataset.id)
             if plans:
                 forms.save(lambda: store.update_followup(plans[0].id, {
                     k: getattr(plan, k) for k in ("control_wkt", "control_name", "hotspot_id", "displacement_m",
@@ -117,7 +130,7 @@ with st.expander(t("Jämförelseområde och perioder"), expanded=not plans):
 outcomes = {}
 if plans:
     outcome = run_followup(plan_from_followup(plans[0]), measures={m.id: m for m in measures}, hotspots=hotspots,
-                            goals=goals, incidents=incidents, data_end=data_end, public=False)
+                            goals=goals, incidents=counted_incidents, data_end=data_end, public=False)
     if outcome is not None:
         outcomes[measure.id] = outcome
         if outcome.result is None:
@@ -125,17 +138,23 @@ if plans:
         else:
             result = outcome.result
             st.subheader(t("Effekt"))
-            st.markdown(f"### {result.summary_sv}")
+            # The parts of the test apart (target, comparison, ring, total), each saying only what it supports.
+            parts = wdd_parts(result, lang=lang)
+            st.markdown(f"### {parts['target']}")
+            st.markdown("\n".join(f"- {text}" for key, text in parts.items() if key != "target"))
             rows = [(t("Målområdet"), result.target), (plans[0].control_name or t("Jämförelseområdet"), result.control)]
             if result.displacement is not None:
                 rows.append((t("Området runt omkring"), result.displacement))
+                if not result.shared_control and result.displacement_control is not None:
+                    rows.append((t("Kontroll för området runt omkring"), result.displacement_control))
             counts = pd.DataFrame([{t("Område"): name, t("Före"): c.before, t("Efter"): c.after} for name, c in rows])
+            decimals = 0 if result.time_weights == (1.0, 1.0) else 1
             cols = st.columns([2, 1, 1, 1])
             cols[0].dataframe(counts, hide_index=True, width="stretch")
-            cols[1].metric(t("Skattad effekt (WDD)"), fmt_int(result.est_total).replace("-", "−"))
-            cols[2].metric(t("95 % konfidensintervall"), f"{result.ci95[0]:.0f} – {result.ci95[1]:.0f}".replace(
-                "-", "−"))
-            cols[3].metric("p", f"{result.p:.3f}".replace(".", ","))
+            cols[1].metric(t("Skattad effekt (WDD)"), formatting.number(result.est_total, decimals, lang=lang))
+            cols[2].metric(t("95 % konfidensintervall"), " – ".join(
+                formatting.number(v, decimals, lang=lang) for v in result.ci95))
+            cols[3].metric("p", formatting.p_value(result.p, lang=lang).removeprefix("p = ").removeprefix("p "))
             for note in outcome.notes + list(getattr(result, "notes_sv", []) or []):
                 st.caption(note)
             series = pd.concat([frame.assign(serie=name) for name, frame in outcome.series.items()])
@@ -147,11 +166,13 @@ if plans:
 
 # --- goals as traffic lights ----------------------------------------------------------------------
 st.subheader(t("Mål"))
+st.caption(LIGHT_RULE_EN if lang == "en" else LIGHT_RULE_SV)
 linked = [g for g in goals if g.measure_id == measure.id or (g.hotspot_id in measure.hotspot_ids)]
 if not linked:
     st.caption(t("Inga mål är kopplade till åtgärden."))
 for goal in linked:
-    status = evaluate_goal(goal, incidents=incidents, hotspots=hotspots, outcomes=outcomes, data_end=data_end)
+    status = evaluate_goal(goal, incidents=counted_incidents, hotspots=hotspots, outcomes=outcomes, data_end=data_end,
+                           lang=lang)
     cols = st.columns([1, 12])
     cols[0].markdown(f"<div style='font-size:2.2rem'>{LIGHTS[status.status]}</div>", unsafe_allow_html=True)
     cols[1].markdown(f"**{goal.kind.capitalize()}: {goal.description}**  \n{status.sentence}")

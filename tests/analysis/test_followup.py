@@ -14,12 +14,28 @@ from scipy import stats
 from analysis.followup import Counts, followup, parse_period, wdd
 from core.errors import InputError
 
-PAPER_SENTENCE = (
-    "I målområdet minskade misshandel utomhus från 207 till 110 händelser. Jämfört med "
-    "kontrollområdet är minskningen 118 händelser (95 % konfidensintervall −196 till −40), "
-    "vilket är större än normal slumpvariation (p = 0,003). Ingen tydlig undanträngning till "
-    "området runt omkring."
-)
+# Hand-worked from the paper's counts: target 207 → 110 is −47 %, control 308 → 318 +3 %; target against
+# control −97 − 10 = −107, SE √943 = 30,7, 95 % ±60,2 → −167 to −47, z = −3,48, p = 0,0005; the ring
+# 178 → 157 (−12 %) against its control 150 → 140 (−7 %) is −21 + 10 = −11, SE √625 = 25, z = −0,44,
+# p = 0,660; the total −118, SE √1568, 95 % (−196, −40), z = −2,98, p = 0,003.
+PAPER_SENTENCES = [
+    "I målområdet minskade misshandel utomhus från 207 till 110 händelser (−47 %).",
+    "I jämförelseområdet ökade antalet från 308 till 318 (+3 %).",
+    "Målområdets förändring jämfört med jämförelseområdets är −107 händelser (95 % konfidensintervall −167 "
+    "till −47), vilket är större än normal slumpvariation (p < 0,001).",
+    "I området runt omkring minskade antalet från 178 till 157 (−12 %).",
+    "I kontrollområdet för området runt omkring minskade antalet från 150 till 140 (−7 %).",
+    "Ingen säker undanträngning och ingen säker spridning av nytta syns i området runt omkring: skillnaden mot "
+    "dess kontroll, −11 händelser, ryms inom normal slumpvariation (p = 0,660).",
+    "Sammantaget (WDD-testet, målområdet och området runt omkring mot sina kontroller) är skillnaden −118 "
+    "händelser (95 % konfidensintervall −196 till −40, p = 0,003).",
+]
+PAPER_SENTENCE = " ".join(PAPER_SENTENCES)
+
+
+def plain(text):
+    """Sentences with ordinary spaces (formatting puts a no-break space before %)."""
+    return [plain(t) for t in text] if isinstance(text, list) else text.replace("\xa0", " ")
 
 
 def test_paper_example():
@@ -33,8 +49,59 @@ def test_paper_example():
     assert r.p == pytest.approx(2 * stats.norm.sf(118 / math.sqrt(1568)))
     assert r.pct_change["target"] == pytest.approx(100 * (110 - 207) / 207)
     assert r.pct_change["control"] == pytest.approx(100 * 10 / 308)
-    assert r.summary_sv == PAPER_SENTENCE
+    assert plain(r.sentences("sv")) == PAPER_SENTENCES
+    assert plain(r.summary_sv) == PAPER_SENTENCE
     assert r.time_weights == (1.0, 1.0)
+
+
+def test_paper_example_in_english():
+    r = wdd((308, 318), (207, 110), (150, 140), (178, 157), label="misshandel utomhus")
+    english = plain(r.sentences("en"))
+    assert english[0] == "In the target area misshandel utomhus fell from 207 to 110 incidents (-47%)."
+    assert english[2].startswith("The target area's change compared with the comparison area's is -107 incidents "
+                                 "(95% confidence interval -167 to -47), which is larger than normal random variation")
+    assert "No reliable displacement" in english[5] and "(p = 0.660)" in english[5]
+    assert english[6].endswith("the difference is -118 incidents (95% confidence interval -196 to -40, p = 0.003).")
+
+
+def test_clear_local_fall_with_a_ring_that_is_not_significant():
+    # Target 60 → 20 against control 100 → 100: −40, SE √280 = 16,7, 95 % −73 to −7, p = 0,017.
+    # Ring 40 → 35 against its control 80 → 80: −5, SE √235 = 15,3, p = 0,744 — no claim about the ring.
+    r = wdd((100, 100), (60, 20), (80, 80), (40, 35), label="misshandel utomhus")
+    parts = plain(r.sentences("sv"))
+    assert parts[0] == "I målområdet minskade misshandel utomhus från 60 till 20 händelser (−67 %)."
+    assert parts[1] == "I jämförelseområdet var antalet oförändrat (100 före och 100 efter)."
+    assert parts[2] == ("Målområdets förändring jämfört med jämförelseområdets är −40 händelser (95 % "
+                        "konfidensintervall −73 till −7), vilket är större än normal slumpvariation (p = 0,017).")
+    assert parts[5] == ("Ingen säker undanträngning och ingen säker spridning av nytta syns i området runt omkring: "
+                        "skillnaden mot dess kontroll, −5 händelser, ryms inom normal slumpvariation (p = 0,744).")
+    assert "spridning av nytta." not in r.summary_sv and "kan vara undanträngning" not in r.summary_sv
+
+
+def test_ring_claims_only_when_its_own_test_supports_them():
+    # Ring 100 → 60 against its control 100 → 100: −40, SE √360 = 19,0, z = −2,11, p = 0,035.
+    diffusion = wdd((100, 100), (100, 50), (100, 100), (100, 60))
+    assert plain(diffusion.sentences()[5]) == ("Området runt omkring minskade med 40 händelser mer än sin kontroll, vilket "
+                                        "är större än normal slumpvariation (p = 0,035) och tyder på spridning av "
+                                        "nytta.")
+    # Ring 50 → 90 against 100 → 100: +40, SE √340 = 18,4, z = 2,17, p = 0,030.
+    displaced = wdd((100, 100), (100, 50), (100, 100), (50, 90))
+    assert plain(displaced.sentences()[5]) == ("Området runt omkring ökade med 40 händelser mer än sin kontroll, vilket är "
+                                        "större än normal slumpvariation (p = 0,030) och kan vara undanträngning.")
+    assert "may be displacement" in displaced.sentences("en")[5]
+
+
+def test_small_counts_say_the_test_is_rough():
+    # Target 10 → 3 (−70 %) against control 12 → 11 (−8 %): −7 + 1 = −6, SE √36 = 6, 95 % −17,8 to +5,8, p = 0,317.
+    r = wdd((12, 11), (10, 3), label="misshandel utomhus")
+    assert plain(r.sentences()) == [
+        "I målområdet minskade misshandel utomhus från 10 till 3 händelser (−70 %).",
+        "I jämförelseområdet minskade antalet från 12 till 11 (−8 %).",
+        "Målområdets förändring jämfört med jämförelseområdets är −6 händelser (95 % konfidensintervall −18 till "
+        "+6), vilket ryms inom normal slumpvariation (p = 0,317).",
+        "Undanträngning till området runt omkring har inte undersökts.",
+        "Några antal är mindre än 10, så testet är bara ungefärligt.",
+    ]
 
 
 def test_ptools_unit_cases():

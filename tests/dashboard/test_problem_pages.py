@@ -142,9 +142,10 @@ def test_followup_page_runs_the_wdd_for_the_planted_intervention(store, truth):
     assert plan.control_name and plan.created_by == "Styrgruppen"
     sentence = " ".join(m.value for m in at.markdown)
     assert "minskade" in sentence
-    z_metric = next(m for m in at.metric if m.label == "p")
-    assert float(z_metric.value.replace(",", ".")) < 0.05
-    assert "🟢" in sentence or "🟡" in sentence
+    # The planted intervention: 530 → 397 against 99 → 99, z = −133 / √1125 = −3,97, so p ≈ 0,00007.
+    assert next(m for m in at.metric if m.label == "p").value == "< 0,001"
+    assert next(m for m in at.metric if m.label == "Skattad effekt (WDD)").value == "−133"
+    assert "🟢" in sentence
 
 
 def _date(text: str):
@@ -166,3 +167,82 @@ def test_followup_page_updates_production_progress(store, truth):
     _submit(at, "Spara utfört")
     assert store.get_goal(goal.id).done == 12
     assert any("🟢" in m.value for m in at.markdown)
+
+
+# --- one number for a pinned place: the page, the report and a hand count agree ----------------------
+
+PERIOD = ("2025-01-01", "2025-12-31")
+
+
+def _hand_count(incidents, *, inside, categories, weekdays, hours) -> int:
+    """A plain pandas count: inside the area, the categories, the start's weekday and hour, the period."""
+    when = incidents["occurred_from"]
+    keep = inside & incidents["category"].isin(categories).to_numpy()
+    keep &= ((when >= PERIOD[0]) & (when < "2026-01-01")).to_numpy()
+    if weekdays:
+        keep &= (when.dt.day_of_week + 1).isin(weekdays).to_numpy()
+    if hours:
+        keep &= when.dt.hour.isin(hours).to_numpy()
+    return int(keep.sum())
+
+
+def _report_now(store, incidents, title) -> str:
+    from reports.report import ProblemPicture, build_report
+
+    report = build_report(ProblemPicture(hotspots=store.list_hotspots()), incidents, period=PERIOD)
+    lines = report.text().splitlines()
+    start = lines.index(next(line for line in lines if line.endswith(f": {title}")))
+    return next(line for line in lines[start:] if line.startswith("Antal händelser |")).split(" | ")[-1]
+
+
+@pytest.fixture(scope="module")
+def incidents():
+    from data.sample import paths
+    from geo.dataset import read_incidents
+
+    return read_incidents(paths().incidents)
+
+
+def test_a_cell_pinned_through_the_page_has_one_number(store, incidents):
+    at = _page("problem.py", fran=PERIOD[0], till=PERIOD[1])
+    next(w for w in at.get("button_group") if w.label == "Lägg till").set_value("suggest").run()
+    assert not at.exception, [e.message for e in at.exception]
+    cell_id = _named(at.selectbox, "Fäst rutan").value
+    _named(at.text_input, "Ditt namn").input("Anna")
+    _submit(at, "Fäst")
+    pinned = store.list_hotspots()[0]
+    assert pinned.source_id == cell_id
+
+    # The cell's square from its id (e.g. "100m_E589300_N6545200"), counted by hand.
+    size = float(cell_id.split("m_")[0])
+    x0, y0 = float(cell_id.split("_E")[1].split("_N")[0]), float(cell_id.split("_N")[1])
+    x, y = incidents["x"].to_numpy(), incidents["y"].to_numpy()
+    inside = (x >= x0) & (x <= x0 + size) & (y >= y0) & (y <= y0 + size)
+    expected = _hand_count(incidents, inside=inside, categories=pinned.categories, weekdays=pinned.weekdays,
+                           hours=pinned.hours)
+    assert expected > 0
+
+    at.run()
+    table = at.dataframe[0].value
+    row = table[table["#"] == pinned.id].iloc[0]
+    assert row["Nu"] == expected
+    assert row["Då (vid fästning)"] == expected  # pinned over the same period: then = now
+    assert _report_now(store, incidents, pinned.title) == format(expected, ",").replace(",", "\u00a0")
+
+
+def test_a_point_pin_counts_within_50_m_on_the_page_and_in_the_report(store, incidents, truth):
+    spot = truth["hotspots"][0]
+    pinned = store.add_hotspot(Hotspot(title="Krogen som punkt", geometry_wkt=f"POINT ({spot['x']} {spot['y']})",
+                                       categories=["Misshandel utomhus"], weekdays=[5, 6, 7], hours=[22, 23, 0, 1],
+                                       created_by="Anna"), user="Anna")
+    x, y = incidents["x"].to_numpy(), incidents["y"].to_numpy()
+    inside = (x - spot["x"]) ** 2 + (y - spot["y"]) ** 2 <= 50.0**2
+    expected = _hand_count(incidents, inside=inside, categories=["Misshandel utomhus"], weekdays=[5, 6, 7],
+                           hours=[22, 23, 0, 1])
+    assert expected > 0
+    at = _page("problem.py", fran=PERIOD[0], till=PERIOD[1])
+    row = at.dataframe[0].value.set_index("#").loc[pinned.id]
+    assert row["Nu"] == expected
+    assert row["Räknas"] == "Misshandel utomhus, fre–sön 22–02"
+    assert _report_now(store, incidents, pinned.title) == str(expected)
+    assert any("50 m åt varje håll" in c.value for c in at.caption)

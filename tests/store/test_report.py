@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -152,7 +153,8 @@ def test_docx_holds_title_page_hotspots_measures_goals_and_wdd(internal, picture
     decimals = 0 if result.time_weights == (1.0, 1.0) else 1
     assert f"{format_number_sv(low, decimals)} till {format_number_sv(high, decimals)}" in text
     assert f"Skattad effekt (WDD): {format_number_sv(result.est_total, decimals)}" in text
-    assert result.summary_sv in text
+    for sentence in result.sentences("sv"):  # every part of the follow-up, each its own paragraph
+        assert sentence in text
     assert SECRET in text and NOTE in text  # the internal version keeps the room's free text
     assert len(Document(str(out)).inline_shapes) == sum(isinstance(b, Image) for b in internal.blocks)
 
@@ -206,9 +208,9 @@ def test_public_version_hides_free_text_and_small_counts(internal, public, tmp_p
     # The ring around Stortorget has one or two assaults a period: hidden only in the public version.
     ring = public.followups[0].result.displacement
     assert 0 < ring.before < 3 or 0 < ring.after < 3
-    ring_row = next(line for line in public_text.splitlines() if line.startswith("Området runt omkring"))
+    ring_row = next(line for line in public_text.splitlines() if line.startswith("Området runt omkring ("))
     assert ".." in ring_row
-    internal_row = next(line for line in internal_text.splitlines() if line.startswith("Området runt omkring"))
+    internal_row = next(line for line in internal_text.splitlines() if line.startswith("Området runt omkring ("))
     assert ".." not in internal_row
     assert "Offentlig version" in public_text
 
@@ -292,6 +294,15 @@ def test_cli_report_from_store(tmp_path, sample):
                "--data", str(tmp_path / "data"), "--audience", "public", "--followup", f"{measure_ids[1]}:B01"]
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr
+    as_json = tmp_path / "ut" / "problembild.json"
+    written = subprocess.run([*command[:5], str(as_json), *command[6:]], capture_output=True, text=True, env=env,
+                             cwd=REPO, timeout=120)
+    assert written.returncode == 0, written.stderr
+    numbers = json.loads(as_json.read_text(encoding="utf-8"))
+    assert {p["title"] for p in numbers["places"]} == {h.title for h in picture.hotspots}
+    assert {g["status"] for g in numbers["goals"]} <= {"grön", "gul", "röd", "grå"}
+    # The CLI's plan takes the default periods: after = the start up to the latest data, as planted.
+    assert numbers["followups"][0]["counts"]["target"]["after"] == 397
     assert "Skrev" in done.stdout
     text = _docx_text(out)
     for hotspot in picture.hotspots:
@@ -302,3 +313,118 @@ def test_cli_report_from_store(tmp_path, sample):
     bad = subprocess.run([*command[:5], str(tmp_path / "x.pdf"), *command[6:]], capture_output=True, text=True,
                          env=env, cwd=REPO, timeout=60)
     assert bad.returncode == 2 and ".docx" in bad.stderr
+
+
+# --- effektmål: the place's own change, per day -------------------------------------------------
+
+
+def _goal_frame(before: int, after: int, after_dates: tuple[str, str]) -> pd.DataFrame:
+    """``before`` incidents spread over 2023 and ``after`` over ``after_dates`` at (5, 5), plus noise outside."""
+    first = pd.date_range("2023-01-05", "2023-12-20", periods=before) if before else pd.DatetimeIndex([])
+    second = pd.date_range(after_dates[0], after_dates[1], periods=after) if after else pd.DatetimeIndex([])
+    when = list(first) + list(second) + [pd.Timestamp("2023-06-01")] * 4
+    x = [5.0] * (before + after) + [500.0] * 4  # four incidents far away never count
+    return pd.DataFrame({"x": x, "y": 5.0, "category": "Klotter", "occurred_from": pd.to_datetime(when)})
+
+
+def _effect(frame, *, followup=("2024-01-01", "2024-12-31"), target=-0.2):
+    spot = Hotspot("Torget", "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))", categories=["Klotter"], id=1)
+    goal = Goal("effektmål", "Minska klotter", hotspot_id=1, categories=["Klotter"], baseline_start="2023-01-01",
+                baseline_end="2023-12-31", followup_start=followup[0], followup_end=followup[1],
+                target_change=target)
+    return evaluate_goal(goal, incidents=frame, hotspots={1: spot}, outcomes={},
+                         data_end=pd.Timestamp("2024-12-31").date())
+
+
+def test_effect_goal_is_the_places_own_change():
+    # 10 in 2023 (365 days) → 3 in 2024 (366 days): (3/366)/(10/365) − 1 = −0,7008, i.e. −70 %.
+    status = _effect(_goal_frame(10, 3, ("2024-01-10", "2024-12-20")))
+    assert status.change == pytest.approx(3 / 366 / (10 / 365) - 1)
+    assert status.counts == (10, 3)
+    sentence = status.sentence.replace("\xa0", " ")
+    assert "10 händelser under 1 januari 2023 – 31 december 2023 och 3 under 1 januari 2024 – 31 december 2024" \
+        in sentence
+    assert "förändring −70 %, målet −20 %" in sentence
+    # Exact test, 3 of 13 with p0 = 366/731 (a hair above ½): P(X ≤ 3) + P(X ≥ 11) = (378 + 92) / 2¹³ = 0,057
+    # (X = 10 is a shade likelier than X = 3, so it is not in the tail). Reached, but may be chance.
+    assert status.status == "gul" and "kan bero på slumpen (Poissontest, p = 0,057)" in sentence
+
+
+def test_effect_goal_unequal_periods_are_counted_per_day():
+    # 10 in 365 days → 3 in the 182 days of January–June 2024: 3/182 ÷ 10/365 − 1 = −0,398 → −40 %.
+    status = _effect(_goal_frame(10, 3, ("2024-01-10", "2024-06-20")), followup=("2024-01-01", "2024-06-30"))
+    assert status.change == pytest.approx(-0.3984, abs=1e-4)
+    assert "−40 %" in status.sentence.replace("\xa0", " ") and "räknat per dag" in status.sentence
+
+
+def test_effect_goal_cannot_fall_more_than_all():
+    status = _effect(_goal_frame(40, 0, ("2024-01-10", "2024-12-20")))
+    assert status.change == pytest.approx(-1.0)
+    assert status.status == "grön"  # 40 → 0: p < 0,001 by the exact test, and −100 % reaches −20 %
+    assert "−100 %" in status.sentence.replace("\xa0", " ")
+
+
+def test_effect_goal_with_a_followup_uses_the_targets_own_counts(internal, sample):
+    observed = sample["truth"]["intervention"]["observed"]
+    goal = next(s for s in internal.goal_statuses if s.goal.id == 1)
+    # The planted counts (530 → 397) over equal periods: 397/530 − 1 = −25 %, not the WDD total over 530.
+    assert goal.counts == (observed["target_before"], observed["target_after"])
+    assert goal.change == pytest.approx(observed["target_after"] / observed["target_before"] - 1)
+    assert goal.status == "grön"
+    assert "förändring −25 %, målet −20 %" in goal.sentence.replace("\xa0", " ")
+    assert "WDD-test mot jämförelseområdet: −133 händelser" in goal.sentence
+
+
+# --- places: then and now in words ---------------------------------------------------------------
+
+
+def test_then_and_now_in_words_never_stored_keys(sample):
+    old_snapshot = {"period": ["2025-01-01", "2025-06-30"], "count": 12, "count_previous_year": 20,
+                    "change_pct": -40.0, "change_p": 0.2, "weekday_hour_peak": [6, 1],
+                    "trend_monthly": {"2025-01": 2}, "filters": {"projektor": "1", "lang": "en"}}
+    spot = Hotspot("Torget", sample["truth"]["intervention"]["target_polygon_wkt"], categories=["Misshandel utomhus"],
+                   weekdays=[5, 6, 7], hours=[22, 23, 0, 1], snapshot=old_snapshot, id=1)
+    report = build_report(ProblemPicture(hotspots=[spot]), sample["incidents"], generated_at=GENERATED,
+                          period=("2025-01-01", "2025-12-31"))
+    text = report.text().replace("\xa0", " ")
+    for key in ("count_previous_year", "change_p", "change_pct", "trend_monthly", "weekday_hour_peak", "projektor",
+                "filters"):
+        assert key not in text
+    assert "Räknas | Misshandel utomhus, fre–sön 22–02" in text
+    assert "Period | 1 januari 2025 – 30 juni 2025 | 1 januari 2025 – 31 december 2025" in text
+    assert "Antal händelser | 12 |" in text and "Samma period året innan | 20 |" in text
+    assert "Förändring | −40 %, " in text
+    assert "Flest händelser | lördag 01–02 |" in text
+
+
+# --- JSON ------------------------------------------------------------------------------------------
+
+
+def test_json_holds_the_numbers_and_sentences(internal, public, tmp_path):
+    from reports.report import write_json
+
+    data = json.loads(write_json(internal, tmp_path / "r.json").read_text(encoding="utf-8"))
+    goal = next(g for g in data["goals"] if g["id"] == 1)
+    assert goal["status"] == "grön" and goal["change"] == pytest.approx(397 / 530 - 1)
+    assert goal["baseline"]["count"] == 530 and goal["followup"]["count"] == 397
+    first = data["followups"][0]
+    counts = first["counts"]
+    assert (counts["target"]["before"], counts["target"]["after"]) == (530, 397)
+    assert (counts["control"]["before"], counts["control"]["after"]) == (99, 99)
+    assert len([v for c in counts.values() if c for v in c.values()]) == 8
+    # WDD by hand: (397 − 530) − (99 − 99) + (ring change) − 0 with the ring's own counts.
+    ring = counts["displacement"]
+    assert first["estimate"] == pytest.approx(-133 + ring["after"] - ring["before"])
+    assert first["se"] == pytest.approx(math.sqrt(530 + 397 + ring["before"] + ring["after"] + 4 * 198))
+    assert first["ci95"][0] < first["estimate"] < first["ci95"][1] and 0 < first["p"] < 0.05
+    assert first["sentences"][0].replace("\xa0", " ") == (
+        "I målområdet minskade misshandel utomhus från 530 till 397 händelser (−25 %).")
+    assert first["sentences_en"][0].startswith("In the target area misshandel utomhus fell from 530 to 397")
+    place = data["places"][0]
+    assert place["title"] == "Stortorget och krogarna" and place["then"]["count"] == 612
+    assert place["now"]["count"] == internal.places[0][2].count
+    texts = [b.get("paragraph") for b in data["document"]]
+    assert all(s in texts for s in first["sentences"])
+    # Public: the ring's one or two assaults are ".." in the JSON too.
+    hidden = json.loads(write_json(public, tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert ".." in hidden["followups"][0]["counts"]["displacement"].values()
