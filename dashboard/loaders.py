@@ -162,3 +162,23 @@ def problem_store():
     space = workspace()
     space.data_dir.mkdir(parents=True, exist_ok=True)
     return _problem_store(space.store_url)
+
+
+def frames_for(item, hotspots=(), *, active: ActiveData) -> tuple[ActiveData, str | None]:
+    """The frames to count a hotspot or follow-up on, and the sentence to show when that is not the active data.
+
+    An item belongs to the dataset it was made on (measures and goals follow their hotspot). When
+    that is another dataset, its numbers come from that dataset and the notice says so; when that
+    dataset is gone (archived) or has no incidents, the active dataset is used and the notice says that.
+    """
+    from workspace import attachment_notice
+
+    space = workspace()
+    noun = {"Followup": "Uppföljningen", "Measure": "Åtgärden", "Goal": "Målet"}.get(type(item).__name__, "Platsen")
+    attached = space.dataset_of(item, hotspots)
+    if attached is None or attached.path("incidents") is None:
+        return active, attachment_notice(noun, space.dataset_id_of(item, hotspots), active.dataset)
+    if attached.id == active.dataset.id:
+        return active, None
+    notice = attachment_notice(noun, attached, active.dataset)
+    return load_dataset(attached), f"{notice} Siffrorna räknas på {attached.name}."

@@ -18,7 +18,7 @@ from dashboard.components.maps import bounds_wgs84, build_problem_map, data_exte
 from dashboard.components.pinning import pin_form
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import t
-from dashboard.loaders import problem_store
+from dashboard.loaders import frames_for, problem_store
 
 active = st.session_state["active"]
 filters = current_filters()
@@ -50,7 +50,9 @@ def _frame(items) -> gpd.GeoDataFrame:
 def _table(items) -> pd.DataFrame:
     rows = []
     for h in items:
-        now = hotspot_now(active.incidents, h.geometry_wkt, h.categories, filters.start, filters.end)
+        # A place counts in the dataset it was pinned on (issue 8), also when another one is active.
+        now = hotspot_now(frames_for(h, pinned, active=active)[0].incidents, h.geometry_wkt, h.categories,
+                          filters.start, filters.end)
         then_period = " – ".join(h.snapshot.get("period", ["", ""]))
         rows.append({
             "#": h.id, t("Plats"): h.title, t("Problembild"): t(forms.PICTURE_LABELS[h.picture]),
@@ -104,6 +106,8 @@ if shown:
                           index=ids.index(selected) if selected in ids else 0, key="problem_choice")
     st.session_state["problem_selected"] = chosen
     hotspot = store.get_hotspot(chosen)
+    if (attached := frames_for(hotspot, pinned, active=active)[1]) is not None:
+        st.info(attached)
     edit_tab, cause_tab, history_tab = st.tabs([t("Ändra"), t("Orsaksanalys"), t("Historik")])
     with edit_tab:
         snapshot = hotspot.snapshot
