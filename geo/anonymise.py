@@ -110,11 +110,24 @@ def hash_ids(values: pd.Series, salt: str) -> np.ndarray:
     >>> a[0] == b[0], len(a[0]), a[0] == hash_ids(pd.Series(["5000-K123456-24"]), "annat")[0]
     (True, 16, False)
     """
+    return hex_ids(id_keys(values, salt))
+
+
+def id_keys(values: pd.Series, salt: str) -> np.ndarray:
+    """The keyed SipHash of every id as ``uint64`` (what :func:`hash_ids` writes in hex).
+
+    Equal ids have equal keys, so duplicates can be counted on the integers
+    rather than on a million hex strings.
+    """
     key = hashlib.blake2b(salt.encode("utf-8"), digest_size=8).hexdigest()  # 16 characters, as SipHash needs
     text = values.astype("str").str.strip()
     # categorize=False: ids are mostly distinct, so factorizing first only costs time.
-    hashed = pd.util.hash_pandas_object(text, index=False, hash_key=key, categorize=False).to_numpy(dtype=np.uint64)
-    hexed = hashed.astype(">u8").tobytes().hex()
+    return pd.util.hash_pandas_object(text, index=False, hash_key=key, categorize=False).to_numpy(dtype=np.uint64)
+
+
+def hex_ids(keys: np.ndarray) -> np.ndarray:
+    """``uint64`` keys as 16 hex digits each."""
+    hexed = np.asarray(keys, dtype=np.uint64).astype(">u8").tobytes().hex()
     return np.frombuffer(hexed.encode("ascii"), dtype="S16").astype(str)
 
 
