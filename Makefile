@@ -26,8 +26,10 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
+## Benchmarks as JSON lines: import, analysis, hotspots, dashboard, cli_aggregate (samsyn aggregate end to
+## end against pandas + sjoin in the same run). `make bench BENCH=cli_aggregate` runs only the ones named.
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 lint: install
 	$(BIN)/ruff check .
