@@ -121,10 +121,13 @@ def _timeheat(args: argparse.Namespace) -> int:
 # --- change ----------------------------------------------------------------------
 
 
-def _subject(categories: list[str] | None) -> str:
+def _subject(categories: list[str] | None, lang: str = "sv") -> str | None:
+    """What the sentence is about; ``None`` lets the sentence say "all incidents" in its language."""
     if categories and len(categories) <= 3:
         return ", ".join(categories)
-    return "Alla händelser" if not categories else "Valda kategorier"
+    if not categories:
+        return None
+    return "Valda kategorier" if lang == "sv" else "Chosen categories"
 
 
 def _change(args: argparse.Namespace) -> int:
@@ -136,7 +139,7 @@ def _change(args: argparse.Namespace) -> int:
     incidents = _incidents(args, dates=False)
     by: list[str] = []
     area_names: dict[object, str] | None = None
-    subject = _subject(args.category)
+    subject = _subject(args.category, args.lang)
     if args.areas and not args.area:
         areas = _areas(args, incidents)
         keys = area_keys(areas).astype(str)
@@ -148,15 +151,16 @@ def _change(args: argparse.Namespace) -> int:
     else:
         incidents, area_name = _only_area(args, incidents)
         if area_name:
-            subject = f"{subject} i {area_name}"
+            everything = "Alla händelser" if args.lang == "sv" else "All incidents"
+            subject = f"{subject or everything} {'i' if args.lang == 'sv' else 'in'} {area_name}"
     if args.by == "category":
         by.append("category")
     table = same_period_last_year(incidents, args.start, args.end, by=by or None, area_names=area_names,
-                                  subject=subject)
+                                  subject=subject, lang=args.lang)
     if area_names is not None:
         table.insert(1, "area_name", table["area_id"].map(area_names))
     table = table.rename(columns={"p_value": "p"})
-    shown = table["summary_sv"].tolist()
+    shown = table["summary"].tolist()
     limit = MAX_SENTENCES_PRINTED if args.out else len(shown)
     for sentence in shown[:limit]:
         print(sentence)
@@ -258,6 +262,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_area_arguments(p, "bara detta område (id eller namn); utan --area en rad per område")
     add_filter_arguments(p)
     p.add_argument("--by", choices=("category",), help="en rad per kategori")
+    p.add_argument("--lang", choices=("sv", "en"), default="sv",
+                   help="språk för meningarna (standard: sv; kolumnen summary_sv är alltid svensk)")
     p.add_argument("--out", metavar="UT.csv", help="CSV att skriva")
     p.set_defaults(handler=_change)
 
