@@ -35,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "underlag för lägesbild och åtgärdsplan enligt lag (2023:196)."
         ),
     )
-    parser.add_argument("--out", required=True, metavar="FIL", help="utfil: .docx (Word) eller .html")
+    parser.add_argument("--out", required=True, metavar="FIL",
+                        help="utfil: .docx (Word), .html eller .json (alla siffror och meningar, maskinläsbart)")
     parser.add_argument("--db", metavar="SÖKVÄG_ELLER_URL",
                         help="problembildens databas (standard: [database] url i samsyn.toml, annars "
                              f"<datakatalog>/{DEFAULT_STORE_NAME})")
@@ -88,13 +89,20 @@ def _followup_plans(specs: list[str], districts: gpd.GeoDataFrame | None) -> lis
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the report; 0 on success, 2 on bad input."""
-    from reports.report import ProblemPicture, build_report, plan_from_followup, write_docx, write_html
+    from reports.report import (
+        ProblemPicture,
+        build_report,
+        plan_from_followup,
+        write_docx,
+        write_html,
+        write_json,
+    )
     from workspace import Workspace, attachment_notice
 
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".docx", ".html", ".htm"):
-        raise InputError("Utfilen måste sluta på .docx eller .html.", path=out)
+    if suffix not in (".docx", ".html", ".htm", ".json"):
+        raise InputError("Utfilen måste sluta på .docx, .html eller .json.", path=out)
     # The same door as the dashboard: samsyn.toml's data directory and database unless overridden.
     workspace = Workspace.open(args.config, data_dir=args.data, database_url=args.db)
     dataset = workspace.find_dataset(args.dataset) if args.dataset else workspace.default_dataset()
@@ -127,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
         picture, incidents, districts=districts, background=background, survey=survey,
         audience=args.audience, title=args.title, organisation_names=args.party,
     )
-    writer = write_docx if suffix == ".docx" else write_html
+    writer = {".docx": write_docx, ".json": write_json}.get(suffix, write_html)
     writer(report, out)
     print(f"Skrev {out} ({len(picture.hotspots)} platser, {len(picture.measures)} åtgärder, "
           f"{len(picture.goals)} mål, {len(picture.followups)} "

@@ -10,14 +10,16 @@ from streamlit_folium import st_folium
 
 from analysis.filters import within_geometry
 from analysis.hotspots import hotspots as find_hotspots
-from analysis.problem_numbers import hotspot_now
+from analysis.problem_numbers import PLACE_BUFFER_M, busiest_text, place_numbers
+from analysis.snapshot import snapshot_numbers
+from core import formatting
 from core.config import load_config
 from dashboard.components import problem_forms as forms
 from dashboard.components.exports import csv_download
 from dashboard.components.maps import bounds_wgs84, build_problem_map, data_extent
 from dashboard.components.pinning import pin_form
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import t
+from dashboard.i18n import english, t
 from dashboard.loaders import frames_for, problem_store
 
 active = st.session_state["active"]
@@ -48,19 +50,24 @@ def _frame(items) -> gpd.GeoDataFrame:
 
 
 def _table(items) -> pd.DataFrame:
+    # "Nu" is analysis.problem_numbers.place_numbers, the function the report and the goals call too.
+    lang = "en" if english() else "sv"
     rows = []
     for h in items:
         # A place counts in the dataset it was pinned on (issue 8), also when another one is active.
-        now = hotspot_now(frames_for(h, pinned, active=active)[0].incidents, h.geometry_wkt, h.categories,
-                          filters.start, filters.end)
-        then_period = " – ".join(h.snapshot.get("period", ["", ""]))
+        now = place_numbers(frames_for(h, pinned, active=active)[0].incidents, h, filters.start, filters.end)
+        then = snapshot_numbers(h.snapshot)
+        period = then["period"]
         rows.append({
             "#": h.id, t("Plats"): h.title, t("Problembild"): t(forms.PICTURE_LABELS[h.picture]),
             t("Organisation"): h.organisation, t("Prioritet"): h.priority, t("Status"): h.status,
-            t("Brottstyper"): ", ".join(h.categories),
-            t("Då (vid fästning)"): h.snapshot.get("count"), t("Period då"): then_period,
-            t("Nu"): now["count"], t("Mot året innan (%)"): None if now["change_pct"] is None else round(
-                now["change_pct"]), t("Fäst av"): h.created_by,
+            t("Räknas"): forms.counted_text(h),
+            t("Då (vid fästning)"): None if then["count"] is None else int(then["count"]),
+            t("Period då"): formatting.date_span(*period, lang=lang) if isinstance(period, tuple) else period,
+            t("Nu"): now.count, t("Mot året innan (%)"): None if now.change is None else round(100 * now.change),
+            t("Bedömning"): forms.verdict_text(now.verdict), t("Flest händelser nu"): busiest_text(now.busiest,
+                                                                                                 lang=lang),
+            t("Fäst av"): h.created_by,
         })
     return pd.DataFrame(rows)
 
@@ -98,6 +105,10 @@ else:
         else:
             st.dataframe(table, hide_index=True, width="stretch")
             csv_download(table, "problembild", key="csv-problem")
+        st.caption(t("Så räknas en plats: händelserna inom ytan (kanten räknas med); en punkt eller gata räknas "
+                     "med {m} m åt varje håll; platsens brottstyper, veckodagar och timmar (efter tidsfönstrets "
+                     "start). Nu gäller perioden i sidofältet; rapporten räknar på samma sätt.").format(
+            m=formatting.number(PLACE_BUFFER_M)))
 
 if shown:
     labels = {h.id: f"#{h.id} {h.title}" for h in shown}
@@ -113,7 +124,7 @@ if shown:
         snapshot = hotspot.snapshot
         if snapshot:
             st.caption(t("Vid fästningen") + f" ({hotspot.created_at[:16].replace('T', ' ')}, {hotspot.created_by}): "
-                       + str(snapshot.get("change_sv", "")))
+                       + forms.snapshot_text(snapshot))
         forms.edit_hotspot(hotspot, all_categories, user=user)
         forms.archive_hotspot(hotspot, user=user)
     with cause_tab:
