@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "cli.hotspot_cmd",
     "cli.serve_cmd",
     "cli.report_cmd",
+    "cli.dataset_cmd",
     "cli.picture_cmd",
 )
 

@@ -1,0 +1,183 @@
+"""``samsyn dataset add|list|use``: datasets in the data directory from the command line.
+
+The same importer and the same dataset store as the Data page, so a scheduled job can load each
+month's export::
+
+    samsyn dataset add "Polisens export maj 2025" --incidents maj.csv --districts stadsdelar.geojson --use
+
+Every file is read and checked before anything is written; when one fails nothing is left behind
+(no half-made dataset), the message names the file, and the exit code is 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from core.errors import InputError
+
+# The groups of `samsyn import` whose flags `dataset add` takes too, for the incident file.
+IMPORT_GROUPS = ("läsning", "position och koordinatsystem", "tid", "innehåll", "kontroll och anonymisering")
+INCIDENT_OPTIONS = ("x", "y", "lat", "lon", "crs", "work_crs", "datetime", "date", "time", "hour", "minute", "year",
+                    "month", "day", "window_from", "window_to", "category", "category_value", "category_map", "id",
+                    "source", "source_value", "place_type", "sheet", "layer", "delimiter", "encoding", "skip_invalid",
+                    "salt", "snap", "snap_to", "snap_max")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``samsyn dataset`` with ``add``, ``list`` and ``use``."""
+    parser = subparsers.add_parser(
+        "dataset",
+        help="lägg till, lista och välj dataset i datamappen",
+        description="Dataset i datamappen (samma som på sidan Data): lägg till ett från filer, lista dem, "
+                    "välj standarddataset för kommandoraden och nya sessioner i instrumentpanelen.",
+    )
+    actions = parser.add_subparsers(dest="dataset_command", metavar="ÅTGÄRD", required=True)
+
+    add = actions.add_parser(
+        "add", help="läs in filer som ett nytt dataset",
+        description="Läser in händelser (och områden, platser, trygghetsmätning) genom samma import som "
+                    "`samsyn import` och sidan Data, och sparar dem som ett nytt dataset i datamappen. "
+                    "Flaggorna för händelsefilen är desamma som för `samsyn import`.")
+    add.add_argument("name", metavar="NAMN", help="datasetets namn, t.ex. 'Polisens export maj 2025'")
+    add.add_argument("--incidents", required=True, metavar="FIL", help="händelser (CSV, Excel, GeoJSON …)")
+    add.add_argument("--districts", metavar="FIL", help="områdeslager (stadsdelar, DeSO …)")
+    add.add_argument("--places", metavar="FIL", help="namngivna platser (mikroplatser)")
+    add.add_argument("--survey", metavar="FIL", help="trygghetsmätning")
+    add.add_argument("--use", action="store_true", help="gör det nya datasetet till standard (som `dataset use`)")
+    _add_common(add)
+    _copy_import_flags(add)
+    add.set_defaults(handler=run_add)
+
+    listing = actions.add_parser("list", help="lista dataseten", description="Listar dataseten i datamappen; "
+                                 "standarddatasetet är markerat med *.")
+    _add_common(listing)
+    listing.set_defaults(handler=run_list)
+
+    use = actions.add_parser(
+        "use", help="välj standarddataset",
+        description="Väljer datasetet som kommandoraden (t.ex. `samsyn report`) använder och som nya "
+                    "sessioner i instrumentpanelen öppnar. Den som redan har Samsyn öppet behåller sitt val.")
+    use.add_argument("dataset", metavar="NAMN_ELLER_ID", help="datasetets id eller namn")
+    _add_common(use)
+    use.set_defaults(handler=run_use)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", metavar="KATALOG",
+                        help="datamappen (standard: SAMSYN_DATA, [data] directory i samsyn.toml, annars ./userdata)")
+    parser.add_argument("--config", metavar="FIL", help="konfigurationsfil (standard: $SAMSYN_CONFIG eller ./samsyn.toml)")
+
+
+def _copy_import_flags(parser: argparse.ArgumentParser) -> None:
+    """Give ``parser`` the incident flags of ``samsyn import`` (one definition, so they cannot drift)."""
+    from cli import import_cmd
+
+    scratch = argparse.ArgumentParser(add_help=False)
+    import_cmd.register(scratch.add_subparsers())
+    template = scratch._subparsers._group_actions[0].choices["import"]
+    for group in template._action_groups:
+        if group.title in IMPORT_GROUPS:
+            target = parser.add_argument_group(f"händelsefilen: {group.title}")
+            for action in group._group_actions:
+                target._add_action(action)
+
+
+def _workspace(args: argparse.Namespace):
+    from workspace import Workspace
+
+    return Workspace.open(args.config, data_dir=args.data)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Read and check every file, then write the dataset; nothing is left behind on failure."""
+    from geo.areas import read_areas_report, write_areas
+    from geo.crs import crs_name
+    from geo.dataset import write_incidents
+    from geo.importer import ImportOptions, import_incidents
+    from geo.survey import read_survey_report, write_survey
+    from store.datasets import create_dataset, discard_dataset, save_role
+
+    space = _workspace(args)
+    name = args.name.strip()
+    if not name:
+        raise InputError("Datasetet behöver ett namn.")
+    for flag in ("incidents", "districts", "places", "survey"):
+        value = getattr(args, flag)
+        if value is not None and not Path(value).is_file():
+            raise InputError(f"Filen för --{flag} finns inte.", path=value)
+
+    # Everything is read in memory first: a bad file stops here, before the data directory is touched.
+    options = ImportOptions(**{option: getattr(args, option) for option in INCIDENT_OPTIONS})
+    imported = import_incidents(Path(args.incidents), options)
+    crs = imported.frame.attrs["crs"]
+    layers = {}
+    for role in ("districts", "places"):
+        if getattr(args, role):
+            layers[role] = read_areas_report(Path(getattr(args, role)), work_crs=crs)
+    survey = read_survey_report(Path(args.survey)) if args.survey else None
+
+    dataset = create_dataset(space.data_dir, name, crs=crs)
+    try:
+        dataset = save_role(dataset, "incidents", ".parquet", lambda p: write_incidents(imported.frame, p), crs=crs)
+        for role, (frame, _report) in layers.items():
+            dataset = save_role(dataset, role, ".gpkg", lambda p, f=frame: write_areas(f, p))
+        if survey is not None:
+            dataset = save_role(dataset, "survey", ".csv", lambda p: write_survey(survey[0], p))
+        if imported.rejected is not None and len(imported.rejected):
+            imported.rejected.to_csv(dataset.directory / "incidents.rejected.csv", index=False, sep=";",
+                                     encoding="utf-8-sig")
+        if args.use:
+            space.set_default(dataset.id)
+    except BaseException:
+        discard_dataset(dataset)  # no half-made dataset: a later run with the same name gets the same id
+        raise
+
+    lines = [*imported.report.lines()]
+    for role, (frame, report) in layers.items():
+        label = "Områden" if role == "districts" else "Platser"
+        lines.append(f"{label}: {len(frame)} ur {Path(getattr(args, role)).name} "
+                     f"({crs_name(report.crs_found)} – {report.crs_how})")
+        lines += [f"  - {warning}" for warning in report.warnings]
+    if survey is not None:
+        lines.append(f"Trygghetsmätning: {len(survey[0])} rader ur {Path(args.survey).name}")
+        lines += [f"  - {warning}" for warning in survey[1].warnings]
+    if imported.report.rows_rejected:
+        lines.append(f"Avvisade rader med orsak: {dataset.directory / 'incidents.rejected.csv'}")
+    lines.append(f"Skapade datasetet {dataset.id} ({dataset.name}) i {space.data_dir} med "
+                 f"{imported.report.rows_written} händelser, arbets-koordinatsystem {crs_name(crs)}.")
+    if args.use:
+        lines.append(f"{dataset.id} är nu standarddataset.")
+    print("\n".join(lines))
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """Print the datasets, the default one marked with ``*``."""
+    space = _workspace(args)
+    default = space.default_dataset().id
+    rows = [("", "ID", "NAMN", "SKAPAD", "LAGER", "KOORDINATSYSTEM")]
+    for dataset in space.datasets():
+        try:
+            crs = space.working_crs(dataset)
+        except InputError as error:
+            crs = f"fel: {error.reason}"
+        rows.append(("*" if dataset.id == default else "", dataset.id, dataset.name,
+                     dataset.created[:16].replace("T", " ") if dataset.created else "inbyggt",
+                     ", ".join(role for role in ("incidents", "districts", "places", "streets", "background",
+                                                 "survey") if dataset.path(role)) or "inga", crs))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1])
+    print(f"\n* standard (kommandoraden och nya sessioner). Datamapp: {space.data_dir}", file=sys.stdout)
+    return 0
+
+
+def run_use(args: argparse.Namespace) -> int:
+    """Make a dataset the default."""
+    space = _workspace(args)
+    dataset = space.set_default(args.dataset)
+    print(f"Standarddataset: {dataset.id} ({dataset.name}). Nya sessioner i instrumentpanelen och "
+          "kommandoraden använder det; öppna sessioner behåller sitt val.")
+    return 0
