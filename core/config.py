@@ -8,9 +8,9 @@ Where it is read from, first match wins:
 4. built-in defaults: uploads in ``./userdata``, no basemap (offline), no database.
 
 The environment variable ``SAMSYN_DATA`` (set by ``samsyn serve --data``)
-overrides ``[data] directory``, as ``store.datasets.default_data_dir`` reads it.
-The active dataset inside the data directory is the embedded Exempelstad
-sample until the user picks another.
+overrides ``[data] directory``. The CLI and the dashboard do not read this module
+directly for data: they open ``workspace.Workspace``, which reads it once and adds
+the datasets and the problem-picture store on top.
 
 ``samsyn.toml.example`` at the repository root documents every setting. This
 module has no Streamlit dependency so that the CLI can use it too.

@@ -1,6 +1,7 @@
 """Datasets on disk: the embedded sample plus what users upload, and which one is the default.
 
-Layout of the data directory (``SAMSYN_DATA`` or ``samsyn serve --data``)::
+Layout of the data directory (``workspace.Workspace.data_dir``: ``[data] directory`` in samsyn.toml,
+``SAMSYN_DATA`` or ``--data``)::
 
     <data_dir>/datasets/<id>/dataset.json     name, created, working CRS, files
     <data_dir>/datasets/<id>/incidents.parquet, districts.gpkg, places.gpkg, survey.csv …
@@ -45,11 +46,6 @@ class Dataset:
     def path(self, role: str) -> Path | None:
         """The file for a role ("incidents", "districts", …), or None if the dataset has none."""
         return self.files.get(role)
-
-
-def default_data_dir() -> Path:
-    """The data directory: ``SAMSYN_DATA`` if set, else ``./userdata``."""
-    return Path(os.environ.get("SAMSYN_DATA", "userdata")).resolve()
 
 
 def sample_dataset() -> Dataset:
