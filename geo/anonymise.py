@@ -159,9 +159,10 @@ def snap_to_places(
         New coordinates and a mask of the points that were moved; the others
         are returned unchanged.
     """
-    from geo.dataset import read_areas
+    # geo.areas, not geo.dataset: the dataset layer calls the importer, which calls this module.
+    from geo.areas import read_areas_report
 
-    places = read_areas(places_path, work_crs=work_crs)
+    places, _report = read_areas_report(places_path, work_crs=work_crs)
     geometries = places.geometry.to_numpy()
     targets = shapely.centroid(geometries)
     inside = shapely.contains(geometries, targets) | (shapely.get_type_id(geometries) == 0)
