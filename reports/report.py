@@ -1222,6 +1222,8 @@ def _followup_section(outcomes: list[FollowupOutcome], public: bool) -> list[Blo
             for sentence in parts.values():
                 blocks.append(Paragraph(sentence, "lead" if sentence is parts.get("local") else "body"))
         notes = outcome.notes + list(result.notes_sv)
+        if "small" in parts:  # the sentences already say the counts are small
+            notes = [n for n in notes if not n.startswith("Några antal är mindre än 10")]
         blocks.append(Paragraph(
             "* Förändringen räknas om till lika långa perioder när för- och efterperioden är olika långa.", "note"))
         if notes:
