@@ -2,8 +2,8 @@
 
 Points are binned onto a fine raster with ``np.bincount`` and smoothed with a
 Gaussian filter (``scipy.ndimage.gaussian_filter``): 6 ms for a million points
-and within 1 % of an exact Gaussian kernel density estimate
-(PERFORMANCE.md), where ``scipy.stats.gaussian_kde`` would take minutes.
+and within 1 % of an exact Gaussian kernel density estimate,
+where ``scipy.stats.gaussian_kde`` would take minutes.
 
 Bandwidth rule
 --------------

@@ -6,7 +6,7 @@ cell centres — the same statistic as ArcGIS's Optimized Hot Spot Analysis and
 PySAL ``esda.G_Local(y, w, star=True, transform="B")``. On a lattice the
 weighted sum over neighbours is a correlation with a small kernel, so the
 closed form costs about a millisecond for 10,000 cells instead of building a
-``libpysal`` weights object (PERFORMANCE.md).
+``libpysal`` weights object.
 
 Which p-value the dashboard shows
 ---------------------------------

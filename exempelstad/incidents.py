@@ -5,7 +5,7 @@ events over the three years 2023–2025, a spatial model (a cluster around a
 place, a polygon, streets, or the districts weighted by population) and a
 temporal model (a 7 × 24 weekday × start-hour weight matrix, seasonality,
 trend, and how the time window is recorded). The planted patterns of the
-handbook's worked example (seed 002, pp. 22–28) are components too, so the
+handbook's worked example (Brå, *Samverkan i lokalt brottsförebyggande arbete*, pp. 22–28) are components too, so the
 ground truth in ``truth.json`` is read off the same table that generates the
 data.
 

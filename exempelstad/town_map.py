@@ -1,7 +1,7 @@
 """The map of Exempelstad (fiktiv ort): town boundary, districts, places, streets, background.
 
 Exempelstad is the fictional town of the worked example in Brå's handbook on
-local crime-prevention partnerships (seed 002, pp. 22–28). Coordinates are
+local crime-prevention partnerships (*Samverkan i lokalt brottsförebyggande arbete*, pp. 22–28). Coordinates are
 SWEREF 99 TM (EPSG:3006); the town lies in inland Södermanland around
 E 590 000, N 6 545 000 and measures about 7 × 7 km. Every geometry here is
 hand-placed or derived deterministically (no randomness), so the map is the

@@ -1,7 +1,7 @@
 """Anonymisation at the door: personnummer detection, keyed id hashes, coarse positions.
 
 A document handed from the police to the kommun becomes public, so nothing
-that identifies a person may pass the importer (DOMAIN.md, "Sekretess").
+that identifies a person may pass the importer (README.md, "Secrecy").
 Only data-model columns are kept (the importer drops the rest); this module
 refuses files whose kept values hold personnummer, replaces ids by keyed
 hashes and can coarsen positions.

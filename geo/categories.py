@@ -1,4 +1,4 @@
-"""The project's category list, grouped like Brå's table (seed 002, pp. 48–49).
+"""The project's category list, grouped like Brå's table (handbook *Samverkan i lokalt brottsförebyggande arbete*, pp. 48–49).
 
 Each category has a Swedish name (the canonical value stored in datasets), the
 Brå group it belongs to, an English label for the English UI, and a flag for

@@ -1,7 +1,7 @@
 """Reading and writing Samsyn's own dataset files.
 
 Incidents are kept as plain columns (x, y, times, category codes) in memory —
-shapely points cost ~240 bytes each (PERFORMANCE.md) — and written as
+shapely points cost ~240 bytes each — and written as
 GeoParquet with point geometries so GIS tools can open them. The working CRS
 is stored in the file's GeoParquet metadata and read back into
 ``frame.attrs["crs"]``.
@@ -62,7 +62,7 @@ def _write_geoparquet(incidents: pd.DataFrame, path: Path, crs: str) -> None:
     """Write GeoParquet 1.1 with a native (GeoArrow) point column, built from x/y without shapely.
 
     Building shapely points costs ~0.5 s and ~240 bytes per point for a
-    million incidents (PERFORMANCE.md); the point encoding is just the two
+    million incidents; the point encoding is just the two
     coordinate arrays, so it is assembled directly in Arrow.
     """
     import json
