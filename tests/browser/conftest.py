@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.waits import ELEMENT_SECONDS, FIRST_LOAD_SECONDS
+
 REPO = Path(__file__).resolve().parents[2]
 APPS = Path(__file__).resolve().parent / "apps"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
@@ -46,7 +48,7 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 DEFAULT_VIEWPORT = (1920, 1080)
-SERVER_TIMEOUT = 90.0
+SERVER_TIMEOUT = 180.0  # seconds until `samsyn serve` answers; Python imports are slow on a busy machine
 
 # The apps are Streamlit scripts, not test modules: keep --doctest-modules from importing them.
 collect_ignore_glob = ["apps/*"]
@@ -206,7 +208,10 @@ def page(browser, request: pytest.FixtureRequest, external_requests: list[str], 
     page.on("pageerror", lambda error: page_errors.append(f"pageerror: {error}"))
     page.on("console", lambda message: page_errors.append(f"console: {message.text}")
             if message.type == "error" else None)
-    page.set_default_timeout(30_000)
+    # Every Playwright action and wait that names no limit of its own: generous, for a busy machine.
+    # The waits that follow the app's runs are in tests/browser/waits.py.
+    page.set_default_timeout(ELEMENT_SECONDS * 1000)
+    page.set_default_navigation_timeout(FIRST_LOAD_SECONDS * 1000)
     try:
         yield page
     finally:

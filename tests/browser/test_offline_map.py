@@ -5,24 +5,24 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
+
+from tests.browser.waits import (
+    ELEMENT_SECONDS,
+    FIRST_LOAD_SECONDS,
+    go_to,
+    map_drawn,
+    open_app,
+    wait_for_assets,
+)
 
 pytestmark = pytest.mark.browser
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def _map_frame(page):
-    handle = page.wait_for_selector(MAP_FRAME, state="attached", timeout=60_000)
-    frame = handle.content_frame()
-    assert frame is not None, "the st_folium iframe has no document"
-    return frame
-
 
 def test_map_initialises_without_internet(page, offline_map_url, external_requests, page_errors, screenshot):
-    page.goto(offline_map_url, wait_until="domcontentloaded")
-    frame = _map_frame(page)
-    frame.wait_for_selector(".leaflet-container", timeout=60_000)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=30_000)
+    # The test app writes no run marker: wait for the map itself.
+    page.goto(offline_map_url, wait_until="domcontentloaded", timeout=FIRST_LOAD_SECONDS * 1000)
+    frame = map_drawn(page, what="the test app's map", timeout=FIRST_LOAD_SECONDS)
 
     libraries = frame.evaluate(
         """() => ({
@@ -45,17 +45,21 @@ def test_map_initialises_without_internet(page, offline_map_url, external_reques
     # Both districts drawn as vector paths; heat map canvas, cluster icon, draw toolbar, legend.
     assert frame.locator("path.leaflet-interactive").count() >= 2
     assert frame.locator("canvas.leaflet-heatmap-layer").count() == 1
-    frame.wait_for_selector(".marker-cluster", timeout=10_000)
+    expect(frame.locator(".marker-cluster").first, "the marker cluster icon").to_be_attached(
+        timeout=ELEMENT_SECONDS * 1000)
     assert frame.locator(".leaflet-draw-toolbar").count() >= 1
     assert frame.locator("a.leaflet-draw-draw-polygon").get_attribute("title") == "Rita ett område"
     assert frame.locator("a.leaflet-draw-draw-polyline").count() == 0  # areas only
     assert frame.locator(".leaflet-control-scale").count() == 1
-    frame.wait_for_selector(".legend svg, svg#legend, .legend", state="attached", timeout=10_000)
+    expect(frame.locator(".legend svg, svg#legend, .legend").first, "the colour scale legend").to_be_attached(
+        timeout=ELEMENT_SECONDS * 1000)
     # Font Awesome / Glyphicons fonts load from the server: their stylesheets applied.
     assert frame.evaluate("() => document.fonts.check('12px \"Glyphicons Halflings\"')") is True
     assert frame.locator("link[href*='/app/static/vendor/leaflet@1.9.3/leaflet.css']").count() == 1
 
-    page.wait_for_timeout(1_000)  # let late requests (fonts, images) happen
+    # Late requests (fonts, marker images) are made once the map's document has laid them out.
+    wait_for_assets(frame, what="the test app's map")
+    wait_for_assets(page, what="the test app's page")
     screenshot(page, "offline_map")
     assert external_requests == [], f"the page tried to leave the machine: {external_requests}"
     # e.g. "L is not defined", "Map has no maxZoom specified", a 404 for a marker icon
@@ -70,17 +74,17 @@ def test_vendored_files_have_browser_content_types(offline_map_url):
         "leaflet-draw@1.0.2/images/spritesheet.svg": "image/svg+xml",
     }
     for path, content_type in expected.items():
-        with urllib.request.urlopen(f"{offline_map_url}/app/static/vendor/{path}", timeout=10) as response:
+        with urllib.request.urlopen(f"{offline_map_url}/app/static/vendor/{path}", timeout=60) as response:
             assert response.status == 200
             assert content_type in response.headers["Content-Type"], (path, response.headers["Content-Type"])
 
 
 @pytest.mark.slow
 def test_samsyn_serve_answers_and_serves_vendored_files(samsyn_url):
-    with urllib.request.urlopen(f"{samsyn_url}/_stcore/health", timeout=10) as response:
+    with urllib.request.urlopen(f"{samsyn_url}/_stcore/health", timeout=60) as response:
         assert response.read().strip() == b"ok"
     # started from another folder: static serving still on (flag, not only .streamlit/config.toml)
-    with urllib.request.urlopen(f"{samsyn_url}/app/static/vendor/leaflet@1.9.3/leaflet.js", timeout=10) as response:
+    with urllib.request.urlopen(f"{samsyn_url}/app/static/vendor/leaflet@1.9.3/leaflet.js", timeout=60) as response:
         assert response.status == 200
 
 
@@ -89,13 +93,11 @@ def test_dashboard_map_page_works_offline(page, samsyn_url, external_requests, s
     """The real dashboard (``samsyn serve``, Exempelstad sample): the map page draws with no internet."""
     # Open the start page and follow the menu: Streamlit shows an English "Page not found"
     # modal over a deep link opened first (streamlit/streamlit#8860, #9992).
-    page.goto(samsyn_url, wait_until="domcontentloaded")
-    page.get_by_role("link", name="Karta").first.click(timeout=60_000)
-    frame = _map_frame(page)
-    frame.wait_for_selector(".leaflet-container", timeout=60_000)
-    frame.wait_for_selector("path.leaflet-interactive", timeout=60_000)
+    open_app(page, samsyn_url)
+    go_to(page, "Karta")
+    frame = map_drawn(page, what="the Karta map")
     assert frame.evaluate("() => typeof window.L === 'object' && L.version") == "1.9.3"
-    page.wait_for_timeout(1_000)
+    wait_for_assets(frame, what="the Karta map")
     screenshot(page, "dashboard_map_offline")
     hint = ""
     if any("materialsymbols" in request for request in external_requests):

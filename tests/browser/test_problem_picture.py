@@ -2,82 +2,67 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
-import pytest
-from playwright.sync_api import expect
+import re
 
-from tests.browser.test_dashboard import _map_frame, _open, _settle
+import pytest
+
+from tests.browser.test_dashboard import district_point
+from tests.browser.waits import (
+    choose_options,
+    click_map,
+    expect_visible,
+    go_to,
+    map_drawn,
+    next_run,
+    open_app,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _click_district(page, area_id: str) -> None:
-    from data.sample import paths
-
-    districts = gpd.read_file(paths().districts).to_crs(4326)
-    point = districts.set_index("area_id").loc[area_id].geometry.representative_point()
-    frame = next(f for f in page.frames if f != page.main_frame and "folium" in f.url)
-    frame.wait_for_function("() => window.map && window.map.getZoom() > 0", timeout=60_000)
-    xy = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
-                        " return [p.x, p.y]; }", [point.y, point.x])
-    iframe = page.locator("iframe[title*='streamlit_folium']").first
-    iframe.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    box = iframe.bounding_box()
-    page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
-
-
 def _pin(page, area_id: str, name: str) -> None:
-    _click_district(page, area_id)
-    page.wait_for_selector(f"h3:has-text('{name}')", timeout=60_000)
-    _settle(page)
-    page.get_by_label("Ditt namn").fill("Anna Andersson")
-    page.get_by_role("button", name="Fäst").click()
-    page.wait_for_selector("text=Fäst i problembilden som", timeout=60_000)
-    _settle(page)
+    """Click a district on the Karta map and pin it into the joint problem picture."""
+    with next_run(page, f"{name}'s numbers and pin form after a click on {name} in the map"):
+        click_map(page, *district_point(area_id), what=f"{name} ({area_id})")
+    expect_visible(page.locator("h3").filter(has_text=name).first, f"{name}'s heading beside the map")
+    form = page.locator("[data-testid='stForm']").filter(has_text="Fäst i problembilden")
+    form.get_by_label("Ditt namn").fill("Anna Andersson")  # in a form: typing starts no run
+    with next_run(page, f"the confirmation that {name} is pinned"):
+        form.get_by_role("button", name="Fäst").click()
+    expect_visible(page.get_by_text(re.compile(rf"Fäst i problembilden som #\d+ {name}\.")),
+                   f"the confirmation that {name} is pinned")
 
 
 @pytest.mark.viewport(1920, 1080)
 def test_pin_edit_and_merge_in_projector_mode(page, samsyn_url, external_requests, screenshot):
-    _open(page, samsyn_url, query="?projektor=1&fran=2025-01-01&till=2025-12-31")
-    page.get_by_role("link", name="Karta").first.click()
-    page.wait_for_selector("h1:has-text('Karta')")
-    _map_frame(page)
-    _settle(page)
+    open_app(page, samsyn_url, "?projektor=1&fran=2025-01-01&till=2025-12-31", what="Översikt in projector mode")
+    go_to(page, "Karta")
+    map_drawn(page, what="the Karta map")
     _pin(page, "B02", "Norrbacka")
     screenshot(page, "projector_pinned")
     _pin(page, "B03", "Sörby")
 
-    page.get_by_role("link", name="Problembild").first.click()
-    page.wait_for_selector("h1:has-text('Problembild')")
-    _settle(page)
-    _map_frame(page)
-    page.get_by_label("Ditt namn (för ändringsloggen)").fill("Bertil Berg")
-    page.keyboard.press("Tab")
-    _settle(page)
+    go_to(page, "Problembild")
+    map_drawn(page, what="the Problembild map")
+    with next_run(page, "the page after the name for the change log was entered"):
+        page.get_by_label("Ditt namn (för ändringsloggen)").fill("Bertil Berg")
+        page.keyboard.press("Tab")  # a text input outside a form sends its value when it loses focus
     page.get_by_label("Anteckningar").first.fill("Ny belysning vid gångtunneln")
-    page.get_by_role("button", name="Spara ändringar").click()
-    page.wait_for_selector("text=Ändringarna är sparade", timeout=60_000)
-    _settle(page)
+    # The save reruns the page (st.rerun) and only the second run shows the confirmation.
+    with next_run(page, "the confirmation that the changes are saved", text="Ändringarna är sparade"):
+        page.get_by_role("button", name="Spara ändringar").click()
 
     expander = page.locator("[data-testid='stExpander']").filter(has_text="Slå ihop platser")
     expander.locator("summary").click()
-    merge = expander.locator("[data-testid='stMultiSelect']")
-    merge.wait_for()
-    for label in ("Norrbacka", "Sörby"):
-        box = merge.locator("input").first
-        box.click()
-        box.press_sequentially(label, delay=30)  # type to filter the options, then take the match
-        page.wait_for_timeout(300)
-        box.press("Enter")
-        expect(merge).to_contain_text(label, timeout=15_000)
-    page.keyboard.press("Escape")
+    merge = expect_visible(expander.locator("[data-testid='stMultiSelect']"), "the merge multiselect")
+    choose_options(page, merge, ["Norrbacka", "Sörby"], what="the merge multiselect")
     expander.get_by_label("Rubrik för den sammanslagna platsen").fill("Norra bostadsområdena")
-    expander.get_by_role("button", name="Slå ihop", exact=True).click()
     try:
-        page.wait_for_selector("text=Platserna är sammanslagna", timeout=60_000)
+        with next_run(page, "the confirmation that the places are merged", text="Platserna är sammanslagna"):
+            expander.get_by_role("button", name="Slå ihop", exact=True).click()
     finally:
         screenshot(page, "problem_picture_merge_attempt", full_page=True)
-    _settle(page)
-    screenshot(page, "problem_picture_merged", full_page=True)
+    # Streamlit scrolls its own main area, so show the confirmation at the top of the page in the picture.
+    page.get_by_text("Platserna är sammanslagna").first.scroll_into_view_if_needed()
+    screenshot(page, "problem_picture_merged")
     assert external_requests == [], external_requests
