@@ -315,12 +315,15 @@ class Report:
                 entry["periods"] = result.periods
                 entry["time_weights"] = list(result.time_weights)
                 if shown:
+                    entry["local"] = {"estimate": result.est_local, "se": result.se_local, "p": result.p_local}
+                if shown and not ring_hidden(result, public):
                     entry.update(
                         estimate=result.est_total, se=result.se, z=result.z, p=result.p, ci95=list(result.ci95),
-                        local={"estimate": result.est_local, "se": result.se_local, "p": result.p_local},
                         displacement={"estimate": result.est_displace, "se": result.se_displace,
                                       "p": result.p_displace} if result.displacement is not None else None,
                     )
+                else:  # hidden in the public version, as in the documents
+                    entry.update(estimate=HIDDEN, se=HIDDEN, z=HIDDEN, p=HIDDEN, ci95=HIDDEN, displacement=HIDDEN)
                 entry["sentences"] = list(followup_parts(outcome, public).values())
                 entry["sentences_en"] = list(followup_parts(outcome, public, lang="en").values())
                 entry["notes"] = outcome.notes + list(result.notes_sv)
@@ -1151,7 +1154,9 @@ def followup_parts(outcome: FollowupOutcome, public: bool, *, lang: str = "sv") 
     """The follow-up's sentences as the report prints them (:func:`analysis.followup.wdd_parts`).
 
     Public: nothing when the target's or the comparison area's counts are 1–2 (every sentence
-    quotes them); without the ring's count sentences when the ring's counts are.
+    quotes them). When the ring's or its control's counts are, the ring's sentences, its test and
+    the WDD total are left out too — the ring's estimate and the total minus the local estimate
+    would give its counts back — and a sentence (key ``ring_hidden``) says so.
     """
     result = outcome.result
     if result is None:
@@ -1159,11 +1164,32 @@ def followup_parts(outcome: FollowupOutcome, public: bool, *, lang: str = "sv") 
     if _small([*result.target.as_tuple(), *result.control.as_tuple()], public):
         return {}
     parts = wdd_parts(result, lang=lang)
-    if result.displacement is not None and _small(list(result.displacement.as_tuple()), public):
-        parts.pop("ring", None)
-    if result.displacement_control is not None and _small(list(result.displacement_control.as_tuple()), public):
-        parts.pop("ring_control", None)
+    if ring_hidden(result, public):
+        for key in ("ring", "ring_control", "ring_test", "total"):
+            parts.pop(key, None)
+        small = parts.pop("small", None)
+        parts["ring_hidden"] = RING_HIDDEN[lang]
+        if small:
+            parts["small"] = small
     return parts
+
+
+RING_HIDDEN = {
+    "sv": "Antalen i området runt omkring är för små för att redovisas i den offentliga versionen, så "
+          "undanträngning och den sammantagna WDD-skattningen visas inte.",
+    "en": "The counts in the surrounding area are too small to show in the public version, so displacement and "
+          "the overall WDD estimate are not shown.",
+}
+
+
+def ring_hidden(result: WDDResult, public: bool) -> bool:
+    """Whether the public version must leave out the ring's numbers (some ring count is 1–2)."""
+    if result.displacement is None:
+        return False
+    counts = [*result.displacement.as_tuple()]
+    if result.displacement_control is not None:
+        counts += list(result.displacement_control.as_tuple())
+    return _small(counts, public)
 
 
 def _followup_section(outcomes: list[FollowupOutcome], public: bool) -> list[Block]:
@@ -1209,16 +1235,21 @@ def _followup_section(outcomes: list[FollowupOutcome], public: bool) -> list[Blo
         else:
             low, high = result.ci95
             decimals = 0 if result.time_weights == (1.0, 1.0) else 1
-            blocks.append(BulletList([
-                f"Målområdet mot jämförelseområdet: {format_number_sv(result.est_local, decimals)} händelser, "
-                f"{format_p_sv(result.p_local)}",
-                *([f"Området runt omkring mot sin kontroll: {format_number_sv(result.est_displace, decimals)} "
-                   f"händelser, {format_p_sv(result.p_displace)}"] if result.displacement is not None else []),
-                f"Skattad effekt (WDD): {format_number_sv(result.est_total, decimals)} händelser per efterperiod",
-                f"95 % konfidensintervall: {format_number_sv(low, decimals)} till {format_number_sv(high, decimals)}",
-                f"Standardfel {format_number_sv(result.se, 1)}, z = {format_number_sv(result.z, 2)}, "
-                f"{format_p_sv(result.p)}",
-            ]))
+            items = [f"Målområdet mot jämförelseområdet: {format_number_sv(result.est_local, decimals)} händelser, "
+                     f"{format_p_sv(result.p_local)}"]
+            if not ring_hidden(result, public):
+                if result.displacement is not None:
+                    items.append(f"Området runt omkring mot sin kontroll: "
+                                 f"{format_number_sv(result.est_displace, decimals)} händelser, "
+                                 f"{format_p_sv(result.p_displace)}")
+                items += [
+                    f"Skattad effekt (WDD): {format_number_sv(result.est_total, decimals)} händelser per efterperiod",
+                    f"95 % konfidensintervall: {format_number_sv(low, decimals)} till "
+                    f"{format_number_sv(high, decimals)}",
+                    f"Standardfel {format_number_sv(result.se, 1)}, z = {format_number_sv(result.z, 2)}, "
+                    f"{format_p_sv(result.p)}",
+                ]
+            blocks.append(BulletList(items))
             for sentence in parts.values():
                 blocks.append(Paragraph(sentence, "lead" if sentence is parts.get("local") else "body"))
         notes = outcome.notes + list(result.notes_sv)

@@ -212,6 +212,11 @@ def test_public_version_hides_free_text_and_small_counts(internal, public, tmp_p
     assert ".." in ring_row
     internal_row = next(line for line in internal_text.splitlines() if line.startswith("Området runt omkring ("))
     assert ".." not in internal_row
+    # The ring's estimate, and the total minus the local estimate, would give its counts back: left out.
+    assert "Området runt omkring mot sin kontroll" in internal_text and "Skattad effekt (WDD): −132" in internal_text
+    assert "Området runt omkring mot sin kontroll" not in public_text and "Skattad effekt (WDD): −132" not in public_text
+    assert "för små för att redovisas i den offentliga versionen, så undanträngning" in public_text
+    assert "Målområdet mot jämförelseområdet: −133 händelser" in public_text  # 530 → 397 against 99 → 99
     assert "Offentlig version" in public_text
 
 
@@ -428,3 +433,4 @@ def test_json_holds_the_numbers_and_sentences(internal, public, tmp_path):
     # Public: the ring's one or two assaults are ".." in the JSON too.
     hidden = json.loads(write_json(public, tmp_path / "p.json").read_text(encoding="utf-8"))
     assert ".." in hidden["followups"][0]["counts"]["displacement"].values()
+    assert hidden["followups"][0]["estimate"] == ".." and hidden["followups"][0]["local"]["estimate"] == -133
