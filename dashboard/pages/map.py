@@ -15,6 +15,7 @@ from analysis.change import counts_over_time, same_period_last_year
 from analysis.density import density_surface
 from analysis.filters import within_geometry
 from analysis.hotspots import hotspots
+from analysis.problem_numbers import PLACE_BUFFER_M
 from core.config import load_config
 from dashboard.components.basemap import add_draw
 from dashboard.components.charts import trend_chart, weekday_hour_heatmap
@@ -32,7 +33,9 @@ from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, fmt_area_value, fmt_change, lang, t, weekday_names
 from geo.categories import PROTECTED
 
-STREET_BUFFER_M = 25  # a drawn line is a street segment: incidents within this distance count
+# A drawn line is a street segment and a place without a radius a point: both get the one buffer every
+# count of a pinned place uses (analysis.problem_numbers), so the panel and the pinned place agree.
+STREET_BUFFER_M = PLACE_BUFFER_M
 
 METRICS = {
     "count": "Antal händelser",
@@ -160,7 +163,7 @@ def _selection(selected: dict) -> tuple[str, shapely.Geometry, float | None]:
         geometry = place.geometry
         if geometry.geom_type == "Point":
             radius = place.get("radius_m")
-            geometry = geometry.buffer(float(radius) if pd.notna(radius) else 50.0)
+            geometry = geometry.buffer(float(radius) if pd.notna(radius) else PLACE_BUFFER_M)
         return place["name"], geometry, None
     if kind == "drawn":
         return t("Ritat område"), shapely.from_wkt(selected["wkt"]), None

@@ -174,7 +174,8 @@ def test_pin_a_district_from_the_map_with_a_snapshot(tmp_path):
     assert hotspot.categories == ["Misshandel utomhus"]
     # The time window comes from the place's own heatmap: the weekend nights.
     assert {5, 6} <= set(hotspot.weekdays) and {22, 23, 0, 1} & set(hotspot.hours)
-    assert hotspot.snapshot["count"] > 0 and hotspot.snapshot["filters"]["kat"] == "Misshandel utomhus"
+    assert hotspot.snapshot["count"] > 0 and hotspot.snapshot["counted"]["categories"] == ["Misshandel utomhus"]
+    assert "filters" not in hotspot.snapshot  # what was counted is stored, not page settings (projector, language)
 
 
 def test_map_png_export():
