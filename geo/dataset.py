@@ -41,8 +41,10 @@ def incident_frame(frame: pd.DataFrame, crs: str = WORK_CRS) -> pd.DataFrame:
 
 def write_incidents(incidents: pd.DataFrame, path: str | Path) -> None:
     """Write incidents as GeoParquet (``.parquet``) or GeoPackage (``.gpkg``) with point geometry."""
+    from geo.crs import frame_crs
+
     path = Path(path)
-    crs = incidents.attrs.get("crs", WORK_CRS)
+    crs = frame_crs(incidents, path=path)
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES or path.name.endswith(".tmp"):
         _write_geoparquet(incidents, path, crs)
@@ -104,26 +106,33 @@ def _write_geoparquet(incidents: pd.DataFrame, path: Path, crs: str) -> None:
 
 
 def is_samsyn_parquet(path: str | Path) -> bool:
-    """Tell whether a file is a (Geo)Parquet file with the canonical incident columns."""
+    """Tell whether a file is Samsyn's own GeoParquet: the canonical incident columns and a CRS.
+
+    A Parquet file with those columns but no CRS in its GeoParquet metadata is
+    not: it goes through the importer, which recognises or asks for the CRS.
+    """
     path = Path(path)
     if path.suffix.lower() not in PARQUET_SUFFIXES:
         return False
     names = set(pq.read_schema(path).names)
-    return {"category", "occurred_from", "x", "y"} <= names
+    return {"category", "occurred_from", "x", "y"} <= names and _parquet_crs(path) is not None
 
 
-def _parquet_crs(path: Path) -> str:
+def _parquet_crs(path: Path) -> str | None:
+    """The CRS in the GeoParquet metadata as ``EPSG:nnnn`` (or WKT); None when the file names none."""
     metadata = pq.read_schema(path).metadata or {}
     raw = metadata.get(b"geo")
     if not raw:
-        return WORK_CRS
+        return None
     import json
 
     geo = json.loads(raw)
     column = geo.get("columns", {}).get(geo.get("primary_column", "geometry"), {})
+    # GeoParquet reads a missing "crs" as longitude/latitude and null as unknown; Samsyn always
+    # writes its projected working CRS, so either way this is not a Samsyn file to trust as is.
     crs = column.get("crs")
     if crs is None:
-        return WORK_CRS
+        return None
     from pyproj import CRS
 
     epsg = CRS.from_user_input(crs).to_epsg()
@@ -135,9 +144,13 @@ def read_incidents(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise InputError("Filen finns inte.", path=path)
+    crs = _parquet_crs(path)
+    if crs is None:
+        raise InputError("Filen anger inget koordinatsystem. Importera den med samsyn import och ange --crs.",
+                         path=path)
     columns = [c for c in INCIDENT_COLUMNS if c in set(pq.read_schema(path).names)]
     frame = pd.read_parquet(path, columns=columns)
-    return incident_frame(frame, crs=_parquet_crs(path))
+    return incident_frame(frame, crs=crs)
 
 
 def read_areas(

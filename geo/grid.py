@@ -17,14 +17,18 @@ import shapely
 
 @dataclass(frozen=True)
 class Grid:
-    """A square grid: lower-left corner ``(x0, y0)``, ``nx`` × ``ny`` cells of ``cell`` metres."""
+    """A square grid: lower-left corner ``(x0, y0)``, ``nx`` × ``ny`` cells of ``cell`` metres.
+
+    ``crs`` is the coordinate system of the corner and cells. Counting needs none; the
+    cell polygons (:meth:`frame`) do, and refuse to guess one.
+    """
 
     x0: float
     y0: float
     cell: float
     nx: int
     ny: int
-    crs: str = "EPSG:3006"
+    crs: str | None = None
 
     @property
     def size(self) -> int:
@@ -64,13 +68,15 @@ class Grid:
 
     def frame(self, flat: np.ndarray | None = None, **columns: np.ndarray) -> gpd.GeoDataFrame:
         """GeoDataFrame of the given cells (all cells if ``flat`` is None) with extra columns."""
+        if not self.crs:
+            raise ValueError("Rutnätet saknar koordinatsystem (crs); ange det när rutnätet skapas.")
         flat = np.arange(self.size) if flat is None else np.asarray(flat, dtype=np.int64)
         data = {"cell_id": self.cell_ids(flat), **columns}
         return gpd.GeoDataFrame(data, geometry=self.polygons(flat), crs=self.crs)
 
 
 def grid_for_extent(
-    xmin: float, ymin: float, xmax: float, ymax: float, cell: float, *, crs: str = "EPSG:3006"
+    xmin: float, ymin: float, xmax: float, ymax: float, cell: float, *, crs: str | None = None
 ) -> Grid:
     """The aligned grid of ``cell``-metre squares that covers the extent.
 
@@ -91,7 +97,7 @@ def grid_for_extent(
     return Grid(float(x0), float(y0), float(cell), nx, ny, crs)
 
 
-def grid_for_points(x: np.ndarray, y: np.ndarray, cell: float, *, crs: str = "EPSG:3006") -> Grid:
+def grid_for_points(x: np.ndarray, y: np.ndarray, cell: float, *, crs: str | None = None) -> Grid:
     """The aligned grid covering every point."""
     if len(x) == 0:
         raise ValueError("Inga händelser att lägga i rutnätet.")

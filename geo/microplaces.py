@@ -16,8 +16,8 @@ import pandas as pd
 import shapely
 
 from core.errors import InputError
+from geo.crs import frame_crs
 from geo.grid import Grid, grid_for_points
-from geo.model import WORK_CRS
 
 SQRT3 = math.sqrt(3.0)
 POINT_CHUNK = 200_000  # shapely points are ~240 bytes each; cap what exists at once
@@ -36,6 +36,13 @@ def _in_crs(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
     return frame
 
 
+def _required_crs(crs: str | None) -> str:
+    """Coordinates given as bare arrays carry no CRS: the caller must name it, never SWEREF 99 TM by default."""
+    if not crs:
+        raise ValueError("Ange koordinatsystemet (crs) för koordinaterna, t.ex. frame.attrs['crs'].")
+    return crs
+
+
 def _keys(places: gpd.GeoDataFrame) -> pd.Index:
     if "area_id" in places.columns:
         return pd.Index(places["area_id"].to_numpy(), name="area_id")
@@ -52,16 +59,18 @@ def grid_counts(
     *,
     include_empty: bool = False,
     grid: Grid | None = None,
-    crs: str = WORK_CRS,
+    crs: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Number of points in each aligned square of ``cell`` metres.
 
     Only non-empty squares unless ``include_empty``; ``cell_id`` names the
-    square by its size and lower-left corner (see :mod:`geo.grid`).
+    square by its size and lower-left corner (see :mod:`geo.grid`). ``crs`` is
+    the points' coordinate system (``grid.crs`` when a grid is given); there is
+    no default.
 
     Examples
     --------
-    >>> cells = grid_counts(np.array([5.0, 7.0, 250.0]), np.array([5.0, 9.0, 5.0]), 100)
+    >>> cells = grid_counts(np.array([5.0, 7.0, 250.0]), np.array([5.0, 9.0, 5.0]), 100, crs="EPSG:3006")
     >>> cells[["cell_id", "count"]].to_dict("records")
     [{'cell_id': '100m_E0_N0', 'count': 2}, {'cell_id': '100m_E200_N0', 'count': 1}]
     """
@@ -69,7 +78,9 @@ def grid_counts(
     y = np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
     if grid is None:
-        grid = grid_for_points(x[ok], y[ok], cell, crs=crs)
+        grid = grid_for_points(x[ok], y[ok], cell, crs=_required_crs(crs))
+    elif crs is not None and grid.crs is None:
+        grid = Grid(grid.x0, grid.y0, grid.cell, grid.nx, grid.ny, crs)
     counts = grid.counts(x[ok], y[ok])
     flat = np.arange(grid.size) if include_empty else np.flatnonzero(counts)
     return grid.frame(flat, count=counts[flat].astype(np.int64))
@@ -131,9 +142,9 @@ def hex_counts(
     *,
     include_empty: bool = False,
     extent: tuple[float, float, float, float] | None = None,
-    crs: str = WORK_CRS,
+    crs: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """Number of points in each hexagon of side ``size`` metres.
+    """Number of points in each hexagon of side ``size`` metres, in the points' ``crs`` (required).
 
     A hexagon of side ``s`` covers ``3 √3 / 2 · s²`` square metres: side 62 m
     is about one hectare, like a 100 m square. Only non-empty hexagons unless
@@ -148,10 +159,11 @@ def hex_counts(
 
     Examples
     --------
-    >>> hexes = hex_counts(np.array([0.0, 10.0, 500.0]), np.array([0.0, 5.0, 0.0]), 100)
+    >>> hexes = hex_counts(np.array([0.0, 10.0, 500.0]), np.array([0.0, 5.0, 0.0]), 100, crs="EPSG:3006")
     >>> hexes[["hex_id", "count"]].to_dict("records")
     [{'hex_id': 'hex100m_q0_r0', 'count': 2}, {'hex_id': 'hex100m_q3_r0', 'count': 1}]
     """
+    crs = _required_crs(crs)
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     ok = np.isfinite(x) & np.isfinite(y)
@@ -230,10 +242,11 @@ def place_counts(
     >>> places = gpd.GeoDataFrame({"area_id": ["torget", "skolan"], "radius_m": [None, 50.0]},
     ...     geometry=[shapely.box(0, 0, 100, 100), shapely.Point(100, 50)], crs="EPSG:3006")
     >>> incidents = pd.DataFrame({"x": [10.0, 90.0, 140.0, 500.0], "y": [10.0, 50.0, 50.0, 0.0]})
+    >>> incidents.attrs["crs"] = "EPSG:3006"  # set by every reader
     >>> place_counts(incidents, places)["count"].to_dict()
     {'torget': 2, 'skolan': 2}
     """
-    crs = incidents.attrs.get("crs", WORK_CRS)
+    crs = frame_crs(incidents)
     places = _in_crs(places, crs)
     geoms = np.asarray(places.geometry.values, dtype=object)
     type_ids = shapely.get_type_id(geoms)
@@ -366,11 +379,12 @@ def segment_counts(
     ...     geometry=[shapely.LineString([(0, 0), (100, 0)]), shapely.LineString([(0, 50), (100, 50)])],
     ...     crs="EPSG:3006")
     >>> incidents = pd.DataFrame({"x": [10.0, 20.0, 10.0, 10.0], "y": [5.0, -3.0, 30.0, 200.0]})
+    >>> incidents.attrs["crs"] = "EPSG:3006"  # set by every reader
     >>> result = segment_counts(incidents, streets)
     >>> result["count"].tolist(), result.attrs["unassigned"]
     ([2, 1], 1)
     """
-    crs = incidents.attrs.get("crs", WORK_CRS)
+    crs = frame_crs(incidents)
     streets = _in_crs(streets, crs)
     type_ids = shapely.get_type_id(np.asarray(streets.geometry.values, dtype=object))
     bad = np.flatnonzero(~np.isin(type_ids, (1, 5)))

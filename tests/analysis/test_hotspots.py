@@ -51,7 +51,7 @@ def test_lattice_contiguity_matches_esda(rook):
 
 def test_queen_contiguity_of_polygons_matches_esda():
     counts = clustered_counts(3)
-    grid = grid_for_extent(0, 0, NX * 100 - 1, NY * 100 - 1, 100)
+    grid = grid_for_extent(0, 0, NX * 100 - 1, NY * 100 - 1, 100, crs="EPSG:3006")
     frame = grid.frame()
     w = libpysal.weights.Queen.from_dataframe(frame, use_index=False)
     expected = esda_z(counts.ravel(), w)

@@ -42,20 +42,20 @@ def test_grid_counts_equal_sjoin_and_only_nonempty_by_default():
     x, y = RNG.uniform(X0, X0 + 2000, 5000), RNG.uniform(Y0, Y0 + 1500, 5000)
     x[:100] = X0 + 1234.5  # a cluster
     y[:100] = Y0 + 777.0
-    cells = grid_counts(x, y, 100)
+    cells = grid_counts(x, y, 100, crs="EPSG:3006")
     assert (cells["count"] > 0).all()
     expected = sjoin_counts(x, y, cells, "cell_id")
     pd.testing.assert_series_equal(cells.set_index("cell_id")["count"].sort_index(),
                                    expected.sort_index(), check_names=False, check_dtype=False)
     assert cells.set_index("cell_id").loc["100m_E602200_N6540700", "count"] >= 100
-    everything = grid_counts(x, y, 100, include_empty=True)
+    everything = grid_counts(x, y, 100, include_empty=True, crs="EPSG:3006")
     assert len(everything) == 20 * 15 and everything["count"].sum() == len(x)
 
 
 def test_hex_counts_equal_sjoin_on_the_hexagons():
     size = 60.0
     x, y = RNG.uniform(X0, X0 + 1500, 8000), RNG.uniform(Y0, Y0 + 1500, 8000)
-    hexes = hex_counts(x, y, size)
+    hexes = hex_counts(x, y, size, crs="EPSG:3006")
     assert hexes["count"].sum() == len(x)
     expected = sjoin_counts(x, y, hexes, "hex_id")
     pd.testing.assert_series_equal(hexes.set_index("hex_id")["count"].sort_index(),
@@ -68,13 +68,13 @@ def test_hex_counts_equal_sjoin_on_the_hexagons():
 
 def test_hex_ids_are_stable_across_datasets_and_empty_hexes_fill_the_extent():
     x, y = RNG.uniform(X0, X0 + 800, 500), RNG.uniform(Y0, Y0 + 800, 500)
-    whole = hex_counts(x, y, 50).set_index("hex_id")
-    part = hex_counts(x[:50], y[:50], 50).set_index("hex_id")
+    whole = hex_counts(x, y, 50, crs="EPSG:3006").set_index("hex_id")
+    part = hex_counts(x[:50], y[:50], 50, crs="EPSG:3006").set_index("hex_id")
     q, r = hex_index(x[:50], y[:50], 50)
     assert set(part.index) <= set(whole.index)
     assert f"hex50m_q{q[0]}_r{r[0]}" in part.index
     assert whole.loc[part.index, "geometry"].geom_equals(part["geometry"]).all()
-    full = hex_counts(x, y, 50, include_empty=True)
+    full = hex_counts(x, y, 50, include_empty=True, crs="EPSG:3006")
     assert full["count"].sum() == len(x) and (full["count"] == 0).any()
     assert full["hex_id"].is_unique
     # Every point of the extent lies in one of the hexagons.

@@ -75,7 +75,8 @@ def test_hotspots_writes_every_cell(files, tmp_path, capsys):
     assert ((centre.x > X0 + 400) & (centre.x < X0 + 800) & (centre.y > Y0 + 400) & (centre.y < Y0 + 800)).any()
     printed = capsys.readouterr().out
     assert "Hot spots:" in printed and "med 99 % säkerhet" in printed
-    assert "Av de heta områdena (95 %) med 100 m rutor" in printed
+    # Swedish typography: a no-break space between the number and the per cent sign.
+    assert "Av de heta områdena (95\u00a0%) med 100 m rutor" in printed
 
 
 def test_hotspots_geojson_within_areas_and_distance_band(files, tmp_path):
