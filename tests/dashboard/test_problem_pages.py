@@ -246,3 +246,31 @@ def test_a_point_pin_counts_within_50_m_on_the_page_and_in_the_report(store, inc
     assert row["Räknas"] == "Misshandel utomhus, fre–sön 22–02"
     assert _report_now(store, incidents, pinned.title) == str(expected)
     assert any("50 m åt varje håll" in c.value for c in at.caption)
+
+
+def test_followup_page_in_english_translates_the_findings(store, truth):
+    intervention = truth["intervention"]
+    target = store.add_hotspot(Hotspot(title="Stortorget", geometry_wkt=intervention["target_polygon_wkt"],
+                                       categories=["Misshandel utomhus"], created_by="Anna"), user="Anna")
+    measure = store.add_measure(Measure(title="Kameror", start=intervention["date"], hotspot_ids=[target.id]),
+                                user="Anna")
+    store.add_goal(Goal(kind="effektmål", description="−20 %", hotspot_id=target.id, measure_id=measure.id,
+                        categories=["Misshandel utomhus"], target_change=-0.2), user="Anna")
+    # The plan is stored directly: the planted comparison district, the planted periods, no ring.
+    from data.sample import paths
+    from geo.dataset import read_areas
+    from store.model import Followup
+
+    districts = read_areas(paths().districts).set_index("area_id")
+    store.add_followup(Followup(measure.id, districts.geometry[intervention["control_district_id"]].wkt,
+                                hotspot_id=target.id, displacement_m=None,
+                                before_start=intervention["before"][0], before_end=intervention["before"][1],
+                                after_start=intervention["after"][0], after_end=intervention["after"][1],
+                                control_name="Östra Strand"), user="Anna")
+    at = _page("followup.py", lang="en")
+    text = " ".join(m.value for m in at.markdown).replace("\xa0", " ")
+    # The planted counts, 530 → 397 (−25 %), against 99 → 99: −133, and the goal −25 % against −20 %.
+    assert "In the target area misshandel utomhus fell from 530 to 397 incidents (-25%)." in text
+    assert "In the comparison area the number was unchanged (99 before and 99 after)." in text
+    assert "Displacement to the surrounding area has not been examined." in text
+    assert "change -25%, goal -20%" in text and "The goal is reached" in text and "🟢" in text
