@@ -1082,7 +1082,7 @@ def _hotspot_section(
     if heat.known > 0:
         blocks.append(Image(figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0),
                             f"Plats {number}: veckodag och timme, {_categories(hotspot.categories)}, "
-                            f"{period_label_sv(*period)} (aoristisk viktning).",
+                            f"{period_label_sv(*period)}, alla veckodagar och timmar (aoristisk viktning).",
                             f"Värmekarta över veckodag och timme för {hotspot.title}."))
     else:
         blocks.append(Paragraph(f"Inga händelser med känd tid i platsen {period_label_sv(*period)}; "
