@@ -171,14 +171,17 @@ def frames_for(item, hotspots=(), *, active: ActiveData) -> tuple[ActiveData, st
     that is another dataset, its numbers come from that dataset and the notice says so; when that
     dataset is gone (archived) or has no incidents, the active dataset is used and the notice says that.
     """
+    from dashboard.i18n import lang
     from workspace import attachment_notice
 
     space = workspace()
     noun = {"Followup": "Uppföljningen", "Measure": "Åtgärden", "Goal": "Målet"}.get(type(item).__name__, "Platsen")
     attached = space.dataset_of(item, hotspots)
     if attached is None or attached.path("incidents") is None:
-        return active, attachment_notice(noun, space.dataset_id_of(item, hotspots), active.dataset)
+        return active, attachment_notice(noun, space.dataset_id_of(item, hotspots), active.dataset, lang=lang())
     if attached.id == active.dataset.id:
         return active, None
-    notice = attachment_notice(noun, attached, active.dataset)
-    return load_dataset(attached), f"{notice} Siffrorna räknas på {attached.name}."
+    notice = attachment_notice(noun, attached, active.dataset, lang=lang())
+    counted = f"The numbers are counted on {attached.name}." if lang() == "en" else \
+        f"Siffrorna räknas på {attached.name}."
+    return load_dataset(attached), f"{notice} {counted}"

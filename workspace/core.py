@@ -113,11 +113,16 @@ class FileReader:
         return read_survey(path)
 
 
-def attachment_notice(item_kind: str, attached: Dataset | str, active: Dataset) -> str | None:
+_NOUNS_EN = {"Platsen": "The place", "Uppföljningen": "The follow-up", "Åtgärden": "The measure",
+             "Målet": "The goal"}
+
+
+def attachment_notice(item_kind: str, attached: Dataset | str, active: Dataset, *, lang: str = "sv") -> str | None:
     """The sentence telling that an item is attached to another dataset than the active one.
 
-    ``item_kind`` is the Swedish definite noun ("Platsen", "Uppföljningen"); returns None when
-    the item belongs to the active dataset.
+    ``item_kind`` is the Swedish definite noun ("Platsen", "Uppföljningen", "Åtgärden", "Målet");
+    ``lang="en"`` writes the sentence in English. Returns None when the item belongs to the active
+    dataset.
 
     Examples
     --------
@@ -126,12 +131,21 @@ def attachment_notice(item_kind: str, attached: Dataset | str, active: Dataset) 
     >>> may = Dataset("maj", "Polisens export maj", Path("."))
     >>> attachment_notice("Platsen", april, may)
     'Platsen är fäst i datasetet Polisens export april; aktivt dataset är Polisens export maj.'
+    >>> attachment_notice("Platsen", april, may, lang="en")
+    'The place is pinned to the dataset Polisens export april; the active dataset is Polisens export maj.'
+    >>> attachment_notice("Uppföljningen", "mars", may, lang="en")
+    "The follow-up is pinned to the dataset 'mars', which is no longer in the data folder; ..."
     >>> attachment_notice("Platsen", may, may) is None
     True
     """
     attached_id = attached.id if isinstance(attached, Dataset) else attached
     if attached_id == active.id:
         return None
+    if lang == "en":
+        name = attached.name if isinstance(attached, Dataset) else (
+            f"'{attached}', which is no longer in the data folder")
+        noun = _NOUNS_EN.get(item_kind, item_kind)
+        return f"{noun} is pinned to the dataset {name}; the active dataset is {active.name}."
     if isinstance(attached, Dataset):
         name = attached.name
     else:
