@@ -15,7 +15,7 @@ import pandas as pd
 
 from core.errors import InputError
 from geo.assign import assign_areas
-from geo.model import WORK_CRS
+from geo.crs import frame_crs
 
 By = Literal["category", "month", "year", "source"]
 BY_CHOICES: tuple[str, ...] = ("category", "month", "year", "source")
@@ -49,7 +49,7 @@ def area_assignment(incidents: pd.DataFrame, areas: gpd.GeoDataFrame) -> np.ndar
     The areas are reprojected to the incidents' CRS (``attrs["crs"]``) first
     if they differ. See :func:`geo.assign.assign_areas` for boundary rules.
     """
-    crs = incidents.attrs.get("crs", WORK_CRS)
+    crs = frame_crs(incidents)
     areas = _areas_in_crs(areas, crs)
     return assign_areas(incidents["x"].to_numpy(dtype=float), incidents["y"].to_numpy(dtype=float), areas)
 
@@ -122,6 +122,7 @@ def counts_by_area(
     ...     geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)], crs="EPSG:3006")
     >>> incidents = pd.DataFrame({"x": [1.0, 2.0, 15.0, 30.0], "y": [1.0, 1.0, 1.0, 1.0],
     ...     "category": ["Klotter", "Cykelstöld", "Klotter", "Klotter"]})
+    >>> incidents.attrs["crs"] = "EPSG:3006"  # set by every reader; required
     >>> result = counts_by_area(incidents, areas)
     >>> result
       area_id    category  count  rate_per_1000
@@ -168,7 +169,7 @@ def counts_by_area(
             rate = np.where(pop > 0, result["count"].to_numpy() / pop * 1000.0, np.nan)
         result["rate_per_1000"] = rate
     result.attrs["outside"] = int(outside_counts.sum())
-    result.attrs["crs"] = incidents.attrs.get("crs", WORK_CRS)
+    result.attrs["crs"] = frame_crs(incidents)
     return result
 
 
@@ -198,6 +199,7 @@ def summary_by_area(
     >>> areas = gpd.GeoDataFrame({"area_id": ["A", "B"], "name": ["Norr", "Söder"], "population": [2000, 0]},
     ...     geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)], crs="EPSG:3006")
     >>> incidents = pd.DataFrame({"x": [1.0, 2.0, 15.0], "y": [1.0, 1.0, 1.0]})
+    >>> incidents.attrs["crs"] = "EPSG:3006"
     >>> summary_by_area(incidents, areas)
               name  population  count  rate_per_1000
     area_id

@@ -43,6 +43,7 @@ import shapely
 from scipy import ndimage, signal, stats
 
 from core import formatting
+from geo.crs import frame_crs
 from geo.grid import Grid, grid_for_extent, grid_for_points
 
 if TYPE_CHECKING:
@@ -337,6 +338,7 @@ def hotspots(
     >>> x = np.r_[rng.uniform(0, 2000, 400), rng.normal(1050, 40, 60)]
     >>> y = np.r_[rng.uniform(0, 2000, 400), rng.normal(1050, 40, 60)]
     >>> frame = pd.DataFrame({"x": x + 600000, "y": y + 6500000})
+    >>> frame.attrs["crs"] = "EPSG:3006"  # set by every reader; required
     >>> result = hotspots(frame, cell=100)
     >>> len(result), result.loc[result["count"].idxmax(), "class"]
     (400, 'hot99')
@@ -349,7 +351,7 @@ def hotspots(
     y = incidents["y"].to_numpy(dtype=float)
     if len(x) == 0 and extent is None:
         raise ValueError("Inga händelser att söka hot spots bland – ändra filtret.")
-    crs = incidents.attrs.get("crs", "EPSG:3006")
+    crs = frame_crs(incidents)
     grid, mask, counts, z = hotspot_grid(x, y, cell=cell, neighbours=neighbours, extent=extent, crs=crs)
     flat = np.flatnonzero(mask)
     z = z[flat]
@@ -468,7 +470,9 @@ def hotspot_stability(
     >>> rng = np.random.default_rng(1)
     >>> x = np.r_[rng.uniform(0, 3000, 600), rng.normal(1500, 60, 150)] + 600000
     >>> y = np.r_[rng.uniform(0, 3000, 600), rng.normal(1500, 60, 150)] + 6500000
-    >>> table = hotspot_stability(pd.DataFrame({"x": x, "y": y}))
+    >>> incidents = pd.DataFrame({"x": x, "y": y})
+    >>> incidents.attrs["crs"] = "EPSG:3006"
+    >>> table = hotspot_stability(incidents)
     >>> table["cell"].tolist()
     [50.0, 100.0, 200.0]
     >>> bool(table.set_index("cell").loc[100.0, "jaccard"] == 1.0)

@@ -107,6 +107,7 @@ def test_hand_computed_case():
         "x": [1.0, 2.0, 10.0, 15.0, 99.0], "y": [1.0, 2.0, 5.0, 5.0, 5.0],
         "occurred_from": pd.to_datetime(["2024-01-31 23:00", "2024-02-01 00:30", "2024-02-03 12:00", "2025-01-01 08:00", None]),
     })
+    incidents.attrs["crs"] = "EPSG:3006"
     result = counts_by_area(incidents, areas, by="month")
     table = result.set_index(["area_id", "month"])["count"]
     assert table[(10, "2024-01")] == 1 and table[(10, "2024-02")] == 2  # (10, 5) lies on the shared edge: first area
