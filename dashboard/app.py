@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.components.errors import run_page
+from dashboard.components.errors import log_unexpected, run_page
 from dashboard.components.projector import projector_css
 from dashboard.filters import sidebar_filters
 from dashboard.i18n import t
-from dashboard.loaders import choose_dataset, load_dataset, workspace
+from dashboard.loaders import ActiveData, choose_dataset, load_dataset, workspace
+from store.datasets import sample_dataset
+
+UNREADABLE = ("Datasetet {dataset} kunde inte läsas: en av dess filer är skadad eller har fel format. Välj ett "
+              "annat dataset på sidan Data eller ladda upp filen igen. Så länge visas {name}. Om det händer igen: "
+              "kontakta den som driver Samsyn och uppge referensen {ref}.")
 
 projector = st.query_params.get("projektor") == "1"
 st.set_page_config(
@@ -18,68 +23,106 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if projector else "expanded",
 )
 
-# Preferences live in plain session keys (not only in widget state, which Streamlit may clear when
-# the page changes) and in the URL, so a shared link opens in the same mode.
-if "_english" not in st.session_state:
-    st.session_state["_english"] = st.query_params.get("lang") == "en"
-if "_projector" not in st.session_state:
-    st.session_state["_projector"] = projector
-
 
 def _keep(name: str) -> None:
     st.session_state[f"_{name}"] = st.session_state[f"{name}_toggle"]
 
 
-st.session_state["projector"] = st.session_state["_projector"]
-st.session_state["english"] = st.session_state["_english"]
+def _load_active() -> ActiveData:
+    """Load the session's dataset; one whose files cannot be read gives way to the default, with a notice.
 
-# The dataset belongs to this session and its address (?dataset=<id>, so a shared link opens the
-# same data); a new session without one starts on the workspace default (`samsyn dataset use`).
-dataset, notice = choose_dataset(workspace(), st.query_params.get("dataset"), st.session_state.get("_dataset"))
-if notice is not None:
-    st.session_state["_dataset_notice"] = notice
-st.session_state["_dataset"] = dataset.id
-if st.query_params.get("dataset") != dataset.id:
-    st.query_params["dataset"] = dataset.id
-active = load_dataset(dataset)
-st.session_state["active"] = active
+    The dataset belongs to this session and its address (``?dataset=<id>``, so a shared link opens
+    the same data); a new session without one starts on the workspace default (``samsyn dataset use``).
+    A broken user dataset must not lock the user out: the default (else the sample) is shown, so
+    the Data page stays reachable to choose another dataset or upload the file again.
+    """
+    space = workspace()
+    dataset, notice = choose_dataset(space, st.query_params.get("dataset"), st.session_state.get("_dataset"))
+    if notice is not None:
+        st.session_state["_dataset_notice"] = notice
+    candidates = [dataset]
+    for fallback in (space.default_dataset(), sample_dataset()):
+        if fallback.id not in {c.id for c in candidates}:
+            candidates.append(fallback)
+    broken = None
+    for position, candidate in enumerate(candidates):
+        try:
+            active = load_dataset(candidate)
+        except Exception as error:
+            if position == len(candidates) - 1:
+                raise  # nothing left to show: the app's own handler reports it
+            reference = log_unexpected(error, page=f"dataset {candidate.id}")
+            broken = broken or (candidate, reference)
+            continue
+        if broken is not None:
+            # Kept until the user picks a dataset on the Data page, like the other dataset notices.
+            st.session_state["_dataset_notice"] = (
+                UNREADABLE, {"dataset": broken[0].name, "name": candidate.name, "ref": broken[1]}, "error")
+        break
+    st.session_state["_dataset"] = candidate.id
+    if st.query_params.get("dataset") != candidate.id:
+        st.query_params["dataset"] = candidate.id
+    return active
 
-with st.sidebar:
-    st.toggle(t("Projektorläge"), value=st.session_state["_projector"], key="projector_toggle",
-              on_change=_keep, args=("projector",))
-    st.toggle(t("English"), value=st.session_state["_english"], key="english_toggle", on_change=_keep,
-              args=("english",))
-    caption = f"{t('Aktivt dataset')}: **{active.dataset.name}**"
-    st.caption(caption)
-if "_dataset_notice" in st.session_state:  # until the user picks a dataset on the Data page
-    template, values = st.session_state["_dataset_notice"]
-    st.warning(t(template).format(**values))
 
-if st.session_state["projector"]:
-    st.query_params["projektor"] = "1"
-elif "projektor" in st.query_params:
-    del st.query_params["projektor"]
-if st.session_state["english"]:
-    st.query_params["lang"] = "en"
-elif "lang" in st.query_params:
-    del st.query_params["lang"]
-st.markdown(projector_css(st.session_state["projector"]), unsafe_allow_html=True)
+def _app() -> None:
+    """Shared state, the dataset, the sidebar and navigation; the page itself runs in its own handler."""
+    # Preferences live in plain session keys (not only in widget state, which Streamlit may clear when
+    # the page changes) and in the URL, so a shared link opens in the same mode.
+    if "_english" not in st.session_state:
+        st.session_state["_english"] = st.query_params.get("lang") == "en"
+    if "_projector" not in st.session_state:
+        st.session_state["_projector"] = projector
+    st.session_state["projector"] = st.session_state["_projector"]
+    st.session_state["english"] = st.session_state["_english"]
 
-st.session_state["filters"] = sidebar_filters(active.incidents, active.districts, active.dataset.id)
+    active = _load_active()
+    st.session_state["active"] = active
 
-pages = [
-    st.Page("pages/overview.py", title=t("Översikt"), icon=":material/dashboard:", url_path="oversikt", default=True),
-    st.Page("pages/map.py", title=t("Karta"), icon=":material/map:", url_path="karta"),
-    st.Page("pages/time.py", title=t("Tid"), icon=":material/schedule:", url_path="tid"),
-    st.Page("pages/survey.py", title=t("Trygghet"), icon=":material/shield:", url_path="trygghet"),
-    st.Page("pages/problem.py", title=t("Problembild"), icon=":material/push_pin:", url_path="problembild"),
-    st.Page("pages/followup.py", title=t("Uppföljning"), icon=":material/trending_down:", url_path="uppfoljning"),
-    st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
-]
-navigation = st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar")
-try:
-    # A failing page shows a message with a reference (the traceback goes to the server log), never a traceback.
+    with st.sidebar:
+        st.toggle(t("Projektorläge"), value=st.session_state["_projector"], key="projector_toggle",
+                  on_change=_keep, args=("projector",))
+        st.toggle(t("English"), value=st.session_state["_english"], key="english_toggle", on_change=_keep,
+                  args=("english",))
+        caption = f"{t('Aktivt dataset')}: **{active.dataset.name}**"
+        st.caption(caption)
+    if "_dataset_notice" in st.session_state:  # until the user picks a dataset on the Data page
+        template, values, *kind = st.session_state["_dataset_notice"]
+        show = st.error if kind == ["error"] else st.warning
+        show(t(template).format(**values))
+
+    if st.session_state["projector"]:
+        st.query_params["projektor"] = "1"
+    elif "projektor" in st.query_params:
+        del st.query_params["projektor"]
+    if st.session_state["english"]:
+        st.query_params["lang"] = "en"
+    elif "lang" in st.query_params:
+        del st.query_params["lang"]
+    st.markdown(projector_css(st.session_state["projector"]), unsafe_allow_html=True)
+
+    st.session_state["filters"] = sidebar_filters(active.incidents, active.districts, active.dataset.id)
+
+    pages = [
+        st.Page("pages/overview.py", title=t("Översikt"), icon=":material/dashboard:", url_path="oversikt",
+                default=True),
+        st.Page("pages/map.py", title=t("Karta"), icon=":material/map:", url_path="karta"),
+        st.Page("pages/time.py", title=t("Tid"), icon=":material/schedule:", url_path="tid"),
+        st.Page("pages/survey.py", title=t("Trygghet"), icon=":material/shield:", url_path="trygghet"),
+        st.Page("pages/problem.py", title=t("Problembild"), icon=":material/push_pin:", url_path="problembild"),
+        st.Page("pages/followup.py", title=t("Uppföljning"), icon=":material/trending_down:",
+                url_path="uppfoljning"),
+        st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
+    ]
+    navigation = st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar")
+    # A failing page is reported here, under its own name, and the sidebar above stays usable.
     run_page(navigation.run, page=navigation.url_path)
+
+
+try:
+    # Anything that fails before or around the page (a dataset that cannot be read, the sidebar, the
+    # navigation) shows the same message with a reference as a failing page, never a traceback.
+    run_page(_app, page="app")
 finally:
     # An invisible run counter at the very end of the page (also after a page's st.stop()): browser
     # tests and the benchmark wait for it to change to know that a run has finished drawing.

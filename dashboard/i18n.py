@@ -274,6 +274,12 @@ ENGLISH: dict[str, str] = {
     "driver Samsyn och uppge referensen {ref}.":
         "Something went wrong while showing the page. Try again, or change the filters. If it happens again, "
         "contact whoever runs Samsyn and give the reference {ref}.",
+    "Datasetet {dataset} kunde inte läsas: en av dess filer är skadad eller har fel format. Välj ett annat "
+    "dataset på sidan Data eller ladda upp filen igen. Så länge visas {name}. Om det händer igen: kontakta den "
+    "som driver Samsyn och uppge referensen {ref}.":
+        "The dataset {dataset} could not be read: one of its files is damaged or in the wrong format. Choose "
+        "another dataset on the Data page or upload the file again. Meanwhile {name} is shown. If it happens "
+        "again, contact whoever runs Samsyn and give the reference {ref}.",
     'Situationell': 'Situational',
     'Brottsoffer': 'Victim',
     'Gärningsperson': 'Offender',

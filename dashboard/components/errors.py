@@ -2,7 +2,8 @@
 
 Streamlit's own error box shows the traceback and "Ask Google / Ask ChatGPT" links; users of a
 police and kommun dashboard should see neither (``client.showErrorDetails = "none"`` hides them
-for anything that still gets through). The page run in ``app.py`` goes through :func:`run_page`:
+for anything that still gets through). The whole run of ``app.py`` (loading the dataset, the
+sidebar filters, navigation) and, inside it, the page's own run go through :func:`run_page`:
 
 - an :class:`core.errors.InputError`, or a ``ValueError`` that Samsyn's own code raised (by the
   project's habit, its message is Swedish and meant for the analyst), is shown with ``st.error``
@@ -67,11 +68,17 @@ def new_reference() -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def report_unexpected(error: BaseException, *, page: str = "") -> str:
-    """Log ``error`` with its traceback under a new reference, show the message, return the reference."""
+def log_unexpected(error: BaseException, *, page: str = "") -> str:
+    """Log ``error`` with its traceback under a new reference and return the reference (nothing is shown)."""
     reference = new_reference()
     LOG.error("Samsyn: unexpected error on page %s (reference %s)", page or "?", reference,
               exc_info=(type(error), error, error.__traceback__))
+    return reference
+
+
+def report_unexpected(error: BaseException, *, page: str = "") -> str:
+    """Log ``error`` with its traceback under a new reference, show the message, return the reference."""
+    reference = log_unexpected(error, page=page)
     st.error(t(UNEXPECTED).format(ref=reference), icon=":material/error:")
     return reference
 
