@@ -34,6 +34,13 @@ ENGLISH: dict[str, str] = {
     "Aktivt dataset": "Active dataset",
     "Fiktiva exempeldata": "Fictional sample data",
     "Inga händelser matchar filtren.": "No incidents match the filters.",
+    "Inte heller på något annat datum: ändra kategorier, källor, områden, veckodagar eller timmar.":
+        "Not on any other date either: change the categories, sources, districts, weekdays or hours.",
+    "Perioden {period} har inga händelser med de här filtren. Trenden visar alla datum ({span}) med de övriga "
+    "filtren.":
+        "The period {period} has no incidents with these filters. The trend shows every date ({span}) with the "
+        "other filters.",
+    "Alla datum": "Every date",
     "Återställ filter": "Reset filters",
     "Länk till vyn": "Link to this view",
     "Kopiera adressen i webbläsaren för att dela exakt denna vy.": "Copy the browser address to share exactly this view.",

@@ -22,6 +22,9 @@ view = apply_filters(incidents, filters)
 st.title(t("Översikt"))
 if active.dataset.builtin:
     st.caption(f"{active.dataset.name}. {t('Fiktiva exempeldata')}.")
+if view.empty:
+    # The zeros below are true, but without this a workshop reads them as "nothing happened".
+    st.warning(t("Inga händelser matchar filtren."))
 
 # Headline: the period against the same period a year earlier, tested as Poisson counts.
 headline = same_period_last_year(all_dates, filters.start, filters.end, lang=lang()).iloc[0]

@@ -7,10 +7,11 @@ import streamlit as st
 
 from analysis.aoristic import hour_profile, month_hour, weekday_hour
 from analysis.change import counts_over_time, previous_year_period
+from core.formatting import period_label
 from dashboard.components.charts import bar_profile, month_hour_heatmap, trend_chart, weekday_hour_heatmap
 from dashboard.components.exports import show_figure
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import english, fmt_int, t, weekday_names
+from dashboard.i18n import english, fmt_int, lang, t, weekday_names
 
 MONTHS_SV = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -19,10 +20,24 @@ active = st.session_state["active"]
 filters = current_filters()
 projector = st.session_state.get("projector", False)
 view = apply_filters(active.incidents, filters)
+all_dates = apply_filters(active.incidents, filters, period=False)
 
 st.title(t("Tid"))
 if view.empty:
     st.warning(t("Inga händelser matchar filtren."))
+    if all_dates.empty:
+        st.info(t("Inte heller på något annat datum: ändra kategorier, källor, områden, veckodagar eller timmar."))
+        st.stop()
+    # Only the period empties the view: the trend over every date shows where the data is.
+    first, last = all_dates["occurred_from"].min(), all_dates["occurred_from"].max()
+    st.info(t("Perioden {period} har inga händelser med de här filtren. Trenden visar alla datum ({span}) "
+              "med de övriga filtren.").format(period=period_label(filters.start, filters.end, lang=lang()),
+                                               span=period_label(first, last, lang=lang())))
+    trend = counts_over_time(all_dates, freq="M").assign(serie=t("Alla datum"))
+    fig = trend_chart(trend, x="period_start", y="count", color="serie", projector=projector,
+                      title=t("Händelser per månad"))
+    show_figure(fig, "trend-manad", data=trend[["serie", "period", "count"]].astype({"period": "string"}),
+                key="trend")
     st.stop()
 
 heat = weekday_hour(view)
@@ -54,7 +69,6 @@ fig = month_hour_heatmap(months.matrix, month_names=MONTHS_EN if english() else 
 show_figure(fig, "manad-timme", data=months.long(), key="month-hour")
 
 # The monthly trend beside the same months a year earlier, as the handbook compares.
-all_dates = apply_filters(active.incidents, filters, period=False)
 current = counts_over_time(all_dates, freq="M", start=filters.start, end=filters.end)
 prev_start, prev_end = previous_year_period(filters.start, filters.end)
 previous = counts_over_time(all_dates, freq="M", start=prev_start, end=prev_end)

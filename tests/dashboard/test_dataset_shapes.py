@@ -330,17 +330,80 @@ def test_one_day_of_data(english, data_dir, request):
     assert any(peak in m.value for m in at.markdown), [m.value for m in at.markdown]
 
 
+def _trend_points(at: AppTest) -> dict[str, list[tuple[str, float]]]:
+    """The monthly trend chart's lines: series name -> [(month, count)], decoded from plotly's JSON."""
+    import base64
+    import json
+
+    import numpy as np
+
+    def values(array):
+        if isinstance(array, dict):  # plotly sends numeric arrays as base64
+            return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+        return list(array)
+
+    [chart] = at.get("plotly_chart")  # the page's only chart when the view is empty
+    figure = json.loads(chart.proto.spec)
+    return {trace["name"]: [(str(x)[:7], y) for x, y in zip(values(trace["x"]), values(trace["y"]), strict=True)]
+            for trace in figure["data"]}
+
+
+# Hand-worked from town_incidents(): the period, and every date the other filters keep.
+EMPTY_FILTERS = {
+    # June 2024 with no other filter: all 75 incidents, March 2024 (20 + 10) and March 2025 (30 + 10 + 5),
+    # the last on 30 March 2025 (Klotter every day 1–30, Cykelstöld every third day 3–30).
+    "empty_period": {
+        "sv": ("juni 2024", "1 mars 2024–30 mars 2025"), "en": ("Jun 2024", "1 Mar 2024–30 Mar 2025"),
+        "trend": [("2024-03", 30), *[(f"2024-{m:02d}", 0) for m in range(4, 13)],
+                  *[(f"2025-{m:02d}", 0) for m in (1, 2)], ("2025-03", 45)],
+    },
+    # March 2024 and Misshandel utomhus: its five are on 1, 8, 15, 22 and 29 March 2025.
+    "empty_category": {
+        "sv": ("mars 2024", "1–29 mars 2025"), "en": ("Mar 2024", "1–29 Mar 2025"),
+        "trend": [("2025-03", 5)],
+    },
+}
+
+
+@pytest.mark.parametrize("english", [False, True], ids=["sv", "en"])
 @pytest.mark.parametrize("shape", ["empty_category", "empty_period"])
-def test_filter_that_leaves_nothing(shape, data_dir, request):
-    at = open_page(shape, None, data_dir, request)
-    assert _count(_metric(at, "Händelser")) == 0
+def test_filter_that_leaves_nothing(shape, english, data_dir, request):
+    empty = "No incidents match the filters." if english else "Inga händelser matchar filtren."
+    at = open_page(shape, None, data_dir, request, english=english)
+    # Översikt: the zero, the districts at zero, and a sentence saying why.
+    assert _count(_metric(at, "Incidents" if english else "Händelser")) == 0
+    assert empty in [w.value for w in at.warning]
     table = at.dataframe[0].value.set_index("area_id")
-    assert table["Antal"].tolist() == [0, 0]
-    for page in ("time.py", "map.py"):
-        at.switch_page(f"pages/{page}").run()
-        assert not at.exception, [e.message for e in at.exception]
-        assert "Inga händelser matchar filtren." in [w.value for w in at.warning]
+    assert table[at.dataframe[0].value.columns[3]].tolist() == [0, 0]  # Antal / Count
+
+    # Tid: says so, then shows the monthly trend over every date the other filters keep.
+    at.switch_page("pages/time.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [w.value for w in at.warning] == [empty]
+    period, span = EMPTY_FILTERS[shape]["en" if english else "sv"]
+    if english:
+        expected = (f"The period {period} has no incidents with these filters. The trend shows every date ({span}) "
+                    "with the other filters.")
+    else:
+        expected = (f"Perioden {period} har inga händelser med de här filtren. Trenden visar alla datum ({span}) "
+                    "med de övriga filtren.")
+    assert [i.value for i in at.info] == [expected]
+    assert _trend_points(at) == {("Every date" if english else "Alla datum"): EMPTY_FILTERS[shape]["trend"]}
+    assert not at.metric  # no heatmap figures for an empty view
+
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert empty in [w.value for w in at.warning]
     assert at.get("component_instance"), "the map is still drawn"
+
+
+def test_filter_that_leaves_nothing_on_any_date(data_dir, request):
+    # Klotter from the police only: the town's Klotter all come from the kommun.
+    at = open_page("districts_no_survey", "time.py", data_dir, request, kat="Klotter", kalla="polis")
+    assert [w.value for w in at.warning] == ["Inga händelser matchar filtren."]
+    assert [i.value for i in at.info] == [
+        "Inte heller på något annat datum: ändra kategorier, källor, områden, veckodagar eller timmar."]
+    assert not at.get("plotly_chart")
 
 
 def test_vancouver_in_its_own_working_crs(data_dir, request, vancouver_raw):
