@@ -131,6 +131,26 @@ def hex_ids(keys: np.ndarray) -> np.ndarray:
     return np.frombuffer(hexed.encode("ascii"), dtype="S16").astype(str)
 
 
+def hex_id_array(keys: np.ndarray, missing: np.ndarray | None = None) -> pd.api.extensions.ExtensionArray:
+    """The same 16 hex digits as :func:`hex_ids`, as a pandas ``string`` array (missing where ``missing``).
+
+    Built in Arrow from one byte buffer: a million ids cost a few hundredths of a second here,
+    against most of a second through a million Python strings.
+
+    >>> hex_id_array(np.array([1, 255], dtype=np.uint64), np.array([False, True])).tolist()
+    ['0000000000000001', <NA>]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = np.asarray(keys, dtype=np.uint64)
+    hexed = keys.astype(">u8").tobytes().hex().encode("ascii")
+    text = pa.FixedSizeBinaryArray.from_buffers(pa.binary(16), len(keys), [None, pa.py_buffer(hexed)]).cast(pa.string())
+    if missing is not None and np.any(missing):
+        text = pc.if_else(pa.array(np.asarray(missing, dtype=bool)), pa.scalar(None, pa.string()), text)
+    return pd.array(text, dtype="string")
+
+
 def sequential_ids(n: int) -> np.ndarray:
     """Opaque ids ``1 … n`` for files without an id column."""
     return np.arange(1, n + 1).astype(str)

@@ -402,7 +402,7 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, **m
 
     incidents = pd.DataFrame(
         {
-            "id": pd.array(ids[keep], dtype="string"),
+            "id": ids[keep],
             "category": pd.Categorical.from_codes(category[keep], categories=CATEGORY_NAMES),
             "occurred_from": occurred_from[keep],
             "occurred_to": occurred_to[keep],
@@ -815,26 +815,24 @@ def _repeated(keys: np.ndarray) -> int:
 
 
 def _ids(table: Table, column: str | None, options: ImportOptions,
-         report: ImportReport) -> tuple[np.ndarray, np.ndarray | None]:
+         report: ImportReport) -> tuple[pd.api.extensions.ExtensionArray, np.ndarray | None]:
     """Keyed hashes of the file's ids (text, and the 64-bit keys), or sequential ids when there are none."""
     n = table.row_count
     if column is None:
         report.id_how = "filen har ingen id-kolumn; löpnummer 1, 2, 3 … skapades"
-        return anonymise.sequential_ids(n), None
+        return pd.array(anonymise.sequential_ids(n), dtype="string"), None
     values = table.frame[column]
     salt, origin = anonymise.id_salt(options.salt)
     keys = anonymise.id_keys(values, salt)
-    hashed = anonymise.hex_ids(keys)
-    missing = values.isna().to_numpy()
+    missing = values.isna().to_numpy(dtype=bool)
+    hashed = anonymise.hex_id_array(keys, missing)
     if missing.any():
-        hashed = hashed.astype(object)
-        hashed[missing] = None
         keys = keys.copy()
         keys[missing] = 0  # all missing ids count as one value, as pandas' duplicated() counts them
     how = {"--salt": "nyckeln från --salt", anonymise.SALT_ENV: f"nyckeln i {anonymise.SALT_ENV}"}.get(
         origin, "slumpad nyckel för just denna import, så id kan inte kopplas till andra importer")
     report.id_how = f"kolumnen '{column}' ersattes med en nycklad hash ({how})"
-    return np.asarray(hashed, dtype=object), keys
+    return hashed, keys
 
 
 def _sources(table: Table, column: str | None, options: ImportOptions, report: ImportReport) -> np.ndarray:
