@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "LIGHT_LABELS",
+    "LIGHT_LABELS_EN",
+    "SAMPLE_NOTICES",
     "Block",
     "BulletList",
     "Cell",
@@ -24,6 +26,9 @@ __all__ = [
 ]
 
 LIGHT_LABELS = {"grön": "Grön", "gul": "Gul", "röd": "Röd", "grå": "Grå"}
+LIGHT_LABELS_EN = {"grön": "Green", "gul": "Yellow", "röd": "Red", "grå": "Grey"}
+# The sample notice is printed larger on the title page, in either language.
+SAMPLE_NOTICES = ("Exempeldata – fiktiv ort", "Sample data – fictional town")
 
 
 @dataclass
@@ -51,13 +56,14 @@ class BulletList:
 
 @dataclass
 class Light:
-    """A traffic-light cell: colour (grön, gul, röd, grå) and its text, never colour alone."""
+    """A traffic-light cell: colour (grön, gul, röd, grå) and its text, never colour alone; ``lang`` names it."""
 
     status: str
     text: str = ""
+    lang: str = "sv"
 
     def __str__(self) -> str:
-        label = LIGHT_LABELS.get(self.status, self.status)
+        label = (LIGHT_LABELS_EN if self.lang == "en" else LIGHT_LABELS).get(self.status, self.status)
         return f"{label}: {self.text}" if self.text else label
 
 

@@ -37,6 +37,7 @@ OKABE_ITO = {
 }
 DPI = 170
 WEEKDAYS_SHORT_SV = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+WEEKDAYS_SHORT_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BACKGROUND_STYLE = {
     "water": {"facecolor": "#cfe3f3", "edgecolor": "none"},
     "park": {"facecolor": "#d9ecd0", "edgecolor": "none"},
@@ -171,9 +172,9 @@ def _scale_bar(axes: plt.Axes, bounds: tuple[float, float, float, float]) -> Non
 
 
 def heatmap_png(
-    matrix: pd.DataFrame, *, title: str = "", min_count: float = 0.0, width_in: float = 10.0
+    matrix: pd.DataFrame, *, title: str = "", min_count: float = 0.0, width_in: float = 10.0, lang: str = "sv"
 ) -> bytes:
-    """A weekday × hour heatmap (rows ISO weekday 1–7, columns hour 0–23).
+    """A weekday × hour heatmap (rows ISO weekday 1–7, columns hour 0–23), labelled in ``lang``.
 
     Cells below ``min_count`` are blanked (public audience: small numbers are not shown).
     """
@@ -183,11 +184,12 @@ def heatmap_png(
         figure, axes = plt.subplots(figsize=(width_in, width_in * 0.36))
         cmap = plt.get_cmap("cividis_r").with_extremes(bad="#eeeeee")
         image = axes.imshow(shown, aspect="auto", cmap=cmap, vmin=0, interpolation="nearest")
-        axes.set_yticks(range(7), WEEKDAYS_SHORT_SV)
+        axes.set_yticks(range(7), WEEKDAYS_SHORT_EN if lang == "en" else WEEKDAYS_SHORT_SV)
         axes.set_xticks(range(0, 24, 2), [f"{h:02d}" for h in range(0, 24, 2)])
-        axes.set_xlabel("Timme (klockslag då händelsen började eller pågick)")
+        axes.set_xlabel("Hour (when the incident started or was going on)" if lang == "en"
+                        else "Timme (klockslag då händelsen började eller pågick)")
         bar = figure.colorbar(image, ax=axes, pad=0.015)
-        bar.set_label("Antal (viktat)")
+        bar.set_label("Count (weighted)" if lang == "en" else "Antal (viktat)")
         if title:
             axes.set_title(title)
         return _png(figure)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -29,14 +29,7 @@ import pandas as pd
 import shapely
 
 from analysis.aoristic import weekday_hour
-from analysis.change import (
-    counts_over_time,
-    format_number_sv,
-    format_p_sv,
-    period_label_sv,
-    poisson_change_test,
-    same_period_last_year,
-)
+from analysis.change import counts_over_time, poisson_change_test, same_period_last_year
 from analysis.filters import filter_incidents, within_geometry
 from analysis.followup import WDDResult, followup, wdd_parts
 from analysis.problem_numbers import (
@@ -55,6 +48,7 @@ from core.errors import InputError
 from reports import figures
 from reports.blocks import (
     LIGHT_LABELS,
+    LIGHT_LABELS_EN,
     Block,
     BulletList,
     Cell,
@@ -69,6 +63,7 @@ from reports.blocks import (
 from reports.report_docx import write_docx
 from reports.report_html import write_html
 from reports.report_json import write_json
+from reports.words import term, tr
 from store.model import GOAL_KINDS, MEASURE_STATUSES, PERSPECTIVES, PRIORITIES, PROXIMITIES, STATUSES
 
 if TYPE_CHECKING:
@@ -91,6 +86,7 @@ __all__ = [
     "Paragraph",
     "ProblemPicture",
     "Report",
+    "Source",
     "Table",
     "TitlePage",
     "build_report",
@@ -119,7 +115,7 @@ LAW_LINE = (
     "om kommuners ansvar för brottsförebyggande arbete."
 )
 SAMPLE_LINE = "Exempeldata – fiktiv ort"
-WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+Lang = Literal["sv", "en"]
 
 
 # --- the picture ----------------------------------------------------------------------------
@@ -160,6 +156,7 @@ class FollowupPlan:
     after: tuple[str, str] | None = None
     categories: list[str] = field(default_factory=list)
     control_name: str = ""
+    dataset_id: str = ""  # the dataset the follow-up was made on ("" = not recorded)
 
 
 def plan_from_followup(followup: Followup) -> FollowupPlan:
@@ -186,6 +183,7 @@ def plan_from_followup(followup: Followup) -> FollowupPlan:
         after=period(followup.after_start, followup.after_end),
         categories=list(followup.categories),
         control_name=followup.control_name,
+        dataset_id=getattr(followup, "dataset_id", "") or "",
     )
 
 
@@ -200,6 +198,28 @@ class ProblemPicture:
     followups: list[FollowupPlan] = field(default_factory=list)
     place_name: str = ""
     is_sample: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one place, goal or follow-up is counted: its own dataset's frames, or why it is not counted.
+
+    Attributes
+    ----------
+    incidents
+        The incidents of the dataset the item was made on; ``None`` when that dataset is gone, and
+        then the item is not counted at all (never on another dataset).
+    districts, background
+        That dataset's layers for the place's map.
+    notice
+        The sentence the report prints with the item, e.g. "Platsen är fäst i datasetet X; …";
+        empty when the item belongs to the dataset the report is about.
+    """
+
+    incidents: pd.DataFrame | None
+    districts: gpd.GeoDataFrame | None = None
+    background: gpd.GeoDataFrame | None = None
+    notice: str = ""
 
 
 # --- the document model ---------------------------------------------------------------------
@@ -227,8 +247,8 @@ class GoalStatus:
         }
         if self.counts is not None and self.periods is not None:
             (b0, b1), (a0, a1) = self.periods
-            data["baseline"] = {"start": _date(b0), "end": _date(b1), "count": self.counts[0]}
-            data["followup"] = {"start": _date(a0), "end": _date(a1), "count": self.counts[1]}
+            data["baseline"] = {"start": _iso(b0), "end": _iso(b1), "count": self.counts[0]}
+            data["followup"] = {"start": _iso(a0), "end": _iso(a1), "count": self.counts[1]}
         if self.goal.kind != "effektmål":
             data.update(planned=self.goal.planned, done=self.goal.done, unit=self.goal.unit)
         return data
@@ -246,6 +266,7 @@ class FollowupOutcome:
     categories: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     place: Any = None  # the target as a place (a Hotspot or analysis.problem_numbers.Place)
+    notice: str = ""  # which dataset it is counted on, when not the report's own
 
 
 @dataclass
@@ -262,6 +283,8 @@ class Report:
     goal_statuses: list[GoalStatus] = field(default_factory=list)
     followups: list[FollowupOutcome] = field(default_factory=list)
     places: list[tuple[int, Hotspot, PlaceNumbers]] = field(default_factory=list)  # number, place, its Nu
+    lang: str = "sv"  # the language of every heading, label and sentence
+    notices: dict[int, str] = field(default_factory=dict)  # per hotspot id: the dataset it is counted on
 
     def to_dict(self) -> dict[str, Any]:
         """Every number and sentence the documents show, machine-readable (``samsyn report --out X.json``).
@@ -269,10 +292,12 @@ class Report:
         ``goals``: per goal ``status``, ``change`` (a fraction), ``p_value`` and ``sentence``;
         ``followups``: per follow-up the eight counts, ``estimate``, ``se``, ``z``, ``p``, ``ci95``,
         the local and ring parts and the sentences; ``places``: per place the *then* and *now*
-        numbers; ``document``: the text blocks in order. Public: counts of 1–2, and what is derived
-        from them, are ``".."`` as in the documents.
+        numbers; ``document``: the text blocks in order. Sentences (``sentence``, ``sentences``,
+        ``notes``, ``document``) are in the report's ``lang``; ``sentences_en`` is always English.
+        Public: counts of 1–2, and what is derived from them, are ``".."`` as in the documents.
         """
         public = self.audience == "public"
+        lang = self.lang
 
         def count(value: float | None) -> float | str | None:
             if value is None:
@@ -282,7 +307,7 @@ class Report:
         places = []
         for number, hotspot, now in self.places:
             then = snapshot_numbers(hotspot.snapshot)
-            table = then_and_now(hotspot, now, public)
+            table = then_and_now(hotspot, now, public, lang=lang)
             now_data = now.to_dict()
             small_now = _small([now.count, now.count_previous_year], public)
             for key in ("count", "count_previous_year"):
@@ -296,7 +321,8 @@ class Report:
                 then_data[key] = count(then_data[key])
             places.append({
                 "number": number, "id": hotspot.id, "title": hotspot.title,
-                "counted": filter_text(hotspot.categories, hotspot.weekdays, hotspot.hours),
+                "counted": filter_text(hotspot.categories, hotspot.weekdays, hotspot.hours, lang=lang),
+                "notice": self.notices.get(hotspot.id, "") if hotspot.id is not None else "",
                 "then": then_data, "now": now_data,
                 "table": {"columns": table.columns, "rows": [[str(c) for c in row] for row in table.rows]},
             })
@@ -324,9 +350,9 @@ class Report:
                     )
                 else:  # hidden in the public version, as in the documents
                     entry.update(estimate=HIDDEN, se=HIDDEN, z=HIDDEN, p=HIDDEN, ci95=HIDDEN, displacement=HIDDEN)
-                entry["sentences"] = list(followup_parts(outcome, public).values())
+                entry["sentences"] = list(followup_parts(outcome, public, lang=lang).values())
                 entry["sentences_en"] = list(followup_parts(outcome, public, lang="en").values())
-                entry["notes"] = outcome.notes + list(result.notes_sv)
+                entry["notes"] = outcome.notes + wdd_notes(result, lang)
             followups.append(entry)
 
         document: list[dict[str, Any]] = []
@@ -343,9 +369,10 @@ class Report:
             elif isinstance(block, Image):
                 document.append({"image": block.caption})
         return {
-            "title": self.title, "audience": self.audience, "generated_at": self.generated_at.isoformat(),
-            "period": [_date(self.period[0]), _date(self.period[1])],
-            "data_period": [_date(self.data_period[0]), _date(self.data_period[1])],
+            "title": self.title, "audience": self.audience, "lang": self.lang,
+            "generated_at": self.generated_at.isoformat(),
+            "period": [_iso(self.period[0]), _iso(self.period[1])],
+            "data_period": [_iso(self.data_period[0]), _iso(self.data_period[1])],
             "places": places, "goals": [s.to_dict() for s in self.goal_statuses], "followups": followups,
             "document": document,
         }
@@ -370,56 +397,47 @@ class Report:
 # --- formatting -----------------------------------------------------------------------------
 
 
-def _n(value: float, public: bool) -> str:
+def _n(value: float, public: bool, lang: str = "sv") -> str:
     """A count; ``..`` for 1–2 in the public version (0 identifies nobody and stays 0)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    if public and 0 < value < SMALL_COUNT:
-        return HIDDEN
-    return format_number_sv(value, 0 if float(value).is_integer() else 1)
+    return formatting.count(value, lang=lang, hidden=public and 0 < value < SMALL_COUNT)
 
 
 def _small(values: Sequence[float], public: bool) -> bool:
     return public and any(0 < v < SMALL_COUNT for v in values)
 
 
-def _pct(value: float | None) -> str:
-    if value is None or not math.isfinite(value):
+def _change(percent: float | None, lang: str) -> str:
+    """A change given in per cent (``-24.6`` → ``−25 %``); ``–`` when there is none."""
+    if percent is None or not math.isfinite(percent):
         return "–"
-    rounded = round(value)
-    if rounded == 0:
-        return "±0 %"
-    return f"{'+' if rounded > 0 else MINUS}{format_number_sv(abs(rounded))} %"
+    return formatting.change_percent(percent / 100, lang=lang)
 
 
-def _date(value: date | datetime | pd.Timestamp | str) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+def _iso(value: date | datetime | pd.Timestamp | str) -> str:
+    """A date as ISO 8601 for the machine-readable JSON (not for sentences: those use core.formatting)."""
+    return pd.Timestamp(value).date().isoformat()
 
 
-def _span(start: str, end: str) -> str:
+def _day(value: date | datetime | pd.Timestamp | str, lang: str) -> str:
+    return formatting.short_date(pd.Timestamp(value).date(), lang=lang)
+
+
+def _span(start: str, end: str, lang: str = "sv") -> str:
     if not start and not end:
         return "–"
-    return f"{start or '…'}{EN_DASH}{end or 'tills vidare'}"
+    first = _day(start, lang) if start else "…"
+    last = _day(end, lang) if end else tr("tills vidare", lang)
+    return f"{first}{EN_DASH}{last}"
 
 
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
+def _plural(count: int, one: str, many: str, lang: str) -> str:
+    return f"{formatting.count(count, lang=lang)} {tr(one if count == 1 else many, lang)}"
 
 
-def _weekdays(days: Sequence[int]) -> str:
-    if not days or set(days) == set(range(1, 8)):
-        return "alla dagar"
-    return ", ".join(WEEKDAYS_SV[d - 1] for d in sorted(days) if 1 <= d <= 7)
-
-
-def _hours(hours: Sequence[int]) -> str:
-    if not hours or set(hours) == set(range(24)):
-        return "hela dygnet"
-    return ", ".join(f"{h:02d}" for h in hours)
-
-
-def _categories(categories: Sequence[str]) -> str:
-    return ", ".join(categories) if categories else "alla kategorier"
+def _categories(categories: Sequence[str], lang: str = "sv") -> str:
+    return ", ".join(categories) if categories else tr("alla kategorier", lang)
 
 
 # --- data helpers ---------------------------------------------------------------------------
@@ -720,11 +738,12 @@ def run_followup(
     incidents: pd.DataFrame,
     data_end: date,
     public: bool,
+    lang: str = "sv",
 ) -> FollowupOutcome | None:
     """Run one follow-up plan: count the target, the comparison area and the ring, and the WDD test.
 
     ``None`` when the plan's measure is not (or no longer) in the picture; an outcome with a
-    ``message`` and no result when the follow-up cannot be computed yet.
+    ``message`` (in ``lang``) and no result when the follow-up cannot be computed yet.
     """
     measure = measures.get(plan.measure_id)
     if measure is None:
@@ -749,9 +768,9 @@ def run_followup(
     elif hotspot is not None:
         place = hotspot
     else:
-        return fail("Målområde saknas: åtgärden är inte kopplad till någon plats.")
+        return fail(tr("Målområde saknas: åtgärden är inte kopplad till någon plats.", lang))
     if not plan.control_wkt:
-        return fail("Jämförelseområde saknas, så effekten kan inte jämföras.")
+        return fail(tr("Jämförelseområde saknas, så effekten kan inte jämföras.", lang))
     # The target is counted as every place count is (analysis.problem_numbers): the same geometry and
     # buffer, the follow-up's categories, all weekdays and hours (the control is counted the same way).
     target = place_geometry(place.geometry_wkt, title=getattr(place, "title", ""))
@@ -761,17 +780,18 @@ def run_followup(
     if shapely.intersection(control, occupied).area > 0:
         # Counting the same incidents on both sides would hide part of the effect.
         control = shapely.difference(control, occupied)
-        notes.append("Jämförelseområdet överlappade målområdet eller området runt omkring; den delen har "
-                     "tagits bort ur jämförelseområdet så att inga händelser räknas två gånger.")
+        notes.append(tr("Jämförelseområdet överlappade målområdet eller området runt omkring; den delen har "
+                        "tagits bort ur jämförelseområdet så att inga händelser räknas två gånger.", lang))
     if control.is_empty:
-        return fail("Jämförelseområdet ligger helt inom målområdet eller området runt omkring.")
+        return fail(tr("Jämförelseområdet ligger helt inom målområdet eller området runt omkring.", lang))
     if not measure.start:
-        return fail("Åtgärden saknar startdatum.")
+        return fail(tr("Åtgärden saknar startdatum.", lang))
     start = pd.Timestamp(measure.start)
     if start.date() > data_end:
-        return fail(f"Ännu inte mätbart: åtgärden startar {_date(start)} och data finns till {_date(data_end)}.")
-    before = plan.before or (_date(start - pd.DateOffset(years=1)), _date(start - pd.Timedelta(days=1)))
-    after = plan.after or (_date(start), _date(data_end))
+        return fail(tr("Ännu inte mätbart: åtgärden startar {start} och data finns till {end}.", lang).format(
+            start=_day(start, lang), end=_day(data_end, lang)))
+    before = plan.before or (_iso(start - pd.DateOffset(years=1)), _iso(start - pd.Timedelta(days=1)))
+    after = plan.after or (_iso(start), _iso(data_end))
     subset = filter_incidents(incidents, categories=categories or None)
     label = categories[0].lower() if len(categories) == 1 else None
     try:
@@ -792,9 +812,9 @@ def run_followup(
     last = last_period.end_time.normalize()
     if last.date() > data_end:
         last = (last_period - 1).end_time.normalize()
-    areas = {"Målområdet": target, plan.control_name or "Jämförelseområdet": control}
+    areas = {tr("Målområdet", lang): target, plan.control_name or tr("Jämförelseområdet", lang): control}
     if plan.displacement_m:
-        areas[f"Området runt omkring ({format_number_sv(plan.displacement_m)} m)"] = shapely.difference(
+        areas[_ring_name(plan.displacement_m, lang)] = shapely.difference(
             target.buffer(plan.displacement_m), target
         )
     series = {
@@ -809,52 +829,60 @@ def run_followup(
 
 def _title_page(
     title: str, picture: ProblemPicture, organisation_names: Sequence[str], generated_at: datetime,
-    data_period: tuple[date, date], period: tuple[date, date], audience: str, version: str,
+    data_period: tuple[date, date], period: tuple[date, date], audience: str, version: str, lang: str = "sv",
 ) -> TitlePage:
+    when = f"{_day(generated_at, lang)} {generated_at:%H:%M}"
     facts = [
-        ("Parter", ", ".join(organisation_names)),
-        ("Datum", generated_at.strftime("%Y-%m-%d")),
-        ("Data", f"{_date(data_period[0])}{EN_DASH}{_date(data_period[1])}"),
-        ("Lägesbildens period", f"{_date(period[0])}{EN_DASH}{_date(period[1])}"),
-        ("Version", f"{version}, skapad {generated_at.strftime('%Y-%m-%d %H:%M')} med Samsyn"),
+        (tr("Parter", lang), ", ".join(organisation_names)),
+        (tr("Datum", lang), _day(generated_at, lang)),
+        (tr("Data", lang), f"{_day(data_period[0], lang)}{EN_DASH}{_day(data_period[1], lang)}"),
+        (tr("Lägesbildens period", lang), f"{_day(period[0], lang)}{EN_DASH}{_day(period[1], lang)}"),
+        (tr("Version", lang), tr("{version}, skapad {when} med Samsyn", lang).format(version=version, when=when)),
     ]
-    notices = [LAW_LINE, AUDIENCE_TEXT[audience]]
+    notices = [tr(LAW_LINE, lang), tr(AUDIENCE_TEXT[audience], lang)]
     if picture.is_sample:
-        notices.insert(0, SAMPLE_LINE)
-    subtitle = "Kommunens och polisens gemensamma problembild, analys, åtgärder, mål och uppföljning"
+        notices.insert(0, tr(SAMPLE_LINE, lang))
+    subtitle = tr("Kommunens och polisens gemensamma problembild, analys, åtgärder, mål och uppföljning", lang)
     return TitlePage(title, subtitle, facts, notices)
 
 
 def _summary(
-    hotspots: list[Hotspot], measures: list[Measure], statuses: list[GoalStatus], period: tuple[date, date]
+    hotspots: list[Hotspot], measures: list[Measure], statuses: list[GoalStatus], period: tuple[date, date],
+    lang: str = "sv",
 ) -> list[Block]:
-    blocks: list[Block] = [Heading("Sammanfattning")]
+    blocks: list[Block] = [Heading(tr("Sammanfattning", lang))]
+    goals = f"{formatting.count(len(statuses), lang=lang)} " + (
+        tr("mål", lang) if lang == "sv" or len(statuses) == 1 else tr("mål_många", lang))
     blocks.append(Paragraph(
-        f"Problembilden har {_plural(len(hotspots), 'utpekad plats', 'utpekade platser')}, "
-        f"{_plural(len(measures), 'åtgärd', 'åtgärder')} och {_plural(len(statuses), 'mål', 'mål')}. "
-        f"Lägesbilden avser {period_label_sv(*period)}.",
+        tr("Problembilden har {places}, {measures} och {goals}. Lägesbilden avser {period}.", lang).format(
+            places=_plural(len(hotspots), "utpekad plats", "utpekade platser", lang),
+            measures=_plural(len(measures), "åtgärd", "åtgärder", lang), goals=goals,
+            period=formatting.period_label(*period, lang=lang)),
         "lead",
     ))
     rows: list[list[Cell]] = []
     for status in STATUSES:
         counts = [sum(1 for h in hotspots if h.status == status and h.priority == p) for p in PRIORITIES]
         if sum(counts):
-            rows.append([status.capitalize(), *[str(c) for c in counts], str(sum(counts))])
-    rows.append(["Totalt", *[str(sum(1 for h in hotspots if h.priority == p)) for p in PRIORITIES],
+            rows.append([term(status, lang).capitalize(), *[str(c) for c in counts], str(sum(counts))])
+    rows.append([tr("Totalt", lang), *[str(sum(1 for h in hotspots if h.priority == p)) for p in PRIORITIES],
                  str(len(hotspots))])
-    blocks.append(Table(["Status", "Prioritet 1 (högst)", "Prioritet 2", "Prioritet 3", "Totalt"], rows,
-                        "Utpekade platser efter status och prioritet"))
+    blocks.append(Table([tr(c, lang) for c in ("Status", "Prioritet 1 (högst)", "Prioritet 2", "Prioritet 3",
+                                                "Totalt")], rows,
+                        tr("Utpekade platser efter status och prioritet", lang)))
     measure_rows: list[list[Cell]] = [
-        [s.capitalize(), str(sum(1 for m in measures if m.status == s))] for s in MEASURE_STATUSES
+        [term(s, lang).capitalize(), str(sum(1 for m in measures if m.status == s))] for s in MEASURE_STATUSES
     ]
-    blocks.append(Table(["Status", "Antal åtgärder"], measure_rows, "Åtgärder efter status", [3, 1]))
+    blocks.append(Table([tr("Status", lang), tr("Antal åtgärder", lang)], measure_rows,
+                        tr("Åtgärder efter status", lang), [3, 1]))
     if statuses:
         goal_rows: list[list[Cell]] = [
-            [s.goal.kind.capitalize(), s.goal.description, Light(s.status, s.sentence)] for s in statuses
+            [term(s.goal.kind, lang).capitalize(), s.goal.description, Light(s.status, s.sentence, lang)]
+            for s in statuses
         ]
-        blocks.append(Table(["Typ", "Mål", "Status och osäkerhet"], goal_rows,
-                            "Målen med trafikljus: grön = uppnått, gul = på väg men osäkert, röd = fel håll, "
-                            "grå = ännu inte mätbart", [1.2, 2.5, 4]))
+        blocks.append(Table([tr("Typ", lang), tr("Mål", lang), tr("Status och osäkerhet", lang)], goal_rows,
+                            tr("Målen med trafikljus: grön = uppnått, gul = på väg men osäkert, röd = fel håll, "
+                               "grå = ännu inte mätbart", lang), [1.2, 2.5, 4]))
     return blocks
 
 
@@ -868,14 +896,15 @@ def _situation(
     survey: pd.DataFrame | None,
     public: bool,
     min_cell: int,
+    lang: str = "sv",
 ) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading("Lägesbild")]
+    blocks: list[Block] = [PageBreak(), Heading(tr("Lägesbild", lang))]
     in_period = filter_incidents(incidents, start=period[0], end=period[1])
-    label = period_label_sv(*period)
-    blocks.append(Paragraph(
-        f"Under {label} registrerades {_n(len(in_period), public)} händelser i underlaget. "
-        "Kartan visar antal händelser per ruta (250 × 250 m) och de utpekade platserna med nummer."
-    ))
+    label = formatting.period_label(*period, lang=lang)
+    blocks.append(Paragraph(tr(
+        "Under {period} registrerades {count} händelser i underlaget. Kartan visar antal händelser per ruta "
+        "(250 × 250 m) och de utpekade platserna med nummer.", lang).format(
+            period=label, count=_n(len(in_period), public, lang))))
     if districts is not None and len(districts):
         bounds = tuple(districts.total_bounds)
     else:
@@ -884,10 +913,13 @@ def _situation(
     bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
     outlines = [(str(number), _geometry(h)) for number, h in numbered]
     png = figures.map_png(bounds=bounds, districts=districts, background=background, incidents=in_period,
-                          cell=250.0, min_count=min_cell, outlines=outlines)
-    blocks.append(Image(png, f"Översiktskarta: händelser per ruta {label} och utpekade platser (nummer).",
-                        "Karta över orten med stadsdelar, rutor färgade efter antal händelser och numrerade platser."))
-    table = same_period_last_year(incidents, period[0], period[1], by="category")
+                          cell=250.0, min_count=min_cell, outlines=outlines,
+                          count_label=tr("Antal händelser per ruta", lang))
+    blocks.append(Image(png, tr("Översiktskarta: händelser per ruta {period} och utpekade platser (nummer).",
+                                lang).format(period=label),
+                        tr("Karta över orten med stadsdelar, rutor färgade efter antal händelser och numrerade "
+                           "platser.", lang)))
+    table = same_period_last_year(incidents, period[0], period[1], by="category", lang=lang)
     table = table.sort_values(["after", "before"], ascending=False)
     shown, rest = table.head(15), table.iloc[15:]
     previous = str(table["previous_period"].iloc[0]) if len(table) else ""
@@ -895,31 +927,33 @@ def _situation(
     for record in shown.to_dict("records"):
         small = _small([record["before"], record["after"]], public)
         rows.append([
-            str(record["category"]), _n(record["before"], public), _n(record["after"], public),
-            HIDDEN if small else _pct(record["change_pct"]), HIDDEN if small else str(record["verdict"]),
+            str(record["category"]), _n(record["before"], public, lang), _n(record["after"], public, lang),
+            HIDDEN if small else _change(record["change_pct"], lang),
+            HIDDEN if small else str(record["verdict" if lang == "sv" else "verdict_text"]),
         ])
     if len(rest):
-        rows.append([f"Övriga {len(rest)} kategorier", _n(int(rest["before"].sum()), public),
-                     _n(int(rest["after"].sum()), public), "", ""])
-    blocks.append(Table(["Kategori", previous, label, "Förändring", "Bedömning (Poissontest)"], rows,
-                        f"Antal per kategori {label} jämfört med samma period året innan", [4.5, 2.2, 2.2, 2.3, 3.5]))
-    blocks.append(Paragraph(
-        "”Inom slumpvariation” betyder att förändringen är så liten att den lika gärna kan bero på "
-        "slumpen (p ≥ 0,05).", "note",
-    ))
+        rows.append([tr("Övriga {count} kategorier", lang).format(count=len(rest)),
+                     _n(int(rest["before"].sum()), public, lang), _n(int(rest["after"].sum()), public, lang), "", ""])
+    blocks.append(Table([tr("Kategori", lang), previous, label, tr("Förändring", lang),
+                         tr("Bedömning (Poissontest)", lang)], rows,
+                        tr("Antal per kategori {period} jämfört med samma period året innan", lang).format(
+                            period=label), [4.5, 2.2, 2.2, 2.3, 3.5]))
+    blocks.append(Paragraph(tr(
+        "”Inom slumpvariation” betyder att förändringen är så liten att den lika gärna kan bero på slumpen "
+        "(p ≥ {p}).", lang).format(p=formatting.number(0.05, 2, lang=lang)), "note"))
     heat = weekday_hour(in_period)
     blocks.append(Image(
-        figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0),
-        f"Veckodag och timme {label}, alla kategorier (aoristisk viktning, {_n(heat.unknown, public)} "
-        "händelser med för långt tidsfönster är inte med).",
-        "Värmekarta med veckodagar som rader och timmar som kolumner.",
+        figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0, lang=lang),
+        tr("Veckodag och timme {period}, alla kategorier (aoristisk viktning, {count} händelser med för långt "
+           "tidsfönster är inte med).", lang).format(period=label, count=_n(heat.unknown, public, lang)),
+        tr("Värmekarta med veckodagar som rader och timmar som kolumner.", lang),
     ))
     if survey is not None and len(survey):
-        blocks += _survey_block(survey)
+        blocks += _survey_block(survey, lang)
     return blocks
 
 
-def _survey_block(survey: pd.DataFrame) -> list[Block]:
+def _survey_block(survey: pd.DataFrame, lang: str = "sv") -> list[Block]:
     needed = {"area_id", "year", "label", "value", "unit"}
     if not needed <= set(survey.columns):
         return []
@@ -930,41 +964,41 @@ def _survey_block(survey: pd.DataFrame) -> list[Block]:
     rows: list[list[Cell]] = []
     for label, group in shares.groupby("label", sort=False):
         values = group["value"].astype(float)
-        rows.append([str(label), f"{format_number_sv(100 * values.min())}–{format_number_sv(100 * values.max())} %",
-                     str(len(group))])
-    return [Table(["Fråga (trygghetsmätning)", "Spann mellan områden", "Områden"], rows[:8],
-                  f"Trygghetsmätning {int(latest['year'].iloc[0])}: andelar per område (se 95 %-intervall i Samsyn)",
-                  [4, 1.5, 1])]
+        low = formatting.number(100 * values.min(), lang=lang)
+        rows.append([str(label), f"{low}–{formatting.percent(values.max(), lang=lang)}", str(len(group))])
+    return [Table([tr("Fråga (trygghetsmätning)", lang), tr("Spann mellan områden", lang), tr("Områden", lang)],
+                  rows[:8], tr("Trygghetsmätning {year}: andelar per område (se 95 %-intervall i Samsyn)",
+                               lang).format(year=int(latest["year"].iloc[0])), [4, 1.5, 1])]
 
 
-def _change_text(change: float | None, verdict: str | None, hidden: bool) -> str:
+def _change_text(change: float | None, verdict: str | None, hidden: bool, lang: str = "sv") -> str:
     """``−24 %, en minskning större än normal slumpvariation`` — the change with its plain verdict."""
     if hidden:
         return HIDDEN
     if change is None:
-        return "– (inga händelser året innan)"
-    pct = formatting.percent(change, signed=round(change, 2) != 0) if round(change, 2) != 0 else "±0 %"
+        return tr("– (inga händelser året innan)", lang)
+    pct = formatting.change_percent(change, lang=lang)
     words = {"ökning": "en ökning större än normal slumpvariation",
              "minskning": "en minskning större än normal slumpvariation",
              "inom slumpvariation": "inom normal slumpvariation"}
-    return f"{pct}, {words[verdict]}" if verdict in words else pct
+    return f"{pct}, {tr(words[verdict], lang)}" if verdict in words else pct
 
 
-def _categories_text(top: dict[str, int], public: bool) -> str:
+def _categories_text(top: dict[str, int], public: bool, lang: str = "sv") -> str:
     if not top:
         return "–"
-    return ", ".join(f"{name} {_n(count, public)}" for name, count in top.items())
+    return ", ".join(f"{name} {_n(count, public, lang)}" for name, count in top.items())
 
 
-def _period_text(period: tuple[str, str] | str | None) -> str:
+def _period_text(period: tuple[str, str] | str | None, lang: str = "sv") -> str:
     if period is None:
         return "–"
     if isinstance(period, str):
         return period
-    return formatting.date_span(*period)
+    return formatting.date_span(*period, lang=lang)
 
 
-def then_and_now(hotspot: Hotspot, now: PlaceNumbers, public: bool) -> Table:
+def then_and_now(hotspot: Hotspot, now: PlaceNumbers, public: bool, *, lang: str = "sv") -> Table:
     """The readable table of a place's numbers when it was pinned (*Då*) and now (*Nu*).
 
     Rows: period, count, the same period a year earlier, the change with its verdict, the busiest
@@ -976,61 +1010,62 @@ def then_and_now(hotspot: Hotspot, now: PlaceNumbers, public: bool) -> Table:
     def column(period, count, previous, change, verdict, busiest, top) -> list[str]:
         small = _small([v for v in (count, previous) if v is not None], public)
         return [
-            _period_text(period),
-            _n(count, public) if count is not None else "–",
-            _n(previous, public) if previous is not None else "–",
-            _change_text(change, verdict, small) if count is not None and previous is not None else "–",
-            HIDDEN if small and busiest else busiest_text(busiest),
-            _categories_text(top, public),
+            _period_text(period, lang),
+            _n(count, public, lang) if count is not None else "–",
+            _n(previous, public, lang) if previous is not None else "–",
+            _change_text(change, verdict, small, lang) if count is not None and previous is not None else "–",
+            HIDDEN if small and busiest else busiest_text(busiest, lang=lang),
+            _categories_text(top, public, lang),
         ]
 
     then_column = column(then["period"], then["count"], then["count_previous_year"], then["change"],
                          then["verdict"], then["busiest"], then["top_categories"])
     now_column = column((now.start.isoformat(), now.end.isoformat()), now.count, now.count_previous_year,
                         now.change, now.verdict, now.busiest, now.top_categories)
-    labels = ["Period", "Antal händelser", "Samma period året innan", "Förändring", "Flest händelser",
-              "Kategorier"]
+    labels = [tr(label, lang) for label in ("Period", "Antal händelser", "Samma period året innan", "Förändring",
+                                             "Flest händelser", "Kategorier")]
     rows: list[list[Cell]] = [[label, a, b] for label, a, b in zip(labels, then_column, now_column, strict=True)]
-    return Table(["", "Då (när platsen pekades ut)", "Nu"], rows,
-                 "Siffrorna när platsen pekades ut och i dag", [2, 3, 3])
+    return Table(["", tr("Då (när platsen pekades ut)", lang), tr("Nu", lang)], rows,
+                 tr("Siffrorna när platsen pekades ut och i dag", lang), [2, 3, 3])
 
 
-def _area_text(hotspot: Hotspot) -> str:
+def _area_text(hotspot: Hotspot, lang: str = "sv") -> str:
     kind = shapely.from_wkt(hotspot.geometry_wkt).geom_type
+    metres = formatting.number(PLACE_BUFFER_M, lang=lang)
     if kind in ("Point", "MultiPoint"):
-        return f"inom {formatting.number(PLACE_BUFFER_M)} m från den utpekade punkten"
+        return tr("inom {metres} m från den utpekade punkten", lang).format(metres=metres)
     if kind in ("LineString", "MultiLineString"):
-        return f"inom {formatting.number(PLACE_BUFFER_M)} m från den utpekade gatan"
-    return "inom den utpekade ytan (kanten räknas med)"
+        return tr("inom {metres} m från den utpekade gatan", lang).format(metres=metres)
+    return tr("inom den utpekade ytan (kanten räknas med)", lang)
 
 
-def _causes_table(causes: list[Cause], public: bool) -> Table | None:
+def _causes_table(causes: list[Cause], public: bool, lang: str = "sv") -> Table | None:
     if not causes:
         return None
     rows: list[list[Cell]] = []
     for perspective in PERSPECTIVES:
-        cells: list[Cell] = [perspective.capitalize()]
+        cells: list[Cell] = [term(perspective, lang).capitalize()]
         for proximity in PROXIMITIES:
             texts = []
             for cause in causes:
                 if cause.perspective != perspective or cause.proximity != proximity:
                     continue
                 if public and not cause.shareable:
-                    texts.append("(orsak dokumenterad; texten delas inte)")
+                    texts.append(tr("(orsak dokumenterad; texten delas inte)", lang))
                 else:
                     texts.append(f"• {cause.text}")
             cells.append("\n".join(texts) if texts else "–")
         if any(c != "–" for c in cells[1:]):
             rows.append(cells)
-    return Table(["Perspektiv", "Närliggande orsaker", "Avlägsna orsaker"], rows,
-                 "Orsaker per perspektiv: närliggande och avlägsna", [1.3, 3, 3])
+    return Table([tr("Perspektiv", lang), tr("Närliggande orsaker", lang), tr("Avlägsna orsaker", lang)], rows,
+                 tr("Orsaker per perspektiv: närliggande och avlägsna", lang), [1.3, 3, 3])
 
 
 def _hotspot_section(
     number: int,
     hotspot: Hotspot,
     *,
-    incidents: pd.DataFrame,
+    incidents: pd.DataFrame | None,
     period: tuple[date, date],
     districts: gpd.GeoDataFrame | None,
     background: gpd.GeoDataFrame | None,
@@ -1038,28 +1073,50 @@ def _hotspot_section(
     measures: list[Measure],
     goal_statuses: list[GoalStatus],
     plans: list[FollowupPlan],
-    now: PlaceNumbers,
+    now: PlaceNumbers | None,
     public: bool,
     min_cell: int,
+    notice: str = "",
+    lang: str = "sv",
 ) -> list[Block]:
-    blocks: list[Block] = [Heading(f"Plats {number}: {hotspot.title}", 2)]
+    blocks: list[Block] = [Heading(tr("Plats {number}: {title}", lang).format(number=number, title=hotspot.title),
+                                   2)]
     if number > 1:
         blocks.insert(0, PageBreak())
+    organisation = tr(ORGANISATION_NAMES[hotspot.organisation], lang) if hotspot.organisation in \
+        ORGANISATION_NAMES else hotspot.organisation
     facts: list[list[Cell]] = [
-        ["Organisation", ORGANISATION_NAMES.get(hotspot.organisation, hotspot.organisation)],
-        ["Prioritet", f"{hotspot.priority}{' (högst)' if hotspot.priority == 1 else ''}"],
-        ["Status", hotspot.status],
-        ["Problembild", hotspot.picture],
-        ["Räknas", filter_text(hotspot.categories, hotspot.weekdays, hotspot.hours)],
-        ["Område", _area_text(hotspot)],
+        [tr("Organisation", lang), organisation],
+        [tr("Prioritet", lang), f"{hotspot.priority}{tr(' (högst)', lang) if hotspot.priority == 1 else ''}"],
+        [tr("Status", lang), term(hotspot.status, lang)],
+        [tr("Problembild", lang), term(hotspot.picture, lang)],
+        [tr("Räknas", lang), filter_text(hotspot.categories, hotspot.weekdays, hotspot.hours, lang=lang)],
+        [tr("Område", lang), _area_text(hotspot, lang)],
     ]
     if hotspot.created_at:
-        facts.append(["Utpekad", _date(hotspot.created_at)])
-    blocks.append(Table(["Uppgift", "Värde"], facts, "", [1.3, 4]))
+        facts.append([tr("Utpekad", lang), _day(hotspot.created_at, lang)])
+    blocks.append(Table([tr("Uppgift", lang), tr("Värde", lang)], facts, "", [1.3, 4]))
+    if notice:
+        blocks.append(Paragraph(notice, "note"))
     if hotspot.notes and not public:
-        blocks.append(Paragraph(f"Anteckning: {hotspot.notes}"))
+        blocks.append(Paragraph(tr("Anteckning: {notes}", lang).format(notes=hotspot.notes)))
 
-    blocks.append(then_and_now(hotspot, now, public))
+    if now is not None and incidents is not None:
+        blocks.append(then_and_now(hotspot, now, public, lang=lang))
+        blocks += _place_pictures(number, hotspot, incidents=incidents, period=period, districts=districts,
+                                  background=background, plans=plans, public=public, min_cell=min_cell, lang=lang)
+    blocks += _place_plan(hotspot, causes=causes, measures=measures, goal_statuses=goal_statuses, public=public,
+                          lang=lang)
+    return blocks
+
+
+def _place_pictures(
+    number: int, hotspot: Hotspot, *, incidents: pd.DataFrame, period: tuple[date, date],
+    districts: gpd.GeoDataFrame | None, background: gpd.GeoDataFrame | None, plans: list[FollowupPlan],
+    public: bool, min_cell: int, lang: str,
+) -> list[Block]:
+    blocks: list[Block] = []
+    label = formatting.period_label(*period, lang=lang)
 
     geometry = _geometry(hotspot)
     xmin, ymin, xmax, ymax = geometry.bounds
@@ -1070,68 +1127,84 @@ def _hotspot_section(
     for plan in plans:
         if plan.displacement_m:
             ring = shapely.difference(geometry.buffer(plan.displacement_m), geometry)
-            extra.append((f"Området runt omkring ({format_number_sv(plan.displacement_m)} m)", ring, figures.OKABE_ITO["blue"]))
+            extra.append((_ring_name(plan.displacement_m, lang), ring, figures.OKABE_ITO["blue"]))
             break
     png = figures.map_png(bounds=bounds, districts=districts, background=background, incidents=around, cell=50.0,
                           min_count=min_cell, outlines=[(str(number), geometry)], extra=extra,
-                          count_label="Antal per ruta (50 m)")
-    blocks.append(Image(png, f"Plats {number}: {_categories(hotspot.categories)} per ruta om 50 × 50 m, "
-                        f"{period_label_sv(*period)}.", f"Karta över platsen {hotspot.title}.", 14.0))
+                          count_label=tr("Antal per ruta (50 m)", lang))
+    categories = _categories(hotspot.categories, lang)
+    blocks.append(Image(png, tr("Plats {number}: {categories} per ruta om 50 × 50 m, {period}.", lang).format(
+        number=number, categories=categories, period=label),
+        tr("Karta över platsen {title}.", lang).format(title=hotspot.title), 14.0))
     inside = place_incidents(incidents, hotspot, start=period[0], end=period[1], time_window=False)
     heat = weekday_hour(inside)
     if heat.known > 0:
-        blocks.append(Image(figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0),
-                            f"Plats {number}: veckodag och timme, {_categories(hotspot.categories)}, "
-                            f"{period_label_sv(*period)}, alla veckodagar och timmar (aoristisk viktning).",
-                            f"Värmekarta över veckodag och timme för {hotspot.title}."))
+        blocks.append(Image(figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0, lang=lang),
+                            tr("Plats {number}: veckodag och timme, {categories}, {period}, alla veckodagar och "
+                               "timmar (aoristisk viktning).", lang).format(
+                                number=number, categories=categories, period=label),
+                            tr("Värmekarta över veckodag och timme för {title}.", lang).format(title=hotspot.title)))
     else:
-        blocks.append(Paragraph(f"Inga händelser med känd tid i platsen {period_label_sv(*period)}; "
-                                "ingen värmekarta över veckodag och timme.", "note"))
+        blocks.append(Paragraph(tr("Inga händelser med känd tid i platsen {period}; ingen värmekarta över veckodag "
+                                   "och timme.", lang).format(period=label), "note"))
+    return blocks
 
-    blocks.append(Heading("Orsaksanalys", 3))
-    table = _causes_table(causes, public)
-    blocks.append(table if table is not None else Paragraph("Ingen orsaksanalys är dokumenterad ännu.", "note"))
 
-    blocks.append(Heading("Åtgärder och mål", 3))
+def _organisation(code: str, lang: str) -> str:
+    return tr(ORGANISATION_NAMES[code], lang) if code in ORGANISATION_NAMES else code
+
+
+def _place_plan(
+    hotspot: Hotspot, *, causes: list[Cause], measures: list[Measure], goal_statuses: list[GoalStatus],
+    public: bool, lang: str,
+) -> list[Block]:
+    blocks: list[Block] = [Heading(tr("Orsaksanalys", lang), 3)]
+    table = _causes_table(causes, public, lang)
+    blocks.append(table if table is not None else
+                  Paragraph(tr("Ingen orsaksanalys är dokumenterad ännu.", lang), "note"))
+
+    blocks.append(Heading(tr("Åtgärder och mål", lang), 3))
     if measures:
         blocks.append(BulletList([
-            f"{m.title} ({m.status}; {_span(m.start, m.end)}; "
-            f"{ORGANISATION_NAMES.get(m.organisation, m.organisation)}{', ' + m.responsible if m.responsible else ''})"
+            f"{m.title} ({term(m.status, lang)}; {_span(m.start, m.end, lang)}; "
+            f"{_organisation(m.organisation, lang)}{', ' + m.responsible if m.responsible else ''})"
             for m in measures
         ]))
     else:
-        blocks.append(Paragraph("Inga åtgärder är kopplade till platsen ännu.", "note"))
+        blocks.append(Paragraph(tr("Inga åtgärder är kopplade till platsen ännu.", lang), "note"))
     if goal_statuses:
+        labels = LIGHT_LABELS_EN if lang == "en" else LIGHT_LABELS
         blocks.append(BulletList([
-            f"{s.goal.kind.capitalize()}: {s.goal.description} – {LIGHT_LABELS[s.status]}. {s.sentence}"
+            f"{term(s.goal.kind, lang).capitalize()}: {s.goal.description} – {labels[s.status]}. {s.sentence}"
             for s in goal_statuses
         ]))
     return blocks
 
 
-def _target_text(goal: Goal) -> str:
+def _target_text(goal: Goal, lang: str = "sv") -> str:
     if goal.kind == "effektmål":
-        what = _categories(goal.categories)
-        return f"{_pct(100 * goal.target_change)} {what}" if goal.target_change is not None else what
+        what = _categories(goal.categories, lang)
+        return f"{_change(100 * goal.target_change, lang)} {what}" if goal.target_change is not None else what
     unit = f" {goal.unit}" if goal.unit else ""
-    return f"{format_number_sv(goal.planned, 0) if goal.planned is not None else '–'}{unit}"
+    return f"{formatting.number(goal.planned, lang=lang) if goal.planned is not None else '–'}{unit}"
 
 
 def _plan(
     measures: list[Measure], statuses: list[GoalStatus], numbers: dict[int, int], titles: dict[int, str],
+    lang: str = "sv",
 ) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading("Åtgärdsplan")]
-    blocks.append(Paragraph(
-        "Åtgärderna parterna har beslutat, vem som ansvarar och när de genomförs, och målen de följs upp mot."
-    ))
+    blocks: list[Block] = [PageBreak(), Heading(tr("Åtgärdsplan", lang))]
+    blocks.append(Paragraph(tr(
+        "Åtgärderna parterna har beslutat, vem som ansvarar och när de genomförs, och målen de följs upp mot.",
+        lang)))
     rows: list[list[Cell]] = []
     for m in measures:
         places = ", ".join(f"{numbers[h]}. {titles[h]}" for h in m.hotspot_ids if h in numbers) or "–"
-        who = ORGANISATION_NAMES.get(m.organisation, m.organisation) + (f"\n{m.responsible}" if m.responsible else "")
+        who = _organisation(m.organisation, lang) + (f"\n{m.responsible}" if m.responsible else "")
         what = m.title + (f"\n{m.description}" if m.description else "")
-        rows.append([what, who, m.kind, _span(m.start, m.end), m.status, places])
-    blocks.append(Table(["Åtgärd", "Ansvarig", "Typ", "Start–slut", "Status", "Platser"], rows,
-                        "Åtgärder", [4.2, 2.6, 2.2, 2.6, 1.9, 3.0]))
+        rows.append([what, who, term(m.kind, lang), _span(m.start, m.end, lang), term(m.status, lang), places])
+    blocks.append(Table([tr(c, lang) for c in ("Åtgärd", "Ansvarig", "Typ", "Start–slut", "Status", "Platser")],
+                        rows, tr("Åtgärder", lang), [4.2, 2.6, 2.2, 2.6, 1.9, 3.0]))
     goal_rows: list[list[Cell]] = []
     for kind in GOAL_KINDS:
         for s in (s for s in statuses if s.goal.kind == kind):
@@ -1139,14 +1212,15 @@ def _plan(
             done = "–"
             if g.kind != "effektmål":
                 unit = f" {g.unit}" if g.unit else ""
-                planned = format_number_sv(g.planned, 0) if g.planned is not None else "–"
-                actual = format_number_sv(g.done, 0) if g.done is not None else "–"
-                done = f"{actual} av {planned}{unit}"
-            baseline = _span(g.baseline_start, g.baseline_end) if g.baseline_start else "–"
-            goal_rows.append([g.kind.capitalize(), g.description, _target_text(g), baseline, done,
-                              Light(s.status)])
-    blocks.append(Table(["Typ", "Mål", "Målvärde", "Basperiod", "Utfört av planerat", "Status"], goal_rows,
-                        "Mål (effektmål, processmål och produktionsmål)", [2.7, 4.4, 2.8, 2.6, 2.2, 1.4]))
+                planned = formatting.number(g.planned, lang=lang) if g.planned is not None else "–"
+                actual = formatting.number(g.done, lang=lang) if g.done is not None else "–"
+                done = tr("{done} av {planned}{unit}", lang).format(done=actual, planned=planned, unit=unit)
+            baseline = _span(g.baseline_start, g.baseline_end, lang) if g.baseline_start else "–"
+            goal_rows.append([term(g.kind, lang).capitalize(), g.description, _target_text(g, lang), baseline, done,
+                              Light(s.status, lang=lang)])
+    blocks.append(Table([tr(c, lang) for c in ("Typ", "Mål", "Målvärde", "Basperiod", "Utfört av planerat",
+                                                "Status")], goal_rows,
+                        tr("Mål (effektmål, processmål och produktionsmål)", lang), [2.7, 4.4, 2.8, 2.6, 2.2, 1.4]))
     return blocks
 
 
@@ -1192,82 +1266,129 @@ def ring_hidden(result: WDDResult, public: bool) -> bool:
     return _small(counts, public)
 
 
-def _followup_section(outcomes: list[FollowupOutcome], public: bool) -> list[Block]:
-    blocks: list[Block] = [PageBreak(), Heading("Uppföljning")]
+def _ring_name(metres: float, lang: str) -> str:
+    return tr("Området runt omkring ({metres} m)", lang).format(metres=formatting.number(metres, lang=lang))
+
+
+SMALL_NOTE = "Några antal är mindre än 10; testets normalapproximation är då osäker."
+
+
+def wdd_notes(result: WDDResult, lang: str = "sv") -> list[str]:
+    """The WDD test's notes (:attr:`analysis.followup.WDDResult.notes_sv`) in ``lang``.
+
+    The analysis writes them in Swedish; the ones with numbers are rebuilt here from the result,
+    the others are looked up (:mod:`reports.words`).
+    """
+    if lang == "sv":
+        return list(result.notes_sv)
+    notes = []
+    for note in result.notes_sv:
+        if note.startswith("Perioderna är olika långa"):
+            w_before, w_after = (formatting.number(w, 2, lang=lang) for w in result.time_weights)
+            notes.append(f"The periods differ in length; the before period's counts have been rescaled to the "
+                         f"after period's length (time weights {w_before} and {w_after}), so the differences are "
+                         "incidents per after period.")
+        elif "; samma händelser räknas då på båda sidor" in note:
+            notes.append("Two of the areas overlap; the same incidents then count on both sides and the effect is "
+                         "underestimated.")
+        else:
+            notes.append(tr(note, lang))
+    return notes
+
+
+def _followup_section(outcomes: list[FollowupOutcome], public: bool, lang: str = "sv") -> list[Block]:
+    blocks: list[Block] = [PageBreak(), Heading(tr("Uppföljning", lang))]
     if not outcomes:
-        blocks.append(Paragraph("Ingen effektuppföljning är planerad ännu.", "note"))
+        blocks.append(Paragraph(tr("Ingen effektuppföljning är planerad ännu.", lang), "note"))
         return blocks
-    blocks.append(Paragraph(
+    blocks.append(Paragraph(tr(
         "Effekten skattas med WDD-testet (weighted displacement difference): förändringen i målområdet "
-        "jämförs med förändringen i ett jämförelseområde, och området runt omkring undersöks för undanträngning."
-    ))
+        "jämförs med förändringen i ett jämförelseområde, och området runt omkring undersöks för undanträngning.",
+        lang)))
+
+    def number(value: float, decimals: int) -> str:
+        return formatting.number(value, decimals, lang=lang)
+
+    def p_text(p: float) -> str:
+        return formatting.p_value(p, lang=lang, decimals=None)
+
     for outcome in outcomes:
         measure = outcome.measure
         blocks.append(Heading(f"{measure.title}", 2))
-        blocks.append(Paragraph(f"Start {measure.start or '–'}; räknat: {_categories(outcome.categories)}."))
+        start = _day(measure.start, lang) if measure.start else "–"
+        blocks.append(Paragraph(tr("Start {start}; räknat: {categories}.", lang).format(
+            start=start, categories=_categories(outcome.categories, lang))))
+        if outcome.notice:
+            blocks.append(Paragraph(outcome.notice, "note"))
         result = outcome.result
         if result is None:
             blocks.append(Paragraph(outcome.message, "note"))
             continue
         periods = result.periods or {}
         before, after = periods.get("before", {}), periods.get("after", {})
-        before_label = period_label_sv(before["start"], before["end"]) if before else "Före"
-        after_label = period_label_sv(after["start"], after["end"]) if after else "Efter"
-        areas = [("Målområdet", result.target, "target"),
-                 (outcome.plan.control_name or "Jämförelseområdet", result.control, "control")]
+        before_label = formatting.period_label(before["start"], before["end"], lang=lang) if before else \
+            tr("Före", lang)
+        after_label = formatting.period_label(after["start"], after["end"], lang=lang) if after else \
+            tr("Efter", lang)
+        areas = [(tr("Målområdet", lang), result.target, "target"),
+                 (outcome.plan.control_name or tr("Jämförelseområdet", lang), result.control, "control")]
         if result.displacement is not None:
-            areas.append((f"Området runt omkring ({format_number_sv(outcome.plan.displacement_m or 0)} m)",
-                          result.displacement, "displacement"))
+            areas.append((_ring_name(outcome.plan.displacement_m or 0, lang), result.displacement, "displacement"))
             if not result.shared_control and result.displacement_control is not None:
-                areas.append(("Kontroll för området runt omkring", result.displacement_control,
+                areas.append((tr("Kontroll för området runt omkring", lang), result.displacement_control,
                               "displacement_control"))
         rows: list[list[Cell]] = []
         for name, counts, key in areas:
             pct = result.pct_change.get(key)
             small = _small([counts.before, counts.after], public)
-            rows.append([name, _n(counts.before, public), _n(counts.after, public), HIDDEN if small else _pct(pct)])
-        blocks.append(Table(["Område", f"Före ({before_label})", f"Efter ({after_label})", "Förändring*"], rows,
-                            "Antal före och efter åtgärden", [3, 1.6, 1.6, 1.2]))
-        parts = followup_parts(outcome, public)
+            rows.append([name, _n(counts.before, public, lang), _n(counts.after, public, lang),
+                         HIDDEN if small else _change(pct, lang)])
+        blocks.append(Table([tr("Område", lang), tr("Före ({period})", lang).format(period=before_label),
+                             tr("Efter ({period})", lang).format(period=after_label), tr("Förändring*", lang)],
+                            rows, tr("Antal före och efter åtgärden", lang), [3, 1.6, 1.6, 1.2]))
+        parts = followup_parts(outcome, public, lang=lang)
         if not parts:
             blocks.append(Paragraph(
-                "Antalen är för små för att skattningen ska redovisas i den offentliga versionen.", "note"))
+                tr("Antalen är för små för att skattningen ska redovisas i den offentliga versionen.", lang), "note"))
         else:
             low, high = result.ci95
             decimals = 0 if result.time_weights == (1.0, 1.0) else 1
-            items = [f"Målområdet mot jämförelseområdet: {format_number_sv(result.est_local, decimals)} händelser, "
-                     f"{format_p_sv(result.p_local)}"]
+            items = [tr("Målområdet mot jämförelseområdet: {est} händelser, {p}", lang).format(
+                est=number(result.est_local, decimals), p=p_text(result.p_local))]
             if not ring_hidden(result, public):
                 if result.displacement is not None:
-                    items.append(f"Området runt omkring mot sin kontroll: "
-                                 f"{format_number_sv(result.est_displace, decimals)} händelser, "
-                                 f"{format_p_sv(result.p_displace)}")
+                    items.append(tr("Området runt omkring mot sin kontroll: {est} händelser, {p}", lang).format(
+                        est=number(result.est_displace, decimals), p=p_text(result.p_displace)))
                 items += [
-                    f"Skattad effekt (WDD): {format_number_sv(result.est_total, decimals)} händelser per efterperiod",
-                    f"95 % konfidensintervall: {format_number_sv(low, decimals)} till "
-                    f"{format_number_sv(high, decimals)}",
-                    f"Standardfel {format_number_sv(result.se, 1)}, z = {format_number_sv(result.z, 2)}, "
-                    f"{format_p_sv(result.p)}",
+                    tr("Skattad effekt (WDD): {est} händelser per efterperiod", lang).format(
+                        est=number(result.est_total, decimals)),
+                    tr("95 % konfidensintervall: {low} till {high}", lang).format(
+                        low=number(low, decimals), high=number(high, decimals)),
+                    tr("Standardfel {se}, z = {z}, {p}", lang).format(
+                        se=number(result.se, 1), z=number(result.z, 2), p=p_text(result.p)),
                 ]
             blocks.append(BulletList(items))
             for sentence in parts.values():
                 blocks.append(Paragraph(sentence, "lead" if sentence is parts.get("local") else "body"))
-        notes = outcome.notes + list(result.notes_sv)
+        notes = outcome.notes + wdd_notes(result, lang)
         if "small" in parts:  # the sentences already say the counts are small
-            notes = [n for n in notes if not n.startswith("Några antal är mindre än 10")]
-        blocks.append(Paragraph(
-            "* Förändringen räknas om till lika långa perioder när för- och efterperioden är olika långa.", "note"))
+            notes = [n for n in notes if n != tr(SMALL_NOTE, lang)]
+        blocks.append(Paragraph(tr(
+            "* Förändringen räknas om till lika långa perioder när för- och efterperioden är olika långa.", lang),
+            "note"))
         if notes:
             blocks.append(BulletList(notes))
         if outcome.series:
-            unit = "kvartal" if public else "månad"
+            unit = tr("kvartal" if public else "månad", lang)
             png = figures.trend_png(outcome.series, marker=measure.start or None,
-                                    ylabel=f"Antal per {unit}", marker_label="Åtgärden startar")
-            areas_text = "målområdet, jämförelseområdet och området runt omkring" if result.displacement is not None \
-                else "målområdet och jämförelseområdet"
-            blocks.append(Image(png, f"{measure.title}: antal per {unit} i {areas_text}; den prickade linjen är "
-                                "åtgärdens start.",
-                                "Linjediagram över antal händelser före och efter åtgärden."))
+                                    ylabel=tr("Antal per {unit}", lang).format(unit=unit),
+                                    marker_label=tr("Åtgärden startar", lang))
+            areas_text = tr("målområdet, jämförelseområdet och området runt omkring"
+                            if result.displacement is not None else "målområdet och jämförelseområdet", lang)
+            blocks.append(Image(
+                png, tr("{title}: antal per {unit} i {areas}; den prickade linjen är åtgärdens start.", lang).format(
+                    title=measure.title, unit=unit, areas=areas_text),
+                tr("Linjediagram över antal händelser före och efter åtgärden.", lang)))
     return blocks
 
 
@@ -1285,7 +1406,7 @@ METHOD_NOTES = [
     "(ökning) eller spridning av nytta (minskning). Summan av delarna är WDD-skattningen. Resultatet "
     "visar samband i tid och rum, inte säkra orsaker.",
     f"Utpekade platser räknas på ett enda sätt i hela rapporten: händelserna inom ytan (kanten räknas "
-    f"med); en punkt eller linje räknas med {format_number_sv(PLACE_BUFFER_M)} m åt varje håll; platsens "
+    f"med); en punkt eller linje räknas med {formatting.number(PLACE_BUFFER_M)} m åt varje håll; platsens "
     "kategorier, och veckodagar och timmar när sådana är valda (efter tidsfönstrets start). Mål och "
     "uppföljning räknar alla veckodagar och timmar, så att jämförelseområdet räknas likadant.",
     LIGHT_RULE_SV,
@@ -1298,8 +1419,37 @@ METHOD_NOTES = [
 ]
 
 
-def _method() -> list[Block]:
-    return [PageBreak(), Heading("Metod och osäkerhet"), BulletList(list(METHOD_NOTES))]
+METHOD_NOTES_EN = [
+    "Times: many crimes have a time window (e.g. a burglary while the residents were away). Aoristic "
+    "weighting spreads each incident evenly over the hours of its window instead of putting it all on the "
+    "start time; an unknown time (00:00–23:59) is spread over the day and never lands at midnight.",
+    "Crime-intensive places: Getis-Ord Gi* compares each cell and its neighbours with the whole town. As many "
+    "cells are tested at once, the p-values are adjusted for the false discovery rate (FDR).",
+    "Change: counts are compared with the same period a year earlier and tested as Poisson counts, not as "
+    "raw per cent. 6 → 9 incidents is +50% but lies within normal random variation.",
+    "Effect of measures: the WDD test (Wheeler & Ratcliffe 2018) is reported in parts. The target area's "
+    "change is compared with the comparison area's; the surrounding area is compared with its own control, "
+    "and only when that difference is larger than normal random variation (p < 0.05) does the report speak "
+    "of displacement (an increase) or diffusion of benefits (a fall). The sum of the parts is the WDD "
+    "estimate. The result shows associations in time and space, not certain causes.",
+    f"Pinned places are counted one way throughout the report: the incidents inside the area (the edge "
+    f"included); a point or line is counted {formatting.number(PLACE_BUFFER_M, lang='en')} m in every direction; "
+    "the place's categories, and weekdays and hours when such are chosen (after the start of the time "
+    "window). Goals and follow-up count every weekday and hour, so that the comparison area is counted the "
+    "same way.",
+    LIGHT_RULE_EN,
+    "Safety surveys: shares are given with 95% confidence intervals (Wilson). Small samples give wide "
+    "intervals and are marked.",
+    "Protected categories (serious violence, sexual offences) are never shown as points. The report's maps "
+    "show only areas and counts per cell.",
+    "Small counts: a few incidents can vary a great deal by chance. In the public version counts below 3 are "
+    "shown as “..” (Brå's practice) so that no individual can be identified.",
+]
+
+
+def _method(lang: str = "sv") -> list[Block]:
+    notes = METHOD_NOTES_EN if lang == "en" else METHOD_NOTES
+    return [PageBreak(), Heading(tr("Metod och osäkerhet", lang)), BulletList(list(notes))]
 
 
 # --- build ----------------------------------------------------------------------------------
@@ -1318,6 +1468,8 @@ def build_report(
     generated_at: datetime | None = None,
     period: tuple[date | str, date | str] | None = None,
     version: str = "1",
+    lang: str = "sv",
+    source_of: Callable[[Hotspot | FollowupPlan | Goal], Source] | None = None,
 ) -> Report:
     """Build the report of a problem picture.
 
@@ -1326,14 +1478,16 @@ def build_report(
     picture
         Hotspots, causes, measures, goals and follow-up plans (archived and merged ones are left out).
     incidents
-        Canonical incidents of the active dataset, working CRS (``x``, ``y``, ``occurred_from``,
-        ``occurred_to``, ``category``).
+        Canonical incidents of the dataset the report is about, working CRS (``x``, ``y``,
+        ``occurred_from``, ``occurred_to``, ``category``): the lägesbild, and every place, goal and
+        follow-up unless ``source_of`` says otherwise.
     districts, background
         Area layers in the same CRS for the maps; ``survey`` for the trygghetsmätning table.
     audience
         ``"internal"`` or ``"public"`` (small counts as ``..``, non-shareable free text left out).
     title
-        Default ``"Gemensam problembild och åtgärdsplan – <ort>"``.
+        Default ``"Gemensam problembild och åtgärdsplan – <ort>"`` (English: "Joint problem picture
+        and action plan – <town>").
     organisation_names
         The parties; default from the organisations in the picture (Kommunen, Polisen).
     generated_at
@@ -1342,6 +1496,13 @@ def build_report(
         The lägesbild's period; default the last 12 whole months of data.
     version
         Version text for the title page.
+    lang
+        ``"sv"`` or ``"en"``: every heading, label and sentence, with numbers and dates through
+        :mod:`core.formatting`. Brå's category names and the parties' own texts stay as written.
+    source_of
+        Where each hotspot, follow-up plan and goal is counted (the dataset it was made on); the
+        :class:`Source`'s notice is printed with it, and an item whose source has no incidents is
+        not counted at all. Default: everything on ``incidents``.
 
     Returns
     -------
@@ -1350,10 +1511,12 @@ def build_report(
     Raises
     ------
     InputError
-        Unknown audience, incidents without the needed columns or no incidents.
+        Unknown audience or language, incidents without the needed columns or no incidents.
     """
     if audience not in ("internal", "public"):
         raise InputError(f"Okänd målgrupp '{audience}'; välj internal eller public.")
+    if lang not in formatting.LANGS:
+        raise InputError(f"Okänt språk '{lang}'; välj sv eller en.")
     _check_incidents(incidents)
     public = audience == "public"
     min_cell = SMALL_COUNT if public else 1
@@ -1363,6 +1526,13 @@ def build_report(
     report_period = (
         (pd.Timestamp(period[0]).date(), pd.Timestamp(period[1]).date()) if period else _report_period(data_period[1])
     )
+    own = Source(incidents, districts, background)
+
+    def source(item: Hotspot | FollowupPlan | Goal) -> Source:
+        return own if source_of is None else source_of(item)
+
+    def data_end(frame: pd.DataFrame) -> date:
+        return data_period[1] if frame is incidents else frame["occurred_from"].max().date()
 
     hotspots = sorted(_active(picture.hotspots), key=lambda h: (h.priority, h.id if h.id is not None else 0))
     numbered = list(enumerate(hotspots, start=1))
@@ -1375,34 +1545,51 @@ def build_report(
 
     outcomes = []
     for plan in picture.followups:
-        outcome = run_followup(plan, measures=measures_by_id, hotspots=by_id, goals=goals, incidents=incidents,
-                                data_end=data_period[1], public=public)
+        where = source(plan)
+        if where.incidents is None:
+            measure = measures_by_id.get(plan.measure_id)
+            if measure is not None:
+                outcomes.append(FollowupOutcome(plan, measure, None, where.notice, categories=list(plan.categories)))
+            continue
+        outcome = run_followup(plan, measures=measures_by_id, hotspots=by_id, goals=goals,
+                               incidents=where.incidents, data_end=data_end(where.incidents), public=public,
+                               lang=lang)
         if outcome is not None:
-            outcomes.append(outcome)
+            outcomes.append(replace(outcome, notice=where.notice))
     outcome_by_measure = {o.measure.id: o for o in outcomes if o.measure.id is not None}
-    statuses = [
-        evaluate_goal(g, incidents=incidents, hotspots=by_id, outcomes=outcome_by_measure, data_end=data_period[1])
-        for g in goals
-    ]
+    statuses = []
+    for goal in goals:
+        where = source(goal)
+        if where.incidents is None:
+            statuses.append(GoalStatus(goal, "grå", where.notice))
+            continue
+        status = evaluate_goal(goal, incidents=where.incidents, hotspots=by_id, outcomes=outcome_by_measure,
+                               data_end=data_end(where.incidents), lang=lang)
+        statuses.append(status)
 
     place = picture.place_name or ("Exempelstad" if picture.is_sample else "")
-    title = title or f"Gemensam problembild och åtgärdsplan{' – ' + place if place else ''}"
+    title = title or f"{tr('Gemensam problembild och åtgärdsplan', lang)}{' – ' + place if place else ''}"
     if organisation_names is None:
         seen = {h.organisation for h in hotspots} | {m.organisation for m in measures} | {"kommun", "polis"}
-        organisation_names = [ORGANISATION_NAMES[o] for o in ("kommun", "polis", "annan") if o in seen]
+        organisation_names = [tr(ORGANISATION_NAMES[o], lang) for o in ("kommun", "polis", "annan") if o in seen]
     title_page = _title_page(title, picture, organisation_names, generated_at, data_period, report_period,
-                             audience, version)
+                             audience, version, lang)
 
-    blocks: list[Block] = _summary(hotspots, measures, statuses, report_period)
+    blocks: list[Block] = _summary(hotspots, measures, statuses, report_period, lang)
     blocks += _situation(incidents, report_period, districts=districts, background=background, numbered=numbered,
-                         survey=survey, public=public, min_cell=min_cell)
+                         survey=survey, public=public, min_cell=min_cell, lang=lang)
     blocks.append(PageBreak())
-    blocks.append(Heading("Utpekade platser"))
+    blocks.append(Heading(tr("Utpekade platser", lang)))
     if not hotspots:
-        blocks.append(Paragraph("Inga platser är utpekade ännu.", "note"))
-    places = [(number, hotspot, place_numbers(incidents, hotspot, report_period[0], report_period[1]))
-              for number, hotspot in numbered]
-    for number, hotspot, now in places:
+        blocks.append(Paragraph(tr("Inga platser är utpekade ännu.", lang), "note"))
+    places = []
+    notices = {}
+    for number, hotspot in numbered:
+        where = source(hotspot)
+        if where.notice and hotspot.id is not None:
+            notices[hotspot.id] = where.notice
+        now = None if where.incidents is None else place_numbers(where.incidents, hotspot, report_period[0],
+                                                                 report_period[1])
         linked_measures = [m for m in measures if hotspot.id is not None and hotspot.id in m.hotspot_ids]
         measure_ids = {m.id for m in linked_measures}
         linked_goals = [s for s in statuses
@@ -1410,14 +1597,16 @@ def build_report(
                         or (s.goal.measure_id is not None and s.goal.measure_id in measure_ids)]
         plans = [o.plan for o in outcomes if o.measure.id in measure_ids]
         blocks += _hotspot_section(
-            number, hotspot, incidents=incidents, period=report_period, districts=districts, background=background,
-            causes=[c for c in causes if c.hotspot_id == hotspot.id], measures=linked_measures,
-            goal_statuses=linked_goals, plans=plans, now=now, public=public, min_cell=min_cell,
+            number, hotspot, incidents=where.incidents, period=report_period, districts=where.districts,
+            background=where.background, causes=[c for c in causes if c.hotspot_id == hotspot.id],
+            measures=linked_measures, goal_statuses=linked_goals, plans=plans, now=now, public=public,
+            min_cell=min_cell, notice=where.notice, lang=lang,
         )
+        if now is not None:
+            places.append((number, hotspot, now))
     titles = {h.id: h.title for h in hotspots if h.id is not None}
-    blocks += _plan(measures, statuses, numbers, titles)
-    blocks += _followup_section(outcomes, public)
-    blocks += _method()
+    blocks += _plan(measures, statuses, numbers, titles, lang)
+    blocks += _followup_section(outcomes, public, lang)
+    blocks += _method(lang)
     return Report(title, audience, generated_at, title_page, blocks, report_period, data_period, statuses, outcomes,
-                  places)
-
+                  places, lang, notices)

@@ -18,8 +18,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from core import formatting
 from core.files import atomic_path
-from reports.blocks import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
+from reports.blocks import SAMPLE_NOTICES, BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentType
@@ -91,16 +92,18 @@ def _setup(document: DocumentType, report: Report) -> None:
         style.font.color.rgb = ACCENT
     core = document.core_properties
     core.title = report.title
-    core.subject = "Gemensam problembild, lägesbild och åtgärdsplan"
+    core.subject = ("Joint problem picture, situation report and action plan" if report.lang == "en"
+                    else "Gemensam problembild, lägesbild och åtgärdsplan")
     core.author = "Samsyn"
-    core.language = "sv-SE"
+    core.language = "en-GB" if report.lang == "en" else "sv-SE"
 
 
 def _footer(document: DocumentType, report: Report) -> None:
     section = document.sections[0]
     section.different_first_page_header_footer = True  # no footer on the title page
     paragraph = section.footer.paragraphs[0]
-    paragraph.text = f"{report.title} · {report.generated_at:%Y-%m-%d} · sida "
+    page = "page" if report.lang == "en" else "sida"
+    paragraph.text = f"{report.title} · {formatting.short_date(report.generated_at, lang=report.lang)} · {page} "
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for run in paragraph.runs:
         run.font.size = Pt(8.5)
@@ -113,7 +116,7 @@ def _title_page(document: DocumentType, report: Report) -> None:
     for _ in range(5):
         document.add_paragraph()
     for notice in page.notices[:1]:
-        if notice.startswith("Exempeldata"):
+        if notice in SAMPLE_NOTICES:
             run = document.add_paragraph().add_run(notice.upper())
             run.bold, run.font.size = True, Pt(12)
             run.font.color.rgb = RGBColor(0xC0, 0x39, 0x2B)
@@ -131,7 +134,7 @@ def _title_page(document: DocumentType, report: Report) -> None:
         cells[0].width, cells[1].width = Cm(4.5), Cm(12.5)
     document.add_paragraph()
     for notice in page.notices:
-        if notice.startswith("Exempeldata"):
+        if notice in SAMPLE_NOTICES:
             continue
         paragraph = document.add_paragraph()
         text = paragraph.add_run(notice)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.files import atomic_path
-from reports.blocks import BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
+from reports.blocks import SAMPLE_NOTICES, BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
 
 if TYPE_CHECKING:
     from reports.report import Report
@@ -99,17 +99,17 @@ def _image(block: Image) -> str:
 
 
 def render_html(report: Report) -> str:
-    """The whole report as one HTML string (UTF-8, Swedish, no external references)."""
+    """The whole report as one HTML string (UTF-8, in the report's language, no external references)."""
     page = report.title_page
     body = ['<section class="titlepage">']
     for notice in page.notices:
-        if notice.startswith("Exempeldata"):
+        if notice in SAMPLE_NOTICES:
             body.append(f'<p><span class="sample">{_text(notice)}</span></p>')
     body.append(f'<p class="title">{_text(page.title)}</p><p class="subtitle">{_text(page.subtitle)}</p>')
     body.append('<table class="facts">' + "".join(
         f"<tr><td>{_text(label)}</td><td>{_text(value)}</td></tr>" for label, value in page.facts
     ) + "</table>")
-    body += [f'<p class="notice">{_text(n)}</p>' for n in page.notices if not n.startswith("Exempeldata")]
+    body += [f'<p class="notice">{_text(n)}</p>' for n in page.notices if n not in SAMPLE_NOTICES]
     body.append("</section>")
     for block in report.blocks:
         if isinstance(block, Heading):
@@ -127,7 +127,7 @@ def render_html(report: Report) -> str:
         elif isinstance(block, PageBreak):
             body.append('<hr class="page">')
     return (
-        '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{report.lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_text(report.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(body)
