@@ -48,11 +48,11 @@ from shapely.geometry import mapping, shape
 from core.errors import InputError
 from core.files import atomic_path
 from store.model import Cause, Followup, Goal, Hotspot, Measure
-from store.problem_store import _KINDS, _SYSTEM_FIELDS, _VALIDATORS, ProblemStore, _dumps, _quoted
+from store.problem_store import ProblemStore, validate
 
 if TYPE_CHECKING:
-    from store.backends import Tx
     from store.datasets import Dataset
+    from store.problem_store import BulkImport
 
 __all__ = [
     "FORMAT",
@@ -147,23 +147,10 @@ def geojson_to_wkt(geometry: Mapping[str, Any], crs: str) -> str:
 # Export
 
 
-def _store_tx(store: ProblemStore, *, write: bool) -> Any:
-    # The whole export reads one snapshot, and the whole import is one transaction; the store's
-    # public methods each open their own, so this module uses its backend directly.
-    return store._backend.transaction(write=write)
-
-
 def _read_all(store: ProblemStore) -> dict[str, list[Any]]:
-    out: dict[str, list[Any]] = {}
-    with _store_tx(store, write=False) as tx:
-        if tx.dialect == "postgresql":
-            # One snapshot for all five tables, so a save during the export cannot leave a cause
-            # pointing to a hotspot the file does not have.
-            tx.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        for entity in ENTITY_OF.values():
-            rows = tx.query(f"SELECT * FROM {_KINDS[entity].table} ORDER BY id")
-            out[entity] = [store._from_row(tx, entity, row) for row in rows]
-    return out
+    # One snapshot of all five tables, so a save during the export cannot leave a cause pointing
+    # to a hotspot the file does not have.
+    return store.all_rows()
 
 
 def _keys(items: Sequence[Any], entity: str) -> dict[int, str]:
@@ -720,7 +707,7 @@ def _plan(document: Any, path: str | Path | None, *, crs: str | None = None,
 
     def checked(entity: str, parts: list[Any], obj: Any) -> Any:
         try:
-            return _VALIDATORS[entity](obj)
+            return validate(entity, obj)
         except ValueError as error:
             if not problems.about(parts):  # the store stops at its first problem, often one named already
                 problems.add(parts, str(error).rstrip("."))
@@ -818,38 +805,9 @@ def _plan(document: Any, path: str | Path | None, *, crs: str | None = None,
     return rows
 
 
-def _insert(tx: Tx, entity: str, item: Any) -> int:
-    kind = _KINDS[entity]
-    columns = kind.columns
-    params = [_dumps(getattr(item, c)) if c in kind.json_fields else getattr(item, c) for c in columns]
-    return tx.insert(
-        f"INSERT INTO {kind.table} ({_quoted(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id",
-        params,
-    )
-
-
-def _count_rows(tx: Tx) -> dict[str, int]:
-    return {entity: int(tx.one(f"SELECT COUNT(*) AS n FROM {_KINDS[entity].table}")["n"])
-            for entity in ENTITY_OF.values()}
-
-
-def _audit_changes(entity: str, item: Any, origin: str) -> dict[str, list[Any]]:
-    names = [*_KINDS[entity].columns, *(["hotspot_ids"] if entity == "measure" else [])]
-    changes = {name: [None, getattr(item, name)] for name in names
-               if name not in _SYSTEM_FIELDS and name not in ("archived", "merged_into")}
-    changes["imported_from"] = [None, origin]
-    return changes
-
-
-def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def _written(rows: Sequence[_Row], tx: Tx, *, user: str, source: str) -> Iterator[tuple[str, str, int]]:
+def _written(rows: Sequence[_Row], bulk: BulkImport, *, source: str) -> Iterator[tuple[str, str, int]]:
     """Insert the rows in file order, resolving keys to the new ids; yield (entity, key, id)."""
     ids: dict[str, dict[str, int]] = {entity: {} for entity in ENTITY_OF.values()}
-    now = _now()
-    final: list[tuple[str, str, int, Any]] = []
     for row in rows:
         item, refs = row.item, row.refs
         if row.entity == "cause":
@@ -862,14 +820,8 @@ def _written(rows: Sequence[_Row], tx: Tx, *, user: str, source: str) -> Iterato
                            measure_id=ids["measure"][refs["measure"]])
         elif row.entity == "measure":
             item = replace(item, hotspot_ids=sorted(ids["hotspot"][k] for k in refs["hotspots"]))
-        item = replace(item, created_by=item.created_by or user, created_at=item.created_at or now,
-                       updated_at=item.updated_at or item.created_at or now)
-        new_id = _insert(tx, row.entity, item)
-        ids[row.entity][row.key] = new_id
-        if row.entity == "measure":
-            for hid in item.hotspot_ids:
-                tx.run("INSERT INTO measure_hotspots (measure_id, hotspot_id) VALUES (?, ?)", (new_id, hid))
-        final.append((row.entity, row.key, new_id, replace(item, id=new_id)))
+        origin = f"{source} ({row.key})" if source else row.key
+        ids[row.entity][row.key] = bulk.add(row.entity, item, origin=origin).id
 
     # Merges point both ways (originals -> merged one, merged one -> originals): set them now that
     # every hotspot has its new id.
@@ -880,21 +832,13 @@ def _written(rows: Sequence[_Row], tx: Tx, *, user: str, source: str) -> Iterato
         into, sources = row.refs["merged_into"], row.refs["merged_from"]
         if into is None and not sources and row.item.source_kind != "merged":
             continue
-        new_id = hotspot_ids[row.key]
         source_id = ",".join(str(hotspot_ids[k]) for k in sources) if sources else row.item.source_id
         snapshot = _map_merged_snapshot(row.item.snapshot, lambda k: hotspot_ids.get(k) if isinstance(k, str) else k)
-        tx.run("UPDATE hotspots SET merged_into = ?, source_id = ?, snapshot = ? WHERE id = ?",
-               (hotspot_ids.get(into) if into else None, source_id, _dumps(snapshot), new_id))
-        for n, entry in enumerate(final):
-            if entry[0] == "hotspot" and entry[2] == new_id:
-                merged_item = replace(entry[3], merged_into=hotspot_ids.get(into) if into else None,
-                                      source_id=source_id, snapshot=snapshot)
-                final[n] = (*entry[:3], merged_item)
+        bulk.set_merge(hotspot_ids[row.key], merged_into=hotspot_ids.get(into) if into else None,
+                       source_id=source_id, snapshot=snapshot)
 
-    for entity, key, new_id, item in final:
-        ProblemStore._audit(tx, now, user, entity, new_id, "import",
-                            _audit_changes(entity, item, f"{source} ({key})" if source else key), item.version)
-        yield entity, key, new_id
+    for row in rows:
+        yield row.entity, row.key, ids[row.entity][row.key]
 
 
 def import_picture(
@@ -947,9 +891,9 @@ def import_picture(
     origin = path.name if path else ""
     counts = {entity: 0 for entity in ENTITY_OF.values()}
     ids: dict[str, dict[str, int]] = {entity: {} for entity in ENTITY_OF.values()}
-    with _store_tx(store, write=True) as tx:
+    with store.import_transaction(user=user.strip()) as bulk:
         if not merge:
-            present = {e: n for e, n in _count_rows(tx).items() if n}
+            present = {e: n for e, n in bulk.counts().items() if n}
             if present:
                 what = ", ".join(f"{n} {NOUNS[e][0] if n == 1 else NOUNS[e][1]}" for e, n in present.items())
                 raise InputError(
@@ -957,7 +901,7 @@ def import_picture(
                     "filens innehåll (nycklarna får nya id), eller importera till en tom databas.",
                     path=path,
                 )
-        for entity, key, new_id in _written(rows, tx, user=user.strip(), source=origin):
+        for entity, key, new_id in _written(rows, bulk, source=origin):
             counts[entity] += 1
             ids[entity][key] = new_id
     return ImportSummary({e: n for e, n in counts.items() if n}, ids, origin)

@@ -31,7 +31,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -62,11 +63,13 @@ __all__ = [
     "CONFIRM_PURGE",
     "ENTITIES",
     "AuditEntry",
+    "BulkImport",
     "ConflictError",
     "NotFoundError",
     "ProblemStore",
     "StoreUnavailableError",
     "open_store",
+    "validate",
 ]
 
 CONFIRM_PURGE = "RADERA"
@@ -993,6 +996,69 @@ class ProblemStore:
             tx.run(f"DELETE FROM {kind.table} WHERE id = ?", (entity_id,))
             self._audit(tx, now, user, entity, entity_id, "purge", {}, None)
 
+    # -- the whole picture at once: backup, export, import ----------------------------------------
+
+    def all_rows(self) -> dict[str, list[Any]]:
+        """Every row of every kind, archived and merged ones too, in id order, read as one snapshot.
+
+        Returns
+        -------
+        dict
+            ``{"hotspot": [Hotspot, …], "cause": […], "measure": […], "goal": […], "followup": […]}``.
+            On PostgreSQL the five tables are read in one ``REPEATABLE READ`` transaction, so a save
+            meanwhile cannot leave a cause pointing to a hotspot that the result lacks.
+        """
+        with self._backend.transaction(write=False) as tx:
+            if tx.dialect == "postgresql":
+                tx.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            return {
+                entity: [
+                    self._from_row(tx, entity, row)
+                    for row in tx.query(f"SELECT * FROM {_KINDS[entity].table} ORDER BY id")
+                ]
+                for entity in ENTITIES
+            }
+
+    @contextmanager
+    def import_transaction(self, *, user: str) -> Iterator[BulkImport]:
+        """Write many rows as they are — a backup, a moved or merged picture — in one transaction.
+
+        Unlike :meth:`add_hotspot` and the other ``add_*`` methods (one transaction per call, a
+        fresh ``version=1`` and timestamps), rows keep their ``created_by``, ``created_at``,
+        ``updated_at``, ``version`` and ``archived``. Every row gets one ``import`` audit entry,
+        written when the block ends, with the row as it was finally stored. An exception inside
+        the block rolls everything back: nothing is half-written.
+
+        Parameters
+        ----------
+        user
+            Who imports: the audit entries name them, and rows without ``created_by`` get it.
+
+        Yields
+        ------
+        BulkImport
+            :meth:`BulkImport.add` a row, :meth:`BulkImport.set_merge` once the hotspots a merge
+            refers to exist, :meth:`BulkImport.counts` for what the store held already.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = open_store(Path(tempfile.mkdtemp()) / "problembild.db")
+        >>> with store.import_transaction(user="Anna (polisen)") as bulk:
+        ...     spot = bulk.add("hotspot", Hotspot(title="Torget", geometry_wkt="POINT (1 2)", version=4,
+        ...                                        created_at="2025-03-01T10:00:00+01:00"), origin="backup.json")
+        >>> stored = store.get_hotspot(spot.id)
+        >>> stored.version, stored.created_at, stored.created_by
+        (4, '2025-03-01T10:00:00+01:00', 'Anna (polisen)')
+        >>> [(e.action, e.changes["imported_from"]) for e in store.audit_log("hotspot", spot.id)]
+        [('import', [None, 'backup.json'])]
+        """
+        user = _require_user(user)
+        with self._backend.transaction() as tx:
+            bulk = BulkImport(tx, user=user)
+            yield bulk
+            bulk._write_audit()
+
     # -- audit and integrity -----------------------------------------------------------------------
 
     def audit_log(self, entity: str | None = None, entity_id: int | None = None) -> list[AuditEntry]:
@@ -1269,6 +1335,117 @@ class ProblemStore:
                 f"nu {current.version}). Läs in {kind.pronoun} igen och gör din ändring på nytt."
             )
         return ConflictError(message, current=current, fields=names, changed_by=users)
+
+
+class BulkImport:
+    """The rows of one :meth:`ProblemStore.import_transaction`, written as they are.
+
+    References (``hotspot_id``, ``measure_id``, a measure's ``hotspot_ids``) are ids already in
+    the store or returned by an earlier :meth:`add` in the same import. Rows are checked by the
+    store's field rules (:func:`validate`) but not against the current state of other rows, so an
+    archived picture can be restored with causes on its archived places.
+    """
+
+    def __init__(self, tx: Tx, *, user: str) -> None:
+        self._tx = tx
+        self.user = user
+        self.now = _now()  # one time for the whole import: blank timestamps and the audit entries
+        self._written: list[tuple[str, Any, str]] = []  # entity, row as stored, origin
+
+    def counts(self) -> dict[str, int]:
+        """How many rows of each kind the store holds now (archived ones included)."""
+        return {
+            entity: int(self._tx.one(f"SELECT COUNT(*) AS n FROM {_KINDS[entity].table}")["n"])
+            for entity in ENTITIES
+        }
+
+    def add(self, entity: str, item: Any, *, origin: str = "") -> Any:
+        """Insert one row as it is and return it with its new ``id``.
+
+        Parameters
+        ----------
+        entity
+            ``"hotspot"``, ``"cause"``, ``"measure"``, ``"goal"`` or ``"followup"``.
+        item
+            The row; its ``id`` is ignored. Blank ``created_by`` / ``created_at`` / ``updated_at``
+            become the importing user / the import's time / ``created_at``, and a row never stored
+            (``version=0``, the model's default) starts at version 1. A hotspot's ``merged_into``
+            is written only by :meth:`set_merge`.
+        origin
+            Where the row came from (a file and its key); the audit entry keeps it as ``imported_from``.
+
+        Raises
+        ------
+        ValueError
+            The row breaks one of the store's rules (Swedish message); the whole import is undone.
+        """
+        kind = ProblemStore._kind(entity)
+        if not isinstance(item, kind.cls):
+            raise TypeError(f"expected a {kind.cls.__name__}, got {type(item).__name__}")
+        item = replace(item, id=None, created_by=item.created_by or self.user,
+                       created_at=item.created_at or self.now,
+                       updated_at=item.updated_at or item.created_at or self.now, version=item.version or 1)
+        if entity == "hotspot":
+            item = replace(item, merged_into=None)
+        item = validate(entity, item)
+        columns = kind.columns
+        params = [_dumps(getattr(item, c)) if c in kind.json_fields else getattr(item, c) for c in columns]
+        new_id = self._tx.insert(
+            f"INSERT INTO {kind.table} ({_quoted(columns)}) VALUES ({', '.join('?' * len(columns))}) RETURNING id",
+            params,
+        )
+        item = replace(item, id=new_id)
+        if entity == "measure":
+            ProblemStore._set_links(self._tx, new_id, [], item.hotspot_ids)
+        self._written.append((entity, item, origin))
+        return item
+
+    def set_merge(self, hotspot_id: int, *, merged_into: int | None, source_id: str, snapshot: Any) -> Hotspot:
+        """Record a merge on a hotspot added in this import, once every hotspot it names exists.
+
+        A merge points both ways (the originals' ``merged_into``, the merged one's ``source_id``
+        listing the originals and its snapshot naming them), so it can only be written after all
+        of them have their new ids.
+        """
+        position, (entity, item, origin) = next(
+            (n, entry) for n, entry in enumerate(self._written) if entry[0] == "hotspot" and entry[1].id == hotspot_id
+        )
+        self._tx.run(
+            "UPDATE hotspots SET merged_into = ?, source_id = ?, snapshot = ? WHERE id = ?",
+            (merged_into, source_id, _dumps(snapshot), hotspot_id),
+        )
+        item = replace(item, merged_into=merged_into, source_id=source_id, snapshot=snapshot)
+        self._written[position] = (entity, item, origin)
+        return item
+
+    def _write_audit(self) -> None:
+        for entity, item, origin in self._written:
+            names = [*_KINDS[entity].columns, *(["hotspot_ids"] if entity == "measure" else [])]
+            changes = {
+                name: [None, getattr(item, name)]
+                for name in names
+                if name not in _SYSTEM_FIELDS and name not in ("archived", "merged_into")
+            }
+            changes["imported_from"] = [None, origin]
+            ProblemStore._audit(self._tx, self.now, self.user, entity, item.id, "import", changes, item.version)
+
+
+def validate(entity: str, item: Any) -> Any:
+    """Check a row by the store's rules for its kind; return it checked, or raise ``ValueError`` (Swedish).
+
+    The same checks the ``add_*`` and ``update_*`` methods make, for a caller that prepares many
+    rows before writing any (an import names every problem in a file, not only the first).
+
+    Examples
+    --------
+    >>> validate("cause", Cause(hotspot_id=1, perspective="situationell", proximity="närliggande", text=" Mörkt ")).text
+    'Mörkt'
+    >>> validate("cause", Cause(hotspot_id=1, perspective="okänt", proximity="närliggande", text="Mörkt"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Perspektiv 'okänt' finns inte; välj bland: situationell, brottsoffer, gärningsperson.
+    """
+    return _VALIDATORS[ProblemStore._kind(entity).name](item)
 
 
 def _audit_entry(row: Mapping[str, Any]) -> AuditEntry:

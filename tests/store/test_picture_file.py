@@ -9,7 +9,6 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-import store.picture_file as picture_file
 from core.errors import InputError
 from store import model
 from store.model import Cause, Followup, Goal, Hotspot, Measure
@@ -20,7 +19,7 @@ from store.picture_file import (
     read_picture,
     write_picture,
 )
-from store.problem_store import ProblemStore, open_store
+from store.problem_store import BulkImport, ProblemStore, open_store
 
 ANNA, BO = "Anna (polisen)", "Bo (kommunen)"
 # Exempelstad-like places in SWEREF 99 TM (metres).
@@ -270,16 +269,16 @@ def test_bad_last_goal_refuses_the_whole_file(store, tmp_path):
 
 
 def test_a_failure_while_writing_rolls_everything_back(store, tmp_path, monkeypatch):
-    real_insert = picture_file._insert
+    real_add = BulkImport.add
 
-    def failing(tx, entity, item):  # the database refuses the last goal, after everything else was written
+    def failing(self, entity, item, *, origin=""):  # the database refuses the last goal, after the rest
         if entity == "goal" and item.description == "Baklänges":
             raise ValueError("simulerat fel i databasen")
-        return real_insert(tx, entity, item)
+        return real_add(self, entity, item, origin=origin)
 
     document = _with_bad_last_goal()
     document["goals"][-1]["baseline"] = ["2024-01-01", "2024-12-31"]  # valid now: the failure is the database's
-    monkeypatch.setattr(picture_file, "_insert", failing)
+    monkeypatch.setattr(BulkImport, "add", failing)
     with pytest.raises(ValueError, match="simulerat fel"):
         import_picture(store, document, user=ANNA, source="bad.json")
     assert all(n == 0 for n in counts(store).values())
@@ -378,3 +377,67 @@ def test_non_empty_store_needs_merge_and_merge_adds_a_copy(store, tmp_path):
     assert store.get_goal(second.ids["goal"]["mindre-vald"]).hotspot_id == new_torget
     assert store.get_followup(second.ids["followup"]["u1"]).measure_id == copy_measure.id
     assert store.integrity_check() == []
+
+
+# -- the store's public bulk import (what import_picture writes through) ---------------------------
+
+
+def test_import_transaction_keeps_history_and_logs_each_row(store):
+    created, updated = "2024-02-01T09:30:00+01:00", "2024-05-06T14:00:00+02:00"
+    with store.import_transaction(user=BO) as bulk:
+        assert bulk.counts() == {"hotspot": 0, "cause": 0, "measure": 0, "goal": 0, "followup": 0}
+        # Torget and Parken were merged (so archived) before the backup was taken.
+        old = bulk.add("hotspot", Hotspot("Torget", TORGET, created_by="Anna", created_at=created,
+                                          updated_at=updated, version=3, archived=True), origin="backup.json (h1)")
+        fresh = bulk.add("hotspot", Hotspot("Parken", PARKING, archived=True), origin="backup.json (h2)")
+        gone = bulk.add("hotspot", Hotspot("Gångvägen", PATH, archived=True, version=2), origin="h3")
+        cause = bulk.add("cause", Cause(gone.id, "situationell", "närliggande", "Mörkt", archived=True), origin="c1")
+        measure = bulk.add("measure", Measure("Belysning", hotspot_ids=[old.id, fresh.id]), origin="m1")
+        merged = bulk.add("hotspot", Hotspot("Torget och parken", TORGET, source_kind="merged"), origin="h4")
+        for original in (old, fresh):
+            bulk.set_merge(original.id, merged_into=merged.id, source_id="", snapshot={})
+        bulk.set_merge(merged.id, merged_into=None, source_id=f"{old.id},{fresh.id}",
+                       snapshot={"merged_from": [old.id, fresh.id]})
+        assert bulk.counts()["hotspot"] == 4  # the rows are there inside the transaction
+
+    kept = store.get_hotspot(old.id)
+    assert (kept.created_by, kept.created_at, kept.updated_at, kept.version) == ("Anna", created, updated, 3)
+    assert kept.merged_into == merged.id and store.get_hotspot(fresh.id).merged_into == merged.id
+    # Blank history takes the importing user and one time for the whole import.
+    new = store.get_hotspot(fresh.id)
+    assert new.created_by == BO and new.version == 1 and new.created_at == new.updated_at
+    assert store.get_hotspot(gone.id).archived and store.get_cause(cause.id).archived
+    assert store.get_measure(measure.id).hotspot_ids == [old.id, fresh.id]
+    assert store.get_hotspot(merged.id).source_id == f"{old.id},{fresh.id}"
+
+    # One "import" entry per row, by the importer, at the import's time, with the row's own version
+    # and where it came from; the merge is in the entries as it was finally stored.
+    entries = [e for e in store.audit_log() if e.action == "import"]
+    assert [(e.entity, e.entity_id, e.version) for e in entries] == [
+        ("hotspot", old.id, 3), ("hotspot", fresh.id, 1), ("hotspot", gone.id, 2), ("cause", cause.id, 1),
+        ("measure", measure.id, 1), ("hotspot", merged.id, 1)]
+    assert {e.user for e in entries} == {BO} and len({e.at for e in entries}) == 1
+    assert entries[0].changes["imported_from"] == [None, "backup.json (h1)"]
+    assert entries[0].changes["created_by"] == [None, "Anna"] and "version" not in entries[0].changes
+    assert entries[4].changes["hotspot_ids"] == [None, [old.id, fresh.id]]
+    assert entries[5].changes["source_id"] == [None, f"{old.id},{fresh.id}"]
+    assert store.integrity_check() == []
+
+
+def test_import_transaction_writes_nothing_when_a_row_breaks_the_rules(store):
+    with pytest.raises(ValueError, match="Perspektiv 'okänt' finns inte"), store.import_transaction(user=ANNA) as bulk:
+        spot = bulk.add("hotspot", Hotspot("Torget", TORGET), origin="h1")
+        bulk.add("cause", Cause(spot.id, "okänt", "närliggande", "Mörkt"), origin="c1")
+    assert all(n == 0 for n in counts(store).values())
+    with pytest.raises(ValueError, match="Ange"), store.import_transaction(user="  "):
+        pass
+
+
+def test_all_rows_reads_every_kind_archived_and_merged_too(source):
+    rows = source.all_rows()
+    # build_picture: Stortorget, the parking and the school (merged into one), the merged place, Gångvägen.
+    assert [h.title for h in rows["hotspot"]] == ["Stortorget", "Infartsparkeringen", "Skolan",
+                                                  "Parkering och skola", "Gångvägen"]
+    assert [h.archived for h in rows["hotspot"]] == [False, True, True, False, True]
+    assert {k: len(v) for k, v in rows.items()} == {"hotspot": 5, "cause": 2, "measure": 2, "goal": 3,
+                                                    "followup": 2}
