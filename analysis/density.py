@@ -65,7 +65,7 @@ class DensityRaster:
     cell: float
     bandwidth: float
     bandwidth_rule: str
-    crs: str = "EPSG:3006"
+    crs: str | None = None  # the points' working CRS; None when the caller did not say (never assumed)
     units: str = UNITS
     n_points: float = 0.0
     notes: dict[str, str] = field(default_factory=dict)
@@ -126,7 +126,7 @@ def density_surface(
     bandwidth: float | None = None,
     extent: Sequence[float] | None = None,
     weights: np.ndarray | None = None,
-    crs: str = "EPSG:3006",
+    crs: str | None = None,
     lang: str = "sv",
 ) -> DensityRaster:
     """Gaussian kernel density of points, in incidents per km², on a ``cell``-metre raster.

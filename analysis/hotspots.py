@@ -246,13 +246,15 @@ def fdr_adjust(p: np.ndarray) -> np.ndarray:
 
 
 def _study_grid(
-    x: np.ndarray, y: np.ndarray, cell: float, extent: object, crs: str
+    x: np.ndarray, y: np.ndarray, cell: float, extent: object, crs: str | None
 ) -> tuple[Grid, np.ndarray]:
     """The grid of the study area and the mask of its cells."""
     if extent is None:
         grid = grid_for_points(x, y, cell, crs=crs)
         return grid, np.ones(grid.size, dtype=bool)
     if isinstance(extent, gpd.GeoDataFrame | gpd.GeoSeries):
+        if crs and extent.crs is not None and not extent.crs.equals(crs):
+            extent = extent.to_crs(crs)  # areas in another CRS than the incidents' working CRS
         geometry = shapely.union_all(np.asarray(extent.geometry.values))
     elif isinstance(extent, shapely.Geometry):
         geometry = extent
@@ -279,7 +281,7 @@ def hotspot_grid(
     cell: float = 100,
     neighbours: Neighbours = "queen",
     extent: object = None,
-    crs: str = "EPSG:3006",
+    crs: str | None = None,
 ) -> tuple[Grid, np.ndarray, np.ndarray, np.ndarray]:
     """Grid, study-area mask, flat counts and Gi* z of points — the numbers behind :func:`hotspots`."""
     grid, mask = _study_grid(x, y, cell, extent, crs)

@@ -151,7 +151,7 @@ def _run_areas(args: argparse.Namespace, src: Path, out: Path) -> list[str]:
     _check_output(src, out, AREA_OUTPUTS, "områden")
     areas, report = read_areas_report(
         src, id_column=args.id, name_column=args.name, population_column=args.population,
-        parent_column=args.parent, layer=args.layer, crs=args.crs, work_crs=args.work_crs or "EPSG:3006",
+        parent_column=args.parent, layer=args.layer, crs=args.crs, work_crs=args.work_crs,
     )
     with atomic_output(out) as tmp:
         write_areas(areas, tmp)

@@ -67,7 +67,7 @@ def read_areas_report(
     parent_column: str | None = None,
     layer: str | None = None,
     crs: str | None = None,
-    work_crs: str = WORK_CRS,
+    work_crs: str | None = WORK_CRS,
 ) -> tuple[gpd.GeoDataFrame, AreaReport]:
     """Read and validate an area layer; return it with a report.
 

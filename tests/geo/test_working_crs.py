@@ -86,3 +86,17 @@ def test_grid_and_hexagon_geometry_needs_a_crs():
     assert grid_for_extent(0, 0, 250, 10, 100).counts(x, y).tolist() == [2, 0, 1]
     cells = grid_counts(x, y, 100, crs="EPSG:3008")
     assert cells.crs.to_epsg() == 3008 and cells["count"].tolist() == [2, 1]
+
+
+def test_hotspot_study_area_in_another_crs_is_reprojected():
+    # A 300 m square study area given in WGS84 while the incidents are in SWEREF 99 TM:
+    # the grid must cover the square (3 × 3 cells of 100 m), not degrees.
+    from analysis.hotspots import hotspots
+
+    square = shapely.box(600_000, 6_600_000, 600_300, 6_600_300)
+    area = gpd.GeoDataFrame(geometry=[square], crs="EPSG:3006").to_crs("EPSG:4326")
+    incidents = pd.DataFrame({"x": [600_050.0, 600_150.0, 600_250.0], "y": [6_600_050.0, 6_600_150.0, 6_600_250.0]})
+    incidents.attrs["crs"] = "EPSG:3006"
+    cells = hotspots(incidents, cell=100, extent=area)
+    assert int(cells["count"].sum()) == 3
+    assert 9 <= len(cells) <= 16  # the reprojected square's edges are no longer exactly on the grid lines
