@@ -58,10 +58,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--party", action="append", metavar="NAMN",
                         help="part på titelsidan, t.ex. 'Exempelstads kommun' (kan upprepas)")
     parser.add_argument("--title", metavar="TITEL", help="egen titel")
+    parser.add_argument("--lang", choices=("sv", "en"), default="sv",
+                        help="rapportens språk: sv (standard) eller en; kategorinamnen står kvar på svenska")
     parser.set_defaults(handler=run)
 
 
-def _followup_plans(specs: list[str], districts: gpd.GeoDataFrame | None) -> list:
+def _followup_plans(specs: list[str], districts: gpd.GeoDataFrame | None, dataset_id: str = "") -> list:
     from reports.report import FollowupPlan
 
     plans = []
@@ -83,6 +85,7 @@ def _followup_plans(specs: list[str], districts: gpd.GeoDataFrame | None) -> lis
             measure_id=int(match["measure"]), control_wkt=row.geometry.wkt,
             displacement_m=metres if metres > 0 else None,
             control_name=f"Jämförelseområde {row['name']} ({row['area_id']})",
+            dataset_id=dataset_id,  # drawn on this dataset's areas, so counted on it
         ))
     return plans
 
@@ -97,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         write_html,
         write_json,
     )
-    from workspace import Workspace, attachment_notice
+    from workspace import Workspace
 
     out = Path(args.out)
     suffix = out.suffix.lower()
@@ -111,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"Datasetet '{dataset.name}' har inga händelser.")
     incidents, districts, background, survey = frames.incidents, frames.districts, frames.background, frames.survey
 
-    extra_plans = _followup_plans(args.followup, districts)  # on top of the follow-ups in the store
+    extra_plans = _followup_plans(args.followup, districts, dataset.id)  # on top of the follow-ups in the store
     with workspace.store() as store:
         hotspots = store.list_hotspots()
         followups = store.list_followups()
@@ -124,16 +127,17 @@ def run(args: argparse.Namespace) -> int:
             place_name="Exempelstad" if dataset.builtin else dataset.name,
             is_sample=dataset.builtin,
         )
-    # The report counts every place in this dataset's incidents; say so when a place was pinned on another.
+    sources = _Sources(workspace, frames, hotspots, picture.measures, args.lang)
+    # Say on the terminal too which places and follow-ups are counted on another dataset.
     for item, noun in [*((h, "Platsen") for h in hotspots), *((f, "Uppföljningen") for f in followups)]:
-        attached = workspace.dataset_of(item, hotspots) or workspace.dataset_id_of(item, hotspots)
-        notice = attachment_notice(noun, attached, dataset)
+        notice = sources.notice(item, noun)
         if notice:
             label = f"#{item.id} {item.title}" if noun == "Platsen" else f"#{item.id} {item.control_name}"
             print(f"Obs ({label}): {notice}", file=sys.stderr)
     report = build_report(
         picture, incidents, districts=districts, background=background, survey=survey,
-        audience=args.audience, title=args.title, organisation_names=args.party,
+        audience=args.audience, title=args.title, organisation_names=args.party, lang=args.lang,
+        source_of=sources,
     )
     writer = {".docx": write_docx, ".json": write_json}.get(suffix, write_html)
     writer(report, out)
@@ -143,3 +147,57 @@ def run(args: argparse.Namespace) -> int:
           f"{'offentlig' if args.audience == 'public' else 'intern'} version).",
           file=sys.stdout)
     return 0
+
+
+class _Sources:
+    """Each place, goal and follow-up counted in the dataset it was made on (loaded once per dataset).
+
+    Measures and goals follow their hotspot (a goal without one follows its measure's). When that
+    dataset is gone from the data directory or has no incidents, the item is not counted, and the
+    notice says so, rather than being counted on another dataset.
+    """
+
+    def __init__(self, workspace, frames, hotspots, measures, lang: str) -> None:
+        self.workspace, self.active, self.lang = workspace, frames, lang
+        self.hotspots = {h.id: h for h in hotspots}
+        self.measures = {m.id: m for m in measures}
+        self.loaded = {frames.dataset.id: frames}
+
+    def _owner(self, item):
+        # A goal tied only to a measure belongs where the measure's hotspot does.
+        if getattr(item, "hotspot_id", "x") is None and getattr(item, "measure_id", None) in self.measures:
+            return self.measures[item.measure_id]
+        return item
+
+    def notice(self, item, noun: str) -> str:
+        """The sentence for an item that is not counted on the report's dataset; empty when it is."""
+        from workspace import attachment_notice
+
+        owner = self._owner(item)
+        attached = self.workspace.dataset_of(owner, self.hotspots)
+        active = self.active.dataset
+        if attached is not None and attached.id == active.id:
+            return ""
+        if attached is None or attached.path("incidents") is None:
+            missing = attached if attached is not None else self.workspace.dataset_id_of(owner, self.hotspots)
+            text = attachment_notice(noun, missing, active, lang=self.lang) or ""
+            return text + (" It is not counted on another dataset." if self.lang == "en"
+                           else " Den räknas inte på något annat dataset.")
+        text = attachment_notice(noun, attached, active, lang=self.lang) or ""
+        return text + (f" The numbers are counted on {attached.name}." if self.lang == "en"
+                       else f" Siffrorna räknas på {attached.name}.")
+
+    def __call__(self, item):
+        """The :class:`reports.report.Source` of a hotspot, follow-up plan or goal."""
+        from reports.report import Source
+
+        noun = {"FollowupPlan": "Uppföljningen", "Goal": "Målet"}.get(type(item).__name__, "Platsen")
+        owner = self._owner(item)
+        attached = self.workspace.dataset_of(owner, self.hotspots)
+        notice = self.notice(item, noun)
+        if attached is None or attached.path("incidents") is None:
+            return Source(None, notice=notice)
+        if attached.id not in self.loaded:
+            self.loaded[attached.id] = self.workspace.load(attached)
+        frames = self.loaded[attached.id]
+        return Source(frames.incidents, frames.districts, frames.background, notice)

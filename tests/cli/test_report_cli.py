@@ -84,3 +84,51 @@ def test_unknown_dataset_is_bad_input_and_writes_nothing(tmp_path, run_cli):
     assert result.returncode == 2
     assert "Datasetet 'finns-inte' finns inte" in result.stderr
     assert not (tmp_path / "rapport.html").exists()
+
+
+# Two exports from the same town: the place was pinned on April's, May's is the default.
+HEADER = "Datum;Klockslag;Brottstyp;X-koordinat;Y-koordinat\n"
+APRIL_CSV = HEADER + "".join(f"2025-04-{day:02d};22:00;Klotter;374100;6164100\n" for day in (3, 10, 17))
+MAY_CSV = HEADER + "2025-04-05;21:00;Klotter;374200;6164200\n2025-05-31;12:00;Klotter;379000;6169000\n"
+SQUARE = "POLYGON ((374000 6164000, 374400 6164000, 374400 6164400, 374000 6164400, 374000 6164000))"
+
+
+def test_each_place_is_counted_in_its_own_dataset(tmp_path, run_cli):
+    import json
+
+    from workspace import Workspace
+
+    for name, text, use in (("April", APRIL_CSV, ()), ("Maj", MAY_CSV, ("--use",))):
+        (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
+        added = run_cli("dataset", "add", name, "--incidents", f"{name}.csv", *use)
+        assert added.returncode == 0, added.stderr
+    ids = {d.name: d.id for d in Workspace(Workspace.open(data_dir=tmp_path / "userdata").config,
+                                           data_dir=tmp_path / "userdata").datasets()}
+    with open_store(tmp_path / "userdata" / "problembild.db") as store:
+        store.add_hotspot(Hotspot(title="Skolgården", geometry_wkt=SQUARE, categories=["Klotter"],
+                                  dataset_id=ids["April"]), user="Test")
+        store.add_hotspot(Hotspot(title="Tunneln", geometry_wkt=SQUARE, categories=["Klotter"],
+                                  dataset_id="mars-som-arkiverats"), user="Test")
+
+    result = run_cli("report", "--out", "rapport.json", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "rapport.json").read_text(encoding="utf-8"))
+    # Counted by hand: April's export has 3 klotter in the square (3, 10 and 17 April), May's only 1.
+    (school,) = [p for p in data["places"] if p["title"] == "Skolgården"]
+    assert school["now"]["count"] == 3
+    assert school["notice"] == ("Platsen är fäst i datasetet April; aktivt dataset är Maj. Siffrorna räknas på "
+                                "April.")
+    # The place on a dataset that is gone is not counted on May's instead, and the report says so.
+    assert [p["title"] for p in data["places"]] == ["Skolgården"]
+    paragraphs = [b.get("paragraph", "") for b in data["document"]]
+    assert ("Platsen är fäst i datasetet 'mars-som-arkiverats', som inte längre finns i datamappen; aktivt "
+            "dataset är Maj. Den räknas inte på något annat dataset.") in paragraphs
+    assert "Obs (#1 Skolgården): Platsen är fäst i datasetet April" in result.stderr
+
+    english = run_cli("report", "--out", "report.json", "--lang", "en", cwd=tmp_path)
+    assert english.returncode == 0, english.stderr
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert data["lang"] == "en" and data["places"][0]["now"]["count"] == 3
+    assert data["places"][0]["notice"] == ("The place is pinned to the dataset April; the active dataset is Maj. "
+                                           "The numbers are counted on April.")
