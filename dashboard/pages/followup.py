@@ -27,6 +27,7 @@ from reports.report import (
     LIGHT_RULE_EN,
     LIGHT_RULE_SV,
     ProblemPicture,
+    Source,
     build_report,
     evaluate_goal,
     plan_from_followup,
@@ -214,8 +215,13 @@ if st.button(t("Skapa rapport"), icon=":material/description:"):
                              goals=goals, followups=[plan_from_followup(f) for f in store.list_followups()],
                              place_name=active.dataset.name, is_sample=active.dataset.builtin)
     with st.spinner(t("Skapar rapporten …")):
+        def source_of(item):
+            # Each place, goal and follow-up on the dataset it was made on, as on this page.
+            frames, notice = frames_for(item, hotspots, active=active)
+            return Source(frames.incidents, frames.districts, frames.background, notice or "")
+
         report = build_report(picture, incidents, districts=active.districts, background=active.background,
-                              survey=active.survey, audience=audience)
+                              survey=active.survey, audience=audience, lang=lang, source_of=source_of)
         folder = Path(tempfile.mkdtemp(prefix="samsyn-report-"))
         write_docx(report, folder / "problembild.docx")
         write_html(report, folder / "problembild.html")
