@@ -100,7 +100,6 @@ __all__ = [
 Audience = Literal["internal", "public"]
 SMALL_COUNT = 3  # Brå: counts below this are shown as ".." in public tables
 HIDDEN = ".."
-MINUS = "\u2212"
 EN_DASH = "\u2013"
 ORGANISATION_NAMES = {"polis": "Polisen", "kommun": "Kommunen", "annan": "Annan part"}
 AUDIENCE_TEXT = {

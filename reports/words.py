@@ -160,11 +160,6 @@ ENGLISH: dict[str, str] = {
     "Inga åtgärder är kopplade till platsen ännu.": "No measures are linked to the place yet.",
     "alla kategorier": "all categories",
     "tills vidare": "until further notice",
-    "Platsen räknas inte: ": "The place is not counted: ",
-    "Datasetet '{dataset}' som platsen är fäst i finns inte längre i datamappen, så platsen räknas inte i "
-    "rapporten (den räknas inte heller på ett annat dataset).":
-        "The dataset '{dataset}' the place is pinned to is no longer in the data folder, so the place is not "
-        "counted in the report (nor is it counted on another dataset).",
     # plan
     "Åtgärdsplan": "Action plan",
     "Åtgärderna parterna har beslutat, vem som ansvarar och när de genomförs, och målen de följs upp mot.":
@@ -233,10 +228,6 @@ ENGLISH: dict[str, str] = {
     "Åtgärden saknar startdatum.": "The measure has no start date.",
     "Ännu inte mätbart: åtgärden startar {start} och data finns till {end}.":
         "Not measurable yet: the measure starts {start} and the data reach {end}.",
-    "Datasetet '{dataset}' som uppföljningen är fäst i finns inte längre i datamappen, så den räknas inte "
-    "(inte heller på ett annat dataset).":
-        "The dataset '{dataset}' the follow-up is pinned to is no longer in the data folder, so it is not "
-        "counted (nor on another dataset).",
     # the analysis' notes on the WDD test (analysis.followup writes them in Swedish)
     "Kontrollområdet används också som kontroll för området runt omkring.":
         "The control area is also used as the control for the surrounding area.",
