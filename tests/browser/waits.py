@@ -55,6 +55,9 @@ _STATE = """() => {
         skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
         exceptions: [...document.querySelectorAll('[data-testid="stException"]')]
             .map(e => e.innerText.slice(0, 400)),
+        // The app's own message for a failed page (with a reference to the traceback in the server log).
+        errors: [...document.querySelectorAll('[data-testid="stAlertContentError"]')]
+            .map(e => e.innerText.slice(0, 400)),
     };
 }"""
 
@@ -87,6 +90,8 @@ def describe(page: Page) -> str:
             f"last run marker {state['run']}, {state['skeletons']} element(s) still loading, address {page.url}")
     if state["exceptions"]:
         text += "; the page shows an exception: " + " | ".join(state["exceptions"])
+    if state["errors"]:
+        text += "; the page shows an error: " + " | ".join(state["errors"])
     return text
 
 
@@ -166,8 +171,11 @@ def next_run(page: Page, what: str, *, text: str | None = None, timeout: float =
 
 
 def expect_visible(locator: Locator, what: str, *, timeout: float = ELEMENT_SECONDS) -> Locator:
-    """Wait until ``locator`` is visible; fail naming ``what``. Returns the locator."""
-    expect(locator, f"Waited {timeout:.0f} s for {what}").to_be_visible(timeout=timeout * 1000)
+    """Wait until ``locator`` is visible; fail naming ``what`` and the app's state. Returns the locator."""
+    try:
+        expect(locator, f"Waited {timeout:.0f} s for {what}").to_be_visible(timeout=timeout * 1000)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\nThe app: {describe(locator.page)}") from None
     return locator
 
 
