@@ -17,6 +17,7 @@ import gzip
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,15 @@ VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".fgb")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet", ".pq")
 DELIMITERS = (";", ",", "\t", "|")
 DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabb", "|": "lodstreck"}
+
+# Limits against files that unpack into far more than they weigh (gzip or zip bombs): a real police
+# export is tens of megabytes, so 200 MB unpacked is generous; a CSV compresses perhaps 5–15 times,
+# so a ratio above 100 means a file made to exhaust memory. Small files are not held to the ratio
+# (a few kilobytes of repeated rows may legitimately compress well).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_FLOOR_BYTES = 1024 * 1024
+_MB = 1024 * 1024
 
 
 @dataclass
@@ -123,6 +133,7 @@ def read_table(
         unreadable text.
     """
     path = check_exists(path)
+    check_size_limits(path)
     suffix = base_suffix(path)
     if suffix in TEXT_SUFFIXES:
         return read_csv(path, delimiter=delimiter, encoding=encoding)
@@ -141,17 +152,84 @@ def read_table(
     )
 
 
+# --- size and decompression limits ------------------------------------------
+
+
+def _too_big(path: Path, unpacked: str) -> InputError:
+    return InputError(
+        f"Filen är för stor: {unpacked}. Samsyn läser högst {MAX_UNPACKED_BYTES // _MB} MB uppackat och "
+        f"högst {MAX_COMPRESSION_RATIO} gånger filens packade storlek. Dela upp filen (till exempel per år) "
+        "eller kontrollera att den inte är skadad.",
+        path=path,
+    )
+
+
+def _allowed_unpacked(packed: int) -> int:
+    """How many bytes a file of ``packed`` bytes may unpack into."""
+    return min(MAX_UNPACKED_BYTES, max(RATIO_FLOOR_BYTES, MAX_COMPRESSION_RATIO * packed))
+
+
+def check_size_limits(path: Path) -> None:
+    """Refuse a file that is, or unpacks into, more than Samsyn reads.
+
+    Plain files may weigh at most :data:`MAX_UNPACKED_BYTES`. Zip containers (``.xlsx``, ``.zip``) are
+    judged on the sizes their directory declares — the same sizes :mod:`zipfile` holds the reader
+    to — and gzip files by unpacking them in pieces, never further than the limit.
+
+    Raises
+    ------
+    InputError
+        The file or its unpacked content exceeds the limits.
+    """
+    if not path.is_file():
+        return  # a .gdb folder: read by GDAL, not by us
+    packed = path.stat().st_size
+    if packed > MAX_UNPACKED_BYTES:
+        raise _too_big(path, f"{packed // _MB} MB")
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic[:2] == b"\x1f\x8b" and base_suffix(path) not in TEXT_SUFFIXES:
+        _gunzip_limited(path, keep=False)  # text files are held to the limit as read_csv unpacks them
+    elif magic == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = archive.infolist()
+        except zipfile.BadZipFile:
+            return  # not a readable zip: the reader says what is wrong with it
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > _allowed_unpacked(packed):
+            raise _too_big(path, f"{unpacked // _MB} MB uppackat ur {max(packed // 1024, 1)} kB")
+
+
+def _gunzip_limited(path: Path, *, keep: bool = True) -> bytes:
+    """The unpacked bytes of a gzip file (empty unless ``keep``), refused once they pass the limits."""
+    packed = path.stat().st_size
+    allowed = _allowed_unpacked(packed)
+    pieces, total = [], 0
+    try:
+        with gzip.open(path, "rb") as handle:
+            while piece := handle.read(4 * _MB):
+                total += len(piece)
+                if total > allowed:
+                    raise _too_big(path, f"mer än {allowed // _MB} MB uppackat ur {max(packed // 1024, 1)} kB")
+                if keep:
+                    pieces.append(piece)
+    except (OSError, EOFError) as error:
+        raise InputError("Filen ser ut att vara gzip-komprimerad men kan inte packas upp.", path=path) from error
+    return b"".join(pieces)
+
+
 # --- text files ------------------------------------------------------------
 
 
 def _read_bytes(path: Path) -> bytes:
-    data = path.read_bytes()
-    if path.suffix.lower() == ".gz" or data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as error:
-            raise InputError("Filen ser ut att vara gzip-komprimerad men kan inte packas upp.", path=path) from error
-    return data
+    with open(path, "rb") as handle:
+        magic = handle.read(2)
+    if path.suffix.lower() == ".gz" or magic == b"\x1f\x8b":
+        return _gunzip_limited(path)
+    if path.stat().st_size > MAX_UNPACKED_BYTES:
+        raise _too_big(path, f"{path.stat().st_size // _MB} MB")
+    return path.read_bytes()
 
 
 def detect_encoding(data: bytes) -> str:
