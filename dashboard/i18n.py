@@ -122,7 +122,10 @@ ENGLISH: dict[str, str] = {
     "Namngivna platser (mikroplatser)": "Named places (micro-places)",
     "Trygghetsmätning": "Safety survey",
     "Fil": "File",
-    "De första raderna i filen:": "The first rows of the file:",
+    "Kolumner i filen (värdena visas först när importen har kontrollerat dem):":
+        "Columns in the file (values are shown only once the import has checked them):",
+    "rader": "rows",
+    "Det här sparas (de första raderna, efter importen):": "What will be saved (the first rows, after the import):",
     "**Kolumner** – lämna \"gissa automatiskt\" där Samsyn känner igen namnet.":
         "**Columns** – leave \"guess\" where Samsyn recognises the name.",
     "X / östlig koordinat": "X / easting", "Y / nordlig koordinat": "Y / northing", "Latitud": "Latitude",

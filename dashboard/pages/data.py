@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from core.errors import InputError
+from dashboard.components.private_upload import private_copy, safe_upload_name
+from dashboard.components.safe_text import clean_text, escape_markdown
 from dashboard.i18n import t
 from dashboard.loaders import workspace
 from geo.areas import read_areas_report, write_areas
@@ -35,7 +36,6 @@ INCIDENT_FIELDS = {
 }
 
 data_dir = workspace().data_dir
-uploads = data_dir / "uploads"
 st.title(t("Data"))
 
 # --- Upload -------------------------------------------------------------------------------
@@ -44,22 +44,24 @@ kind = st.radio(t("Vad innehåller filen?"), list(KINDS), format_func=lambda k: 
                 horizontal=True)
 uploaded = st.file_uploader(t("Fil"), type=["csv", "txt", "gz", "xlsx", "geojson", "json", "gpkg", "parquet"],
                             key="upload_file")
-if uploaded is not None:
-    # The upload is written to the data directory at once, so it survives a restart.
-    uploads.mkdir(parents=True, exist_ok=True)
-    stored = uploads / f"{time.strftime('%Y%m%dT%H%M%S')}-{Path(uploaded.name).name}"
-    if st.session_state.get("upload_stored_name") != uploaded.file_id:
-        stored.write_bytes(uploaded.getvalue())
-        st.session_state["upload_stored_name"] = uploaded.file_id
-        st.session_state["upload_stored_path"] = str(stored)
-    path = Path(st.session_state["upload_stored_path"])
+def _preview(frame: pd.DataFrame) -> pd.DataFrame:
+    """The first rows of what the importer keeps, as text a browser shows literally."""
+    kept = pd.DataFrame(frame.drop(columns=[c for c in frame.columns if c == "geometry"])).head(8)
+    return kept.rename(columns=lambda c: clean_text(c)).astype("string")
+
+
+def _upload(uploaded, path: Path) -> None:
+    """Check and save one upload read from its private temporary copy at ``path``."""
     try:
         table = read_table(path)
     except InputError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error), limit=None))
         st.stop()
-    st.caption(t("De första raderna i filen:"))
-    st.dataframe(table.frame.head(8), hide_index=True, width="stretch")
+    # Only the column names are shown before the importer has run: the raw rows can hold case
+    # numbers, names and free text that must not reach the projector.
+    st.caption(t("Kolumner i filen (värdena visas först när importen har kontrollerat dem):") + " "
+               + escape_markdown(", ".join(map(str, table.frame.columns)), limit=2000)
+               + f" – {table.row_count} " + t("rader"))
     columns = [AUTO, *map(str, table.frame.columns)]
 
     result = None
@@ -89,7 +91,8 @@ if uploaded is not None:
         target = st.selectbox(t("Spara i dataset"), ["__new__", *[d.id for d in dataset_choices]],
                               format_func=lambda i: t("Nytt dataset") if i == "__new__" else next(
                                   d.name for d in dataset_choices if d.id == i), key="upload_target")
-        new_name = st.text_input(t("Namn på nytt dataset"), value=Path(uploaded.name).stem, key="upload_name")
+        new_name = st.text_input(t("Namn på nytt dataset"), value=Path(safe_upload_name(uploaded.name)).stem,
+                                 key="upload_name")
         checked = st.form_submit_button(t("Kontrollera"))
         saved = st.form_submit_button(t("Spara"), type="primary")
 
@@ -100,24 +103,29 @@ if uploaded is not None:
                                         skip_invalid=skip)
                 result = import_incidents(path, options)
                 report_lines = result.report.lines()
+                kept = result.frame
                 writer, suffix = (lambda p: write_incidents(result.frame, p)), ".parquet"
             elif kind in ("districts", "places"):
                 frame, report = read_areas_report(path, **mapping)
                 report_lines = [f"Områden: {len(frame)}", f"Kolumner som används: {report.columns_used}",
                                 f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
                                 *report.warnings]
+                kept = frame
                 writer, suffix = (lambda p: write_areas(frame, p)), ".gpkg"
             else:
                 frame, report = read_survey_report(path)
                 report_lines = [f"Resultat: {len(frame)}",
                                 f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
                                 *report.warnings]
+                kept = frame
                 writer, suffix = (lambda p: write_survey(frame, p)), ".csv"
         except InputError as error:
-            st.error(str(error))
+            st.error(escape_markdown(str(error), limit=None))
             st.stop()
         st.success(t("Filen går att läsa in."))
-        st.code("\n".join(report_lines), language=None)
+        st.code(clean_text("\n".join(report_lines)), language=None)
+        st.caption(t("Det här sparas (de första raderna, efter importen):"))
+        st.dataframe(_preview(kept), hide_index=True, width="stretch")
         if saved:
             dataset = create_dataset(data_dir, new_name or "Dataset") if target == "__new__" else next(
                 d for d in dataset_choices if d.id == target)
@@ -126,7 +134,14 @@ if uploaded is not None:
             if kind == "incidents" and result is not None and result.rejected is not None and len(result.rejected):
                 result.rejected.to_csv(dataset.directory / "incidents.rejected.csv", index=False,
                                        encoding="utf-8-sig")
-            st.success(t("Sparat i datasetet") + f" **{dataset.name}**.")
+            st.success(t("Sparat i datasetet") + f" **{escape_markdown(dataset.name)}**.")
+
+
+if uploaded is not None:
+    # The upload stays in Streamlit's memory; the readers get a private temporary copy that is
+    # removed when this run of the page ends, saved, refused or stopped (nothing under data_dir).
+    with private_copy(uploaded.name, uploaded.getvalue()) as upload_path:
+        _upload(uploaded, upload_path)
 
 # --- Datasets on disk ------------------------------------------------------------------------
 st.subheader(t("Dataset"))

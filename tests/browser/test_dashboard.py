@@ -112,7 +112,7 @@ def test_upload_through_the_data_page(page, samsyn_url, tmp_path, screenshot):
     )
     open_app(page, samsyn_url)
     go_to(page, "Data")
-    with next_run(page, "the first rows of the uploaded file", text="De första raderna i filen"):
+    with next_run(page, "the columns of the uploaded file", text="Kolumner i filen"):
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload))
     page.get_by_label("Namn på nytt dataset").fill("Polisens export mars")  # in a form: no run
     with next_run(page, "the check of the uploaded file", text="Filen går att läsa in"):

@@ -1,0 +1,71 @@
+"""Text from users and files made harmless before it reaches HTML or Markdown.
+
+Names of areas, places and datasets, categories, pinned titles, notes, causes, measures, goals and
+file names come from people and files, and are data, not markup: folium's ``GeoJsonTooltip`` writes
+property values with ``innerHTML``, and ``st.markdown`` turns ``[text](javascript:…)`` into a link.
+Everything here is free of Streamlit so that the reports can use it as well.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Characters that change the meaning of Markdown (CommonMark and Streamlit's own ``:red[…]``,
+# ``:emoji:`` and ``$latex$``); every ASCII punctuation character may be backslash-escaped.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~:$&])")
+# At the very start a text could open a list ("- ", "+ ", "1. ") or a block quote (">", above).
+_LEADING = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
+# C0/C1 control characters other than tab and newline, and the bidirectional overrides/isolates
+# that can make a name read backwards ("right-to-left override") or hide part of it.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+DEFAULT_LIMIT = 300
+
+
+def clean_text(value: object) -> str:
+    """The text of ``value`` without control or bidirectional-override characters.
+
+    Examples
+    --------
+    >>> clean_text("Torget\\u202e\\x00gnälla")
+    'Torgetgnälla'
+    """
+    text = "" if value is None else str(value)
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
+
+
+def shorten(text: str, limit: int = DEFAULT_LIMIT) -> str:
+    """``text`` cut to at most ``limit`` characters, with an ellipsis where it was cut.
+
+    >>> shorten("Stortorget", 6)
+    'Stort…'
+    """
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def escape_html(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
+    """``value`` as HTML text: cleaned, shortened (``limit=None``: whole) and with ``<>&"'`` escaped.
+
+    >>> escape_html('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    text = clean_text(value)
+    return html.escape(shorten(text, limit) if limit else text, quote=True)
+
+
+def escape_markdown(value: object, limit: int | None = DEFAULT_LIMIT) -> str:
+    """``value`` as literal text inside Streamlit Markdown: no links, emphasis, HTML, colours or LaTeX.
+
+    Newlines become spaces, so a name cannot start a heading or a list on a line of its own.
+
+    >>> escape_markdown("[klicka](javascript:alert(1)) **fet**")
+    '\\\\[klicka\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\) \\\\*\\\\*fet\\\\*\\\\*'
+    """
+    text = clean_text(value).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    if limit:
+        text = shorten(text, limit)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # "- x" becomes "\\- x"; "1. x" becomes "1\\. x" (the escape goes before the list marker).
+    return _LEADING.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit() else "\\" + m.group(2)),
+                        text)
