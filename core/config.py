@@ -1,4 +1,4 @@
-"""The app configuration file ``samsyn.toml``: data folder, basemap, database.
+"""The app configuration file ``samsyn.toml``: data folder, basemap, database, sign-in.
 
 Where it is read from, first match wins:
 
@@ -64,6 +64,8 @@ class AppConfig:
     basemap: BasemapConfig = field(default_factory=BasemapConfig)
     database_url: str | None = None
     source: Path | None = None  # the file read, None for defaults
+    # Streamlit's secrets.toml with the [auth] (OpenID Connect) settings; None: no sign-in configured.
+    auth_secrets: Path | None = None
 
 
 def config_path(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path | None:
@@ -122,6 +124,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path, source: Path | None 
     data = _section(raw, "data", where)
     basemap = _section(raw, "basemap", where)
     database = _section(raw, "database", where)
+    auth = _section(raw, "auth", where)
 
     directory = data.get("directory", str(DEFAULT_DATA_DIRECTORY))
     if not isinstance(directory, str) or not directory.strip():
@@ -134,11 +137,24 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path, source: Path | None 
     if url is not None and (not isinstance(url, str) or not url.strip()):
         raise ConfigError(f"{where}: [database] url måste vara en text, t.ex. \"sqlite:///userdata/samsyn.db\".")
 
+    secrets = auth.get("secrets")
+    if secrets is not None and (not isinstance(secrets, str) or not secrets.strip()):
+        raise ConfigError(
+            f"{where}: [auth] secrets måste vara sökvägen till inloggningens secrets.toml i citattecken, "
+            "t.ex. \"/etc/samsyn/secrets.toml\"."
+        )
+    auth_secrets = None
+    if secrets:
+        auth_secrets = Path(secrets.strip()).expanduser()
+        if not auth_secrets.is_absolute():
+            auth_secrets = base_dir / auth_secrets
+
     return AppConfig(
         data_directory=data_directory.resolve(),
         basemap=parse_basemap(basemap, where),
         database_url=url.strip() if url else None,
         source=source,
+        auth_secrets=auth_secrets.resolve() if auth_secrets else None,
     )
 
 
@@ -181,3 +197,57 @@ def _section(raw: Mapping[str, Any], name: str, where: str) -> Mapping[str, Any]
     if not isinstance(value, Mapping):
         raise ConfigError(f"{where}: [{name}] måste vara en sektion, t.ex. \"[{name}]\" på en egen rad.")
     return value
+
+
+# What Streamlit's st.login needs for one (the default) OpenID Connect provider, in [auth] of secrets.toml.
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+
+
+def check_auth_secrets(path: Path) -> dict[str, Any]:
+    """Read the sign-in secrets file and check that its ``[auth]`` section has what ``st.login`` needs.
+
+    Parameters
+    ----------
+    path
+        Streamlit's ``secrets.toml`` holding ``[auth]`` with ``redirect_uri``, ``cookie_secret``,
+        ``client_id``, ``client_secret`` and ``server_metadata_url`` (see ``samsyn.toml.example``).
+
+    Returns
+    -------
+    dict
+        The ``[auth]`` section.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing or unreadable, or a setting is missing or wrong; the message names
+        the file and the key in Swedish.
+    """
+    if not path.is_file():
+        raise ConfigError(f"Inloggningens secrets-fil {path} finns inte.")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Kunde inte läsa inloggningens secrets-fil {path}: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"Inloggningens secrets-fil {path} är inte giltig TOML: {error}") from error
+    auth = raw.get("auth")
+    if not isinstance(auth, Mapping):
+        raise ConfigError(
+            f"{path}: sektionen [auth] saknas. Den ska innehålla {', '.join(AUTH_KEYS)} "
+            "från er identitetsleverantör (OpenID Connect)."
+        )
+    missing = [key for key in AUTH_KEYS if not isinstance(auth.get(key), str) or not auth[key].strip()]
+    if missing:
+        raise ConfigError(f"{path}: [auth] saknar {', '.join(missing)} (en text i citattecken för var och en).")
+    if not auth["redirect_uri"].rstrip("/").endswith("/oauth2callback"):
+        raise ConfigError(
+            f"{path}: [auth] redirect_uri ska vara Samsyns adress följd av /oauth2callback, "
+            f"t.ex. \"https://samsyn.kommun.example.se/oauth2callback\"; fick {auth['redirect_uri']!r}."
+        )
+    if not auth["server_metadata_url"].startswith(("https://", "http://")):
+        raise ConfigError(
+            f"{path}: [auth] server_metadata_url ska vara identitetsleverantörens adress till "
+            f".well-known/openid-configuration; fick {auth['server_metadata_url']!r}."
+        )
+    return dict(auth)

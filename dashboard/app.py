@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.auth import sidebar_identity, sign_in_gate
 from dashboard.components.errors import log_unexpected, run_page
 from dashboard.components.projector import projector_css
 from dashboard.filters import sidebar_filters
@@ -75,6 +76,10 @@ def _app() -> None:
         st.session_state["_projector"] = projector
     st.session_state["projector"] = st.session_state["_projector"]
     st.session_state["english"] = st.session_state["_english"]
+    # With sign-in configured, a visitor who has not signed in sees the sign-in page and nothing else:
+    # no dataset is loaded, no sidebar, no page (a page address typed directly runs this file first).
+    if not sign_in_gate():
+        return
 
     active = _load_active()
     st.session_state["active"] = active
@@ -86,6 +91,7 @@ def _app() -> None:
                   args=("english",))
         caption = f"{t('Aktivt dataset')}: **{active.dataset.name}**"
         st.caption(caption)
+        sidebar_identity()
     if "_dataset_notice" in st.session_state:  # until the user picks a dataset on the Data page
         template, values, *kind = st.session_state["_dataset_notice"]
         show = st.error if kind == ["error"] else st.warning

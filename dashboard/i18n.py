@@ -32,6 +32,13 @@ ENGLISH: dict[str, str] = {
     "Projektorläge": "Projector mode",
     "English": "English",
     "Aktivt dataset": "Active dataset",
+    "Arbetsstation för en användare – ingen inloggning": "Single-user workstation – no sign-in",
+    "Logga in med din organisations konto": "Sign in with your organisation's account",
+    "Samsyn visar polisens och kommunens gemensamma problembild och kräver inloggning.":
+        "Samsyn shows the police's and the municipality's joint problem picture and requires sign-in.",
+    "Logga in": "Sign in",
+    "Logga ut": "Sign out",
+    "Inloggad som": "Signed in as",
     "Fiktiva exempeldata": "Fictional sample data",
     "Inga händelser matchar filtren.": "No incidents match the filters.",
     "Inte heller på något annat datum: ändra kategorier, källor, områden, veckodagar eller timmar.":

@@ -1,0 +1,84 @@
+"""Sign-in with the organisation's identity provider (Streamlit's OpenID Connect), or a workstation.
+
+Sign-in is configured when Streamlit's secrets file (``samsyn serve --secrets FILE`` or ``[auth] secrets``
+in samsyn.toml) has an ``[auth]`` section; ``samsyn serve`` refuses to listen beyond this machine without
+one. Then every page requires sign-in: :func:`sign_in_gate` draws only the sign-in page for a visitor
+who has not signed in, and the audit log records the identity the provider vouched for
+(:func:`audit_user`). Without it, Samsyn is a single-user workstation on this machine and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from dashboard.i18n import t
+
+# Who the audit log names on a workstation when nobody typed a name (nobody signs in there).
+WORKSTATION_USER = "arbetsstation"
+
+
+def sign_in_configured() -> bool:
+    """True when Streamlit's secrets hold an ``[auth]`` section for ``st.login``."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # Streamlit raises its own error when there is no secrets file at all
+        return False
+    return isinstance(auth, Mapping) and bool(auth)
+
+
+def signed_in() -> bool:
+    """True when sign-in is configured and this session's visitor has signed in."""
+    return sign_in_configured() and bool(st.user.get("is_logged_in", False))
+
+
+def user_name() -> str:
+    """The signed-in person's name as the identity provider gives it (else the e-mail, else the subject)."""
+    for claim in ("name", "email", "preferred_username", "sub"):
+        value = st.user.get(claim)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def audit_user(typed: str = "") -> str:
+    """The name the audit log records for a save in this session.
+
+    Signed in: the provider's identity, ``"Name (e-mail)"``, never a typed name. On a workstation:
+    the name typed on the page, else ``"arbetsstation"``.
+    """
+    if signed_in():
+        name, email = user_name(), st.user.get("email")
+        if isinstance(email, str) and email.strip() and email.strip() != name:
+            return f"{name} ({email.strip()})"
+        return name
+    return typed.strip() or WORKSTATION_USER
+
+
+def sign_in_gate() -> bool:
+    """Return True when the app may be shown; otherwise draw the sign-in page and return False."""
+    if not sign_in_configured() or st.user.get("is_logged_in", False):
+        return True
+    st.title("Samsyn")
+    st.subheader(t("Logga in med din organisations konto"))
+    st.write(t("Samsyn visar polisens och kommunens gemensamma problembild och kräver inloggning."))
+    if st.button(t("Logga in"), type="primary", icon=":material/login:", key="sign_in"):
+        st.login()
+    return False
+
+
+def sidebar_identity() -> None:
+    """Say in the sidebar who is signed in (with a sign-out button), or that this is a workstation."""
+    if not sign_in_configured():
+        st.caption(t("Arbetsstation för en användare – ingen inloggning"))
+        return
+    st.caption(f"{t('Inloggad som')} **{_plain(user_name())}**")
+    if st.button(t("Logga ut"), icon=":material/logout:", key="sign_out"):
+        st.logout()
+
+
+def _plain(text: str) -> str:
+    """Escape Markdown and HTML so that a name from the identity provider reads as the text it is."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join(f"\\{char}" if char in "\\`*_{}[]()#+-.!|~$" else char for char in text)

@@ -1,0 +1,63 @@
+"""The app with and without sign-in: a workstation says so; with sign-in, nothing shows before it."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+APP = str(REPO / "dashboard" / "app.py")
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "en-lang-slumpmassig-text",
+    "client_id": "samsyn",
+    "client_secret": "hemligt",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMSYN_DATA", str(tmp_path / "userdata"))
+    monkeypatch.delenv("SAMSYN_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
+
+
+def _captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.sidebar.caption]
+
+
+def test_workstation_without_sign_in_says_so_in_swedish_and_english():
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception
+    assert "Arbetsstation för en användare – ingen inloggning" in _captions(at)
+    assert not [b for b in at.button if b.label in ("Logga in", "Logga ut")]
+    english = AppTest.from_file(APP, default_timeout=180)
+    english.query_params["lang"] = "en"
+    english.run()
+    assert "Single-user workstation – no sign-in" in _captions(english)
+
+
+def test_with_sign_in_a_visitor_sees_only_the_sign_in_page():
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.secrets["auth"] = AUTH
+    at.run()
+    assert not at.exception
+    assert [h.value for h in at.subheader] == ["Logga in med din organisations konto"]
+    assert [b.label for b in at.button] == ["Logga in"]
+    # No dataset, no filters, no page: nothing of the data reaches the browser before sign-in.
+    assert not at.sidebar.caption and not at.metric and not at.sidebar.multiselect
+    assert "active" not in at.session_state
+
+
+def test_signed_in_user_is_named_in_the_sidebar_with_sign_out():
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "name": "Anna Andersson", "email": "anna.andersson@kommun.example.se"}
+    at.run()
+    assert not at.exception
+    assert "Inloggad som **Anna Andersson**" in _captions(at)
+    assert "Arbetsstation för en användare – ingen inloggning" not in _captions(at)
+    assert "Logga ut" in [b.label for b in at.sidebar.button]
+    assert at.metric  # the Översikt page is drawn
