@@ -58,6 +58,10 @@ def register(subparsers) -> None:
                       help="brottstidpunkt från (en kolumn, eller 'DATUMKOLUMN,TIDKOLUMN')")
     time.add_argument("--to", dest="window_to", metavar="KOLUMN",
                       help="brottstidpunkt till (en kolumn, eller 'DATUMKOLUMN,TIDKOLUMN')")
+    time.add_argument("--date-format", metavar="FORMAT",
+                      help="datumformat (strftime) för alla datumkolumner, t.ex. \"%%d/%%m/%%Y %%H:%%M\" "
+                           "(dag/månad/år) eller \"%%m/%%d/%%Y\" (månad/dag/år); behövs när datumen kan läsas "
+                           "åt båda hållen")
 
     what = parser.add_argument_group("innehåll")
     what.add_argument("--category", metavar="KOLUMN", help="kolumn med brottstyp/kategori")
@@ -124,7 +128,8 @@ def _run_incidents(args: argparse.Namespace, src: Path, out: Path) -> list[str]:
 
     _check_output(src, out, INCIDENT_OUTPUTS, "incidenter")
     names = ("x", "y", "lat", "lon", "crs", "work_crs", "datetime", "date", "time", "hour", "minute", "year",
-             "month", "day", "window_from", "window_to", "category", "category_value", "category_map", "id",
+             "month", "day", "window_from", "window_to", "date_format", "category", "category_value", "category_map",
+             "id",
              "source", "source_value", "place_type", "sheet", "layer", "delimiter", "encoding", "skip_invalid",
              "salt", "snap", "snap_to", "snap_max")
     options = ImportOptions(**{name: getattr(args, name) for name in names})

@@ -23,12 +23,13 @@ from core.errors import InputError
 from geo import anonymise
 from geo.categories import CATEGORIES, OTHER, canonical_category
 from geo.columns import (
+    AmbiguousDateOrder,
     factorize,
     find_column,
     normalise_name,
-    parse_datetimes,
     parse_integers,
     parse_times,
+    read_datetimes,
     resolve_column,
     to_number,
 )
@@ -115,7 +116,9 @@ class ImportOptions:
     Every column option takes a column name of the file (matched exactly, then
     ignoring case and accents). ``window_from``/``window_to`` also take
     ``"DATUMKOLUMN,TIDKOLUMN"``. Options left None are guessed from common
-    Swedish and English column names.
+    Swedish and English column names. ``date_format`` (strftime, e.g.
+    ``"%d/%m/%Y %H:%M"``) reads every date column with that one format; it is
+    needed when a column's dates read both day-first and month-first.
     """
 
     x: str | None = None
@@ -134,6 +137,7 @@ class ImportOptions:
     day: str | None = None
     window_from: str | None = None
     window_to: str | None = None
+    date_format: str | None = None
     category: str | None = None
     category_value: str | None = None
     category_map: str | Path | None = None
@@ -171,6 +175,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rejected_reasons: dict[str, int] = field(default_factory=dict)
+    date_formats: dict[str, str] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         """The report as Swedish lines, in the order the CLI prints them."""
@@ -187,6 +192,9 @@ class ImportReport:
             out.append("Kolumner som tas bort (sparas inte): " + ", ".join(self.columns_dropped))
         else:
             out.append("Kolumner som tas bort: inga")
+        if self.date_formats:
+            out.append("Datumformat:")
+            out += [f"  {column}: {words}" for column, words in self.date_formats.items()]
         out.append(f"Koordinatsystem i filen: {crs_name(self.crs_found)}" + (f" – {self.crs_how}" if self.crs_how
                                                                                else ""))
         out.append(f"Arbets-koordinatsystem: {crs_name(self.work_crs)}")
@@ -197,6 +205,34 @@ class ImportReport:
             out.append("Varningar:")
             out += [f"  - {w}" for w in self.warnings]
         return out
+
+
+class DateFormatNeeded(InputError):
+    """A date column whose day/month order cannot be told from its values; the user must choose a format.
+
+    ``examples`` are three of its values, ``day_first`` and ``month_first``
+    the two strftime formats to choose between (the Data page offers them as a
+    control, the CLI asks for ``--date-format``).
+    """
+
+    def __init__(self, ambiguity: AmbiguousDateOrder, *, path: str | Path, column: str) -> None:
+        self.examples = ambiguity.examples
+        self.day_first = ambiguity.day_first
+        self.month_first = ambiguity.month_first
+        self.mixed = ambiguity.mixed
+        shown = ", ".join(self.examples)
+        if self.mixed:
+            what = (f"kolumnen blandar dag/månad/år och månad/dag/år (t.ex. {shown}); en kolumn läses med ett "
+                    "enda format")
+        else:
+            what = (f"datumen kan läsas både som dag/månad/år och som månad/dag/år (t.ex. {shown}), så Samsyn "
+                    "gissar inte")
+        super().__init__(
+            f"{what}. Ange formatet med --date-format, t.ex. --date-format \"{self.day_first}\" (dag/månad/år) "
+            f"eller --date-format \"{self.month_first}\" (månad/dag/år).",
+            path=path, column=column,
+        )
+        self.what = what
 
 
 @dataclass
@@ -358,7 +394,7 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, **m
     _refuse_personnummer(table, used, time_roles, coordinate_roles)
 
     x, y, source_crs = _coordinates(table, columns, coordinate_roles, options, problems, report, work)
-    occurred_from, occurred_to = _times(table, columns, time_roles, problems)
+    occurred_from, occurred_to = _times(table, columns, time_roles, problems, options.date_format, report)
     category = _categories(table, category_column, options, report)
     ids, id_keys = _ids(table, id_column, options, report)
     source = _sources(table, source_column, options, report)
@@ -622,23 +658,41 @@ def _inside_share(x: np.ndarray, y: np.ndarray, source: str, work: str) -> float
     return float(np.mean(ok & ~outside_area(np.nan_to_num(tx), np.nan_to_num(ty), work)))
 
 
+def _read_dates(table: Table, column: str, date_format: str | None, report: ImportReport | None, *,
+                date_only: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One date column read with one format; the format's words go to the report."""
+    try:
+        reading = read_datetimes(table.frame[column], date_format=date_format, date_only=date_only)
+    except AmbiguousDateOrder as ambiguity:
+        raise DateFormatNeeded(ambiguity, path=table.path, column=column) from None
+    except ValueError as error:  # a strftime format pandas cannot use
+        raise InputError(f"Datumformatet '{date_format}' går inte att använda ({error}). Skriv det med "
+                         "strftime-koder, t.ex. \"%d/%m/%Y %H:%M\".", path=table.path) from None
+    if report is not None and reading.layout:
+        report.date_formats[column] = reading.layout
+    return reading.stamps, reading.precision, reading.bad
+
+
 def _compose(table: Table, columns: _Columns, problems: _Problems, *, stamp: str | None = None,
              date: str | None = None, clock: str | None = None, hour: str | None = None,
              minute: str | None = None, parts: tuple[str, str, str] | None = None,
-             required: bool = True) -> tuple[np.ndarray, np.ndarray]:
+             required: bool = True, date_format: str | None = None,
+             report: ImportReport | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Build one timestamp column from its parts; return stamps and precision (0 time, 1 day, 2 month)."""
     frame = table.frame
     n = table.row_count
     if stamp is not None:
         column = columns.roles[stamp]
-        stamps, precision, bad = parse_datetimes(frame[column])
+        stamps, precision, bad = _read_dates(table, column, date_format, report, date_only=False)
         problems.add(bad, "datum/tid kan inte tolkas (skriv t.ex. 2024-03-05 14:30)", column)
         if required:
             problems.add(np.isnat(stamps) & ~bad, "datum/tid saknas", column)
         return stamps, precision
     if date is not None:
         column = columns.roles[date]
-        stamps, precision, bad = parse_datetimes(frame[column])
+        # A date beside its own clock column: a written midnight is the date, not a time.
+        stamps, precision, bad = _read_dates(table, column, date_format, report,
+                                             date_only=clock is not None or hour is not None)
         problems.add(bad, "datumet kan inte tolkas (skriv t.ex. 2024-03-05)", column)
         if required:
             problems.add(np.isnat(stamps) & ~bad, "datum saknas", column)
@@ -694,10 +748,11 @@ def _end_of_period(stamps: np.ndarray, precision: np.ndarray) -> np.ndarray:
     return out
 
 
-def _times(table: Table, columns: _Columns, roles: Sequence[str],
-           problems: _Problems) -> tuple[np.ndarray, np.ndarray]:
+def _times(table: Table, columns: _Columns, roles: Sequence[str], problems: _Problems,
+           date_format: str | None = None, report: ImportReport | None = None) -> tuple[np.ndarray, np.ndarray]:
     """occurred_from and occurred_to (NaT = no window) for every row."""
     roles = set(roles)
+    formats = {"date_format": date_format, "report": report}
 
     def spec(prefix: str) -> dict:
         if f"window_{prefix}" in roles:
@@ -705,18 +760,18 @@ def _times(table: Table, columns: _Columns, roles: Sequence[str],
         return {"date": f"{prefix}_date", "clock": f"{prefix}_time" if f"{prefix}_time" in roles else None}
 
     if "window_from" in roles or "from_date" in roles:
-        start, start_precision = _compose(table, columns, problems, **spec("from"))
+        start, start_precision = _compose(table, columns, problems, **spec("from"), **formats)
         if "window_to" in roles or "to_date" in roles:
-            end, end_precision = _compose(table, columns, problems, required=False, **spec("to"))
+            end, end_precision = _compose(table, columns, problems, required=False, **spec("to"), **formats)
         else:
             end, end_precision = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[ns]"), None
     elif "datetime" in roles:
-        start, start_precision = _compose(table, columns, problems, stamp="datetime")
+        start, start_precision = _compose(table, columns, problems, stamp="datetime", **formats)
         end, end_precision = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[ns]"), None
     elif "date" in roles:
         start, start_precision = _compose(
             table, columns, problems, date="date", clock="time" if "time" in roles else None,
-            hour="hour" if "hour" in roles else None, minute="minute" if "minute" in roles else None,
+            hour="hour" if "hour" in roles else None, minute="minute" if "minute" in roles else None, **formats,
         )
         end, end_precision = np.full(len(start), np.datetime64("NaT"), dtype="datetime64[ns]"), None
     else:
