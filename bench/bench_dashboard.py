@@ -26,6 +26,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.browser import waits
+
 REPO = Path(__file__).resolve().parents[1]
 PAGES = ("Översikt", "Karta", "Tid", "Trygghet", "Problembild", "Uppföljning", "Data")
 MAX_BYTES = 5_000_000
@@ -100,35 +102,28 @@ def _wait_healthy(url: str, timeout: float = 120) -> None:
     raise RuntimeError("samsyn serve did not answer")
 
 
-SETTLED = """() => {
-    const running = document.querySelector('[data-testid="stStatusWidget"]')
-        || document.querySelectorAll('[data-testid="stSkeleton"]').length > 0;
-    if (running) { window.__idle = null; return false; }
-    window.__idle = window.__idle || Date.now();
-    return Date.now() - window.__idle > %d;
-}"""
+def _settle(page, what: str) -> None:
+    """Wait until the page's run is over and, on a page with a map, the map has drawn with its assets.
 
-
-def _settle(page, quiet_ms: int = 1500) -> None:
-    page.wait_for_function(SETTLED % quiet_ms, timeout=180_000, polling=50)
-
-
-def _run_number(page) -> int:
-    return int(page.locator(".samsyn-run").last.get_attribute("data-run"))
+    The waits are the browser tests' (tests/browser/waits.py): Streamlit's script state and the run
+    marker, not a quiet period, so the bytes counted are those of one complete page.
+    """
+    waits.wait_idle(page, what=what)
+    if page.locator(waits.MAP_IFRAME).count():
+        waits.wait_for_assets(waits.map_drawn(page, what=f"the map of {what}"), what=f"the map of {what}")
 
 
 def _rerun_seconds(page) -> float:
     """Move the hour slider one step and time the run it starts, until its last element reached the page."""
-    before = _run_number(page)
+    before = waits.wait_idle(page, what="the page before a move of the hour slider")
     thumb = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] input[type='range']").first
     thumb.focus()
     start = time.perf_counter()
     thumb.press("ArrowRight" if thumb.input_value() == "0" else "ArrowLeft")
-    page.wait_for_function(
-        f"() => [...document.querySelectorAll('.samsyn-run')].some(e => Number(e.dataset.run) > {before})",
-        timeout=180_000, polling="raf")
+    # Timed up to the arrival of the run marker (checked at every frame), the last element of the run.
+    waits.wait_for_marker(page, after=before, what="the re-render after a move of the hour slider")
     seconds = time.perf_counter() - start
-    _settle(page, 500)
+    waits.wait_for_run(page, after=before, what="the end of the run after a move of the hour slider")
     return seconds
 
 
@@ -151,25 +146,25 @@ def run() -> Iterator[dict]:
             context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
                 ("http://127.0.0.1", "data:", "blob:", "about:")) else route.abort())
             page = context.new_page()
+            page.set_default_timeout(waits.ELEMENT_SECONDS * 1000)
             received = {"bytes": 0, "static": 0}
             page.on("websocket", lambda ws: ws.on(
                 "framereceived", lambda payload: received.__setitem__("bytes", received["bytes"] + len(payload))))
             page.on("requestfinished", lambda request: received.__setitem__(
                 "static", received["static"] + max(0, request.sizes().get("responseBodySize", 0))))
-            page.goto(url, wait_until="domcontentloaded")
-            _settle(page)
+            waits.open_app(page, url, what="Översikt with the benchmark dataset")
             baseline = None
             results = []
             for name in PAGES:
                 if name != "Översikt":
-                    page.get_by_role("link", name=name).first.click()
-                    page.wait_for_selector(f"h1:has-text('{name}')", timeout=180_000)
-                _settle(page)
+                    waits.go_to(page, name)
+                _settle(page, name)
                 # Bytes of a fresh, warm load of the page (server caches filled by the first visit).
                 received.update(bytes=0, static=0)
                 page.reload(wait_until="domcontentloaded")
-                page.wait_for_selector(f"h1:has-text('{name}')", timeout=180_000)
-                _settle(page)
+                waits.wait_for_run(page, after=0, what=f"{name} after a reload", timeout=waits.FIRST_LOAD_SECONDS)
+                waits.expect_visible(page.locator("h1").filter(has_text=name).first, f"the heading of {name}")
+                _settle(page, name)
                 sent, static = received["bytes"], received["static"]
                 _rerun_seconds(page)  # warm-up
                 seconds = statistics.median(_rerun_seconds(page) for _ in range(REPEATS))
