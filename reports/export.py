@@ -40,7 +40,7 @@ def hotspot_frame(hotspots: Iterable[Hotspot], *, crs: str | None = None) -> gpd
 
     Lists (categories, weekdays, hours) become comma-separated text so every GIS and
     spreadsheet reads them. Hotspots stored in another CRS than ``crs`` (default: the first
-    hotspot's) are reprojected.
+    hotspot's; none for an empty list, which places nothing) are reprojected.
 
     Raises
     ------
@@ -48,7 +48,7 @@ def hotspot_frame(hotspots: Iterable[Hotspot], *, crs: str | None = None) -> gpd
         A hotspot whose geometry is not valid WKT.
     """
     hotspots = list(hotspots)
-    target_crs = crs or (hotspots[0].crs if hotspots else "EPSG:3006")
+    target_crs = crs or (hotspots[0].crs if hotspots else None)
     rows, geometries = [], []
     for hotspot in hotspots:
         try:

@@ -39,7 +39,7 @@ class Dataset:
     name: str
     directory: Path
     files: dict[str, Path] = field(default_factory=dict)
-    crs: str | None = "EPSG:3006"  # the working CRS written at import; None when the metadata has none
+    crs: str | None = None  # the working CRS written at import; None until a file or the importer says
     builtin: bool = False
     created: str = ""
 
@@ -111,8 +111,12 @@ def get_dataset(data_dir: Path, dataset_id: str) -> Dataset:
     raise KeyError(dataset_id)
 
 
-def create_dataset(data_dir: Path, name: str, *, crs: str = "EPSG:3006") -> Dataset:
-    """Create an empty dataset directory with a unique id derived from the name."""
+def create_dataset(data_dir: Path, name: str, *, crs: str | None = None) -> Dataset:
+    """Create an empty dataset directory with a unique id derived from the name.
+
+    ``crs`` is the working CRS the importer chose; without it the dataset has none until its
+    incident file declares one (``Workspace.working_crs``), rather than an assumed SWEREF 99 TM.
+    """
     root = Path(data_dir) / "datasets"
     root.mkdir(parents=True, exist_ok=True)
     base = slugify(name)

@@ -72,7 +72,6 @@ FORMAT = "samsyn-problembild"
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("picture_schema.json")
 WGS84 = "EPSG:4326"
-DEFAULT_CRS = "EPSG:3006"
 # 1e-9 degree is 0.11 mm of latitude: the round trip stays far inside a millimetre, and a
 # re-export of an imported picture rounds to the very same numbers.
 DECIMALS = 9
@@ -214,8 +213,7 @@ def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: 
     dataset
         The dataset the picture belongs to; its id and name go into the file's ``dataset``.
     crs
-        The working CRS of the dataset (default: the dataset's, else that of the first hotspot,
-        else EPSG:3006).
+        The working CRS of the dataset (default: the dataset's, else that of the first hotspot).
 
     Returns
     -------
@@ -225,7 +223,11 @@ def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: 
     rows = _read_all(store)
     hotspots, causes, measures = rows["hotspot"], rows["cause"], rows["measure"]
     goals, followups = rows["goal"], rows["followup"]
-    work_crs = crs or (dataset.crs if dataset is not None else None) or (hotspots[0].crs if hotspots else DEFAULT_CRS)
+    work_crs = crs or (dataset.crs if dataset is not None else None) or (hotspots[0].crs if hotspots else None)
+    if not work_crs:
+        # The file's dataset.crs places every geometry; an assumed SWEREF 99 TM could put them in another town.
+        raise InputError("Problembilden har inget koordinatsystem att skriva: inga platser och inget dataset "
+                         "med koordinatsystem. Ange --crs, t.ex. --crs EPSG:3006.")
     keys = {entity: _keys(rows[entity], entity) for entity in ENTITY_OF.values()}
     hkey, mkey = keys["hotspot"], keys["measure"]
     by_hotspot = {h.id: h for h in hotspots}
@@ -730,7 +732,8 @@ def _plan(document: Any, path: str | Path | None, *, crs: str | None = None,
         if "merged_from" in h and h.get("source_kind", "drawn") != "merged":
             problems.add([*parts, "merged_from"], "merged_from hör bara till platser med \"source_kind\": \"merged\"")
         values = dict(
-            title=h["title"], geometry_wkt=wkt or "POINT (0 0)", crs=target or DEFAULT_CRS,
+            # Without a CRS or geometry the problem is recorded and nothing is written; the values only fill the row.
+            title=h["title"], geometry_wkt=wkt or "POINT (0 0)", crs=target or "",
             source_kind=h.get("source_kind", "drawn"), source_id=h.get("source_id", ""),
             categories=h.get("categories", []), weekdays=h.get("weekdays", []), hours=h.get("hours", []),
             organisation=h["organisation"], picture=h["picture"], priority=h.get("priority", 2),

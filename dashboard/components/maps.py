@@ -17,11 +17,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.template import Template as FoliumTemplate  # knows folium's ``tojavascript`` filter
 from jinja2 import Template
 from PIL import Image
 from pyproj import Transformer
 
 from analysis.density import DensityRaster
+from core.errors import InputError
 from dashboard.components.basemap import base_map
 
 WGS84 = "EPSG:4326"
@@ -63,11 +65,11 @@ class MapLayers:
     points: pd.DataFrame | None = None  # x, y, category, occurred_from (never protected categories)
     survey: gpd.GeoDataFrame | None = None  # area_id, name, value
     survey_label: str = ""
-    crs: str = "EPSG:3006"
+    crs: str | None = None  # the working CRS of every layer; build_map refuses None (never SWEREF 99 TM by default)
     selected: str | None = None
 
 
-def data_extent(*layers: gpd.GeoDataFrame | None, incidents: pd.DataFrame | None = None, crs: str = "EPSG:3006",
+def data_extent(*layers: gpd.GeoDataFrame | None, incidents: pd.DataFrame | None = None, crs: str,
                 pad_m: float = 250.0) -> tuple[float, float, float, float] | None:
     """Bounds in the working CRS of the first non-empty layer, else of the incidents' positions.
 
@@ -78,7 +80,7 @@ def data_extent(*layers: gpd.GeoDataFrame | None, incidents: pd.DataFrame | None
     Examples
     --------
     >>> points = pd.DataFrame({"x": [674_000.0, 674_100.0], "y": [6_580_000.0, 6_580_050.0]})
-    >>> data_extent(None, incidents=points, pad_m=100)
+    >>> data_extent(None, incidents=points, crs="EPSG:3006", pad_m=100)
     (673900.0, 6579900.0, 674200.0, 6580150.0)
     """
     for layer in layers:
@@ -124,6 +126,46 @@ def _colormap(values: pd.Series, *, diverging: bool, caption: str) -> cm.LinearC
     return cm.LinearColormap(colours, vmin=low, vmax=high, caption=caption)
 
 
+# Leaflet tooltips never wrap (white-space: nowrap): a long name would run off the map.
+TOOLTIP_STYLE = "max-width:380px;white-space:normal;overflow-wrap:anywhere;"
+TOOLTIP_MAX_CHARS = 300
+
+
+class TextTooltip(folium.GeoJsonTooltip):
+    """folium's GeoJsonTooltip (same table, same look), but every text is set with ``textContent``.
+
+    folium builds the tooltip as an HTML string and assigns it to ``innerHTML``, so an area or place
+    named ``<img src=x onerror=…>`` — from a user's file or a pinned title — would run script in every
+    colleague's browser. Here the names and values are data: never parsed as HTML, cut with an
+    ellipsis after ``TOOLTIP_MAX_CHARS`` characters so a 10,000-character title cannot cover the map.
+    """
+
+    _template = FoliumTemplate("""
+    {% macro script(this, kwargs) %}
+    {{ this._parent.get_name() }}.bindTooltip(function(layer) {
+        var fields = {{ this.fields | tojson }}, aliases = {{ this.aliases | tojson }};
+        var limit = {{ this.max_chars | tojson }};
+        function text(value) {
+            if (value === null || value === undefined) { return ''; }
+            var s = (typeof value === 'object') ? JSON.stringify(value) : String(value);
+            return s.length > limit ? s.slice(0, limit - 1) + '\u2026' : s;
+        }
+        var div = L.DomUtil.create('div'), table = L.DomUtil.create('table', '', div);
+        fields.forEach(function(field, i) {
+            var row = L.DomUtil.create('tr', '', table);
+            {% if this.labels %}L.DomUtil.create('th', '', row).textContent = text(aliases[i]);{% endif %}
+            L.DomUtil.create('td', '', row).textContent = text(layer.feature.properties[field]);
+        });
+        return div;
+    }, {{ this.tooltip_options | tojavascript }});
+    {% endmacro %}
+    """)
+
+    def __init__(self, fields: list[str], aliases: list[str]) -> None:
+        super().__init__(fields, aliases=aliases, style=TOOLTIP_STYLE)
+        self.max_chars = TOOLTIP_MAX_CHARS
+
+
 def _districts_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearColormap]:
     frame = _wgs84(layers.districts, layers.crs)
     colormap = _colormap(frame["value"], diverging=layers.district_diverging, caption=layers.district_metric)
@@ -143,7 +185,7 @@ def _districts_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearC
         frame[["area_id", "name", "value", "label", "samsyn_kind", "samsyn_id", "geometry"]],
         style_function=style,
         highlight_function=lambda _: {"weight": 4, "color": "#000"},
-        tooltip=folium.GeoJsonTooltip(["name", "label"], aliases=["Område", layers.district_metric]),
+        tooltip=TextTooltip(["name", "label"], ["Område", layers.district_metric]),
         name="Områden",
     ).add_to(group)
     return group, colormap
@@ -160,7 +202,7 @@ def _hot_layer(layers: MapLayers) -> folium.FeatureGroup:
         frame[["cell_id", "count", "gi_z", "class", "klass", "samsyn_kind", "samsyn_id", "geometry"]],
         style_function=lambda f: {"fillColor": HOTSPOT_COLOURS.get(f["properties"]["class"], "#fff"),
                                   "color": "#444", "weight": 0.5, "fillOpacity": 0.75},
-        tooltip=folium.GeoJsonTooltip(["klass", "count", "gi_z"], aliases=["Klass", "Händelser", "Gi* z"]),
+        tooltip=TextTooltip(["klass", "count", "gi_z"], ["Klass", "Händelser", "Gi* z"]),
         name="Hot spots",
     ).add_to(group)
     return group
@@ -220,7 +262,7 @@ def _places_layer(layers: MapLayers) -> folium.FeatureGroup:
         style_function=lambda _: {"fillColor": "#cc79a7", "color": "#7b2c5f", "weight": 2, "fillOpacity": 0.15,
                                   "dashArray": "4 3"},
         highlight_function=lambda _: {"weight": 4},
-        tooltip=folium.GeoJsonTooltip(["name", "kind"], aliases=["Plats", "Typ"]),
+        tooltip=TextTooltip(["name", "kind"], ["Plats", "Typ"]),
         name="Platser",
     ).add_to(group)
     return group
@@ -283,7 +325,7 @@ def _points_layer(m: folium.Map, layers: MapLayers) -> None:
         frame,
         marker=folium.CircleMarker(radius=5, fill=True, fill_opacity=0.9, weight=1, color="#000",
                                    fill_color="#0072B2"),
-        tooltip=folium.GeoJsonTooltip(["kategori", "tid"], aliases=["Kategori", "Tid"]),
+        tooltip=TextTooltip(["kategori", "tid"], ["Kategori", "Tid"]),
         name="Händelser",
     ).add_to(group)
     group.add_to(m)
@@ -322,7 +364,7 @@ def _survey_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearColo
         style_function=lambda f: {"fillColor": colormap(f["properties"]["value"])
                                   if f["properties"]["value"] is not None else "#fff",
                                   "color": "#333", "weight": 1, "fillOpacity": 0.6},
-        tooltip=folium.GeoJsonTooltip(["name", "value"], aliases=["Område", layers.survey_label]),
+        tooltip=TextTooltip(["name", "value"], ["Område", layers.survey_label]),
         name="Trygghet",
     ).add_to(group)
     return group, colormap
@@ -362,7 +404,15 @@ def _legend_hotspots() -> _Legend:
 
 
 def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float], config=None) -> folium.Map:
-    """Build the Karta page's map with the requested layers, legends and a layer switcher."""
+    """Build the Karta page's map with the requested layers, legends and a layer switcher.
+
+    Raises
+    ------
+    InputError
+        When ``layers.crs`` is None: drawing the layers as SWEREF 99 TM could put them in another town.
+    """
+    if not layers.crs:
+        raise InputError("Kartans lager saknar koordinatsystem; läs in händelserna igen på sidan Data.")
     m = base_map(bounds_wgs84, config)
     # No browser focus box around a clicked polygon: the selected district gets its own outline.
     m.get_root().header.add_child(Element("<style>.leaflet-interactive:focus{outline:none;}</style>"),
@@ -398,7 +448,7 @@ PICTURE_COLOURS = {"polis": "#0072B2", "kommun": "#E69F00", "gemensam": "#D55E00
 
 def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, float, float, float], *,
                       background: dict | None = None, districts: gpd.GeoDataFrame | None = None,
-                      crs: str = "EPSG:3006", selected: int | None = None, config=None,
+                      crs: str, selected: int | None = None, config=None,
                       control_areas: gpd.GeoDataFrame | None = None) -> folium.Map:
     """The pinned hotspots on one map, coloured by whose picture they belong to, numbered, clickable.
 
@@ -426,7 +476,7 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
             frame[["area_id", "name", "samsyn_kind", "samsyn_id", "geometry"]], name="Områden",
             style_function=lambda _: {"fillColor": "#56B4E9", "fillOpacity": 0.08, "color": "#333", "weight": 1.5},
             highlight_function=lambda _: {"fillOpacity": 0.35, "weight": 3},
-            tooltip=folium.GeoJsonTooltip(["name"], aliases=["Område"]),
+            tooltip=TextTooltip(["name"], ["Område"]),
         ).add_to(m)
     if len(hotspots):
         frame = _wgs84(hotspots.set_crs(crs, allow_override=True), crs, tolerance=0.5)
@@ -442,7 +492,7 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
                 PICTURE_COLOURS.get(f["properties"]["picture"], "#999"),
                 "weight": 5 if str(f["properties"]["id"]) == str(selected) else 2.5, "fillOpacity": 0.3},
             highlight_function=lambda _: {"weight": 5},
-            tooltip=folium.GeoJsonTooltip(["label", "status"], aliases=["Plats", "Status"]),
+            tooltip=TextTooltip(["label", "status"], ["Plats", "Status"]),
         ).add_to(m)
         for _, row in frame.iterrows():
             point = row.geometry.representative_point()

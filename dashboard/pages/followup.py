@@ -22,6 +22,7 @@ from dashboard.components.exports import show_figure
 from dashboard.components.maps import build_problem_map
 from dashboard.i18n import english, fmt_int, t
 from dashboard.loaders import frames_for, problem_store
+from geo.crs import frame_crs
 from reports.export import export_hotspots
 from reports.report import (
     LIGHT_RULE_EN,
@@ -41,7 +42,7 @@ LIGHTS = {"grön": "🟢", "gul": "🟡", "röd": "🔴", "grå": "⚪"}
 
 active = st.session_state["active"]
 projector = st.session_state.get("projector", False)
-crs = active.incidents.attrs.get("crs", "EPSG:3006")
+crs = frame_crs(active.incidents)  # no CRS: a Swedish error, never SWEREF 99 TM
 store = problem_store()
 incidents = active.incidents
 data_end = incidents["occurred_from"].max().date()

@@ -32,6 +32,7 @@ from dashboard.components.pinning import pin_form
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, fmt_area_value, fmt_change, lang, t, weekday_names
 from geo.categories import PROTECTED
+from geo.crs import frame_crs
 
 # A drawn line is a street segment and a place without a radius a point: both get the one buffer every
 # count of a pinned place uses (analysis.problem_numbers), so the panel and the pinned place agree.
@@ -46,7 +47,7 @@ METRICS = {
 active = st.session_state["active"]
 filters = current_filters()
 projector = st.session_state.get("projector", False)
-crs = active.incidents.attrs.get("crs", "EPSG:3006")
+crs = frame_crs(active.incidents)  # no CRS: a Swedish error, never SWEREF 99 TM
 view = apply_filters(active.incidents, filters)
 all_dates = apply_filters(active.incidents, filters, period=False)  # for comparisons with last year
 

@@ -21,11 +21,12 @@ from dashboard.components.pinning import pin_form
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, t
 from dashboard.loaders import frames_for, problem_store
+from geo.crs import frame_crs
 
 active = st.session_state["active"]
 filters = current_filters()
 projector = st.session_state.get("projector", False)
-crs = active.incidents.attrs.get("crs", "EPSG:3006")
+crs = frame_crs(active.incidents)  # no CRS: a Swedish error, never SWEREF 99 TM
 store = problem_store()
 
 st.title(t("Problembild"))
