@@ -13,6 +13,7 @@ GeoPackage, Shapefile, Parquet and GeoParquet.
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import io
 import json
@@ -448,8 +449,9 @@ def read_excel(path: Path, *, sheet: str | None = None) -> Table:
     elif sheet not in sheets:
         listed = ", ".join(f"'{s}'" for s in sheets)
         raise InputError(f"Bladet '{sheet}' finns inte. Bladen i filen är: {listed}. Ange --sheet.", path=path)
-    frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl", keep_default_na=False,
+    frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl", keep_default_na=False,
                           na_values=[""])
+    frame = frame.apply(_excel_text)
     if frame.shape[1] == 0:
         raise InputError(f"Bladet '{sheet}' är tomt.", path=path)
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -457,6 +459,28 @@ def read_excel(path: Path, *, sheet: str | None = None) -> Table:
     blank = frame.isna().all(axis=1).to_numpy()
     table = Table(frame, path, "excel", rows, sheet=sheet)
     return _drop_blank(table, blank)
+
+
+def _excel_cell(value: object) -> object:
+    """One Excel cell as the text the importer parses: a date cell as ISO, a time cell as ``HH:MM:SS``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, datetime.datetime):
+        # A date cell holds midnight; written as a date it stays a 24-hour window, never 00:00.
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _excel_text(column: pd.Series) -> pd.Series:
+    return pd.Series([_excel_cell(v) for v in column], index=column.index, dtype="str")
 
 
 # --- vector and parquet ----------------------------------------------------

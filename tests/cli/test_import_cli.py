@@ -84,3 +84,41 @@ def test_areas_and_survey_kinds(tmp_path, run_here, real_data):
     code, _, err = run_here("import", survey, "--kind", "survey", "--out", tmp_path / "s.parquet", "--unit", "share")
     assert code == 0, err
     assert (tmp_path / "s.parquet").exists()
+
+
+AMBIGUOUS_ROWS = [["Datum", "Brottstyp", "X", "Y"],
+                  ["03/05/2024 14:30", "Klotter", "386300.0", "6164100.0"],
+                  ["04/06/2024 09:00", "Klotter", "386700.0", "6162500.0"],
+                  ["12/01/2024 23:15", "Klotter", "384800.0", "6164700.0"]]
+
+
+def test_ambiguous_dates_refused_exit_2_no_output(tmp_path, run_cli):
+    src = write_text(tmp_path / "oklar.csv", AMBIGUOUS_ROWS)
+    out = tmp_path / "out.parquet"
+    result = run_cli("import", src, "--out", out, "--source-value", "kommun")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Fel: Fil oklar.csv, kolumn 'Datum': datumen kan läsas både som dag/månad/år och som månad/dag/år (t.ex. "
+        "03/05/2024 14:30, 04/06/2024 09:00, 12/01/2024 23:15), så Samsyn gissar inte. Ange formatet med "
+        "--date-format, t.ex. --date-format \"%d/%m/%Y %H:%M\" (dag/månad/år) eller --date-format "
+        "\"%m/%d/%Y %H:%M\" (månad/dag/år).")
+    assert not out.exists() and not list(tmp_path.glob(".out*"))
+
+
+def test_date_format_flag_resolves_and_the_report_names_the_format(tmp_path, run_here):
+    src = write_text(tmp_path / "oklar.csv", AMBIGUOUS_ROWS)
+    out = tmp_path / "out.parquet"
+    code, stdout, err = run_here("import", src, "--out", out, "--source-value", "kommun", "--salt", "s",
+                                 "--date-format", "%d/%m/%Y %H:%M")
+    assert code == 0, err
+    assert "Datumformat:\n  Datum: dag/månad/år med klockslag (valt format %d/%m/%Y %H:%M)" in stdout
+    frame = read_incidents(out)
+    assert [str(v)[:16] for v in frame["occurred_from"]] == ["2024-05-03 14:30", "2024-06-04 09:00",
+                                                             "2024-01-12 23:15"]
+
+
+def test_iso_report_line(tmp_path, run_here):
+    code, stdout, err = run_here("import", write_text(tmp_path / "export.csv", police_rows()), "--out",
+                                 tmp_path / "o.parquet", "--source-value", "polis", "--salt", "s")
+    assert code == 0, err
+    assert "Datumformat:\n  Datum: år-månad-dag (ISO 8601)\n" in stdout
