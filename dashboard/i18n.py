@@ -306,6 +306,11 @@ ENGLISH: dict[str, str] = {
     "Veckodagar": "Weekdays", "Organisation": "Organisation", "Ditt namn": "Your name",
     "Problembild": "Problem picture", "Polisens egen": "The police's own", "Kommunens egen": "The kommun's own",
     "Gemensam": "Joint", "Prioritet": "Priority", "Status": "Status", "Anteckningar": "Notes", "Fäst": "Pin",
+    "Händelser som fäst plats": "Incidents as a pinned place",
+    "Så räknar Problembild platsen (Nu): {counted}.": "How Problem picture counts the place (Now): {counted}.",
+    "Räknat med filtren i sidopanelen; den fästa platsen räknas med sina egna brottstyper, veckodagar och timmar "
+    "(se nedan).": "Counted with the filters in the sidebar; the pinned place counts its own categories, weekdays and "
+    "hours (see below).",
     "Skriv ditt namn, så att alla ser vem som fäste platsen.": "Enter your name, so everyone sees who pinned it.",
     "Fäst i problembilden som": "Pinned to the problem picture as",
     "mot": "compared with", "osäkert": "uncertain",

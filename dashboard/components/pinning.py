@@ -9,10 +9,10 @@ import shapely
 import streamlit as st
 
 from analysis.aoristic import weekday_hour
-from analysis.problem_numbers import Place
+from analysis.problem_numbers import Place, filter_text, place_numbers
 from analysis.snapshot import place_snapshot, suggest_time_window
 from dashboard.filters import Filters
-from dashboard.i18n import t, weekday_names
+from dashboard.i18n import fmt_int, lang, t, weekday_names
 from dashboard.loaders import problem_store
 from store.model import ORGANISATIONS, PICTURES, STATUSES, Hotspot
 
@@ -48,16 +48,23 @@ def pin_form(
     top = period_incidents["category"].astype(str).value_counts().head(3).index.tolist()
     categories = list(filters.categories) or top
     names = weekday_names()
-    with st.form(f"pin-{key}", border=True):
+    with st.container(border=True):
         st.markdown(f"**{t('Fäst i problembilden')}**")
-        name = st.text_input(t("Rubrik"), value=title)
+        # What the place counts is chosen outside the form, so the number beside "Fäst" follows every change.
         chosen_categories = st.multiselect(
-            t("Brottstyper"), sorted(set(all_incidents["category"].dropna().astype(str))), default=categories)
+            t("Brottstyper"), sorted(set(all_incidents["category"].dropna().astype(str))), default=categories,
+            key=f"pin-{key}-categories")
         cols = st.columns(2)
         chosen_days = cols[0].multiselect(t("Veckodagar"), list(range(1, 8)), default=weekdays,
-                                          format_func=lambda d: names[d - 1])
+                                          format_func=lambda d: names[d - 1], key=f"pin-{key}-weekdays")
         chosen_hours = cols[1].multiselect(t("Timmar"), list(range(24)), default=hours,
-                                           format_func=lambda h: f"{h:02d}")
+                                           format_func=lambda h: f"{h:02d}", key=f"pin-{key}-hours")
+        place = Place(shapely.to_wkt(geometry, rounding_precision=1), chosen_categories, sorted(chosen_days),
+                      sorted(chosen_hours))
+        # The number Problembild will show as "Nu": the same function, the same data, the same period.
+        pinned_count = place_numbers(st.session_state["active"].incidents, place, filters.start, filters.end).count
+    with st.form(f"pin-{key}", border=True):
+        name = st.text_input(t("Rubrik"), value=title)
         cols = st.columns(3)
         organisation = cols[0].selectbox(t("Organisation"), ORGANISATIONS,
                                          index=ORGANISATIONS.index(remembered("organisation", "kommun")))
@@ -69,7 +76,12 @@ def pin_form(
         priority = cols[0].selectbox(t("Prioritet"), [1, 2, 3], index=1, format_func=PRIORITY_LABELS.get)
         status = cols[1].selectbox(t("Status"), STATUSES, index=0)
         notes = st.text_area(t("Anteckningar"), height=80)
-        submitted = st.form_submit_button(t("Fäst"), type="primary", icon=":material/push_pin:")
+        cols = st.columns([1, 2], vertical_alignment="center")
+        submitted = cols[0].form_submit_button(t("Fäst"), type="primary", icon=":material/push_pin:")
+        cols[1].metric(t("Händelser som fäst plats"), fmt_int(pinned_count))
+        counted = filter_text(chosen_categories, sorted(chosen_days), sorted(chosen_hours),
+                              (filters.start, filters.end), lang=lang())
+        cols[1].caption(t("Så räknar Problembild platsen (Nu): {counted}.").format(counted=counted))
     if not submitted:
         return None
     if not person.strip():
@@ -78,8 +90,6 @@ def pin_form(
     remember("person", person)
     remember("organisation", organisation)
     # "Då" counts the place as it is pinned, on the whole dataset, the way the report's "Nu" will count it.
-    place = Place(shapely.to_wkt(geometry, rounding_precision=1), chosen_categories, sorted(chosen_days),
-                  sorted(chosen_hours))
     snapshot = place_snapshot(st.session_state["active"].incidents, place, filters.start, filters.end,
                               population=population, survey=survey)
     hotspot = Hotspot(

@@ -190,6 +190,9 @@ with detail_column:
         st.metric(t("Händelser"), int(change["after"]),
                   delta=fmt_change(change["change_pct"]) if change["before"] else None, delta_color="inverse")
         st.caption(change["summary"])
+        # Two numbers for one place: say which is which, so the room does not read them as a contradiction.
+        st.caption(t("Räknat med filtren i sidopanelen; den fästa platsen räknas med sina egna brottstyper, "
+                     "veckodagar och timmar (se nedan)."))
         if len(subset):
             heat = weekday_hour(subset)
             fig = weekday_hour_heatmap(heat.matrix, weekday_names=weekday_names(), projector=projector,

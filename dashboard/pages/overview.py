@@ -69,9 +69,7 @@ with right:
     st.markdown(f"#### {t('Mikroplatser')}")
     if active.places is None:
         st.info(t("Datasetet har inga namngivna platser. Lägg till ett lager med namngivna platser på sidan Data."))
-    elif view.empty:
-        st.info(t("Inga händelser matchar filtren."))
-    else:
+    elif not view.empty:  # an empty view is said once, in the warning at the top
         places = place_counts(view, active.places).sort_values("count", ascending=False)
         top = places.head(8).reset_index()[["area_id", "name", "count"]]
         st.caption(t("Namngivna platser med flest händelser"))
