@@ -14,7 +14,7 @@ from dashboard.i18n import t
 from dashboard.loaders import workspace
 from geo.areas import read_areas_report, write_areas
 from geo.dataset import write_incidents
-from geo.importer import ImportOptions, import_incidents
+from geo.importer import DateFormatNeeded, ImportOptions, import_incidents
 from geo.model import SOURCES
 from geo.readers import read_table
 from geo.survey import read_survey_report, write_survey
@@ -34,6 +34,28 @@ INCIDENT_FIELDS = {
     "category": "Brottstyp / kategori", "id": "Id / ärendenummer", "source": "Källa",
     "place_type": "Platstyp (ute/inne)",
 }
+
+
+
+def _date_format_control(ambiguity: tuple | None) -> str | None:
+    """The date-format choice: the two readings of an ambiguous column (examples as read) or free strftime text."""
+    from core.formatting import long_date
+    from dashboard.i18n import lang
+
+    choices = {"": t("Läs av automatiskt")}
+    if ambiguity is not None:
+        column, what, examples, day_first, month_first = ambiguity
+        st.error(escape_markdown(t("Kolumnen") + f" '{column}': {what}. " + t(
+            "Välj hur datumen ska läsas i rutan 'Datumformat' och tryck Kontrollera igen."), limit=None))
+        for fmt, words in ((day_first, t("dag/månad/år")), (month_first, t("månad/dag/år"))):
+            read = pd.to_datetime(pd.Series(examples), format=fmt, errors="coerce")
+            shown = ", ".join(f"{ex} → {long_date(stamp.date(), lang=lang())}"
+                              for ex, stamp in zip(examples, read, strict=True) if not pd.isna(stamp))
+            choices[fmt] = f"{words}: {shown}"
+    choice = st.selectbox(t("Datumformat"), list(choices), format_func=choices.get, key="map_date_format")
+    own = st.text_input(t("Eget datumformat (strftime, t.ex. %d/%m/%Y %H:%M)"), key="map_date_format_text")
+    return own.strip() or choice or None
+
 
 data_dir = workspace().data_dir
 st.title(t("Data"))
@@ -79,6 +101,7 @@ def _upload(uploaded, path: Path) -> None:
             source_value = extra[1].selectbox(t("Källa för hela filen"), ["", *SOURCES], key="map_source_value",
                                               format_func=lambda s: s or t("(ur filen)"))
             skip = extra[2].checkbox(t("Hoppa över ogiltiga rader (sparas separat med orsak)"), key="map_skip")
+            date_format = _date_format_control(st.session_state.get("date_ambiguity"))
         elif kind in ("districts", "places"):
             grid = st.columns(3)
             for field, label in (("id_column", "Id-kolumn"), ("name_column", "Namnkolumn"),
@@ -100,7 +123,7 @@ def _upload(uploaded, path: Path) -> None:
         try:
             if kind == "incidents":
                 options = ImportOptions(**mapping, crs=crs or None, source_value=source_value or None,
-                                        skip_invalid=skip)
+                                        skip_invalid=skip, date_format=date_format)
                 result = import_incidents(path, options)
                 report_lines = result.report.lines()
                 kept = result.frame
@@ -119,6 +142,11 @@ def _upload(uploaded, path: Path) -> None:
                                 *report.warnings]
                 kept = frame
                 writer, suffix = (lambda p: write_survey(frame, p)), ".csv"
+        except DateFormatNeeded as error:
+            # The page's own control, not the CLI flag: the choice appears above after the rerun.
+            st.session_state["date_ambiguity"] = (error.column, error.what, error.examples, error.day_first,
+                                                  error.month_first)
+            st.rerun()
         except InputError as error:
             st.error(escape_markdown(str(error), limit=None))
             st.stop()
