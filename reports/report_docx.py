@@ -21,6 +21,7 @@ from docx.shared import Cm, Pt, RGBColor
 from core import formatting
 from core.files import atomic_path
 from reports.blocks import SAMPLE_NOTICES, BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
+from reports.report_html import clean_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentType
@@ -55,7 +56,7 @@ def _repeat_header(row) -> None:
 
 
 def _cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float = 9.5) -> None:
-    lines = str(text).split("\n")
+    lines = _xml(text).split("\n")
     paragraph = cell.paragraphs[0]
     for index, line in enumerate(lines):
         run = paragraph.add_run(line)
@@ -63,6 +64,12 @@ def _cell_text(cell: _Cell, text: str, *, bold: bool = False, size: float = 9.5)
         run.font.size = Pt(size)
         if index < len(lines) - 1:
             run.add_break()
+
+
+def _xml(text: object) -> str:
+    # python-docx refuses (ValueError) control characters that XML cannot hold; a pasted title or
+    # a cause copied from another program can carry them. Bidirectional overrides go as well.
+    return clean_text(text)
 
 
 def _page_field(paragraph) -> None:
@@ -103,7 +110,7 @@ def _footer(document: DocumentType, report: Report) -> None:
     section.different_first_page_header_footer = True  # no footer on the title page
     paragraph = section.footer.paragraphs[0]
     page = "page" if report.lang == "en" else "sida"
-    paragraph.text = f"{report.title} · {formatting.short_date(report.generated_at, lang=report.lang)} · {page} "
+    paragraph.text = f"{_xml(report.title)} · {formatting.short_date(report.generated_at, lang=report.lang)} · {page} "
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for run in paragraph.runs:
         run.font.size = Pt(8.5)
@@ -117,13 +124,13 @@ def _title_page(document: DocumentType, report: Report) -> None:
         document.add_paragraph()
     for notice in page.notices[:1]:
         if notice in SAMPLE_NOTICES:
-            run = document.add_paragraph().add_run(notice.upper())
+            run = document.add_paragraph().add_run(_xml(notice.upper()))
             run.bold, run.font.size = True, Pt(12)
             run.font.color.rgb = RGBColor(0xC0, 0x39, 0x2B)
     heading = document.add_paragraph()
-    run = heading.add_run(page.title)
+    run = heading.add_run(_xml(page.title))
     run.bold, run.font.size, run.font.color.rgb = True, Pt(26), ACCENT
-    sub = document.add_paragraph().add_run(page.subtitle)
+    sub = document.add_paragraph().add_run(_xml(page.subtitle))
     sub.font.size, sub.font.color.rgb = Pt(13), GREY
     document.add_paragraph()
     table = document.add_table(rows=0, cols=2)
@@ -137,7 +144,7 @@ def _title_page(document: DocumentType, report: Report) -> None:
         if notice in SAMPLE_NOTICES:
             continue
         paragraph = document.add_paragraph()
-        text = paragraph.add_run(notice)
+        text = paragraph.add_run(_xml(notice))
         text.font.size = Pt(10.5)
         text.italic = True
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -146,7 +153,7 @@ def _title_page(document: DocumentType, report: Report) -> None:
 def _table(document: DocumentType, block: Table) -> None:
     if block.caption:
         caption = document.add_paragraph()
-        run = caption.add_run(block.caption)
+        run = caption.add_run(_xml(block.caption))
         run.bold, run.font.size = True, Pt(10)
         caption.paragraph_format.keep_with_next = True
         caption.paragraph_format.space_after = Pt(2)
@@ -185,16 +192,16 @@ def _image(document: DocumentType, block: Image) -> None:
     picture_paragraph.paragraph_format.keep_with_next = True
     inline = picture_paragraph.runs[-1]._r.find(".//" + qn("wp:docPr"))
     if inline is not None and block.alt:
-        inline.set("descr", block.alt)
+        inline.set("descr", _xml(block.alt))
     caption = document.add_paragraph()
-    run = caption.add_run(block.caption)
+    run = caption.add_run(_xml(block.caption))
     run.italic, run.font.size = True, Pt(9)
     run.font.color.rgb = GREY
 
 
 def _paragraph(document: DocumentType, block: Paragraph) -> None:
     paragraph = document.add_paragraph()
-    run = paragraph.add_run(block.text)
+    run = paragraph.add_run(_xml(block.text))
     if block.kind == "lead":
         run.font.size = Pt(12)
     elif block.kind == "note":
@@ -213,14 +220,14 @@ def render_docx(report: Report) -> DocumentType:
             pending_break = True  # carried by the next heading, so no empty page-break paragraphs
             continue
         if isinstance(block, Heading):
-            heading = document.add_heading(block.text, level=min(block.level, 3))
+            heading = document.add_heading(_xml(block.text), level=min(block.level, 3))
             heading.paragraph_format.page_break_before = pending_break
             pending_break = False
         elif isinstance(block, Paragraph):
             _paragraph(document, block)
         elif isinstance(block, BulletList):
             for item in block.items:
-                document.add_paragraph(item, style="List Bullet")
+                document.add_paragraph(_xml(item), style="List Bullet")
         elif isinstance(block, Table):
             _table(document, block)
         elif isinstance(block, Image):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import html
+import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,7 @@ from reports.blocks import SAMPLE_NOTICES, BulletList, Heading, Image, Light, Pa
 if TYPE_CHECKING:
     from reports.report import Report
 
-__all__ = ["render_html", "write_html"]
+__all__ = ["clean_text", "render_html", "write_html"]
 
 LIGHT_COLOURS = {"grön": "#b7e4c7", "gul": "#ffe699", "röd": "#f4b6b6", "grå": "#d9d9d9"}
 
@@ -63,8 +65,27 @@ hr.page { border: none; border-top: 1px dashed #ccc; margin: 2.5rem 0 0; }
 """
 
 
+# C0/C1 control characters other than tab and newline (not allowed in XML, so python-docx refuses
+# them; meaningless in HTML), and the bidirectional overrides and isolates that can make a name from
+# a user's file read backwards or hide part of it.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+
+
+def clean_text(value: object) -> str:
+    """The text of ``value`` without control or bidirectional-override characters.
+
+    Examples
+    --------
+    >>> clean_text("Torget\\u202e\\x00gnälla")
+    'Torgetgnälla'
+    """
+    text = "" if value is None else str(value)
+    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
+
+
 def _text(value: object) -> str:
-    return html.escape(str(value)).replace("\n", "<br>")
+    # Every text of a report may come from a user (titles, causes, measures, goals, place names).
+    return html.escape(clean_text(value), quote=True).replace("\n", "<br>")
 
 
 def _table(block: Table) -> str:
@@ -93,7 +114,7 @@ def _table(block: Table) -> str:
 def _image(block: Image) -> str:
     data = base64.b64encode(block.png).decode("ascii")
     return (
-        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(block.alt or block.caption)}">'
+        f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(clean_text(block.alt or block.caption), quote=True)}">'
         f"<figcaption>{_text(block.caption)}</figcaption></figure>"
     )
 

@@ -3,36 +3,23 @@
 Names of areas, places and datasets, categories, pinned titles, notes, causes, measures, goals and
 file names come from people and files, and are data, not markup: folium's ``GeoJsonTooltip`` writes
 property values with ``innerHTML``, and ``st.markdown`` turns ``[text](javascript:…)`` into a link.
-Everything here is free of Streamlit so that the reports can use it as well.
+Control and bidirectional-override characters are removed by :func:`clean_text`, which the HTML and
+Word reports use too.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
+
+from reports.report_html import clean_text  # one definition for the dashboard and the reports
 
 # Characters that change the meaning of Markdown (CommonMark and Streamlit's own ``:red[…]``,
 # ``:emoji:`` and ``$latex$``); every ASCII punctuation character may be backslash-escaped.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#!|~:$&])")
 # At the very start a text could open a list ("- ", "+ ", "1. ") or a block quote (">", above).
 _LEADING = re.compile(r"^(\s*)([-+=]|\d+(?=[.)]))")
-# C0/C1 control characters other than tab and newline, and the bidirectional overrides/isolates
-# that can make a name read backwards ("right-to-left override") or hide part of it.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
 DEFAULT_LIMIT = 300
-
-
-def clean_text(value: object) -> str:
-    """The text of ``value`` without control or bidirectional-override characters.
-
-    Examples
-    --------
-    >>> clean_text("Torget\\u202e\\x00gnälla")
-    'Torgetgnälla'
-    """
-    text = "" if value is None else str(value)
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
 
 
 def shorten(text: str, limit: int = DEFAULT_LIMIT) -> str:
