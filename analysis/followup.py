@@ -134,10 +134,6 @@ def _safe_pct(counts: Counts | None, weights: tuple[float, float]) -> float | No
     return 100.0 * (counts.after / weights[1] - before) / before
 
 
-def _number_sv(value: float, decimals: int = 0) -> str:
-    return formatting.number(value, decimals)
-
-
 WORDS = {
     "sv": {
         "target": "I målområdet",
@@ -415,7 +411,8 @@ def wdd(
     if weights != (1.0, 1.0):
         notes.append(
             f"Perioderna är olika långa; förperiodens antal har räknats om till efterperiodens längd "
-            f"(tidsvikter {_number_sv(w_before, 2)} och {_number_sv(w_after, 2)}), "
+            f"(tidsvikter {formatting.number(w_before, 2, lang='sv')} och "
+            f"{formatting.number(w_after, 2, lang='sv')}), "
             "så skillnaderna gäller händelser per efterperiod."
         )
     if shared_control:
@@ -616,7 +613,7 @@ def followup(
         notes.insert(
             0,
             f"Förperioden har {days_before} dagar och efterperioden {days_after}; förperiodens antal "
-            f"har räknats om till efterperiodens längd (tidsvikt {_number_sv(weights[0], 2)}).",
+            f"har räknats om till efterperiodens längd (tidsvikt {formatting.number(weights[0], 2, lang='sv')}).",
         )
     kept = [n for n in result.notes_sv if not n.startswith("Perioderna är olika långa")]
     return replace(result, notes_sv=notes + kept, periods=periods)
