@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 from geo.dataset import incident_frame, write_incidents
 from store.datasets import create_dataset, save_role
 from tests.conftest import REPO
+from workspace import Workspace
 
 APP = str(REPO / "dashboard" / "app.py")
 PAGES = sorted(p.name for p in (REPO / "dashboard" / "pages").glob("*.py"))
@@ -186,7 +187,8 @@ def build_shape(name: str, data_dir: Path, request) -> str | None:
         if name != "incidents_only":
             dataset = _save_areas(dataset, "districts", town_districts())
         start = "2025-06-14" if name == "one_day" else "2025-03-01"
-    _seed_problem_picture(data_dir, incidents, dataset.crs, start)
+    # a dataset made from files has the working CRS its incident file declares
+    _seed_problem_picture(data_dir, incidents, Workspace.open(data_dir=data_dir).working_crs(dataset), start)
     return dataset.id
 
 
