@@ -161,8 +161,10 @@ ENGLISH: dict[str, str] = {
     "Datasetet har inga händelser ännu – läs in en händelsefil först.":
         "The dataset has no incidents yet – load an incident file first.",
     "Ta bort dataset": "Remove dataset",
-    "Datasetet flyttas till arkivet i datamappen; inget raderas.":
-        "The dataset is moved to the archive in the data folder; nothing is deleted.",
+    "Datasetets filer raderas: händelserna och lagren går inte att få tillbaka. Problembildens platser, åtgärder, "
+    "mål och ändringslogg finns kvar, men räknas inte längre på datasetet.":
+        "The dataset's files are deleted: the incidents and layers cannot be recovered. The problem picture's "
+        "places, measures, goals and change log remain, but are no longer counted on this dataset.",
     "Ja, ta bort": "Yes, remove", "Ta bort": "Remove",
     '95 % konfidensintervall': '95 % confidence interval',
     'Allmänheten (små tal döljs, fritext bara om delbar)': 'The public (small counts hidden, free text only if shareable)',

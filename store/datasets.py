@@ -5,7 +5,7 @@ Layout of the data directory (``workspace.Workspace.data_dir``: ``[data] directo
 
     <data_dir>/datasets/<id>/dataset.json     name, created, working CRS, files
     <data_dir>/datasets/<id>/incidents.parquet, districts.gpkg, places.gpkg, survey.csv …
-    <data_dir>/archive/<id>-<timestamp>/       removed datasets (nothing is destroyed)
+    <data_dir>/archive/<id>-<timestamp>.json   a removed dataset's name and dates only: its files are deleted
     <data_dir>/active.json                     {"dataset": "<id>"}: the default, set by ``samsyn dataset use``
 
 The embedded Exempelstad sample is the built-in, read-only dataset ``exempelstad``. ``active.json``
@@ -175,21 +175,35 @@ set_active = set_default
 
 
 def archive_dataset(data_dir: Path, dataset_id: str) -> Path:
-    """Move a user's dataset to the archive folder (never deleted); return where it went."""
+    """Remove a user's dataset: delete its files (incidents and layers), keep a note of what it was.
+
+    Police incidents are personal data kept only while they are used, so nothing of them is kept.
+    The problem picture (store) keeps its places, measures, goals and change log; they refer to the
+    dataset by id, and the note — id, name, created and removed — lets them say which dataset it was.
+
+    Returns
+    -------
+    Path
+        The note, ``<data_dir>/archive/<id>-<timestamp>.json``.
+    """
     dataset = get_dataset(data_dir, dataset_id)
     if dataset.builtin:
         raise ValueError("Exempeldatan kan inte tas bort.")
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    target = Path(data_dir) / "archive" / f"{dataset_id}-{stamp}"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(dataset.directory), target)
-    return target
+    now = datetime.now()
+    note = Path(data_dir) / "archive" / f"{dataset_id}-{now.strftime('%Y%m%dT%H%M%S')}.json"
+    record = {"id": dataset.id, "name": dataset.name, "created": dataset.created, "crs": dataset.crs,
+              "removed": now.isoformat(timespec="seconds"), "deleted_files": sorted(dataset.files)}
+    # The note first: if the deletion is interrupted, the dataset is at least known to be going.
+    _atomic_write_text(note, json.dumps(record, ensure_ascii=False, indent=2))
+    shutil.rmtree(dataset.directory)
+    return note
 
 
 def discard_dataset(dataset: Dataset) -> None:
     """Remove a dataset that was created but never completed (a failed ``samsyn dataset add``).
 
-    Only for a dataset made in the same command: a finished dataset is archived, never removed.
+    Only for a dataset made in the same command: a finished dataset is removed with
+    :func:`archive_dataset`, which leaves a note of what it was.
     """
     if dataset.builtin:
         raise ValueError("Exempeldatan kan inte tas bort.")

@@ -216,7 +216,9 @@ st.caption(t("Valet gäller den här sessionen och adressen (dela länken för a
 chosen_dataset = next(d for d in datasets if d.id == chosen)
 if not chosen_dataset.builtin:
     with cols[1].popover(t("Ta bort dataset")):
-        st.warning(t("Datasetet flyttas till arkivet i datamappen; inget raderas."))
+        # Said before the confirmation: removing deletes the incidents; the problem picture stays.
+        st.warning(t("Datasetets filer raderas: händelserna och lagren går inte att få tillbaka. Problembildens "
+                     "platser, åtgärder, mål och ändringslogg finns kvar, men räknas inte längre på datasetet."))
         confirmed = st.checkbox(t("Ja, ta bort") + f" {chosen_dataset.name}", key="confirm_archive")
         st.button(t("Ta bort"), key="archive", disabled=not confirmed, on_click=_archive,
                   args=(chosen, chosen == active.id))

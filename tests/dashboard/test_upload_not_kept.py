@@ -120,3 +120,29 @@ def test_an_uploaded_name_never_chooses_a_path(dirs, tmp_path):
     assert at.text_input(key="upload_name").value == "x"
     assert list(temp_dir.iterdir()) == []
     assert not data_dir.exists() or _files_holding(data_dir, CASE_NUMBER) == []
+
+
+def test_removing_a_dataset_deletes_its_incidents_and_says_so_first(dirs):
+    data_dir, _ = dirs
+    at = _upload("polisens_export.csv", GOOD)
+    at.text_input(key="upload_name").input("Polisens export mars")
+    at.button(key="FormSubmitter:mapping-Spara").click().run()
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.switch_page("pages/data.py").run()
+    at.selectbox(key="dataset_choice").select("polisens-export-mars").run()
+    assert [w.value for w in at.warning] == [
+        "Datasetets filer raderas: händelserna och lagren går inte att få tillbaka. Problembildens platser, "
+        "åtgärder, mål och ändringslogg finns kvar, men räknas inte längre på datasetet."]
+    assert at.button(key="archive").disabled
+    at.checkbox(key="confirm_archive").check().run()
+    at.button(key="archive").click().run()
+    assert not at.exception, at.exception
+    assert not (data_dir / "datasets" / "polisens-export-mars").exists()
+    # What is left is a note of what the dataset was: no incident, no file of it.
+    [note] = (data_dir / "archive").iterdir()
+    assert re.fullmatch(r"polisens-export-mars-\d{8}T\d{6}\.json", note.name)
+    record = __import__("json").loads(note.read_text(encoding="utf-8"))
+    assert record["name"] == "Polisens export mars" and record["deleted_files"] == ["incidents"]
+    assert sorted(p.name for p in data_dir.rglob("*") if p.is_file()) == [note.name]
+    options = at.selectbox(key="dataset_choice").options
+    assert len(options) == 1 and "Polisens export mars" not in options and "polisens-export-mars" not in options
