@@ -146,3 +146,19 @@ def test_removing_a_dataset_deletes_its_incidents_and_says_so_first(dirs):
     assert sorted(p.name for p in data_dir.rglob("*") if p.is_file()) == [note.name]
     options = at.selectbox(key="dataset_choice").options
     assert len(options) == 1 and "Polisens export mars" not in options and "polisens-export-mars" not in options
+
+
+def test_the_cli_refuses_the_same_file_without_echoing_the_personnummer(tmp_path, capsys):
+    from cli import main
+
+    source = tmp_path / "polisens_export.csv"
+    source.write_text(REFUSED, encoding="utf-8")
+    code = main(["import", str(source), "--out", str(tmp_path / "ut.parquet")])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.err.strip() == (
+        "Fel: Fil polisens_export.csv, kolumn 'Brottstyp', rad 3: kolumnen innehåller något som ser ut som "
+        "personnummer. Filen importeras inte: personuppgifter får inte lämna importen. Ta bort eller ersätt värdena "
+        "och försök igen.")
+    assert PERSONNUMMER not in captured.out + captured.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["polisens_export.csv"]  # nothing half-written
