@@ -25,7 +25,7 @@ def _pin(page, area_id: str, name: str) -> None:
     with next_run(page, f"{name}'s numbers and pin form after a click on {name} in the map"):
         click_map(page, *district_point(area_id), what=f"{name} ({area_id})")
     expect_visible(page.locator("h3").filter(has_text=name).first, f"{name}'s heading beside the map")
-    form = page.locator("[data-testid='stForm']").filter(has_text="Fäst i problembilden")
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Fäst"))
     form.get_by_label("Ditt namn").fill("Anna Andersson")  # in a form: typing starts no run
     with next_run(page, f"the confirmation that {name} is pinned"):
         form.get_by_role("button", name="Fäst").click()
