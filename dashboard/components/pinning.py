@@ -11,6 +11,7 @@ import streamlit as st
 from analysis.aoristic import weekday_hour
 from analysis.problem_numbers import Place, filter_text, place_numbers
 from analysis.snapshot import place_snapshot, suggest_time_window
+from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, lang, t, weekday_names
 from dashboard.loaders import problem_store
@@ -104,5 +105,5 @@ def pin_form(
     except ValueError as error:
         st.error(str(error))
         return None
-    st.success(t("Fäst i problembilden som") + f" #{saved.id} {saved.title}.")
+    st.success(t("Fäst i problembilden som") + f" #{saved.id} {md(saved.title)}.")
     return saved

@@ -15,6 +15,7 @@ from analysis.problem_numbers import busiest_text, filter_text
 from analysis.snapshot import snapshot_numbers
 from core import formatting
 from dashboard.components.pinning import PRIORITY_LABELS, remember, remembered
+from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import english, t, weekday_names
 from dashboard.loaders import problem_store
 from store.model import (
@@ -183,7 +184,7 @@ def causes(hotspot: Hotspot, *, user: str) -> None:
             st.markdown(f"**{t(perspective.capitalize())}**")
             for cause in lines:
                 shared = "" if cause.shareable else " 🔒"
-                st.markdown(f"- *{cause.proximity}*: {cause.text}{shared}")
+                st.markdown(f"- *{md(cause.proximity)}*: {md(cause.text, limit=None)}{shared}")
     with st.form(f"cause-{hotspot.id}", clear_on_submit=True):
         cols = st.columns(3)
         perspective = cols[0].selectbox(t("Perspektiv"), PERSPECTIVES)

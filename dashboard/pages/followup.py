@@ -20,6 +20,7 @@ from dashboard.components import problem_forms as forms
 from dashboard.components.charts import trend_chart
 from dashboard.components.exports import show_figure
 from dashboard.components.maps import build_problem_map
+from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import english, fmt_int, t
 from dashboard.loaders import frames_for, problem_store
 from geo.crs import frame_crs
@@ -63,8 +64,9 @@ labels = {m.id: f"#{m.id} {m.title}" for m in measures}
 measure_id = st.selectbox(t("Åtgärd"), list(labels), format_func=labels.get, key="followup_measure")
 measure = next(m for m in measures if m.id == measure_id)
 places = [hotspots[i] for i in measure.hotspot_ids if i in hotspots]
-st.markdown(f"**{measure.title}** · {measure.kind} · {measure.organisation} {measure.responsible} · "
-            f"{measure.start or '?'} – {measure.end or t('pågår')} · *{measure.status}*  \n{measure.description}")
+st.markdown(f"**{md(measure.title)}** · {md(measure.kind)} · {md(measure.organisation)} {md(measure.responsible)} · "
+            f"{measure.start or '?'} – {measure.end or t('pågår')} · *{md(measure.status)}*  \n"
+            f"{md(measure.description, limit=None)}")
 
 plans = store.list_followups(measure_id)
 # The measure is counted on the dataset its follow-up (else its place) was made on, not just the active one.

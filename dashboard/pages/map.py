@@ -29,6 +29,7 @@ from dashboard.components.maps import (
     data_extent,
 )
 from dashboard.components.pinning import pin_form
+from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, fmt_area_value, fmt_change, lang, t, weekday_names
 from geo.categories import PROTECTED
@@ -185,7 +186,7 @@ with detail_column:
             subset, subset_all = view[view["district"] == key], all_dates[all_dates["district"] == key]
         else:
             subset, subset_all = within_geometry(view, geometry), within_geometry(all_dates, geometry)
-        st.subheader(title)
+        st.subheader(md(title))
         change = same_period_last_year(subset_all, filters.start, filters.end, lang=lang()).iloc[0]
         st.metric(t("Händelser"), int(change["after"]),
                   delta=fmt_change(change["change_pct"]) if change["before"] else None, delta_color="inverse")

@@ -9,6 +9,7 @@ from analysis.change import same_period_last_year
 from analysis.overview import data_quality_text, standout_districts, standout_text
 from analysis.survey import change_headline, change_sentence, survey_change
 from dashboard.components.exports import csv_download
+from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import fmt_change, fmt_int, lang, t
 from geo.microplaces import place_counts
@@ -21,7 +22,7 @@ view = apply_filters(incidents, filters)
 
 st.title(t("Översikt"))
 if active.dataset.builtin:
-    st.caption(f"{active.dataset.name}. {t('Fiktiva exempeldata')}.")
+    st.caption(f"{md(active.dataset.name)}. {t('Fiktiva exempeldata')}.")
 if view.empty:
     # The zeros below are true, but without this a workshop reads them as "nothing happened".
     st.warning(t("Inga händelser matchar filtren."))
@@ -37,7 +38,7 @@ columns[0].metric(t("Händelser"), fmt_int(headline["after"]),
                   if headline["before"] else None, delta_color="inverse")
 for column, (_, row) in zip(columns[1:], by_category.head(3).iterrows(), strict=False):
     delta = fmt_change(row["change_pct"]) if row["before"] else None
-    column.metric(str(row["category"]), fmt_int(row["after"]), delta=delta, delta_color="inverse")
+    column.metric(md(row["category"]), fmt_int(row["after"]), delta=delta, delta_color="inverse")
 st.markdown(f"**{headline['summary']}**")
 
 st.subheader(t("Vad som sticker ut"))
@@ -58,7 +59,7 @@ with left:
         for _, row in standout.iterrows():
             text = standout_text(row["count"], row["rate_per_1000"], row["change_pct"], headline["previous_period"],
                                  lang=lang())
-            st.markdown(f"- **{row['name']}** – {text} · *{row['reason']}*")
+            st.markdown(f"- **{md(row['name'])}** – {text} · *{row['reason']}*")
         table = summary.reset_index()[["area_id", "name", "population", "count", "rate_per_1000"]]
         st.dataframe(table.rename(columns={"name": t("Område"), "count": t("Antal"),
                                            "rate_per_1000": t("per 1 000 inv.")}),
@@ -94,7 +95,8 @@ else:
             names = dict(zip(active.districts["area_id"], active.districts["name"], strict=False)) \
                 if active.districts is not None else {}
             for _, row in worse.head(5).iterrows():
-                st.markdown(f"- {change_sentence(row, names.get(row['area_id']), lang=lang())}")
+                name = names.get(row["area_id"])
+                st.markdown(f"- {change_sentence(row, md(name) if name else name, lang=lang())}")
 
 st.subheader(t("Inläst data"))
 quality = active.data_quality()

@@ -18,6 +18,7 @@ from dashboard.components import problem_forms as forms
 from dashboard.components.exports import csv_download
 from dashboard.components.maps import bounds_wgs84, build_problem_map, data_extent
 from dashboard.components.pinning import pin_form
+from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, t
 from dashboard.loaders import frames_for, problem_store
@@ -124,7 +125,7 @@ if shown:
     with edit_tab:
         snapshot = hotspot.snapshot
         if snapshot:
-            st.caption(t("Vid fästningen") + f" ({hotspot.created_at[:16].replace('T', ' ')}, {hotspot.created_by}): "
+            st.caption(t("Vid fästningen") + f" ({hotspot.created_at[:16].replace('T', ' ')}, {md(hotspot.created_by)}): "
                        + forms.snapshot_text(snapshot))
         forms.edit_hotspot(hotspot, all_categories, user=user)
         forms.archive_hotspot(hotspot, user=user)
