@@ -314,7 +314,8 @@ def test_plan_from_followup_converts_periods():
                  after_start="2025-03-01", after_end="2025-12-31")  # fmt: skip
     plan = plan_from_followup(f)
     assert plan == FollowupPlan(4, CONTROL, hotspot_id=2, displacement_m=None, before=None,
-                                after=("2025-03-01", "2025-12-31"), categories=["Rån"], control_name="B01")  # fmt: skip
+                                after=("2025-03-01", "2025-12-31"), categories=["Rån"], control_name="B01",
+                                dataset_id="exempelstad")  # fmt: skip
     plan.categories.append("Klotter")
     assert f.categories == ["Rån"]  # the plan does not share the follow-up's list
 
