@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The OpenID Connect provider the sign-in test starts (node-oidc-provider, from the npm registry).
+IDP    := tests/idp
+IDP_STAMP := $(IDP)/node_modules/.installed-stamp
 PORT   ?= 8501
 
 .PHONY: install run test bench lint sample lock clean
@@ -20,9 +23,14 @@ install: $(STAMP)
 run: install
 	$(BIN)/samsyn serve --port $(PORT)
 
+$(IDP_STAMP): $(IDP)/package.json $(IDP)/package-lock.json
+	cd $(IDP) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(IDP_STAMP)
+
 ## Install everything (system packages for browser and database tests included) and run every test.
 test: install
 	@sh scripts/system-deps.sh test
+	@$(MAKE) --no-print-directory $(IDP_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -2,7 +2,8 @@
 # Install the Debian packages Samsyn needs, when they are missing.
 #   system-deps.sh python  – what `make run` needs (Python's venv module)
 #   system-deps.sh test    – plus Chromium for the browser tests and the PostgreSQL server
-#                            that tests/store starts (initdb/pg_ctl, run as a throwaway instance)
+#                            that tests/store starts (initdb/pg_ctl, run as a throwaway instance), and
+#                            Node.js with npm for the OpenID Connect provider of the sign-in test (tests/idp)
 set -eu
 want="$1"
 missing=""
@@ -14,6 +15,8 @@ fi
 if [ "$want" = test ]; then
     [ -x /usr/bin/chromium ] || need chromium
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need postgresql
+    command -v node >/dev/null 2>&1 || need nodejs
+    command -v npm >/dev/null 2>&1 || need npm
 fi
 [ -z "$missing" ] && exit 0
 

@@ -1,0 +1,126 @@
+"""Sign in through a real OpenID Connect provider, in Chromium: sign-in page, the provider's form, sign out.
+
+The provider is node-oidc-provider (tests/idp/provider.mjs, installed with npm by ``make test``),
+started on 127.0.0.1 by this test: discovery, the authorisation code flow with PKCE, JWKS, a signed
+id_token. Samsyn is started with ``samsyn serve --secrets FILE`` exactly as an installation would.
+Nothing of the login is mocked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import REPO, free_port, running_server, stop
+from tests.browser.waits import ELEMENT_SECONDS, expect_visible, open_app, wait_for_run
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+IDP = REPO / "tests" / "idp"
+CLIENT_ID = "samsyn"
+CLIENT_SECRET = "samsyn-test-secret"
+
+
+def _start_provider(port: int, redirect_uri: str, log: Path) -> subprocess.Popen:
+    node = shutil.which("node")
+    if node is None or not (IDP / "node_modules" / "oidc-provider").is_dir():
+        pytest.fail("The test identity provider is not installed: run `make test` (it runs "
+                    "`npm ci` in tests/idp; Node.js and npm come from scripts/system-deps.sh test).")
+    env = {**os.environ, "IDP_PORT": str(port), "IDP_REDIRECT_URI": redirect_uri,
+           "IDP_CLIENT_ID": CLIENT_ID, "IDP_CLIENT_SECRET": CLIENT_SECRET}
+    with log.open("wb") as out:
+        process = subprocess.Popen([node, str(IDP / "provider.mjs")], cwd=IDP, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"The identity provider exited with code {process.returncode}:\n{log.read_text()}")
+        try:
+            url = f"http://127.0.0.1:{port}/.well-known/openid-configuration"
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if json.load(response)["issuer"] == f"http://127.0.0.1:{port}":
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    pytest.fail(f"The identity provider did not answer within 60 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def signed_samsyn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Samsyn with sign-in against the test provider; yields Samsyn's base URL."""
+    home = tmp_path_factory.mktemp("samsyn-sign-in")
+    idp_port, app_port = free_port(), free_port()
+    redirect_uri = f"http://127.0.0.1:{app_port}/oauth2callback"
+    provider = _start_provider(idp_port, redirect_uri, home / "idp.log")
+    secrets = home / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "{redirect_uri}"\n'
+        'cookie_secret = "a-long-random-text-only-this-test-server-knows"\n'
+        f'client_id = "{CLIENT_ID}"\n'
+        f'client_secret = "{CLIENT_SECRET}"\n'
+        f'server_metadata_url = "http://127.0.0.1:{idp_port}/.well-known/openid-configuration"\n'
+        # oidc-provider has no "select_account" prompt (Streamlit's default): ask for the sign-in form.
+        'client_kwargs = { prompt = "login", scope = "openid email profile samsyn" }\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "cli", "serve", "--port", str(app_port), "--data", str(home / "userdata"),
+               "--secrets", str(secrets)]
+    try:
+        with running_server(command, app_port, home / "serve.log", env={"SAMSYN_CONFIG": ""}, cwd=home) as url:
+            yield url
+    finally:
+        stop(provider)
+
+
+def test_sign_in_through_the_provider_and_out_again(page, signed_samsyn, external_requests, screenshot):
+    # A visitor who has not signed in sees only the sign-in page, also on a page's own address.
+    open_app(page, signed_samsyn, "karta", what="the sign-in page")
+    expect_visible(page.get_by_text("Logga in med din organisations konto"), "the sign-in page's heading")
+    assert page.get_by_role("link", name="Karta").count() == 0  # no navigation, no data
+    assert page.get_by_text("Aktivt dataset").count() == 0
+    screenshot(page, "sign-in-page")
+
+    # The button goes to the provider's own sign-in form.
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: url.startswith("http://127.0.0.1:") and "/interaction/" in url,
+                      timeout=ELEMENT_SECONDS * 1000)
+    page.locator("input[name='login']").fill("anna")
+    page.locator("input[name='password']").fill("ett-losenord")
+    page.get_by_role("button", name="Sign-in").click()
+    # The provider asks to let Samsyn have the name and e-mail (its consent step), then sends the browser back.
+    expect_visible(page.get_by_role("button", name="Continue"), "the provider's consent step")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: url.startswith(signed_samsyn) and "oauth2callback" not in url,
+                      timeout=ELEMENT_SECONDS * 1000)
+    wait_for_run(page, after=0, what="the dashboard after sign-in")
+
+    # Signed in: the dashboard, with the name the provider gave.
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect_visible(sidebar.get_by_text("Inloggad som Anna Andersson"), "the signed-in name in the sidebar")
+    expect_visible(page.get_by_role("link", name="Karta").first, "the navigation after sign-in")
+    expect_visible(sidebar.get_by_text("Aktivt dataset"), "the active dataset after sign-in")
+    assert page.get_by_text("Arbetsstation för en användare").count() == 0
+    screenshot(page, "signed-in")
+
+    # Sign out: Samsyn forgets the identity and sends the browser to the provider's end_session_endpoint,
+    # which ends its session too and sends it back; Samsyn shows the sign-in page again.
+    sidebar.get_by_role("button", name="Logga ut").click()
+    page.wait_for_url(lambda url: "/session/end" in url, timeout=ELEMENT_SECONDS * 1000)
+    page.get_by_role("button", name="Yes, sign me out").click()
+    page.wait_for_url(lambda url: url.startswith(signed_samsyn), timeout=ELEMENT_SECONDS * 1000)
+    expect_visible(page.get_by_text("Logga in med din organisations konto"), "the sign-in page after sign-out")
+    assert page.get_by_text("Inloggad som").count() == 0
+    # Only the provider's own development form asks for web fonts (blocked, as everything off this machine);
+    # Samsyn's pages ask for nothing outside.
+    assert [r for r in external_requests if "//fonts.googleapis.com/" not in r and "//fonts.gstatic.com/" not in r] == []
