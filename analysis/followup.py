@@ -18,7 +18,7 @@ As ``ptools::wdd(time_weights=c(pre, post))``, each count is divided by its
 period's weight and its variance by the weight squared. :func:`followup`
 sets the weights to ``(days before / days after, 1)``, so every estimate is
 "incidents per after-period" and equal periods give weights ``(1, 1)``. The
-result records the weights and says so in ``notes_sv``.
+result records the weights and says so in its notes (``WDDResult.notes(lang)``).
 
 Shared control
 --------------
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +66,68 @@ class Counts:
         return (self.before, self.after)
 
 
+# The notes of a WDD result, as (key, parameters); rendered in the reader's language by
+# WDDResult.notes(lang), so the numbers in them are formatted for that language too.
+_NOTE_TEXTS: dict[str, dict[str, str]] = {
+    "weights": {
+        "sv": "Perioderna är olika långa; förperiodens antal har räknats om till efterperiodens längd "
+              "(tidsvikter {w_before} och {w_after}), så skillnaderna gäller händelser per efterperiod.",
+        "en": "The periods differ in length; the before period's counts have been rescaled to the after "
+              "period's length (time weights {w_before} and {w_after}), so the differences are incidents "
+              "per after period.",
+    },
+    "days": {
+        "sv": "Förperioden har {days_before} dagar och efterperioden {days_after}; förperiodens antal har "
+              "räknats om till efterperiodens längd (tidsvikt {w_before}).",
+        "en": "The before period has {days_before} days and the after period {days_after}; the before "
+              "period's counts have been rescaled to the after period's length (time weight {w_before}).",
+    },
+    "shared_control": {
+        "sv": "Kontrollområdet används också som kontroll för området runt omkring.",
+        "en": "The control area is also used as the control for the surrounding area.",
+    },
+    "small": {
+        "sv": "Några antal är mindre än 10; testets normalapproximation är då osäker.",
+        "en": "Some counts are below 10; the test's normal approximation is then uncertain.",
+    },
+    "overlap": {
+        "sv": "{first} överlappar {second}; samma händelser räknas då på båda sidor och effekten underskattas.",
+        "en": "{first} overlaps {second}; the same incidents then count on both sides and the effect is "
+              "underestimated.",
+    },
+}
+_AREA_NAMES: dict[str, dict[str, tuple[str, str]]] = {
+    # area: (as the subject of a sentence, as its object)
+    "control": {"sv": ("Kontrollområdet", "kontrollområdet"), "en": ("The control area", "the control area")},
+    "target": {"sv": ("Målområdet", "målområdet"), "en": ("The target area", "the target area")},
+    "displacement": {"sv": ("Området runt omkring", "området runt omkring"),
+                     "en": ("The surrounding area", "the surrounding area")},
+    "displacement_control": {"sv": ("Kontrollen för området runt omkring", "kontrollen för området runt omkring"),
+                             "en": ("The control for the surrounding area", "the control for the surrounding area")},
+}
+Note = tuple[str, dict[str, Any]]
+
+
+def note_text(note: Note, lang: str = "sv") -> str:
+    """One note of a WDD result in ``lang`` (numbers formatted for that language).
+
+    Examples
+    --------
+    >>> note_text(("days", {"days_before": 365, "days_after": 306, "w_before": 365 / 306}), "en")[:44]
+    'The before period has 365 days and the after'
+    >>> note_text(("overlap", {"first": "control", "second": "target"}))
+    'Kontrollområdet överlappar målområdet; samma händelser räknas då på båda sidor och effekten underskattas.'
+    """
+    key, params = note
+    values = dict(params)
+    for name in ("w_before", "w_after"):
+        if name in values:
+            values[name] = formatting.number(values[name], 2, lang=lang)
+    if key == "overlap":
+        values = {"first": _AREA_NAMES[params["first"]][lang][0], "second": _AREA_NAMES[params["second"]][lang][1]}
+    return _NOTE_TEXTS[key][lang].format(**values)
+
+
 @dataclass(frozen=True)
 class WDDResult:
     """Result of the WDD test; estimates are in incidents per after-period."""
@@ -86,7 +148,7 @@ class WDDResult:
     ci95: tuple[float, float]
     pct_change: dict[str, float | None]
     summary_sv: str
-    notes_sv: list[str] = field(default_factory=list)
+    note_items: tuple[Note, ...] = ()
     periods: dict[str, Any] | None = None
     label: str | None = None
     shared_control: bool = False
@@ -101,6 +163,15 @@ class WDDResult:
         """Two-sided p of the displacement ring against its control alone."""
         return _z_p(self.est_displace, self.se_displace)[1]
 
+    def notes(self, lang: str = "sv") -> list[str]:
+        """What the reader should know about the test (period weights, shared control, small counts…)."""
+        return [note_text(note, lang) for note in self.note_items]
+
+    @property
+    def notes_sv(self) -> list[str]:
+        """The notes in Swedish."""
+        return self.notes("sv")
+
     def sentences(self, lang: str = "sv") -> list[str]:
         """The plain-language sentences of :func:`wdd_sentences` in ``lang``."""
         return wdd_sentences(self, lang=lang)
@@ -112,6 +183,9 @@ class WDDResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary (the ``samsyn followup`` output)."""
         data = asdict(self)
+        del data["note_items"]
+        data["notes_sv"] = self.notes("sv")
+        data["notes"] = {"sv": self.notes("sv"), "en": self.notes("en")}
         data["ci95"] = list(self.ci95)
         data["p_local"] = self.p_local
         data["p_displace"] = self.p_displace
@@ -407,19 +481,14 @@ def wdd(
     z = est_total / se if se > 0 else 0.0
     p = float(2 * stats.norm.sf(abs(z)))
     weights = (w_before, w_after)
-    notes: list[str] = []
+    notes: list[Note] = []
     if weights != (1.0, 1.0):
-        notes.append(
-            f"Perioderna är olika långa; förperiodens antal har räknats om till efterperiodens längd "
-            f"(tidsvikter {formatting.number(w_before, 2, lang='sv')} och "
-            f"{formatting.number(w_after, 2, lang='sv')}), "
-            "så skillnaderna gäller händelser per efterperiod."
-        )
+        notes.append(("weights", {"w_before": w_before, "w_after": w_after}))
     if shared_control:
-        notes.append("Kontrollområdet används också som kontroll för området runt omkring.")
+        notes.append(("shared_control", {}))
     small = [v for counts in (c, t, d, dc) if counts is not None for v in counts.as_tuple()]
     if min(small) < 10:
-        notes.append("Några antal är mindre än 10; testets normalapproximation är då osäker.")
+        notes.append(("small", {}))
     result: dict[str, Any] = {
         "control": c,
         "target": t,
@@ -445,7 +514,7 @@ def wdd(
     result["label"] = label
     result["shared_control"] = shared_control
     result["summary_sv"] = " ".join(wdd_sentences(result, lang="sv"))
-    return WDDResult(**result, notes_sv=notes)
+    return WDDResult(**result, note_items=tuple(notes))
 
 
 def parse_period(period: Period, *, name: str = "perioden") -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -535,7 +604,7 @@ def followup(
     -----
     UserWarning
         If the control area overlaps the target or the displacement area
-        (the same incidents would count on both sides). Also in ``notes_sv``.
+        (the same incidents would count on both sides). Also in the result's notes.
 
     Examples
     --------
@@ -564,18 +633,18 @@ def followup(
             raise InputError("Bufferten runt målområdet måste vara större än 0 meter.")
         displacement = shapely.difference(target.buffer(displacement_buffer), target)
 
-    notes: list[str] = []
+    notes: list[Note] = []
     checks = [
-        (control, target, "Kontrollområdet överlappar målområdet"),
-        (control, displacement, "Kontrollområdet överlappar området runt omkring"),
-        (displacement_control, target, "Kontrollen för området runt omkring överlappar målområdet"),
-        (displacement_control, displacement, "Kontrollen för området runt omkring överlappar området runt omkring"),
+        (control, target, "control", "target"),
+        (control, displacement, "control", "displacement"),
+        (displacement_control, target, "displacement_control", "target"),
+        (displacement_control, displacement, "displacement_control", "displacement"),
     ]
-    for a, b, text in checks:
+    for a, b, first, second in checks:
         if _overlaps(a, b):
-            message = f"{text}; samma händelser räknas då på båda sidor och effekten underskattas."
-            warnings.warn(message, UserWarning, stacklevel=2)
-            notes.append(message)
+            note: Note = ("overlap", {"first": first, "second": second})
+            warnings.warn(note_text(note), UserWarning, stacklevel=2)
+            notes.append(note)
 
     x = incidents["x"].to_numpy(dtype=float)
     y = incidents["y"].to_numpy(dtype=float)
@@ -610,10 +679,6 @@ def followup(
     if displacement_buffer is not None:
         periods["displacement_buffer_m"] = float(displacement_buffer)
     if days_before != days_after:
-        notes.insert(
-            0,
-            f"Förperioden har {days_before} dagar och efterperioden {days_after}; förperiodens antal "
-            f"har räknats om till efterperiodens längd (tidsvikt {formatting.number(weights[0], 2, lang='sv')}).",
-        )
-    kept = [n for n in result.notes_sv if not n.startswith("Perioderna är olika långa")]
-    return replace(result, notes_sv=notes + kept, periods=periods)
+        notes.insert(0, ("days", {"days_before": days_before, "days_after": days_after, "w_before": weights[0]}))
+    kept = [n for n in result.note_items if n[0] != "weights"]  # said more plainly by the "days" note
+    return replace(result, note_items=tuple(notes + kept), periods=periods)

@@ -31,7 +31,7 @@ import shapely
 from analysis.aoristic import weekday_hour
 from analysis.change import counts_over_time, poisson_change_test, same_period_last_year
 from analysis.filters import filter_incidents, within_geometry
-from analysis.followup import WDDResult, followup, wdd_parts
+from analysis.followup import WDDResult, followup, note_text, wdd_parts
 from analysis.problem_numbers import (
     PLACE_BUFFER_M,
     Place,
@@ -795,7 +795,7 @@ def run_followup(
     label = categories[0].lower() if len(categories) == 1 else None
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # the same text is in notes_sv
+            warnings.simplefilter("ignore", UserWarning)  # the same text is in the result's notes
             result = followup(
                 subset, target=target, control=control, displacement_buffer=plan.displacement_m or None,
                 before=before, after=after, label=label,
@@ -1269,30 +1269,9 @@ def _ring_name(metres: float, lang: str) -> str:
     return tr("Området runt omkring ({metres} m)", lang).format(metres=formatting.number(metres, lang=lang))
 
 
-SMALL_NOTE = "Några antal är mindre än 10; testets normalapproximation är då osäker."
-
-
 def wdd_notes(result: WDDResult, lang: str = "sv") -> list[str]:
-    """The WDD test's notes (:attr:`analysis.followup.WDDResult.notes_sv`) in ``lang``.
-
-    The analysis writes them in Swedish; the ones with numbers are rebuilt here from the result,
-    the others are looked up (:mod:`reports.words`).
-    """
-    if lang == "sv":
-        return list(result.notes_sv)
-    notes = []
-    for note in result.notes_sv:
-        if note.startswith("Perioderna är olika långa"):
-            w_before, w_after = (formatting.number(w, 2, lang=lang) for w in result.time_weights)
-            notes.append(f"The periods differ in length; the before period's counts have been rescaled to the "
-                         f"after period's length (time weights {w_before} and {w_after}), so the differences are "
-                         "incidents per after period.")
-        elif "; samma händelser räknas då på båda sidor" in note:
-            notes.append("Two of the areas overlap; the same incidents then count on both sides and the effect is "
-                         "underestimated.")
-        else:
-            notes.append(tr(note, lang))
-    return notes
+    """The WDD test's notes in ``lang`` (:meth:`analysis.followup.WDDResult.notes`)."""
+    return result.notes(lang)
 
 
 def _followup_section(outcomes: list[FollowupOutcome], public: bool, lang: str = "sv") -> list[Block]:
@@ -1371,7 +1350,7 @@ def _followup_section(outcomes: list[FollowupOutcome], public: bool, lang: str =
                 blocks.append(Paragraph(sentence, "lead" if sentence is parts.get("local") else "body"))
         notes = outcome.notes + wdd_notes(result, lang)
         if "small" in parts:  # the sentences already say the counts are small
-            notes = [n for n in notes if n != tr(SMALL_NOTE, lang)]
+            notes = [n for n in notes if n != note_text(("small", {}), lang)]
         blocks.append(Paragraph(tr(
             "* Förändringen räknas om till lika långa perioder när för- och efterperioden är olika långa.", lang),
             "note"))

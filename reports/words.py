@@ -228,11 +228,6 @@ ENGLISH: dict[str, str] = {
     "Åtgärden saknar startdatum.": "The measure has no start date.",
     "Ännu inte mätbart: åtgärden startar {start} och data finns till {end}.":
         "Not measurable yet: the measure starts {start} and the data reach {end}.",
-    # the analysis' notes on the WDD test (analysis.followup writes them in Swedish)
-    "Kontrollområdet används också som kontroll för området runt omkring.":
-        "The control area is also used as the control for the surrounding area.",
-    "Några antal är mindre än 10; testets normalapproximation är då osäker.":
-        "Some counts are below 10; the test's normal approximation is then uncertain.",
     # method
     "Metod och osäkerhet": "Method and uncertainty",
 }

@@ -159,7 +159,7 @@ if plans:
             cols[2].metric(t("95 % konfidensintervall"), " – ".join(
                 formatting.number(v, decimals, lang=lang) for v in result.ci95))
             cols[3].metric("p", formatting.p_value(result.p, lang=lang).removeprefix("p = ").removeprefix("p "))
-            for note in outcome.notes + list(getattr(result, "notes_sv", []) or []):
+            for note in outcome.notes + result.notes(lang):
                 st.caption(note)
             series = pd.concat([frame.assign(serie=name) for name, frame in outcome.series.items()])
             fig = trend_chart(series, x="period_start", y="count", color="serie", projector=projector,

@@ -191,7 +191,12 @@ def test_followup_weights_unequal_periods():
     assert r.time_weights[0] == pytest.approx(365 / 184)
     assert r.target == Counts(25, 8)
     assert r.est_local == pytest.approx((8 - 25 * 184 / 365) - (33 - 30 * 184 / 365))
-    assert "365 dagar" in r.notes_sv[0]
+    # 365 / 184 = 1.9837 → "1,98" / "1.98"
+    assert r.notes("sv")[0] == ("Förperioden har 365 dagar och efterperioden 184; förperiodens antal har "
+                                "räknats om till efterperiodens längd (tidsvikt 1,98).")
+    assert r.notes("en")[0] == ("The before period has 365 days and the after period 184; the before period's "
+                                "counts have been rescaled to the after period's length (time weight 1.98).")
+    assert r.to_dict()["notes"]["en"] == r.notes("en")
 
 
 def test_control_overlapping_target_warns():
