@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import t
 
 # Who the audit log names on a workstation when nobody typed a name (nobody signs in there).
@@ -73,12 +74,7 @@ def sidebar_identity() -> None:
     if not sign_in_configured():
         st.caption(t("Arbetsstation för en användare – ingen inloggning"))
         return
-    st.caption(f"{t('Inloggad som')} **{_plain(user_name())}**")
+    st.caption(f"{t('Inloggad som')} **{md(user_name())}**")
     if st.button(t("Logga ut"), icon=":material/logout:", key="sign_out"):
         st.logout()
 
-
-def _plain(text: str) -> str:
-    """Escape Markdown and HTML so that a name from the identity provider reads as the text it is."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return "".join(f"\\{char}" if char in "\\`*_{}[]()#+-.!|~$" else char for char in text)

@@ -39,6 +39,7 @@ ENGLISH: dict[str, str] = {
     "Logga in": "Sign in",
     "Logga ut": "Sign out",
     "Inloggad som": "Signed in as",
+    "Ändringar sparas i ändringsloggen som": "Changes are saved in the change log as",
     "Fiktiva exempeldata": "Fictional sample data",
     "Inga händelser matchar filtren.": "No incidents match the filters.",
     "Inte heller på något annat datum: ändra kategorier, källor, områden, veckodagar eller timmar.":

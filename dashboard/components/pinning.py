@@ -11,6 +11,7 @@ import streamlit as st
 from analysis.aoristic import weekday_hour
 from analysis.problem_numbers import Place, filter_text, place_numbers
 from analysis.snapshot import place_snapshot, suggest_time_window
+from dashboard.auth import audit_user, signed_in
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, lang, t, weekday_names
@@ -69,7 +70,8 @@ def pin_form(
         cols = st.columns(3)
         organisation = cols[0].selectbox(t("Organisation"), ORGANISATIONS,
                                          index=ORGANISATIONS.index(remembered("organisation", "kommun")))
-        person = cols[1].text_input(t("Ditt namn"), value=remembered("person", ""))
+        # Signed in, the change log names the identity the provider gave; nobody types a name.
+        person = "" if signed_in() else cols[1].text_input(t("Ditt namn"), value=remembered("person", ""))
         picture = cols[2].selectbox(t("Problembild"), PICTURES, index=PICTURES.index("gemensam"),
                                     format_func=lambda p: {"polis": t("Polisens egen"), "kommun": t("Kommunens egen"),
                                                            "gemensam": t("Gemensam")}[p])
@@ -85,10 +87,9 @@ def pin_form(
         cols[1].caption(t("Så räknar Problembild platsen (Nu): {counted}.").format(counted=counted))
     if not submitted:
         return None
-    if not person.strip():
-        st.error(t("Skriv ditt namn, så att alla ser vem som fäste platsen."))
-        return None
-    remember("person", person)
+    if not signed_in():
+        remember("person", person)
+    person = audit_user(person)
     remember("organisation", organisation)
     # "Då" counts the place as it is pinned, on the whole dataset, the way the report's "Nu" will count it.
     snapshot = place_snapshot(st.session_state["active"].incidents, place, filters.start, filters.end,

@@ -14,6 +14,7 @@ import streamlit as st
 from analysis.problem_numbers import busiest_text, filter_text
 from analysis.snapshot import snapshot_numbers
 from core import formatting
+from dashboard.auth import audit_user, signed_in
 from dashboard.components.pinning import PRIORITY_LABELS, remember, remembered
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import english, t, weekday_names
@@ -81,14 +82,24 @@ def flash() -> None:
 
 
 def who() -> str:
-    """The name of the person at the keyboard (asked once per session, shown on the page)."""
+    """The name the change log records for this session's saves (see :func:`dashboard.auth.audit_user`).
+
+    Signed in, it is the identity the provider gave, shown and not editable; on a workstation, the
+    name typed here (asked once per session), else ``arbetsstation``.
+    """
     cols = st.columns([2, 1])
-    name = cols[0].text_input(t("Ditt namn (för ändringsloggen)"), value=remembered("person", ""), key="who_name")
+    if signed_in():
+        user = audit_user()
+        cols[0].caption(f"{t('Ändringar sparas i ändringsloggen som')} **{md(user)}**")
+    else:
+        name = cols[0].text_input(t("Ditt namn (för ändringsloggen)"), value=remembered("person", ""),
+                                  key="who_name")
+        remember("person", name)
+        user = audit_user(name)
     organisation = cols[1].selectbox(t("Organisation"), ORGANISATIONS, key="who_org",
                                      index=ORGANISATIONS.index(remembered("organisation", "kommun")))
-    remember("person", name)
     remember("organisation", organisation)
-    return name.strip()
+    return user
 
 
 def save(action, *, user: str, success: str) -> bool:

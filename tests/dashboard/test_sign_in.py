@@ -61,3 +61,58 @@ def test_signed_in_user_is_named_in_the_sidebar_with_sign_out():
     assert "Arbetsstation för en användare – ingen inloggning" not in _captions(at)
     assert "Logga ut" in [b.label for b in at.sidebar.button]
     assert at.metric  # the Översikt page is drawn
+
+
+# --- who the change log names -----------------------------------------------------------------
+
+@pytest.fixture()
+def store(tmp_path):
+    from store.problem_store import open_store
+
+    (tmp_path / "userdata").mkdir()
+    return open_store(tmp_path / "userdata" / "problembild.db")
+
+
+def _pin(store):
+    from store.model import Hotspot
+
+    return store.add_hotspot(Hotspot(title="Stortorget", geometry_wkt="POINT (500 500)", created_by="Anna"),
+                             user="Anna")
+
+
+def _problem_page(user: dict | None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    if user is not None:
+        at.secrets["auth"] = AUTH
+        at.user = user
+    at.run()
+    at.switch_page("pages/problem.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _save_status(at: AppTest) -> None:
+    next(w for w in at.selectbox if w.label == "Status").set_value("prioriterad")
+    next(b for b in at.button if b.label == "Spara ändringar").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_signed_in_saves_are_logged_under_the_providers_identity_with_no_name_box(store):
+    hotspot = _pin(store)
+    at = _problem_page({"is_logged_in": True, "name": "Anna Andersson", "email": "anna.andersson@kommun.example.se"})
+    labels = [w.label for w in at.text_input]
+    assert "Ditt namn (för ändringsloggen)" not in labels and "Ditt namn" not in labels
+    assert ("Ändringar sparas i ändringsloggen som **Anna Andersson (anna.andersson@kommun.example.se)**"
+            in [c.value for c in at.caption])
+    _save_status(at)
+    assert store.get_hotspot(hotspot.id).status == "prioriterad"
+    assert store.audit_log("hotspot", hotspot.id)[-1].user == "Anna Andersson (anna.andersson@kommun.example.se)"
+
+
+def test_workstation_save_without_a_typed_name_is_logged_as_arbetsstation(store):
+    hotspot = _pin(store)
+    at = _problem_page(None)
+    assert "Ditt namn (för ändringsloggen)" in [w.label for w in at.text_input]  # the box stays here
+    _save_status(at)
+    assert store.audit_log("hotspot", hotspot.id)[-1].user == "arbetsstation"
