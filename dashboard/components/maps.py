@@ -126,8 +126,10 @@ def _colormap(values: pd.Series, *, diverging: bool, caption: str) -> cm.LinearC
     return cm.LinearColormap(colours, vmin=low, vmax=high, caption=caption)
 
 
-# Leaflet tooltips never wrap (white-space: nowrap): a long name would run off the map.
-TOOLTIP_STYLE = "max-width:380px;white-space:normal;overflow-wrap:anywhere;"
+# Leaflet tooltips never wrap (white-space: nowrap): a long name would run off the map. Wrapping
+# alone lets a tooltip near the map's edge shrink to one letter a line, so it keeps its natural
+# width up to the maximum.
+TOOLTIP_STYLE = "width:max-content;max-width:380px;white-space:normal;overflow-wrap:anywhere;"
 TOOLTIP_MAX_CHARS = 300
 
 
@@ -136,8 +138,9 @@ class TextTooltip(folium.GeoJsonTooltip):
 
     folium builds the tooltip as an HTML string and assigns it to ``innerHTML``, so an area or place
     named ``<img src=x onerror=…>`` — from a user's file or a pinned title — would run script in every
-    colleague's browser. Here the names and values are data: never parsed as HTML, cut with an
-    ellipsis after ``TOOLTIP_MAX_CHARS`` characters so a 10,000-character title cannot cover the map.
+    colleague's browser. Here the names and values are data: never parsed as HTML, without control
+    characters or bidirectional overrides, cut with an ellipsis after ``TOOLTIP_MAX_CHARS``
+    characters so a 10,000-character title cannot cover the map.
     """
 
     _template = FoliumTemplate("""
@@ -148,6 +151,8 @@ class TextTooltip(folium.GeoJsonTooltip):
         function text(value) {
             if (value === null || value === undefined) { return ''; }
             var s = (typeof value === 'object') ? JSON.stringify(value) : String(value);
+            // Control characters and bidirectional overrides: a name must not read backwards.
+            s = s.replace(/[\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff]/g, '');
             return s.length > limit ? s.slice(0, limit - 1) + '\u2026' : s;
         }
         var div = L.DomUtil.create('div'), table = L.DomUtil.create('table', '', div);
