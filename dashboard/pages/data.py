@@ -219,6 +219,6 @@ if not chosen_dataset.builtin:
         # Said before the confirmation: removing deletes the incidents; the problem picture stays.
         st.warning(t("Datasetets filer raderas: händelserna och lagren går inte att få tillbaka. Problembildens "
                      "platser, åtgärder, mål och ändringslogg finns kvar, men räknas inte längre på datasetet."))
-        confirmed = st.checkbox(t("Ja, ta bort") + f" {chosen_dataset.name}", key="confirm_archive")
+        confirmed = st.checkbox(t("Ja, ta bort") + f" {escape_markdown(chosen_dataset.name)}", key="confirm_archive")
         st.button(t("Ta bort"), key="archive", disabled=not confirmed, on_click=_archive,
                   args=(chosen, chosen == active.id))

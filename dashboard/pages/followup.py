@@ -179,7 +179,7 @@ for goal in linked:
                            lang=lang)
     cols = st.columns([1, 12])
     cols[0].markdown(f"<div style='font-size:2.2rem'>{LIGHTS[status.status]}</div>", unsafe_allow_html=True)
-    cols[1].markdown(f"**{goal.kind.capitalize()}: {goal.description}**  \n{status.sentence}")
+    cols[1].markdown(f"**{md(goal.kind.capitalize())}: {md(goal.description, limit=None)}**  \n{status.sentence}")
     if goal.kind != "effektmål" and goal.planned:
         cols[1].progress(min(1.0, (goal.done or 0) / goal.planned),
                          text=f"{fmt_int(goal.done or 0)} / {fmt_int(goal.planned)} {goal.unit}")

@@ -144,3 +144,18 @@ def test_the_problem_picture_with_hostile_titles_runs_nothing_and_keeps_its_layo
     tallest = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMarkdownContainer], "
                             "[data-testid=stCaptionContainer], [data-testid=stSelectbox]')].map(e => e.offsetHeight))")
     assert tallest < 1080, f"an element {tallest} px tall"
+
+
+def test_the_followup_page_shows_a_hostile_measure_as_text(page, hostile_url, screenshot):
+    open_app(page, hostile_url)
+    go_to(page, "Uppföljning")
+    # The measure's title and responsible are shown in Markdown: as the characters, with no HTML made.
+    expect_visible(page.locator("[data-testid='stMarkdownContainer']").filter(has_text=SCRIPT + " kameror").first,
+                   "the hostile measure title shown as text")
+    assert page.locator("[data-testid='stMarkdownContainer']").filter(has_text=IMG).count() >= 1
+    assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
+    page.wait_for_timeout(1000)
+    screenshot(page, "hostile_followup", full_page=True)
+    assert _xss(page) == [], "a payload ran on the Uppföljning page"
+    _no_javascript_links(page)
+    _fits(page)
