@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.auth import sidebar_identity, sign_in_gate
+from dashboard.auth import page_allowed, sidebar_identity, sign_in_gate
 from dashboard.components.errors import log_unexpected, run_page
 from dashboard.components.projector import projector_css
 from dashboard.filters import sidebar_filters
@@ -120,6 +120,8 @@ def _app() -> None:
                 url_path="uppfoljning"),
         st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
     ]
+    # A page the session's role may not open is not in the navigation at all (its address shows the first).
+    pages = [page for page in pages if page_allowed(page.url_path)]
     navigation = st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar")
     # A failing page is reported here, under its own name, and the sidebar above stays usable.
     run_page(navigation.run, page=navigation.url_path)

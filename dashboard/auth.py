@@ -15,9 +15,12 @@ import streamlit as st
 
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import t
+from store.access import ADMIN, ANALYSTS, parse_roles, read_only
 
 # Who the audit log names on a workstation when nobody typed a name (nobody signs in there).
 WORKSTATION_USER = "arbetsstation"
+# "" is the default page (Översikt): st.Page gives the default page an empty url_path.
+READ_ONLY_PAGES = frozenset({"", "oversikt", "uppfoljning"})
 
 
 def sign_in_configured() -> bool:
@@ -55,6 +58,30 @@ def audit_user(typed: str = "") -> str:
             return f"{name} ({email.strip()})"
         return name
     return typed.strip() or WORKSTATION_USER
+
+
+def session_roles() -> frozenset[str]:
+    """The roles of this session: the provider's ``samsyn_roles`` claim when signed in.
+
+    On a workstation (nobody signs in, only this machine reaches it) the one user is the administrator.
+    Signed in without a known role, the person may only read (see :mod:`store.access`).
+    """
+    if not sign_in_configured():
+        return frozenset({ADMIN})
+    if not st.user.get("is_logged_in", False):
+        return frozenset()
+    return parse_roles(st.user.get("samsyn_roles"))
+
+
+def page_allowed(url_path: str) -> bool:
+    """True when this session's roles may open the page: styrgrupp (read-only) only Översikt and
+    Uppföljning (where the reports are); the Data page (datasets) only analysts and the administrator."""
+    roles = session_roles()
+    if read_only(roles):
+        return url_path in READ_ONLY_PAGES
+    if url_path == "data":
+        return bool(roles & ANALYSTS)
+    return True
 
 
 def sign_in_gate() -> bool:

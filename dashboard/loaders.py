@@ -161,7 +161,11 @@ def problem_store():
     """The problem-picture store of the workspace: ``[database] url``, else SQLite in the data directory."""
     space = workspace()
     space.data_dir.mkdir(parents=True, exist_ok=True)
-    return _problem_store(space.store_url)
+    # Every write is checked against the session's roles in the store layer, not only by hiding buttons.
+    from dashboard.auth import session_roles
+    from store.access import RoleGuardedStore
+
+    return RoleGuardedStore(_problem_store(space.store_url), session_roles())
 
 
 def frames_for(item, hotspots=(), *, active: ActiveData) -> tuple[ActiveData, str | None]:

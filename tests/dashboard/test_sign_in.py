@@ -100,7 +100,8 @@ def _save_status(at: AppTest) -> None:
 
 def test_signed_in_saves_are_logged_under_the_providers_identity_with_no_name_box(store):
     hotspot = _pin(store)
-    at = _problem_page({"is_logged_in": True, "name": "Anna Andersson", "email": "anna.andersson@kommun.example.se"})
+    at = _problem_page({"is_logged_in": True, "name": "Anna Andersson", "email": "anna.andersson@kommun.example.se",
+                        "samsyn_roles": ["kommunanalytiker"]})
     labels = [w.label for w in at.text_input]
     assert "Ditt namn (för ändringsloggen)" not in labels and "Ditt namn" not in labels
     assert ("Ändringar sparas i ändringsloggen som **Anna Andersson (anna.andersson@kommun.example.se)**"
@@ -116,3 +117,33 @@ def test_workstation_save_without_a_typed_name_is_logged_as_arbetsstation(store)
     assert "Ditt namn (för ändringsloggen)" in [w.label for w in at.text_input]  # the box stays here
     _save_status(at)
     assert store.audit_log("hotspot", hotspot.id)[-1].user == "arbetsstation"
+
+
+# --- roles from the provider's samsyn_roles claim ---------------------------------------------
+
+def test_a_workshop_participants_forced_save_is_refused_by_the_store(store):
+    hotspot = _pin(store)
+    at = _problem_page({"is_logged_in": True, "name": "Cilla Ek", "email": "cilla@skolan.example.se",
+                        "samsyn_roles": ["deltagare"]})
+    _save_status(at)  # the button is there (the form is shared); the store refuses the write
+    assert [e.value for e in at.error] == [
+        "Din roll (deltagare) får inte ändra problembilden på det här sättet; ändringen sparades inte. "
+        "Be en analytiker eller administratören om hjälp."]
+    assert store.get_hotspot(hotspot.id).status == hotspot.status and store.get_hotspot(hotspot.id).version == 1
+    assert [entry.user for entry in store.audit_log()] == ["Anna"]
+
+
+def test_styrgrupp_and_a_person_without_a_role_get_only_oversikt_and_uppfoljning(store):
+    _pin(store)
+    for roles in ("styrgrupp", []):
+        at = AppTest.from_file(APP, default_timeout=180)
+        at.secrets["auth"] = AUTH
+        at.user = {"is_logged_in": True, "name": "Bo Lind", "email": "bo@kommun.example.se", "samsyn_roles": roles}
+        at.run()
+        assert not at.exception
+        assert [h.value for h in at.title] == ["Översikt"]
+        at.switch_page("pages/followup.py").run()
+        assert [h.value for h in at.title] == ["Uppföljning"]
+        for page in ("problem.py", "map.py", "data.py"):  # not registered in the navigation at all
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(f"pages/{page}")

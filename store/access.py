@@ -1,0 +1,105 @@
+"""Who may change the problem picture: roles, checked on every write of the store.
+
+The dashboard hands each session a :class:`RoleGuardedStore` for the roles of the person signed in,
+so a write the role does not allow is refused here, on the server, whatever the browser sent (a
+button forced visible, a replayed request): the store behind it is never called.
+
+Roles (issue "Sign-in and roles"):
+
+========================  ===========================================================
+``administratör``         everything (datasets, roles, the whole problem picture)
+``polisanalytiker``       the problem picture: pin, edit, merge, archive, causes, measures, goals, follow-ups
+``kommunanalytiker``      the same
+``deltagare``             the workshop: view, and pin suggestions (new places only)
+``styrgrupp``             read-only: Översikt, Uppföljning and the reports
+========================  ===========================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+ADMIN = "administratör"
+ROLES = ("polisanalytiker", "kommunanalytiker", "deltagare", "styrgrupp", ADMIN)
+ANALYSTS = frozenset({"polisanalytiker", "kommunanalytiker", ADMIN})
+
+# Every ProblemStore method that changes something; anything else on the store only reads.
+WRITES = frozenset({
+    "add_hotspot", "update_hotspot", "archive_hotspot", "merge_hotspots",
+    "add_cause", "update_cause", "archive_cause",
+    "add_measure", "update_measure", "archive_measure", "link_measure",
+    "add_goal", "update_goal", "archive_goal",
+    "add_followup", "update_followup", "archive_followup",
+    "restore", "purge", "import_transaction",
+})
+ADMIN_ONLY = frozenset({"purge", "import_transaction"})
+# The workshop may suggest a place; deciding on it (editing, causes, measures) is the analysts'.
+PARTICIPANT_WRITES = frozenset({"add_hotspot"})
+
+
+class AccessDenied(PermissionError, ValueError):
+    """The signed-in person's role does not allow this change; the message is for them (Swedish).
+
+    Also a ``ValueError``, so the forms that show a refused save with ``st.error`` show this one too.
+    """
+
+
+def parse_roles(claim: object) -> frozenset[str]:
+    """The known Samsyn roles in an identity provider's claim (a list, or text separated by spaces or commas).
+
+    >>> sorted(parse_roles("styrgrupp, Deltagare okänd"))
+    ['deltagare', 'styrgrupp']
+    """
+    if isinstance(claim, str):
+        items: Iterable[Any] = claim.replace(",", " ").split()
+    elif isinstance(claim, list | tuple | set | frozenset):
+        items = claim
+    else:
+        return frozenset()
+    return frozenset(str(item).strip().lower() for item in items if str(item).strip().lower() in ROLES)
+
+
+def may_write(roles: Iterable[str], method: str) -> bool:
+    """True when one of ``roles`` allows the store method ``method`` (reads are always allowed)."""
+    roles = frozenset(roles)
+    if method not in WRITES:
+        return True
+    if ADMIN in roles:
+        return True
+    if method in ADMIN_ONLY:
+        return False
+    return bool(roles & ANALYSTS) or ("deltagare" in roles and method in PARTICIPANT_WRITES)
+
+
+def read_only(roles: Iterable[str]) -> bool:
+    """True when ``roles`` allow no change at all (styrgrupp, or no known role)."""
+    return not any(may_write(roles, method) for method in WRITES)
+
+
+class RoleGuardedStore:
+    """A problem-picture store that refuses the writes ``roles`` do not allow, before the store runs.
+
+    Parameters
+    ----------
+    store
+        The :class:`~store.problem_store.ProblemStore` (or anything with its methods).
+    roles
+        The roles of the person the writes are done for.
+    """
+
+    def __init__(self, store: Any, roles: Iterable[str]) -> None:
+        self._store = store
+        self.roles = frozenset(roles)
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._store, name)
+        if name in WRITES and not may_write(self.roles, name):
+            def refused(*args: Any, **kwargs: Any) -> Any:
+                shown = ", ".join(sorted(self.roles)) or "ingen roll"
+                raise AccessDenied(
+                    f"Din roll ({shown}) får inte ändra problembilden på det här sättet; ändringen sparades "
+                    "inte. Be en analytiker eller administratören om hjälp."
+                )
+            return refused
+        return attribute
