@@ -46,6 +46,8 @@ BACKGROUND_STYLE = {
 _RC = {
     "font.size": 13, "axes.titlesize": 15, "axes.labelsize": 13, "xtick.labelsize": 11,
     "ytick.labelsize": 11, "legend.fontsize": 11, "font.family": "DejaVu Sans",
+    # Titles, legends and labels carry names from users' files: a name with two "$" is text, not TeX.
+    "text.parse_math": False,
 }
 _HALO = [patheffects.withStroke(linewidth=3.5, foreground="white")]
 

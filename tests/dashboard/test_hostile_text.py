@@ -130,3 +130,16 @@ def test_the_word_report_survives_control_characters(hostile_report, tmp_path):
     assert "\x00" not in text + tables and "\x1b" not in text + tables
     assert "<script>window.__xss=1</script>Torg[31met" in text + tables
     assert re.search(r"\[Klicka här\]\(javascript:window.__xss=1\)(Lång)+", text + tables)
+
+
+def test_figures_draw_a_name_that_would_break_tex(tmp_path):
+    # Two "$" around an unfinished \frac make matplotlib's mathtext raise; a name is drawn as text.
+    from reports.figures import map_png, trend_png
+
+    name = r"Polisens $\frac{ export$ mars"
+    districts = _districts().assign(name=name)
+    png = map_png(bounds=(X0, Y0, X0 + 4000, Y0 + 500), districts=districts, title=name,
+                  extra=[(name, box(X0, Y0, X0 + 500, Y0 + 500), "#000000")])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    series = {name: pd.DataFrame({"period_start": ["2025-01-01", "2025-02-01"], "count": [3, 4]})}
+    assert trend_png(series, title=name)[:8] == b"\x89PNG\r\n\x1a\n"
