@@ -67,9 +67,9 @@ kind = st.radio(t("Vad innehåller filen?"), list(KINDS), format_func=lambda k: 
 uploaded = st.file_uploader(t("Fil"), type=["csv", "txt", "gz", "xlsx", "geojson", "json", "gpkg", "parquet"],
                             key="upload_file")
 def _preview(frame: pd.DataFrame) -> pd.DataFrame:
-    """The first rows of what the importer keeps, as text a browser shows literally."""
+    """The first rows of what the importer keeps (the grid draws every value as text, never as HTML)."""
     kept = pd.DataFrame(frame.drop(columns=[c for c in frame.columns if c == "geometry"])).head(8)
-    return kept.rename(columns=lambda c: clean_text(c)).astype("string")
+    return kept.rename(columns=lambda c: clean_text(c))
 
 
 def _upload(uploaded, path: Path) -> None:
