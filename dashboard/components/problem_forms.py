@@ -16,6 +16,7 @@ from analysis.snapshot import snapshot_numbers
 from core import formatting
 from dashboard.auth import audit_user, signed_in
 from dashboard.components.pinning import PRIORITY_LABELS, remember, remembered
+from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import english, t, weekday_names
 from dashboard.loaders import problem_store
@@ -171,7 +172,7 @@ def archive_hotspot(hotspot: Hotspot, *, user: str) -> None:
 
 def merge_hotspots(hotspots: list[Hotspot], *, user: str) -> None:
     """Merge two or more pins into one (the originals are archived and point to the new one)."""
-    labels = {h.id: f"#{h.id} {h.title}" for h in hotspots}
+    labels = {h.id: clean_text(f"#{h.id} {h.title}") for h in hotspots}
     with st.form("merge"):
         chosen = st.multiselect(t("Slå ihop platserna"), list(labels), format_func=labels.get)
         title = st.text_input(t("Rubrik för den sammanslagna platsen"))
@@ -211,7 +212,7 @@ def causes(hotspot: Hotspot, *, user: str) -> None:
 
 def add_measure(hotspots: list[Hotspot], *, user: str) -> None:
     """A form for a new measure (åtgärd) linked to one or more places."""
-    labels = {h.id: f"#{h.id} {h.title}" for h in hotspots}
+    labels = {h.id: clean_text(f"#{h.id} {h.title}") for h in hotspots}
     with st.form("measure", clear_on_submit=True):
         title = st.text_input(t("Åtgärd"))
         description = st.text_area(t("Beskrivning"), height=70)
@@ -234,7 +235,7 @@ def add_measure(hotspots: list[Hotspot], *, user: str) -> None:
 
 def add_goal(hotspots: list[Hotspot], measures: list[Measure], categories: list[str], *, user: str) -> None:
     """A form for a new goal: effektmål (indicator, place, baseline, target) or process/produktionsmål."""
-    places = {h.id: f"#{h.id} {h.title}" for h in hotspots}
+    places = {h.id: clean_text(f"#{h.id} {h.title}") for h in hotspots}
     actions = {m.id: m.title for m in measures}
     with st.form("goal", clear_on_submit=True):
         cols = st.columns([1, 3])

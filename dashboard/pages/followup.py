@@ -20,6 +20,7 @@ from dashboard.components import problem_forms as forms
 from dashboard.components.charts import trend_chart
 from dashboard.components.exports import show_figure
 from dashboard.components.maps import build_problem_map
+from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import english, fmt_int, t
 from dashboard.loaders import frames_for, problem_store
@@ -60,7 +61,7 @@ if not measures:
 
 user = forms.who()
 forms.flash()
-labels = {m.id: f"#{m.id} {m.title}" for m in measures}
+labels = {m.id: clean_text(f"#{m.id} {m.title}") for m in measures}
 measure_id = st.selectbox(t("Åtgärd"), list(labels), format_func=labels.get, key="followup_measure")
 measure = next(m for m in measures if m.id == measure_id)
 places = [hotspots[i] for i in measure.hotspot_ids if i in hotspots]

@@ -18,6 +18,7 @@ from dashboard.components import problem_forms as forms
 from dashboard.components.exports import csv_download
 from dashboard.components.maps import bounds_wgs84, build_problem_map, data_extent
 from dashboard.components.pinning import pin_form
+from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, t
@@ -113,7 +114,7 @@ else:
             m=formatting.number(PLACE_BUFFER_M)))
 
 if shown:
-    labels = {h.id: f"#{h.id} {h.title}" for h in shown}
+    labels = {h.id: clean_text(f"#{h.id} {h.title}") for h in shown}
     ids = list(labels)
     chosen = st.selectbox(t("Arbeta med platsen"), ids, format_func=labels.get,
                           index=ids.index(selected) if selected in ids else 0, key="problem_choice")
