@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard.auth import page_allowed, sidebar_identity, sign_in_gate
 from dashboard.components.errors import log_unexpected, run_page
 from dashboard.components.projector import projector_css
+from dashboard.components.safe_text import escape_markdown
 from dashboard.filters import sidebar_filters
 from dashboard.i18n import t
 from dashboard.loaders import ActiveData, choose_dataset, load_dataset, workspace
@@ -89,13 +90,15 @@ def _app() -> None:
                   on_change=_keep, args=("projector",))
         st.toggle(t("English"), value=st.session_state["_english"], key="english_toggle", on_change=_keep,
                   args=("english",))
-        caption = f"{t('Aktivt dataset')}: **{active.dataset.name}**"
+        caption = f"{t('Aktivt dataset')}: **{escape_markdown(active.dataset.name)}**"
         st.caption(caption)
         sidebar_identity()
     if "_dataset_notice" in st.session_state:  # until the user picks a dataset on the Data page
         template, values, *kind = st.session_state["_dataset_notice"]
         show = st.error if kind == ["error"] else st.warning
-        show(t(template).format(**values))
+        # The values are dataset names: text from users, not Markdown.
+        show(t(template).format(**{key: escape_markdown(value) if isinstance(value, str) else value
+                                   for key, value in values.items()}))
 
     if st.session_state["projector"]:
         st.query_params["projektor"] = "1"

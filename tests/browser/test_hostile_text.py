@@ -46,7 +46,7 @@ def hostile_url(tmp_path_factory):
     sample = paths()
     districts = gpd.read_file(sample.districts)
     districts.loc[districts["area_id"].isin(HOSTILE_DISTRICTS), "name"] = HOSTILE_NAMES
-    dataset = create_dataset(data_dir, SCRIPT + " Polisens export", crs="EPSG:3006")
+    dataset = create_dataset(data_dir, f"{SCRIPT} {MD_LINK} Polisens export", crs="EPSG:3006")
     dataset = save_role(dataset, "incidents", ".parquet", lambda p: p.write_bytes(sample.incidents.read_bytes()))
     dataset = save_role(dataset, "districts", ".gpkg", lambda p: write_areas(districts, p))
     set_default(data_dir, dataset.id)
