@@ -135,7 +135,7 @@ try:
     # navigation) shows the same message with a reference as a failing page, never a traceback.
     run_page(_app, page="app")
 finally:
-    # An invisible run counter at the very end of the page (also after a page's st.stop()): browser
+    # An invisible run counter at the very end of the page (also after a page ends early with end_page()): browser
     # tests and the benchmark wait for it to change to know that a run has finished drawing.
     st.session_state["_run"] = st.session_state.get("_run", 0) + 1
     st.html(f'<span class="samsyn-run" data-run="{st.session_state["_run"]}" hidden></span>')

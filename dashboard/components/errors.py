@@ -19,6 +19,7 @@ import secrets
 import sys
 import traceback
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 
 import streamlit as st
@@ -83,16 +84,41 @@ def report_unexpected(error: BaseException, *, page: str = "") -> str:
     return reference
 
 
+_depth: ContextVar[int] = ContextVar("samsyn_run_page_depth", default=0)  # how many run_page calls are open
+
+
+class PageEnd(Exception):  # noqa: N818 - control flow, not an error
+    """Raised by :func:`end_page`; :func:`run_page` ends the page quietly."""
+
+
+def end_page() -> None:
+    """End the page here, like ``st.stop()``, but let the app finish its run.
+
+    ``st.stop()`` leaves Streamlit in the stopped state, so nothing after it is drawn — not even the
+    run marker at the end of ``app.py`` that browser tests and the benchmark wait for. A page that has
+    said all it can (e.g. "add a survey on the Data page") calls this instead. A page run on its own,
+    outside :func:`run_page` (Streamlit's AppTest after ``switch_page``), stops with ``st.stop()``.
+    """
+    if _depth.get() > 0:
+        raise PageEnd
+    st.stop()
+
+
 def run_page(run: Callable[[], None], *, page: str = "") -> None:
     """Run a page; show a user's error in its own words and any other failure as :data:`UNEXPECTED`.
 
-    ``st.stop()`` and ``st.rerun()`` are control flow (``BaseException``), not errors, and pass.
+    :func:`end_page` ends the page quietly; ``st.rerun()`` is control flow (``BaseException``) and passes.
     """
+    token = _depth.set(_depth.get() + 1)
     try:
         run()
+    except PageEnd:
+        return
     except Exception as error:  # noqa: BLE001 - the last line of defence before the user's screen
         message = user_message(error)
         if message is not None:
             st.error(message)
         else:
             report_unexpected(error, page=page)
+    finally:
+        _depth.reset(token)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import InputError
+from dashboard.components.errors import end_page
 from dashboard.components.private_upload import private_copy, safe_upload_name
 from dashboard.components.safe_text import clean_text, escape_markdown
 from dashboard.i18n import t
@@ -78,7 +79,7 @@ def _upload(uploaded, path: Path) -> None:
         table = read_table(path)
     except InputError as error:
         st.error(escape_markdown(str(error), limit=None))
-        st.stop()
+        end_page()
     # Only the column names are shown before the importer has run: the raw rows can hold case
     # numbers, names and free text that must not reach the projector.
     st.caption(t("Kolumner i filen (värdena visas först när importen har kontrollerat dem):") + " "
@@ -149,7 +150,7 @@ def _upload(uploaded, path: Path) -> None:
             st.rerun()
         except InputError as error:
             st.error(escape_markdown(str(error), limit=None))
-            st.stop()
+            end_page()
         st.success(t("Filen går att läsa in."))
         st.code(clean_text("\n".join(report_lines)), language=None)
         st.caption(t("Det här sparas (de första raderna, efter importen):"))

@@ -18,6 +18,7 @@ from core import formatting
 from core.config import load_config
 from dashboard.components import problem_forms as forms
 from dashboard.components.charts import trend_chart
+from dashboard.components.errors import end_page
 from dashboard.components.exports import show_figure
 from dashboard.components.maps import build_problem_map
 from dashboard.components.safe_text import clean_text
@@ -57,7 +58,7 @@ hotspots = {h.id: h for h in store.list_hotspots()}
 goals = store.list_goals()
 if not measures:
     st.info(t("Inga åtgärder är beslutade ännu. Lägg till åtgärder och mål på sidan Problembild."))
-    st.stop()
+    end_page()
 
 user = forms.who()
 forms.flash()

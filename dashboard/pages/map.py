@@ -19,6 +19,7 @@ from analysis.problem_numbers import PLACE_BUFFER_M
 from core.config import load_config
 from dashboard.components.basemap import add_draw
 from dashboard.components.charts import trend_chart, weekday_hour_heatmap
+from dashboard.components.errors import end_page
 from dashboard.components.exports import csv_download, show_figure
 from dashboard.components.maps import (
     MAX_POINTS,
@@ -121,7 +122,7 @@ layers = MapLayers(
 bounds_work = data_extent(active.districts, active.background, incidents=active.incidents, crs=crs)
 if bounds_work is None:
     st.info(t("Datasetet har inga händelser med position att visa på kartan. Läs in en händelsefil på sidan Data."))
-    st.stop()
+    end_page()
 folium_map = build_map(layers, bounds_wgs84(bounds_work, crs), load_config())
 add_draw(folium_map, language="en" if english() else "sv",
          draw_options={"polyline": {"shapeOptions": {"color": "#D55E00", "weight": 5}},

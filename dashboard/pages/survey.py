@@ -8,6 +8,7 @@ import streamlit as st
 from analysis.aggregate import summary_by_area
 from analysis.survey import assessment_text, survey_change, survey_table, survey_vs_rates
 from dashboard.components.charts import interval_chart, quadrant_chart
+from dashboard.components.errors import end_page
 from dashboard.components.exports import csv_download, show_figure
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import lang, t
@@ -19,7 +20,7 @@ projector = st.session_state.get("projector", False)
 st.title(t("Trygghet"))
 if active.survey is None or active.survey.empty:
     st.info(t("Ingen trygghetsmätning är inläst. Lägg till en trygghetsmätning på sidan Data."))
-    st.stop()
+    end_page()
 
 table = survey_table(active.survey)
 names = {} if active.districts is None else dict(zip(active.districts["area_id"], active.districts["name"],

@@ -9,6 +9,7 @@ from analysis.aoristic import hour_profile, month_hour, weekday_hour
 from analysis.change import counts_over_time, previous_year_period
 from core.formatting import period_label
 from dashboard.components.charts import bar_profile, month_hour_heatmap, trend_chart, weekday_hour_heatmap
+from dashboard.components.errors import end_page
 from dashboard.components.exports import show_figure
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, fmt_int, lang, t, weekday_names
@@ -27,7 +28,7 @@ if view.empty:
     st.warning(t("Inga händelser matchar filtren."))
     if all_dates.empty:
         st.info(t("Inte heller på något annat datum: ändra kategorier, källor, områden, veckodagar eller timmar."))
-        st.stop()
+        end_page()
     # Only the period empties the view: the trend over every date shows where the data is.
     first, last = all_dates["occurred_from"].min(), all_dates["occurred_from"].max()
     st.info(t("Perioden {period} har inga händelser med de här filtren. Trenden visar alla datum ({span}) "
@@ -38,7 +39,7 @@ if view.empty:
                       title=t("Händelser per månad"))
     show_figure(fig, "trend-manad", data=trend[["serie", "period", "count"]].astype({"period": "string"}),
                 key="trend")
-    st.stop()
+    end_page()
 
 heat = weekday_hour(view)
 left, right = st.columns([4, 1])

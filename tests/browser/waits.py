@@ -263,3 +263,14 @@ def wait_for_assets(frame: Frame | Page, *, what: str, timeout: float = ELEMENT_
                                 ".every(image => image.complete)", timeout=timeout * 1000, polling=_POLL_MS)
     except PlaywrightError as error:
         raise AssertionError(f"Waited {timeout:.0f} s for the fonts and images of {what}, in vain") from error
+
+
+def settled(page: Page, *, what: str, timeout: float = ELEMENT_SECONDS) -> None:
+    """Wait until the page is idle, its fonts and images are done, and two frames have been painted.
+
+    A broken image's ``onerror`` and a chart's first paint happen in the tasks after the image or
+    the element arrived; two animation frames later they have run, however busy the machine is.
+    """
+    wait_idle(page, what=what, timeout=timeout)
+    wait_for_assets(page, what=what, timeout=timeout)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
