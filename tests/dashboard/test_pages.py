@@ -16,8 +16,8 @@ from analysis.change import same_period_last_year
 from analysis.filters import filter_incidents
 from geo.dataset import read_incidents
 from tests.conftest import REPO
+from tests.dashboard.apptest import app as _app
 
-APP = str(REPO / "dashboard" / "app.py")
 PAGES = sorted(p.name for p in (REPO / "dashboard" / "pages").glob("*.py"))
 
 
@@ -34,13 +34,6 @@ def sample_incidents() -> pd.DataFrame:
     from data.sample import paths
 
     return read_incidents(paths().incidents)
-
-
-def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
 
 
 def _metric(at: AppTest, label: str) -> str:

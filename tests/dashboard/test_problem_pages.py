@@ -6,13 +6,10 @@ import json
 
 import pytest
 import shapely
-from streamlit.testing.v1 import AppTest
 
 from store.model import Goal, Hotspot, Measure
 from store.problem_store import open_store
-from tests.conftest import REPO
-
-APP = str(REPO / "dashboard" / "app.py")
+from tests.dashboard.apptest import open_page as _page
 
 
 @pytest.fixture()
@@ -35,17 +32,6 @@ def _pin(store, spot: dict, picture: str = "gemensam") -> Hotspot:
     geometry = shapely.Point(spot["x"], spot["y"]).buffer(spot["radius_m"])
     return store.add_hotspot(Hotspot(title=spot["name"], geometry_wkt=geometry.wkt, categories=["Misshandel utomhus"],
                                      picture=picture, created_by="Anna", snapshot={"count": 42}), user="Anna")
-
-
-def _page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    at.switch_page(f"pages/{page}").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def _named(widgets, label):

@@ -5,16 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import shapely
-from streamlit.testing.v1 import AppTest
 
 from data.sample import paths
 from geo.dataset import read_incidents, write_incidents
 from store.datasets import create_dataset, save_role
 from store.model import Hotspot
 from store.problem_store import open_store
-from tests.conftest import REPO
+from tests.dashboard.apptest import open_page as _page
 
-APP = str(REPO / "dashboard" / "app.py")
 SAMPLE_NAME = "Exempelstad (fiktiv ort, exempeldata)"
 # A 100 m square far from where the sample has any incidents.
 SQUARE = shapely.box(100_000, 6_400_000, 100_100, 6_400_100)
@@ -42,17 +40,6 @@ def april(data_dir) -> str:
     dataset = create_dataset(data_dir, "Polisens export april")
     save_role(dataset, "incidents", ".parquet", lambda p: write_incidents(rows, p))
     return dataset.id
-
-
-def _page(page: str, **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    at.switch_page(f"pages/{page}").run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def test_problem_page_counts_a_place_in_its_own_dataset_and_says_so(data_dir, april):

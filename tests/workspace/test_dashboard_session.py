@@ -11,9 +11,8 @@ from streamlit.testing.v1 import AppTest
 from data.sample import paths
 from geo.dataset import read_incidents, write_incidents
 from store.datasets import create_dataset, save_role, set_default
-from tests.conftest import REPO
+from tests.dashboard.apptest import app as _app
 
-APP = str(REPO / "dashboard" / "app.py")
 SAMPLE_NAME = "Exempelstad (fiktiv ort, exempeldata)"
 
 
@@ -32,13 +31,6 @@ def export_2025(data_dir) -> str:
     dataset = create_dataset(data_dir, "Polisens export 2025")
     save_role(dataset, "incidents", ".parquet", lambda p: write_incidents(incidents, p))
     return dataset.id
-
-
-def _app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
 
 
 def _shown(at: AppTest) -> tuple[str, int]:
