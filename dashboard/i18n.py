@@ -8,6 +8,8 @@ on, ``t`` looks the text up in ``ENGLISH``. A text without a translation stays S
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -62,6 +64,8 @@ ENGLISH: dict[str, str] = {
     "Inläst data": "Loaded data",
     "Källa": "Source",
     "Antal": "Count",
+    "Kod": "Code",
+    "Invånare": "Inhabitants",
     "Område": "District",
     "Plats": "Place",
     "Förändring": "Change",
@@ -361,6 +365,23 @@ def fmt_change(change_pct: float, against: str | None = None) -> str:
     """
     text = formatting.change_percent(change_pct / 100, lang=lang()).replace("\u2212", "-")
     return f"{text} {t('mot')} {against}" if against else text
+
+
+def change_delta(change: Mapping[str, Any], against: str | None = None) -> dict[str, Any]:
+    """``st.metric`` keyword arguments for a row of :func:`analysis.change.same_period_last_year`.
+
+    The delta is coloured only when the Poisson test supports a change (p < 0.05): red for an
+    increase, green for a decrease. A change within normal random variation is grey, and one that
+    rounds to ±0 % has no arrow, so the colour never claims more than the test does. No delta when
+    the earlier period had no incidents.
+    """
+    if not change["before"]:
+        return {"delta": None}
+    text = fmt_change(change["change_pct"], against)
+    flat = text.startswith("±")
+    significant = bool(change["p_value"] < 0.05) and not flat
+    return {"delta": text, "delta_color": "inverse" if significant else "off",
+            "delta_arrow": "off" if flat else "auto"}
 
 
 def fmt_area_value(value: float, metric: str) -> str:

@@ -32,7 +32,7 @@ from dashboard.components.maps import (
 from dashboard.components.pinning import pin_form
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import english, fmt_area_value, fmt_change, lang, t, weekday_names
+from dashboard.i18n import change_delta, english, fmt_area_value, lang, t, weekday_names
 from geo.categories import PROTECTED
 from geo.crs import frame_crs
 
@@ -189,8 +189,7 @@ with detail_column:
             subset, subset_all = within_geometry(view, geometry), within_geometry(all_dates, geometry)
         st.subheader(md(title))
         change = same_period_last_year(subset_all, filters.start, filters.end, lang=lang()).iloc[0]
-        st.metric(t("Händelser"), int(change["after"]),
-                  delta=fmt_change(change["change_pct"]) if change["before"] else None, delta_color="inverse")
+        st.metric(t("Händelser"), int(change["after"]), **change_delta(change))
         st.caption(change["summary"])
         # Two numbers for one place: say which is which, so the room does not read them as a contradiction.
         st.caption(t("Räknat med filtren i sidopanelen; den fästa platsen räknas med sina egna brottstyper, "

@@ -11,7 +11,7 @@ from analysis.survey import change_headline, change_sentence, survey_change
 from dashboard.components.exports import csv_download
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import fmt_change, fmt_int, lang, t
+from dashboard.i18n import change_delta, fmt_int, lang, t
 from geo.microplaces import place_counts
 
 active = st.session_state["active"]
@@ -33,12 +33,9 @@ by_category = same_period_last_year(all_dates, filters.start, filters.end, by="c
     "after", ascending=False)
 
 columns = st.columns(4)
-columns[0].metric(t("Händelser"), fmt_int(headline["after"]),
-                  delta=fmt_change(headline["change_pct"], headline["previous_period"])
-                  if headline["before"] else None, delta_color="inverse")
+columns[0].metric(t("Händelser"), fmt_int(headline["after"]), **change_delta(headline, headline["previous_period"]))
 for column, (_, row) in zip(columns[1:], by_category.head(3).iterrows(), strict=False):
-    delta = fmt_change(row["change_pct"]) if row["before"] else None
-    column.metric(md(row["category"]), fmt_int(row["after"]), delta=delta, delta_color="inverse")
+    column.metric(md(row["category"]), fmt_int(row["after"]), **change_delta(row))
 st.markdown(f"**{headline['summary']}**")
 
 st.subheader(t("Vad som sticker ut"))
@@ -61,8 +58,8 @@ with left:
                                  lang=lang())
             st.markdown(f"- **{md(row['name'])}** – {text} · *{row['reason']}*")
         table = summary.reset_index()[["area_id", "name", "population", "count", "rate_per_1000"]]
-        st.dataframe(table.rename(columns={"name": t("Område"), "count": t("Antal"),
-                                           "rate_per_1000": t("per 1 000 inv.")}),
+        st.dataframe(table.rename(columns={"area_id": t("Kod"), "name": t("Område"), "population": t("Invånare"),
+                                           "count": t("Antal"), "rate_per_1000": t("per 1 000 inv.")}),
                      hide_index=True, width="stretch",
                      column_config={t("per 1 000 inv."): st.column_config.NumberColumn(format="%.1f")})
         csv_download(table, "omraden", key="csv-overview-districts")
@@ -74,7 +71,8 @@ with right:
         places = place_counts(view, active.places).sort_values("count", ascending=False)
         top = places.head(8).reset_index()[["area_id", "name", "count"]]
         st.caption(t("Namngivna platser med flest händelser"))
-        st.dataframe(top.rename(columns={"name": t("Plats"), "count": t("Antal")}), hide_index=True,
+        st.dataframe(top.rename(columns={"area_id": t("Kod"), "name": t("Plats"), "count": t("Antal")}),
+                     hide_index=True,
                      width="stretch")
         csv_download(top, "mikroplatser", key="csv-overview-places")
 

@@ -307,7 +307,8 @@ def test_incidents_only_followup_says_where_to_add_districts(data_dir, request):
 
 def test_districts_without_survey(data_dir, request):
     at = open_page("districts_no_survey", None, data_dir, request)
-    table = at.dataframe[0].value.set_index("area_id")
+    table = at.dataframe[0].value.set_index("Kod")  # the district code, under its Swedish header
+    assert list(table.columns) == ["Område", "Invånare", "Antal", "per 1 000 inv."]
     # Norrby holds the 30 Klotter (2,000 inhabitants), Söderby 10 Cykelstöld + 5 Misshandel (500 inhabitants).
     assert table.loc["N01", "Antal"] == 30 and table.loc["S01", "Antal"] == 15
     assert table.loc["N01", "per 1 000 inv."] == pytest.approx(15.0)
@@ -375,8 +376,8 @@ def test_filter_that_leaves_nothing(shape, english, data_dir, request):
     # Översikt: the zero, the districts at zero, and a sentence saying why.
     assert _count(_metric(at, "Incidents" if english else "Händelser")) == 0
     assert empty in [w.value for w in at.warning]
-    table = at.dataframe[0].value.set_index("area_id")
-    assert table[at.dataframe[0].value.columns[3]].tolist() == [0, 0]  # Antal / Count
+    table = at.dataframe[0].value.set_index("Code" if english else "Kod")
+    assert table["Count" if english else "Antal"].tolist() == [0, 0]
 
     # Tid: says so, then shows the monthly trend over every date the other filters keep.
     at.switch_page("pages/time.py").run()

@@ -179,3 +179,31 @@ def test_map_png_export():
     assert not at.exception, [e.message for e in at.exception]
     png = at.session_state["map_png_bytes"]
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def _delta_look(at: AppTest, label: str) -> tuple[str, int, int]:
+    """A metric's delta text, colour and direction as Streamlit draws them (proto enums)."""
+    metric = next(m for m in at.metric if m.label == label)
+    return metric.proto.delta, metric.proto.color, metric.proto.direction
+
+
+def test_overview_colours_a_change_only_when_the_test_supports_it(sample_incidents):
+    from scipy.stats import binomtest
+    from streamlit.proto.Metric_pb2 import Metric
+
+    at = _app(fran="2025-01-01", till="2025-12-31").run()
+    assert not at.exception
+    for label, categories in (("Händelser", None), ("Bedrägeri", ["Bedrägeri"])):
+        now = len(filter_incidents(sample_incidents, categories=categories, start="2025-01-01", end="2025-12-31"))
+        then = len(filter_incidents(sample_incidents, categories=categories, start="2024-01-01", end="2024-12-31"))
+        # equal periods: the exact Poisson test of the change is the binomial test of now out of now + then
+        p = binomtest(now, now + then, 0.5).pvalue
+        pct = round((now / then - 1) * 100)
+        delta, colour, direction = _delta_look(at, label)
+        assert delta.startswith("±0" if pct == 0 else f"{pct:+d}"), (label, delta, now, then)
+        if pct == 0:
+            assert direction == Metric.MetricDirection.NONE and colour == Metric.MetricColor.GRAY
+        elif p < 0.05:
+            assert colour == (Metric.MetricColor.RED if pct > 0 else Metric.MetricColor.GREEN), (label, p)
+        else:
+            assert colour == Metric.MetricColor.GRAY, (label, p)
