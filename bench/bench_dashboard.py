@@ -41,7 +41,7 @@ def _dataset(data_dir: Path, scale: float) -> int:
     from data.sample import paths
     from exempelstad.generate import generate_incidents
     from geo.dataset import write_incidents
-    from store.datasets import add_file, create_dataset, save_role, set_active
+    from store.datasets import add_file, create_dataset, save_role, set_default
 
     incidents = generate_incidents(seed=2026, scale=scale)
     dataset = create_dataset(data_dir, f"Exempelstad ×{scale:g} (benchmark)")
@@ -52,7 +52,7 @@ def _dataset(data_dir: Path, scale: float) -> int:
         copy = dataset.directory / f".copy-{role}{source.suffix}"
         shutil.copy(source, copy)
         dataset = add_file(dataset, role, copy)
-    set_active(data_dir, dataset.id)
+    set_default(data_dir, dataset.id)  # new sessions open it, as after `samsyn dataset use`
     _problem_picture(data_dir, sample.truth)
     return len(incidents)
 

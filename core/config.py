@@ -108,14 +108,18 @@ def load_config(path: str | Path | None = None, env: Mapping[str, str] | None = 
     return config
 
 
-def _read(source: Path) -> AppConfig:
+def _read_toml(path: Path, what: str) -> dict[str, Any]:
+    """Parse a TOML file; ``what`` names it in the Swedish message ("konfigurationsfilen")."""
     try:
-        raw = tomllib.loads(source.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"Kunde inte läsa konfigurationsfilen {source}: {error}") from error
+        raise ConfigError(f"Kunde inte läsa {what} {path}: {error}") from error
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"Konfigurationsfilen {source} är inte giltig TOML: {error}") from error
-    return parse_config(raw, base_dir=source.parent, source=source)
+        raise ConfigError(f"{what[0].upper()}{what[1:]} {path} är inte giltig TOML: {error}") from error
+
+
+def _read(source: Path) -> AppConfig:
+    return parse_config(_read_toml(source, "konfigurationsfilen"), base_dir=source.parent, source=source)
 
 
 def parse_config(raw: Mapping[str, Any], *, base_dir: Path, source: Path | None = None) -> AppConfig:
@@ -225,12 +229,7 @@ def check_auth_secrets(path: Path) -> dict[str, Any]:
     """
     if not path.is_file():
         raise ConfigError(f"Inloggningens secrets-fil {path} finns inte.")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"Kunde inte läsa inloggningens secrets-fil {path}: {error}") from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"Inloggningens secrets-fil {path} är inte giltig TOML: {error}") from error
+    raw = _read_toml(path, "inloggningens secrets-fil")
     auth = raw.get("auth")
     if not isinstance(auth, Mapping):
         raise ConfigError(

@@ -20,8 +20,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from core import formatting
 from core.files import atomic_path
+from core.text import clean_text
 from reports.blocks import SAMPLE_NOTICES, BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
-from reports.report_html import clean_text
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentType

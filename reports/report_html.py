@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import base64
 import html
-import re
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.files import atomic_path
+from core.text import clean_text
 from reports.blocks import SAMPLE_NOTICES, BulletList, Heading, Image, Light, PageBreak, Paragraph, Table
 
 if TYPE_CHECKING:
     from reports.report import Report
 
-__all__ = ["clean_text", "render_html", "write_html"]
+__all__ = ["render_html", "write_html"]
 
 LIGHT_COLOURS = {"grön": "#b7e4c7", "gul": "#ffe699", "röd": "#f4b6b6", "grå": "#d9d9d9"}
 
@@ -63,24 +62,6 @@ hr.page { border: none; border-top: 1px dashed #ccc; margin: 2.5rem 0 0; }
   h1, h2, h3 { break-after: avoid; }
 }
 """
-
-
-# C0/C1 control characters other than tab and newline (not allowed in XML, so python-docx refuses
-# them; meaningless in HTML), and the bidirectional overrides and isolates that can make a name from
-# a user's file read backwards or hide part of it.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
-
-
-def clean_text(value: object) -> str:
-    """The text of ``value`` without control or bidirectional-override characters.
-
-    Examples
-    --------
-    >>> clean_text("Torget\\u202e\\x00gnälla")
-    'Torgetgnälla'
-    """
-    text = "" if value is None else str(value)
-    return _CONTROL.sub("", unicodedata.normalize("NFC", text))
 
 
 def _text(value: object) -> str:

@@ -169,10 +169,6 @@ def set_default(data_dir: Path, dataset_id: str) -> Dataset:
     return dataset
 
 
-# The names from before the default became per-session in the dashboard (bench/ still uses them).
-active_dataset = default_dataset
-set_active = set_default
-
 
 def archive_dataset(data_dir: Path, dataset_id: str) -> Path:
     """Remove a user's dataset: delete its files (incidents and layers), keep a note of what it was.

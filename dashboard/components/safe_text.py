@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from reports.report_html import clean_text  # one definition for the dashboard and the reports
+from core.text import clean_text
 
 # The characters that make markup in Streamlit's Markdown: emphasis, code, links and images (no link
 # without "["), raw HTML, headings, tables, strike-through and $LaTeX$; Streamlit's ``:red[…]``
