@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from core.disclosure import DisclosureRules
 from core.errors import InputError
 
 CONFIG_ENV = "SAMSYN_CONFIG"
@@ -66,6 +67,8 @@ class AppConfig:
     source: Path | None = None  # the file read, None for defaults
     # Streamlit's secrets.toml with the [auth] (OpenID Connect) settings; None: no sign-in configured.
     auth_secrets: Path | None = None
+    # The owner's thresholds for what is shown below its own level ([disclosure]).
+    disclosure: DisclosureRules = field(default_factory=DisclosureRules)
 
 
 def config_path(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path | None:
@@ -129,6 +132,7 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path, source: Path | None 
     basemap = _section(raw, "basemap", where)
     database = _section(raw, "database", where)
     auth = _section(raw, "auth", where)
+    disclosure = _section(raw, "disclosure", where)
 
     directory = data.get("directory", str(DEFAULT_DATA_DIRECTORY))
     if not isinstance(directory, str) or not directory.strip():
@@ -159,7 +163,25 @@ def parse_config(raw: Mapping[str, Any], *, base_dir: Path, source: Path | None 
         database_url=url.strip() if url else None,
         source=source,
         auth_secrets=auth_secrets.resolve() if auth_secrets else None,
+        disclosure=parse_disclosure(disclosure, where),
     )
+
+
+def parse_disclosure(section: Mapping[str, Any], where: str = "konfigurationen") -> DisclosureRules:
+    """Check ``[disclosure]``: ``min_count`` (counts below it shown as "..") and ``min_place``."""
+    unknown = sorted(set(section) - {"min_count", "min_place"})
+    if unknown:
+        raise ConfigError(f"{where}: [disclosure] känner inte till {', '.join(unknown)}; "
+                          "bara min_count och min_place går att ange.")
+    defaults = DisclosureRules()
+    values = {key: section.get(key, getattr(defaults, key)) for key in ("min_count", "min_place")}
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: [disclosure] {key} måste vara ett heltal, inte {value!r}.")
+    try:
+        return DisclosureRules(**values)
+    except ValueError as error:
+        raise ConfigError(f"{where}: {error}") from error
 
 
 def parse_basemap(section: Mapping[str, Any], where: str = "konfigurationen") -> BasemapConfig:

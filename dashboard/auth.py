@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from core.disclosure import Viewer, organisation_of
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import t
 from store.access import ADMIN, ANALYSTS, parse_roles, read_only
@@ -71,6 +72,15 @@ def session_roles() -> frozenset[str]:
     if not st.user.get("is_logged_in", False):
         return frozenset()
     return parse_roles(st.user.get("samsyn_roles"))
+
+
+def session_viewer() -> Viewer:
+    """The person this session shows data to: roles and organisation (``samsyn_org`` claim, else the
+    organisation an analyst role implies). On a workstation, its one user, who owns what is there."""
+    if not sign_in_configured():
+        return Viewer.local()
+    roles = session_roles()
+    return Viewer(roles, organisation_of(roles, st.user.get("samsyn_org")))
 
 
 def page_allowed(url_path: str) -> bool:

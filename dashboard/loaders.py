@@ -168,6 +168,16 @@ def problem_store():
     return RoleGuardedStore(_problem_store(space.store_url), session_roles())
 
 
+def current_view(dataset: Dataset | None = None):
+    """What this session's viewer may see of ``dataset`` (default: the active one): a
+    :class:`core.disclosure.View` every table, map, download and report of the page asks."""
+    from dashboard.auth import session_viewer
+
+    if dataset is None:
+        dataset = st.session_state["active"].dataset
+    return workspace().view(dataset, session_viewer())
+
+
 def frames_for(item, hotspots=(), *, active: ActiveData) -> tuple[ActiveData, str | None]:
     """The frames to count a hotspot or follow-up on, and the sentence to show when that is not the active data.
 

@@ -23,9 +23,11 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+
+from core.disclosure import EGEN, POLICE, STYRGRUPP, check_sharing
 
 SAMPLE_ID = "exempelstad"
 ROLES: tuple[str, ...] = ("incidents", "districts", "places", "streets", "background", "survey")
@@ -42,6 +44,9 @@ class Dataset:
     crs: str | None = None  # the working CRS written at import; None until a file or the importer says
     builtin: bool = False
     created: str = ""
+    # Who owns the incidents and who may see them (core.disclosure); None: not yet said (legacy datasets).
+    owner: str | None = None
+    sharing: str = EGEN
 
     def path(self, role: str) -> Path | None:
         """The file for a role ("incidents", "districts", …), or None if the dataset has none."""
@@ -55,7 +60,10 @@ def sample_dataset() -> Dataset:
     sample = paths()
     files = {role: getattr(sample, role) for role in ROLES if getattr(sample, role, None)}
     files = {role: p for role, p in files.items() if p.exists()}
-    return Dataset(SAMPLE_ID, "Exempelstad (fiktiv ort, exempeldata)", sample.directory, files, builtin=True)
+    # Fictional data, shared with everyone: the police "own" it so the demo shows what the kommun's
+    # analysts and the steering group see below the owner's level.
+    return Dataset(SAMPLE_ID, "Exempelstad (fiktiv ort, exempeldata)", sample.directory, files, builtin=True,
+                   owner=POLICE, sharing=STYRGRUPP)
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
@@ -82,7 +90,8 @@ def _read(directory: Path) -> Dataset:
     meta = json.loads((directory / "dataset.json").read_text(encoding="utf-8"))
     files = {role: directory / name for role, name in meta.get("files", {}).items() if (directory / name).exists()}
     return Dataset(meta["id"], meta["name"], directory, files, meta.get("crs") or None,
-                   created=meta.get("created", ""))
+                   created=meta.get("created", ""), owner=meta.get("owner") or None,
+                   sharing=meta.get("sharing") or EGEN)
 
 
 def _write(dataset: Dataset) -> None:
@@ -91,6 +100,8 @@ def _write(dataset: Dataset) -> None:
         "name": dataset.name,
         "crs": dataset.crs,
         "created": dataset.created,
+        "owner": dataset.owner,
+        "sharing": dataset.sharing,
         "files": {role: p.name for role, p in dataset.files.items()},
     }
     _atomic_write_text(dataset.directory / "dataset.json", json.dumps(meta, ensure_ascii=False, indent=2))
@@ -111,7 +122,8 @@ def get_dataset(data_dir: Path, dataset_id: str) -> Dataset:
     raise KeyError(dataset_id)
 
 
-def create_dataset(data_dir: Path, name: str, *, crs: str | None = None) -> Dataset:
+def create_dataset(data_dir: Path, name: str, *, crs: str | None = None, owner: str | None = None,
+                   sharing: str = EGEN) -> Dataset:
     """Create an empty dataset directory with a unique id derived from the name.
 
     ``crs`` is the working CRS the importer chose; without it the dataset has none until its
@@ -124,7 +136,8 @@ def create_dataset(data_dir: Path, name: str, *, crs: str | None = None) -> Data
     while (root / dataset_id).exists() or dataset_id == SAMPLE_ID:
         n += 1
         dataset_id = f"{base}-{n}"
-    dataset = Dataset(dataset_id, name, root / dataset_id, {}, crs, created=datetime.now().isoformat(timespec="seconds"))
+    dataset = Dataset(dataset_id, name, root / dataset_id, {}, crs, created=datetime.now().isoformat(timespec="seconds"),
+                      owner=owner, sharing=check_sharing(sharing))
     dataset.directory.mkdir()
     _write(dataset)
     return dataset
@@ -139,8 +152,7 @@ def add_file(dataset: Dataset, role: str, source: Path, *, crs: str | None = Non
     target = dataset.directory / f"{role}{Path(source).suffix}"
     os.replace(source, target)
     files = {r: p for r, p in dataset.files.items() if r != role} | {role: target}
-    updated = Dataset(dataset.id, dataset.name, dataset.directory, files, crs or dataset.crs,
-                      created=dataset.created)
+    updated = replace(dataset, files=files, crs=crs or dataset.crs)
     _write(updated)
     return updated
 

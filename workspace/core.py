@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.config import AppConfig, load_config
+from core.disclosure import View, Viewer, view_for
 from core.errors import InputError
 from store import datasets as ds
 from store.datasets import SAMPLE_ID, Dataset
@@ -195,6 +196,14 @@ class Workspace:
     def datasets(self) -> list[Dataset]:
         """The built-in sample first, then the user's datasets by creation time."""
         return ds.list_datasets(self.data_dir)
+
+    def view(self, dataset: Dataset, viewer: Viewer) -> View:
+        """What ``viewer`` may see of ``dataset``: its owner and sharing level, this installation's thresholds."""
+        return view_for(viewer, dataset.owner, dataset.sharing, self.config.disclosure)
+
+    def visible_datasets(self, viewer: Viewer) -> list[Dataset]:
+        """The datasets shared with ``viewer`` (all of them on a workstation), sample first."""
+        return [d for d in self.datasets() if self.view(d, viewer).visible]
 
     def dataset(self, dataset_id: str) -> Dataset:
         """The dataset with this id; :class:`InputError` naming the ids there are when it is missing."""

@@ -8,51 +8,17 @@ Nothing of the login is mocked.
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import REPO, free_port, running_server, stop
+from tests.browser.conftest import free_port, running_server, stop
 from tests.browser.waits import ELEMENT_SECONDS, expect_visible, open_app, wait_for_run
+from tests.identity import CLIENT_ID, CLIENT_SECRET, start_provider
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-IDP = REPO / "tests" / "idp"
-CLIENT_ID = "samsyn"
-CLIENT_SECRET = "samsyn-test-secret"
-
-
-def _start_provider(port: int, redirect_uri: str, log: Path) -> subprocess.Popen:
-    node = shutil.which("node")
-    if node is None or not (IDP / "node_modules" / "oidc-provider").is_dir():
-        pytest.fail("The test identity provider is not installed: run `make test` (it runs "
-                    "`npm ci` in tests/idp; Node.js and npm come from scripts/system-deps.sh test).")
-    env = {**os.environ, "IDP_PORT": str(port), "IDP_REDIRECT_URI": redirect_uri,
-           "IDP_CLIENT_ID": CLIENT_ID, "IDP_CLIENT_SECRET": CLIENT_SECRET}
-    with log.open("wb") as out:
-        process = subprocess.Popen([node, str(IDP / "provider.mjs")], cwd=IDP, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"The identity provider exited with code {process.returncode}:\n{log.read_text()}")
-        try:
-            url = f"http://127.0.0.1:{port}/.well-known/openid-configuration"
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if json.load(response)["issuer"] == f"http://127.0.0.1:{port}":
-                    return process
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    pytest.fail(f"The identity provider did not answer within 60 s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +27,7 @@ def signed_samsyn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("samsyn-sign-in")
     idp_port, app_port = free_port(), free_port()
     redirect_uri = f"http://127.0.0.1:{app_port}/oauth2callback"
-    provider = _start_provider(idp_port, redirect_uri, home / "idp.log")
+    provider = start_provider(idp_port, [redirect_uri], home / "idp.log")
     secrets = home / "secrets.toml"
     secrets.write_text(
         "[auth]\n"

@@ -6,22 +6,26 @@
 //
 //   IDP_PORT=9123 IDP_REDIRECT_URI=http://127.0.0.1:8501/oauth2callback node tests/idp/provider.mjs
 //
-// Settings come from the environment: IDP_PORT, IDP_REDIRECT_URI, IDP_CLIENT_ID, IDP_CLIENT_SECRET.
+// Settings come from the environment: IDP_PORT, IDP_REDIRECT_URI (several separated by commas),
+// IDP_CLIENT_ID, IDP_CLIENT_SECRET, and IDP_ACCOUNTS: a JSON file {"login": {claims…}} replacing the
+// one default user (each account's claims need at least "sub"; "samsyn_roles" and "samsyn_org" are
+// what Samsyn reads for roles and organisation).
 // It prints "ready <issuer>" when it listens.
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import Provider from "oidc-provider";
 
 const port = Number(process.env.IDP_PORT || 9123);
 const issuer = `http://127.0.0.1:${port}`;
-const redirectUri = process.env.IDP_REDIRECT_URI;
-if (!redirectUri) {
+const redirectUris = (process.env.IDP_REDIRECT_URI || "").split(",").map((u) => u.trim()).filter(Boolean);
+if (!redirectUris.length) {
   console.error("IDP_REDIRECT_URI is required");
   process.exit(2);
 }
 
 // The test user: what Samsyn reads from the id_token.
-const ACCOUNTS = {
+const ACCOUNTS = process.env.IDP_ACCOUNTS ? JSON.parse(readFileSync(process.env.IDP_ACCOUNTS, "utf8")) : {
   anna: {
     sub: "anna",
     name: "Anna Andersson",
@@ -40,8 +44,8 @@ const configuration = {
     {
       client_id: process.env.IDP_CLIENT_ID || "samsyn",
       client_secret: process.env.IDP_CLIENT_SECRET || "samsyn-test-secret",
-      redirect_uris: [redirectUri],
-      post_logout_redirect_uris: [redirectUri],
+      redirect_uris: redirectUris,
+      post_logout_redirect_uris: redirectUris,
       response_types: ["code"],
       grant_types: ["authorization_code"],
       token_endpoint_auth_method: "client_secret_basic",
@@ -53,7 +57,7 @@ const configuration = {
     openid: ["sub"],
     email: ["email", "email_verified"],
     profile: ["name"],
-    samsyn: ["samsyn_roles"],
+    samsyn: ["samsyn_roles", "samsyn_org"],
   },
   // Streamlit reads the identity from the id_token only, so the requested claims go into it.
   conformIdTokenClaims: false,
