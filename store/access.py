@@ -7,7 +7,7 @@ button forced visible, a replayed request): the store behind it is never called.
 Roles (issue "Sign-in and roles"):
 
 ========================  ===========================================================
-``administratör``         everything (datasets, roles, the whole problem picture)
+``administratör``         everything (datasets, the role table, the whole problem picture)
 ``polisanalytiker``       the problem picture: pin, edit, merge, archive, causes, measures, goals, follow-ups
 ``kommunanalytiker``      the same
 ``deltagare``             the workshop: view, and pin suggestions (new places only)
@@ -18,7 +18,10 @@ Roles (issue "Sign-in and roles"):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.disclosure import Viewer
 
 ADMIN = "administratör"
 ROLES = ("polisanalytiker", "kommunanalytiker", "deltagare", "styrgrupp", ADMIN)
@@ -32,8 +35,11 @@ WRITES = frozenset({
     "add_goal", "update_goal", "archive_goal",
     "add_followup", "update_followup", "archive_followup",
     "restore", "purge", "import_transaction",
+    "set_role", "remove_role",
 })
-ADMIN_ONLY = frozenset({"purge", "import_transaction"})
+# Who has which role is the administrator's alone (store.roles).
+ROLE_TABLE_WRITES = frozenset({"set_role", "remove_role"})
+ADMIN_ONLY = frozenset({"purge", "import_transaction"}) | ROLE_TABLE_WRITES
 # The workshop may suggest a place; deciding on it (editing, causes, measures) is the analysts'.
 PARTICIPANT_WRITES = frozenset({"add_hotspot"})
 
@@ -97,9 +103,69 @@ class RoleGuardedStore:
         if name in WRITES and not may_write(self.roles, name):
             def refused(*args: Any, **kwargs: Any) -> Any:
                 shown = ", ".join(sorted(self.roles)) or "ingen roll"
+                if name in ROLE_TABLE_WRITES:
+                    raise AccessDenied(f"Din roll ({shown}) får inte ändra rolltabellen; bara administratören "
+                                       "får det. Ingenting ändrades.")
                 raise AccessDenied(
                     f"Din roll ({shown}) får inte ändra problembilden på det här sättet; ändringen sparades "
                     "inte. Be en analytiker eller administratören om hjälp."
                 )
             return refused
         return attribute
+
+
+# -- datasets ----------------------------------------------------------------------------------------
+# Who may do what to a dataset in the data directory. The dashboard reaches the dataset functions of
+# ``store.datasets`` only through ``workspace.Workspace``'s guarded methods, which ask here first.
+
+CREATE, ADD_FILE, ARCHIVE, SHARE = "create", "add_file", "archive", "share"
+DATASET_ACTIONS = (CREATE, ADD_FILE, ARCHIVE, SHARE)
+_DATASET_VERBS = {ADD_FILE: "lägga till filer i", ARCHIVE: "ta bort", SHARE: "ändra ägare eller delning för"}
+
+
+def dataset_refusal(viewer: Viewer, action: str, owner: str | None = None, *,
+                    new_owner: str | None = None) -> str | None:
+    """Why ``viewer`` may not do ``action`` to a dataset owned by ``owner`` (Swedish), or None when they may.
+
+    - ``create``: analysts and administrators; a new dataset is owned by the creator's organisation
+      (an administrator may name another, ``new_owner``).
+    - ``add_file``, ``archive``, ``share``: administrators, and analysts of the owner organisation.
+    - The workstation's one user and the CLI's operator (:meth:`Viewer.local`) may do everything.
+
+    >>> from core.disclosure import Viewer
+    >>> dataset_refusal(Viewer(frozenset({"polisanalytiker"}), "polisen"), "archive", "polisen") is None
+    True
+    >>> dataset_refusal(Viewer(frozenset({"kommunanalytiker"}), "kommunen"), "archive", "polisen")
+    'Bara administratören och analytiker i organisationen som äger datasetet får ta bort det. Ingenting ändrades.'
+    """
+    if action not in DATASET_ACTIONS:
+        raise ValueError(f"Okänd åtgärd för dataset: {action!r}.")
+    if viewer.workstation:
+        return None
+    shown = ", ".join(sorted(viewer.roles)) or "ingen roll"
+    admin = ADMIN in viewer.roles
+    if action == CREATE:
+        if not (viewer.roles & ANALYSTS):
+            return (f"Din roll ({shown}) får inte skapa dataset; det får analytiker och administratören. "
+                    "Ingenting sparades.")
+        if admin:
+            return None
+        if viewer.organisation is None:
+            return ("Din organisation är okänd, så ett nytt dataset skulle inte ha någon ägare. Be "
+                    "administratören ange din organisation i rolltabellen. Ingenting sparades.")
+        if new_owner is not None and new_owner != viewer.organisation:
+            return "Ett nytt dataset ägs av din egen organisation; bara administratören kan ange en annan. " \
+                   "Ingenting sparades."
+        return None
+    if admin or (viewer.is_analyst and owner is not None and viewer.organisation == owner):
+        return None
+    return (f"Bara administratören och analytiker i organisationen som äger datasetet får {_DATASET_VERBS[action]} "
+            "det. Ingenting ändrades.")
+
+
+def check_dataset_action(viewer: Viewer, action: str, owner: str | None = None, *,
+                         new_owner: str | None = None) -> None:
+    """Raise :class:`AccessDenied` with :func:`dataset_refusal`'s message when ``viewer`` may not."""
+    refusal = dataset_refusal(viewer, action, owner, new_owner=new_owner)
+    if refusal is not None:
+        raise AccessDenied(refusal)

@@ -40,6 +40,7 @@ from typing import Any
 
 import shapely
 
+from store import roles as roles_table
 from store.backends import Backend, PostgresBackend, SQLiteBackend, StoreUnavailableError, Tx
 from store.model import (
     GOAL_KINDS,
@@ -57,6 +58,7 @@ from store.model import (
     Hotspot,
     Measure,
 )
+from store.roles import RoleEntry
 from store.schema import LATEST_VERSION
 
 __all__ = [
@@ -160,7 +162,7 @@ class AuditEntry:
     user: str
     entity: str
     entity_id: int
-    action: str  # create | update | archive | restore | merge | link | purge
+    action: str  # create | update | archive | restore | merge | link | purge | delete (a role-table row)
     changes: dict[str, list[Any]] = field(default_factory=dict)
     version: int | None = None
 
@@ -592,7 +594,7 @@ def open_store(url_or_path: str | Path) -> ProblemStore:
     >>> import tempfile
     >>> store = open_store(Path(tempfile.mkdtemp()) / "problembild.db")
     >>> store.dialect, store.schema_version()
-    ('sqlite', 4)
+    ('sqlite', 5)
     """
     text = str(url_or_path)
     backend: Backend
@@ -1059,13 +1061,40 @@ class ProblemStore:
             yield bulk
             bulk._write_audit()
 
+    # -- the role table (store.roles) ------------------------------------------------------------
+
+    def list_roles(self) -> list[RoleEntry]:
+        """Every row of the role table, by identity."""
+        with self._backend.transaction(write=False) as tx:
+            return roles_table.list_entries(tx)
+
+    def role_for(self, *identities: object) -> RoleEntry | None:
+        """The role-table row of the first identity (the provider's ``sub``, the e-mail …) that has one."""
+        with self._backend.transaction(write=False) as tx:
+            return roles_table.find(tx, identities)
+
+    def set_role(self, identity: str, *, roles: Iterable[str] | str, organisation: str | None = None,
+                 name: str = "", user: str) -> RoleEntry:
+        """Add or change a person's roles and organisation (administrators only, see ``store.access``)."""
+        user = _require_user(user)
+        with self._backend.transaction() as tx:
+            return roles_table.set_entry(tx, self._audit, _now(), user, identity, roles=roles,
+                                         organisation=organisation, name=name)
+
+    def remove_role(self, identity: str, *, user: str) -> RoleEntry:
+        """Remove a person's row: their identity provider's claims decide their roles again."""
+        user = _require_user(user)
+        with self._backend.transaction() as tx:
+            return roles_table.remove_entry(tx, self._audit, _now(), user, identity)
+
     # -- audit and integrity -----------------------------------------------------------------------
 
     def audit_log(self, entity: str | None = None, entity_id: int | None = None) -> list[AuditEntry]:
         """Audit entries, oldest first, optionally for one entity kind and/or one row."""
         where, params = [], []
         if entity is not None:
-            self._kind(entity)
+            if entity != roles_table.ENTITY:  # the role table's changes are logged beside the picture's
+                self._kind(entity)
             where.append("entity = ?")
             params.append(entity)
         if entity_id is not None:

@@ -205,6 +205,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX hotspots_dataset ON hotspots (dataset_id)",
         ),
     ),
+    Migration(
+        5,
+        "role table: a person's roles and organisation, set by an administrator",
+        (
+            # identity: the provider's sub or e-mail as the administrator typed it (e-mail in lower case);
+            # roles: a JSON list; organisation '' when the roles imply it (or none is known).
+            """
+            CREATE TABLE roles (
+                id {id},
+                identity TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                organisation TEXT NOT NULL,
+                roles TEXT NOT NULL,
+                changed_by TEXT NOT NULL,
+                changed_at TEXT NOT NULL
+            )
+            """,
+        ),
+    ),
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version
@@ -227,9 +246,9 @@ def pending(current: int, *, target: int | None = None) -> list[Migration]:
     Examples
     --------
     >>> [m.version for m in pending(0)]
-    [1, 2, 3, 4]
+    [1, 2, 3, 4, 5]
     >>> [m.version for m in pending(1)]
-    [2, 3, 4]
+    [2, 3, 4, 5]
     """
     target = LATEST_VERSION if target is None else target
     return [m for m in MIGRATIONS if current < m.version <= target]

@@ -1,0 +1,106 @@
+"""The role table in the problem store (SQLite and PostgreSQL): rows, the change log, admin only."""
+
+from __future__ import annotations
+
+import pytest
+
+from store.access import AccessDenied, RoleGuardedStore
+from store.backends import SQLiteBackend
+from store.problem_store import ProblemStore, open_store
+from store.roles import RoleEntry
+
+ADMIN = "Eva Admin (eva@kommun.example.se)"
+
+
+def test_a_new_database_has_the_role_table_at_schema_version_5(store):
+    assert store.schema_version() == 5
+    assert store.list_roles() == []
+    assert store.role_for("anna@kommun.example.se", "sub-123") is None
+
+
+def test_setting_a_persons_roles_stores_them_and_logs_the_change(store):
+    entry = store.set_role(" Anna.Andersson@Kommun.example.se ", roles=["styrgrupp", "kommunanalytiker"],
+                           organisation=" Kommunen ", name="Anna  Andersson", user=ADMIN)
+    # E-mail in lower case, the roles in the table's order, the organisation as an id, one space in the name.
+    assert (entry.identity, entry.roles, entry.organisation, entry.name, entry.changed_by) == (
+        "anna.andersson@kommun.example.se", ("kommunanalytiker", "styrgrupp"), "kommunen", "Anna Andersson", ADMIN)
+    assert store.list_roles() == [entry]
+    assert store.role_for("sub-999", "ANNA.ANDERSSON@kommun.example.se") == entry
+    [log] = store.audit_log("role")
+    assert (log.user, log.entity, log.entity_id, log.action) == (ADMIN, "role", entry.id, "create")
+    assert log.changes == {"identity": [None, "anna.andersson@kommun.example.se"], "name": [None, "Anna Andersson"],
+                           "organisation": [None, "kommunen"], "roles": [None, ["kommunanalytiker", "styrgrupp"]]}
+
+
+def test_changing_a_row_logs_only_what_changed_and_saving_it_again_logs_nothing(store):
+    first = store.set_role("anna@kommun.example.se", roles="kommunanalytiker", name="Anna", user=ADMIN)
+    changed = store.set_role("anna@kommun.example.se", roles="styrgrupp", name="Anna", user="Bo Berg")
+    assert changed.id == first.id and changed.roles == ("styrgrupp",) and changed.organisation is None
+    assert changed.changed_by == "Bo Berg"
+    again = store.set_role("anna@kommun.example.se", roles=["styrgrupp"], name="Anna", user="Bo Berg")
+    assert again == changed
+    log = store.audit_log("role", first.id)
+    assert [entry.action for entry in log] == ["create", "update"]
+    assert log[1].changes == {"roles": [["kommunanalytiker"], ["styrgrupp"]]}
+    assert len(store.list_roles()) == 1
+
+
+def test_removing_a_row_logs_what_it_was(store):
+    entry = store.set_role("sub-42", roles=["polisanalytiker"], organisation="polisen", name="Per", user=ADMIN)
+    removed = store.remove_role("sub-42", user=ADMIN)
+    assert removed == entry and store.list_roles() == [] and store.role_for("sub-42") is None
+    last = store.audit_log("role")[-1]
+    assert (last.action, last.entity_id) == ("delete", entry.id)
+    assert last.changes == {"identity": ["sub-42", None], "name": ["Per", None], "organisation": ["polisen", None],
+                            "roles": [["polisanalytiker"], None]}
+    with pytest.raises(LookupError, match="^Rolltabellen har ingen rad för 'sub-42'.$"):
+        store.remove_role("sub-42", user=ADMIN)
+
+
+def test_a_row_with_no_roles_is_kept_as_a_deliberate_no_access(store):
+    entry = store.set_role("cilla@skolan.example.se", roles=[], user=ADMIN)
+    assert store.role_for("cilla@skolan.example.se") == RoleEntry(
+        "cilla@skolan.example.se", "", None, (), ADMIN, entry.changed_at, entry.id)
+
+
+@pytest.mark.parametrize(("identity", "roles", "message"), [
+    ("", ["styrgrupp"], "Ange personens identitet"),
+    ("anna andersson", ["styrgrupp"], "innehåller mellanslag"),
+    ("anna@x.se", ["chef", "styrgrupp"], "^Okänd roll 'chef'; välj bland: polisanalytiker, kommunanalytiker, "
+                                         "deltagare, styrgrupp, administratör.$"),
+])
+def test_bad_rows_are_refused_in_swedish_and_nothing_is_written(store, identity, roles, message):
+    with pytest.raises(ValueError, match=message):
+        store.set_role(identity, roles=roles, user=ADMIN)
+    assert store.list_roles() == [] and store.audit_log("role") == []
+
+
+@pytest.mark.parametrize("roles", [{"kommunanalytiker"}, {"polisanalytiker"}, {"deltagare"}, {"styrgrupp"}, set()])
+def test_only_the_administrator_may_change_the_role_table_even_when_the_call_is_forced(store, roles):
+    entry = store.set_role("anna@kommun.example.se", roles=["kommunanalytiker"], user=ADMIN)
+    guarded = RoleGuardedStore(store, roles)
+    shown = ", ".join(sorted(roles)) or "ingen roll"
+    refusal = (f"Din roll ({shown}) får inte ändra rolltabellen; bara administratören får det. "
+               "Ingenting ändrades.")
+    with pytest.raises(AccessDenied) as raised:
+        guarded.set_role("anna@kommun.example.se", roles=["administratör"], user="Anna")
+    assert str(raised.value) == refusal
+    with pytest.raises(AccessDenied):
+        guarded.remove_role("anna@kommun.example.se", user="Anna")
+    # Reading is allowed; the row and the log are as they were.
+    assert guarded.list_roles() == [entry] and len(store.audit_log("role")) == 1
+    admin = RoleGuardedStore(store, {"administratör"})
+    assert admin.set_role("anna@kommun.example.se", roles=["styrgrupp"], user=ADMIN).roles == ("styrgrupp",)
+
+
+def test_an_existing_version_4_database_gets_the_empty_role_table_and_keeps_its_places(tmp_path):
+    from store.model import Hotspot
+
+    old = SQLiteBackend(tmp_path / "problembild.db")
+    assert old.migrate(target=4) == 4
+    spot = ProblemStore(old).add_hotspot(Hotspot(title="Torget", geometry_wkt="POINT (1 2)"), user="Anna")
+    old.close()
+    with open_store(tmp_path / "problembild.db") as store:
+        assert store.schema_version() == 5
+        assert store.list_roles() == [] and store.get_hotspot(spot.id).title == "Torget"
+        assert store.integrity_check() == []
