@@ -7,6 +7,53 @@ from pathlib import Path
 
 MAX_ROWS_LISTED = 10
 
+# What a user can do about an error, by the control that does it, in the command line's words. The
+# error carries only the key (``InputError.hint``); the Data page words the same keys for its own
+# controls (dashboard/pages/data.py), so no message is ever rewritten by string replacement.
+COMMAND_LINE_WORDS: dict[str, str] = {
+    "skip_invalid": "Rätta filen, eller använd --skip-invalid för att behålla de giltiga raderna (de ogiltiga "
+                    "skrivs då till en egen fil med orsak).",
+    "crs": "Ange --crs, t.ex. --crs EPSG:3006 (SWEREF 99 TM), EPSG:3008 (lokal zon 13 30) eller EPSG:3021 (RT 90).",
+    "crs_check": "Ange --crs för att vara säker.",
+    "crs_given": "med --crs",
+    "date_format": "Ange formatet med --date-format, t.ex. --date-format \"{day_first}\" (dag/månad/år) eller "
+                   "--date-format \"{month_first}\" (månad/dag/år).",
+    "category": "Ange --category KOLUMN eller --category-value NAMN.",
+    "category_map": "Använd --category-map FIL.csv för att översätta dem.",
+    "time_columns": "Ange --datetime, --date (med --time eller --hour), --from/--to eller --year/--month/--day.",
+    "date_column": "Ange också datumkolumnen (--date, --datetime, --from eller --year/--month/--day).",
+    "coordinate_columns": "Ange --x/--y eller --lat/--lon.",
+    "coordinate_pair": "Ange också kolumnen för {label} (--{role}).",
+    "source": "Ange --source-value, t.ex. --source-value polis.",
+}
+
+
+class Hinted(str):
+    """A report line with the key of what the user can do about it (a key of ``COMMAND_LINE_WORDS``).
+
+    It is the plain text everywhere a ``str`` is expected; ``worded`` adds a front-end's words.
+    """
+
+    hint: str | None
+    hint_args: dict
+
+    def __new__(cls, text: str, hint: str | None = None, **hint_args: str) -> Hinted:
+        line = super().__new__(cls, text)
+        line.hint, line.hint_args = hint, dict(hint_args)
+        return line
+
+    def worded(self, words: dict[str, str] | None = None) -> str:
+        """The line followed by what to do, in ``words`` (default: the command line's)."""
+        return join_hint(str(self), self.hint, self.hint_args, words)
+
+
+def join_hint(text: str, hint: str | None, hint_args: dict, words: dict[str, str] | None = None) -> str:
+    """``text`` and the wording of ``hint`` in ``words`` (default ``COMMAND_LINE_WORDS``), one sentence after another."""
+    table = COMMAND_LINE_WORDS if words is None else words
+    if not hint or not table.get(hint):
+        return text
+    return f"{text} {table[hint].format(**hint_args)}"
+
 
 class InputError(ValueError):
     """Bad input from a user's file or arguments.
@@ -24,15 +71,25 @@ class InputError(ValueError):
         rows: Iterable[int] | None = None,
         column: str | None = None,
         row_count: int | None = None,
+        hint: str | None = None,
+        hint_args: dict | None = None,
     ) -> None:
         self.path = str(path) if path is not None else None
         self.rows = list(rows) if rows is not None else []
         self.column = column
         self.row_count = row_count if row_count is not None else len(self.rows)
         self.reason = message
-        super().__init__(self._compose())
+        # What the user can do, by control (a key of COMMAND_LINE_WORDS); str() words it for the CLI.
+        self.hint = hint
+        self.hint_args = dict(hint_args or {})
+        super().__init__(join_hint(self.located(), hint, self.hint_args))
 
-    def _compose(self) -> str:
+    def worded(self, words: dict[str, str]) -> str:
+        """The message with the hint in a front-end's own words (the Data page's controls)."""
+        return join_hint(self.located(), self.hint, self.hint_args, words)
+
+    def located(self) -> str:
+        """Where (file, column, rows) and what, without what to do about it."""
         parts = []
         if self.path:
             parts.append(f"Fil {Path(self.path).name}")

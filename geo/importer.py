@@ -11,7 +11,7 @@ naming file, rows (as numbered in the file) and column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from core.errors import InputError
+from core.errors import Hinted, InputError
 from geo import anonymise
 from geo.categories import CATEGORIES, OTHER, canonical_category
 from geo.columns import (
@@ -77,7 +77,8 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "to_time": ("brottstid_till", "tid_till", "till_tid", "klockslag_till", "till_klockslag", "till_kl", "sluttid",
                 "to_time"),
     "category": ("kategori", "category", "brottskategori", "brottstyp", "brottsbenamning", "brott", "handelsetyp",
-                 "handelse", "type", "typ", "crime_type", "offence", "offense", "brottskod"),
+                 "handelse", "type", "typ", "crime_type", "offence", "offense", "brottskod_brott", "brott_brottskod",
+                 "brottskod"),
     "id": ("id", "arendenummer", "arendenr", "arende_nr", "diarienummer", "diarienr", "dnr", "anmalningsnummer",
            "case_number", "case_id", "incident_id", "event_id", "lopnummer", "lopnr", "objectid"),
     "source": ("kalla", "source", "datakalla"),
@@ -105,6 +106,17 @@ PLACE_WORDS: dict[str, str] = {
     "utomhus": "utomhus", "ute": "utomhus", "utomhus_offentlig_plats": "utomhus", "outdoor": "utomhus",
     "outdoors": "utomhus", "inomhus": "inomhus", "inne": "inomhus", "indoor": "inomhus", "indoors": "inomhus",
 }
+# The stages of an import, in order, for a progress display: the CLI prints them on stderr, the Data
+# page shows them in st.status. "write" is the caller's (the importer writes nothing).
+STAGES: dict[str, str] = {
+    "read": "läser fil",
+    "coordinates": "koordinater",
+    "dates": "tolkar datum",
+    "anonymise": "anonymiserar",
+    "write": "skriver",
+}
+PERSONNUMMER_REMOVED = "(personnummer – borttaget)"
+PERSONNUMMER_REASON = "innehåller något som ser ut som personnummer (värdet är borttaget)"
 ONE_DAY = np.timedelta64(1, "D").astype("timedelta64[ns]")
 LAST_MINUTE = np.timedelta64(23 * 60 + 59, "m").astype("timedelta64[ns]")
 
@@ -177,9 +189,31 @@ class ImportReport:
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     date_formats: dict[str, str] = field(default_factory=dict)
 
-    def lines(self) -> list[str]:
-        """The report as Swedish lines, in the order the CLI prints them."""
-        out = [f"Fil: {self.path} ({self.file_kind})", f"Rader lästa: {self.rows_read}"]
+    def to_dict(self) -> dict:
+        """The report as stored with a dataset (``import_report`` in dataset.json): no personal data.
+
+        Counts, the file's name (not its folder), the columns used and dropped by name, the date
+        format per column, the CRS, and rejected rows counted by reason. No value of the file is in
+        it: the reasons name a column, never a value, and the warnings that quote a file's values
+        (unknown categories and sources) are left out.
+        """
+        return {
+            "file": Path(self.path).name, "file_kind": self.file_kind, "rows_read": self.rows_read,
+            "rows_written": self.rows_written, "rows_rejected": self.rows_rejected, "blank_rows": self.blank_rows,
+            "columns_used": dict(self.columns_used), "columns_dropped": list(self.columns_dropped),
+            "date_formats": dict(self.date_formats), "crs_found": self.crs_found, "crs_how": str(self.crs_how),
+            "work_crs": self.work_crs, "id_how": self.id_how,
+            "rejected_reasons": {str(k): int(v) for k, v in self.rejected_reasons.items()},
+            "notes": [str(n) for n in self.notes],
+        }
+
+    def lines(self, words: dict[str, str] | None = None) -> list[str]:
+        """The report as Swedish lines, in the order the CLI prints them.
+
+        ``words`` words the hints (what to do) for a front-end's controls; default the CLI's flags.
+        """
+        out = [f"Fil: {self.path if words is None else Path(self.path).name} ({self.file_kind})",
+               f"Rader lästa: {self.rows_read}"]
         if self.blank_rows:
             out.append(f"Tomma rader hoppades över: {self.blank_rows}")
         out.append(f"Rader skrivna: {self.rows_written}")
@@ -195,7 +229,7 @@ class ImportReport:
         if self.date_formats:
             out.append("Datumformat:")
             out += [f"  {column}: {words}" for column, words in self.date_formats.items()]
-        out.append(f"Koordinatsystem i filen: {crs_name(self.crs_found)}" + (f" – {self.crs_how}" if self.crs_how
+        out.append(f"Koordinatsystem i filen: {crs_name(self.crs_found)}" + (f" – {_worded(self.crs_how, words)}" if self.crs_how
                                                                                else ""))
         out.append(f"Arbets-koordinatsystem: {crs_name(self.work_crs)}")
         if self.id_how:
@@ -203,8 +237,12 @@ class ImportReport:
         out += self.notes
         if self.warnings:
             out.append("Varningar:")
-            out += [f"  - {w}" for w in self.warnings]
+            out += [f"  - {_worded(w, words)}" for w in self.warnings]
         return out
+
+
+def _worded(line: str, words: dict[str, str] | None) -> str:
+    return line.worded(words) if isinstance(line, Hinted) else line
 
 
 class DateFormatNeeded(InputError):
@@ -227,11 +265,8 @@ class DateFormatNeeded(InputError):
         else:
             what = (f"datumen kan läsas både som dag/månad/år och som månad/dag/år (t.ex. {shown}), så Samsyn "
                     "gissar inte")
-        super().__init__(
-            f"{what}. Ange formatet med --date-format, t.ex. --date-format \"{self.day_first}\" (dag/månad/år) "
-            f"eller --date-format \"{self.month_first}\" (månad/dag/år).",
-            path=path, column=column,
-        )
+        super().__init__(f"{what}.", path=path, column=column, hint="date_format",
+                         hint_args={"day_first": self.day_first, "month_first": self.month_first})
         self.what = what
 
 
@@ -242,6 +277,8 @@ class ImportResult:
     frame: pd.DataFrame
     report: ImportReport
     rejected: pd.DataFrame | None = None
+    # One line per bad row and problem: rad (as the file counts it), kolumn, orsak.
+    problems: pd.DataFrame | None = None
 
     @property
     def warnings(self) -> list[str]:
@@ -328,7 +365,8 @@ class _Problems:
         return out
 
 
-def import_incidents(path: str | Path, options: ImportOptions | None = None, **mapping) -> ImportResult:
+def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
+                     progress: Callable[[str], None] | None = None, **mapping) -> ImportResult:
     """Import an incident file into the canonical incidents frame.
 
     Parameters
@@ -337,6 +375,9 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, **m
         CSV (also .gz), Excel, GeoJSON, GeoPackage, Shapefile, Parquet or GeoParquet.
     options:
         An :class:`ImportOptions`; or give the same fields as keywords.
+    progress:
+        Called with each stage's key of :data:`STAGES` as the import reaches it (``"read"``,
+        ``"dates"``, ``"coordinates"``, ``"anonymise"``), for a progress display.
 
     Returns
     -------
@@ -347,17 +388,21 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, **m
     Raises
     ------
     InputError
-        For any bad input; with invalid rows unless ``skip_invalid`` is set.
-        A file holding a personnummer in a kept column is always refused.
+        For any bad input; with invalid rows unless ``skip_invalid`` is set (the
+        error's ``rejected`` and ``problems`` then hold every bad row). A file holding
+        a personnummer in a kept column is refused; with ``skip_invalid`` only its rows
+        are, and the value is removed from the rejected rows.
     """
     if options is None:
         options = options_from(**mapping)
     elif mapping:
         raise TypeError("Give either options or keyword arguments, not both.")
     path = Path(path)
+    stage = progress or (lambda _key: None)
     work = check_work_crs(options.work_crs, path=str(path))
     if options.snap is not None and not options.snap > 0:
         raise InputError("--snap måste vara ett positivt antal meter.", path=path)
+    stage("read")
     table = read_table(path, sheet=options.sheet, layer=options.layer, delimiter=options.delimiter,
                        encoding=options.encoding)
     frame = table.frame
@@ -371,9 +416,9 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, **m
     category_column = columns.guess("category") if options.category_value is None else None
     if category_column is None and options.category_value is None:
         raise InputError(
-            "Ingen kolumn för kategori hittades (t.ex. 'kategori', 'brottstyp', 'type'). Ange --category KOLUMN "
-            f"eller --category-value NAMN. Kolumnerna i filen är: {', '.join(columns.names)}.",
-            path=path,
+            "Ingen kolumn för kategori hittades (t.ex. 'kategori', 'brottstyp', 'type'). Kolumnerna i filen är: "
+            f"{', '.join(columns.names)}.",
+            path=path, hint="category",
         )
     id_column = columns.guess("id")
     source_column = columns.guess("source") if options.source_value is None else None
@@ -391,29 +436,33 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, **m
         report.columns_used["geometry"] = "geometri"
     report.columns_dropped = [c for c in columns.names if c not in used.values()]
 
-    _refuse_personnummer(table, used, time_roles, coordinate_roles)
+    personal = _refuse_personnummer(table, used, time_roles, coordinate_roles, problems,
+                                    skip_invalid=options.skip_invalid)
 
+    stage("coordinates")
     x, y, source_crs = _coordinates(table, columns, coordinate_roles, options, problems, report, work)
+    stage("dates")
     occurred_from, occurred_to = _times(table, columns, time_roles, problems, options.date_format, report)
+    stage("anonymise")
     category = _categories(table, category_column, options, report)
     ids, id_keys = _ids(table, id_column, options, report)
     source = _sources(table, source_column, options, report)
     place = _place_types(table, place_column, report)
 
     invalid = problems.any_mask()
-    rejected = None
+    rejected = row_problems = None
     if invalid.any():
+        rejected = _rejected_rows(table, used, problems, invalid, personal)
+        row_problems = _row_problems(table, problems)
         if not options.skip_invalid:
-            # Name the commonest problem; the others are counted.
+            # Name the commonest problem; the others are counted. Every bad row goes with the error.
             mask, reason, column = max(problems.items, key=lambda item: int(item[0].sum()))
             others = int((invalid & ~mask).sum())
             extra = f" Dessutom har {others} andra rader andra fel." if others else ""
-            raise InputError(
-                f"{reason}.{extra} Rätta filen, eller använd --skip-invalid för att behålla de giltiga raderna "
-                "(de ogiltiga skrivs då till en egen fil med orsak).",
-                path=path, rows=table.rows[mask], column=column, row_count=int(mask.sum()),
-            )
-        rejected = _rejected_rows(table, used, problems, invalid)
+            error = InputError(f"{reason}.{extra}", path=path, rows=table.rows[mask], column=column,
+                               row_count=int(mask.sum()), hint="skip_invalid")
+            error.rejected, error.problems = rejected, row_problems
+            raise error
         report.rows_rejected = int(invalid.sum())
         report.rejected_reasons = rejected["reason"].value_counts(sort=True).to_dict()
     keep = ~invalid
@@ -456,7 +505,7 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, **m
     if duplicated:
         report.warnings.append(f"{duplicated} rader har samma id som en tidigare rad (t.ex. flera brott i samma "
                                "ärende); alla rader behölls.")
-    return ImportResult(incidents, report, rejected)
+    return ImportResult(incidents, report, rejected, row_problems)
 
 
 def _kind_label(table: Table) -> str:
@@ -501,8 +550,7 @@ def _choose_time_roles(columns: _Columns, table: Table) -> tuple[str, ...]:
             return ("date", *_clock(columns))
         if explicit & {"year", "month", "day"}:
             return (*fill("year", "month", "day"), *_clock(columns, allow_time=False))
-        raise InputError("Ange också datumkolumnen (--date, --datetime, --from eller --year/--month/--day).",
-                         path=table.path)
+        raise InputError("Datumkolumnen saknas bland de valda kolumnerna.", path=table.path, hint="date_column")
     if columns.guess("window_from") or columns.guess("from_date"):
         return window()
     if columns.guess("datetime"):
@@ -512,9 +560,8 @@ def _choose_time_roles(columns: _Columns, table: Table) -> tuple[str, ...]:
     if columns.guess("year") and columns.guess("month") and columns.guess("day"):
         return ("year", "month", "day", *_clock(columns, allow_time=False))
     raise InputError(
-        "Ingen kolumn för datum/tid hittades. Ange --datetime, --date (med --time eller --hour), --from/--to eller "
-        f"--year/--month/--day. Kolumnerna i filen är: {', '.join(columns.names)}.",
-        path=table.path,
+        f"Ingen kolumn för datum/tid hittades. Kolumnerna i filen är: {', '.join(columns.names)}.",
+        path=table.path, hint="time_columns",
     )
 
 
@@ -536,8 +583,9 @@ def _choose_coordinate_roles(columns: _Columns, table: Table) -> tuple[str, ...]
             if missing:
                 other = columns.guess(missing[0])
                 if other is None:
-                    raise InputError(f"Ange också kolumnen för {ROLE_LABELS[missing[0]]} (--{missing[0]}).",
-                                     path=table.path)
+                    raise InputError(f"Kolumnen för {ROLE_LABELS[missing[0]]} saknas.", path=table.path,
+                                     hint="coordinate_pair",
+                                     hint_args={"label": ROLE_LABELS[missing[0]], "role": missing[0]})
             return pair
     if columns.guess("lat") and columns.guess("lon"):
         return ("lat", "lon")
@@ -546,26 +594,38 @@ def _choose_coordinate_roles(columns: _Columns, table: Table) -> tuple[str, ...]
     if columns.guess("x") and columns.guess("y"):
         return ("x", "y")
     raise InputError(
-        "Inga koordinatkolumner hittades (t.ex. 'x'/'y', 'lat'/'lon', 'latitude'/'longitude'). Ange --x/--y eller "
-        f"--lat/--lon. Kolumnerna i filen är: {', '.join(columns.names)}.",
-        path=table.path,
+        "Inga koordinatkolumner hittades (t.ex. 'x'/'y', 'lat'/'lon', 'latitude'/'longitude'). Kolumnerna i filen "
+        f"är: {', '.join(columns.names)}.",
+        path=table.path, hint="coordinate_columns",
     )
 
 
 def _refuse_personnummer(table: Table, used: dict[str, str], time_roles: Sequence[str],
-                         coordinate_roles: Sequence[str]) -> None:
-    """Refuse the file if a kept (non-time, non-coordinate) column holds a personnummer."""
+                         coordinate_roles: Sequence[str], problems: _Problems, *,
+                         skip_invalid: bool) -> dict[str, np.ndarray]:
+    """Refuse the file if a kept (non-time, non-coordinate) column holds a personnummer.
+
+    With ``skip_invalid`` only those rows are refused: the value is blanked in the table before any
+    other step reads it (so no warning can quote it), and the masks are returned so that the
+    rejected rows say where it was without holding it.
+    """
     parsed_roles = set(time_roles) | set(coordinate_roles)
+    found: dict[str, np.ndarray] = {}
     for role, column in used.items():
         if role in parsed_roles:
             continue
         mask = anonymise.personnummer_mask(table.frame[column])
-        if mask.any():
+        if mask.any() and skip_invalid:
+            problems.add(mask, PERSONNUMMER_REASON, column)
+            table.frame.loc[mask, column] = None
+            found[column] = mask
+        elif mask.any():
             raise InputError(
                 "kolumnen innehåller något som ser ut som personnummer. Filen importeras inte: personuppgifter får "
                 "inte lämna importen. Ta bort eller ersätt värdena och försök igen.",
                 path=table.path, rows=table.rows[mask], column=column, row_count=int(mask.sum()),
             )
+    return found
 
 
 def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options: ImportOptions,
@@ -601,7 +661,7 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
 
     if options.crs:
         source_crs = normalise_crs(options.crs, path=str(table.path))
-        report.crs_how = "angivet med --crs"
+        report.crs_how = Hinted("angivet", "crs_given")
     elif table.crs and not latlon:
         source_crs = table.crs
         report.crs_how = "angivet i filen"
@@ -612,11 +672,10 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
             if fits_work:
                 source_crs = work
                 report.crs_how = "inget angivet; värdena passar arbets-koordinatsystemet"
-                report.warnings.append(f"Filen anger inget koordinatsystem; antog {work} (arbets-koordinatsystemet) "
-                                       "eftersom värdena passar det. Ange --crs för att vara säker.")
+                report.warnings.append(Hinted(f"Filen anger inget koordinatsystem; antog {work} "
+                                              "(arbets-koordinatsystemet) eftersom värdena passar det.", "crs_check"))
             else:
-                raise InputError(f"Koordinatsystemet kan inte avgöras: {guess.note}. Ange --crs, t.ex. --crs "
-                                 "EPSG:3006 (SWEREF 99 TM), EPSG:3008 (lokal zon 13 30) eller EPSG:3021 (RT 90).",
+                raise InputError(f"Koordinatsystemet kan inte avgöras: {guess.note}.", hint="crs",
                                  path=table.path, column=f"{x_col}/{y_col}" if x_col != y_col else x_col)
         else:
             source_crs = guess.crs
@@ -624,8 +683,8 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
             if latlon and not guess.swapped:
                 report.crs_how = "latitud/longitud"
             elif not latlon:
-                report.warnings.append(f"Filen anger inget koordinatsystem; gissade {crs_name(source_crs)} "
-                                       f"({guess.note}). Ange --crs för att vara säker.")
+                report.warnings.append(Hinted(f"Filen anger inget koordinatsystem; gissade {crs_name(source_crs)} "
+                                              f"({guess.note}).", "crs_check"))
     # Swapped columns: keep whichever orientation puts more points in the area of use.
     if usable.any():
         sample = np.flatnonzero(usable)
@@ -849,10 +908,9 @@ def _categories(table: Table, column: str | None, options: ImportOptions, report
         shown = ", ".join(f"{name} ({count})" for name, count in listed[:15])
         more = f" och {len(listed) - 15} namn till" if len(listed) > 15 else ""
         total = sum(c for _, c in listed)
-        report.warnings.append(
-            f"{total} rader har kategorier som inte finns i projektets lista och blev '{OTHER}': {shown}{more}. "
-            "Använd --category-map FIL.csv för att översätta dem."
-        )
+        report.warnings.append(Hinted(
+            f"{total} rader har kategorier som inte finns i projektets lista och blev '{OTHER}': {shown}{more}.",
+            "category_map"))
     missing = int((codes < 0).sum())
     if missing:
         report.warnings.append(f"{missing} rader saknar kategori och blev '{OTHER}'.")
@@ -900,8 +958,7 @@ def _sources(table: Table, column: str | None, options: ImportOptions, report: I
         return np.full(n, SOURCES.index(source), dtype=np.int8)
     annan = SOURCES.index("annan")
     if column is None:
-        report.warnings.append("Ingen källa angavs; alla rader fick källan 'annan'. Ange --source-value, t.ex. "
-                               "--source-value polis.")
+        report.warnings.append(Hinted("Ingen källa angavs; alla rader fick källan 'annan'.", "source"))
         return np.full(n, annan, dtype=np.int8)
     values = table.frame[column]
     codes, uniques = factorize(values)
@@ -928,8 +985,22 @@ def _place_types(table: Table, column: str | None, report: ImportReport) -> np.n
     return np.where(codes >= 0, unique_codes[np.maximum(codes, 0)], -1).astype(np.int8)
 
 
-def _rejected_rows(table: Table, used: dict[str, str], problems: _Problems, invalid: np.ndarray) -> pd.DataFrame:
-    """The rejected rows: row number, the used columns (ids left out) and a Swedish reason."""
+def _row_problems(table: Table, problems: _Problems) -> pd.DataFrame:
+    """Every bad row's problems, one line each, by row as the file counts it: rad, kolumn, orsak."""
+    parts = [pd.DataFrame({"rad": table.rows[mask], "kolumn": column or "", "orsak": reason, "_order": order})
+             for order, (mask, reason, column) in enumerate(problems.items)]
+    lines = pd.concat(parts, ignore_index=True).sort_values(["rad", "_order"], kind="stable")
+    return lines.drop(columns="_order").reset_index(drop=True)
+
+
+def _rejected_rows(table: Table, used: dict[str, str], problems: _Problems, invalid: np.ndarray,
+                   personal: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """The rejected rows: row number, the used columns (ids left out) and a Swedish reason.
+
+    No personnummer goes with them: where a kept column held one, and wherever a value in the
+    rows looks like one (a time or coordinate column is not checked before parsing), the cell
+    says ``PERSONNUMMER_REMOVED`` instead.
+    """
     reasons = np.full(table.row_count, "", dtype=object)
     for mask, reason, column in problems.items:
         text = f"{reason} ({column})" if column else reason
@@ -939,7 +1010,13 @@ def _rejected_rows(table: Table, used: dict[str, str], problems: _Problems, inva
         if both.any():
             reasons[both] = reasons[both] + "; " + text
     kept = [c for role, c in used.items() if role != "id"]
-    rejected = table.frame.loc[invalid, list(dict.fromkeys(kept))].copy()
+    original = table.frame.loc[invalid, list(dict.fromkeys(kept))]
+    rejected = original.astype("object")
+    for column in rejected.columns:
+        mask = anonymise.personnummer_mask(original[column])
+        if column in (personal or {}):
+            mask = mask | personal[column][invalid]
+        rejected.loc[mask, column] = PERSONNUMMER_REMOVED
     rejected.insert(0, "rad", table.rows[invalid])
     rejected["reason"] = reasons[invalid]
     return rejected.reset_index(drop=True)
