@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from core.disclosure import EGEN, POLICE, STYRGRUPP, check_sharing
+from core.disclosure import EGEN, POLICE, STYRGRUPP, check_sharing, normalise_organisation
 
 SAMPLE_ID = "exempelstad"
 ROLES: tuple[str, ...] = ("incidents", "districts", "places", "streets", "background", "survey")
@@ -153,6 +153,31 @@ def add_file(dataset: Dataset, role: str, source: Path, *, crs: str | None = Non
     os.replace(source, target)
     files = {r: p for r, p in dataset.files.items() if r != role} | {role: target}
     updated = replace(dataset, files=files, crs=crs or dataset.crs)
+    _write(updated)
+    return updated
+
+
+def set_sharing(data_dir: Path, dataset_id: str, *, owner: str | None = None,
+                sharing: str | None = None) -> Dataset:
+    """Change a dataset's owner organisation and/or sharing level (None: leave it); rewrite dataset.json atomically.
+
+    Raises
+    ------
+    KeyError
+        When there is no dataset with this id.
+    ValueError
+        For the built-in sample, an empty owner or an unknown sharing level (Swedish messages).
+    """
+    dataset = get_dataset(data_dir, dataset_id)
+    if dataset.builtin:
+        raise ValueError("Exempeldatan kan inte ändras: den ägs av polisen och delas till styrgruppen.")
+    new_owner = dataset.owner
+    if owner is not None:
+        if not isinstance(owner, str) or not owner.strip():
+            raise ValueError("Ange ägarorganisationen, t.ex. polisen eller kommunen.")
+        new_owner = normalise_organisation(owner)
+    new_sharing = dataset.sharing if sharing is None else check_sharing(sharing)
+    updated = replace(dataset, owner=new_owner, sharing=new_sharing)
     _write(updated)
     return updated
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.config import AppConfig, load_config
-from core.disclosure import View, Viewer, view_for
+from core.disclosure import EGEN, View, Viewer, check_sharing, normalise_organisation, view_for
 from core.errors import InputError
 from store import datasets as ds
 from store.datasets import SAMPLE_ID, Dataset
@@ -242,6 +242,78 @@ class Workspace:
         if dataset.path("incidents") is None:
             raise InputError(f"Datasetet '{dataset.name}' har inga händelser och kan inte vara standard.")
         return ds.set_default(self.data_dir, dataset.id)
+
+    # -- changing datasets, for a viewer (store.access decides who may) ---------------------------
+    # The dashboard calls these, never store.datasets' own functions, so a signed-in person's role
+    # and organisation are checked on the server whatever the page showed; the CLI passes Viewer.local().
+
+    def may(self, viewer: Viewer, action: str, dataset: Dataset | None = None) -> bool:
+        """True when ``viewer`` may ``create`` a dataset, or ``add_file``/``archive``/``share`` this one."""
+        from store.access import dataset_refusal
+
+        if dataset is not None and (dataset.builtin or not self._manages(dataset, viewer)):
+            return False
+        return dataset_refusal(viewer, action, dataset.owner if dataset else None) is None
+
+    def _manages(self, dataset: Dataset, viewer: Viewer) -> bool:
+        # Administrators manage every dataset (owner and sharing), including another organisation's own.
+        from store.access import ADMIN
+
+        return ADMIN in viewer.roles or self.view(dataset, viewer).visible
+
+    def _guarded(self, dataset_id: str, viewer: Viewer, action: str) -> Dataset:
+        from store.access import check_dataset_action
+
+        try:
+            dataset = ds.get_dataset(self.data_dir, dataset_id)
+        except KeyError:
+            dataset = None
+        # A dataset the viewer may not see is answered as if it did not exist: no name leaks.
+        if dataset is None or not self._manages(dataset, viewer):
+            raise InputError("Datasetet finns inte eller delas inte med dig.")
+        if dataset.builtin:
+            raise InputError("Exempeldatan kan inte ändras eller tas bort.")
+        check_dataset_action(viewer, action, dataset.owner)
+        return dataset
+
+    def create_dataset(self, name: str, *, viewer: Viewer, crs: str | None = None, owner: str | None = None,
+                       sharing: str = EGEN) -> Dataset:
+        """A new, empty dataset owned by ``owner`` (default: the viewer's organisation), shared at ``sharing``.
+
+        Raises
+        ------
+        store.access.AccessDenied
+            When the viewer may not create datasets, or (not an administrator) names another owner.
+        """
+        from store.access import check_dataset_action
+
+        owner = normalise_organisation(owner) if isinstance(owner, str) and owner.strip() else None
+        check_dataset_action(viewer, "create", new_owner=owner)
+        try:
+            check_sharing(sharing)
+        except ValueError as error:
+            raise InputError(str(error)) from None
+        return ds.create_dataset(self.data_dir, name, crs=crs, owner=owner or viewer.organisation, sharing=sharing)
+
+    def save_role(self, dataset: Dataset, role: str, suffix: str, writer, *, viewer: Viewer,
+                  crs: str | None = None) -> Dataset:
+        """Write a file of ``dataset`` (``store.datasets.save_role``) when ``viewer`` may add files to it."""
+        guarded = self._guarded(dataset.id, viewer, "add_file")
+        return ds.save_role(guarded, role, suffix, writer, crs=crs)
+
+    def archive_dataset(self, dataset_id: str, *, viewer: Viewer) -> Path:
+        """Remove a dataset (``store.datasets.archive_dataset``) when ``viewer`` may; returns the note."""
+        self._guarded(dataset_id, viewer, "archive")
+        return ds.archive_dataset(self.data_dir, dataset_id)
+
+    def set_sharing(self, dataset_id: str, *, viewer: Viewer, owner: str | None = None,
+                    sharing: str | None = None) -> Dataset:
+        """Change a dataset's owner and/or sharing level (None: leave it) when ``viewer`` may."""
+        self._guarded(dataset_id, viewer, "share")
+        try:
+            return ds.set_sharing(self.data_dir, dataset_id, owner=owner, sharing=sharing)
+        except ValueError as error:
+            raise InputError(str(error)) from None
 
     # -- reading ---------------------------------------------------------------------------------
 
