@@ -9,10 +9,16 @@ the basis of the *lägesbild* and *åtgärdsplan* that lag (2023:196) asks every
 
 Secrecy
 -------
-``audience="public"`` shows counts below :data:`SMALL_COUNT` as ``..`` (Brå's convention), leaves
-out free text that is not marked shareable (causes) or has no such mark (hotspot notes) and blanks
-image cells with small counts. No image ever draws individual incidents: maps show areas and
-counts in grid cells only, so protected categories are never points.
+The report is made for a :class:`core.disclosure.View` (default :meth:`View.owner_view`, the
+operator's full view), and each place, goal and follow-up for the view of the dataset it is
+counted on (:attr:`Source.view`). Below the owner's level (:attr:`View.controlled`) counts of 1 to
+``min_count - 1`` are ``..`` (Brå's convention) with the numbers derived from them; a place with
+fewer than ``min_place`` incidents keeps its title and texts but its numbers say so
+(:data:`TOO_FEW`); map cells with fewer than ``min_place`` incidents are blanked; free text that is
+not marked shareable (causes) or has no such mark (hotspot notes) is left out; items on datasets
+not shared with the viewer are not in the report at all. ``audience="public"`` is the
+steering-group/public level of the same rules. No image ever draws individual incidents: maps show
+areas and counts in grid cells only, so protected categories are never points.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from analysis.problem_numbers import (
 )
 from analysis.snapshot import snapshot_numbers
 from core import formatting
+from core.disclosure import HIDDEN, STYRGRUPP, DisclosureRules, View
 from core.errors import InputError
 from reports import figures
 from reports.blocks import (
@@ -79,6 +86,7 @@ __all__ = [
     "FollowupOutcome",
     "FollowupPlan",
     "GoalStatus",
+    "Mask",
     "Heading",
     "Image",
     "Light",
@@ -91,6 +99,7 @@ __all__ = [
     "TitlePage",
     "build_report",
     "evaluate_goal",
+    "masked_goal",
     "plan_from_followup",
     "write_docx",
     "write_html",
@@ -98,8 +107,9 @@ __all__ = [
 ]
 
 Audience = Literal["internal", "public"]
-SMALL_COUNT = 3  # Brå: counts below this are shown as ".." in public tables
-HIDDEN = ".."
+SMALL_COUNT = 3  # Brå: counts below this are shown as ".." in public tables (the default min_count)
+# What a place's numbers say when it has fewer incidents than min_place below the owner's level.
+TOO_FEW = {"sv": "för få händelser för att visas (under {k})", "en": "too few incidents to show (under {k})"}
 EN_DASH = "\u2013"
 ORGANISATION_NAMES = {"polis": "Polisen", "kommun": "Kommunen", "annan": "Annan part"}
 AUDIENCE_TEXT = {
@@ -213,12 +223,95 @@ class Source:
     notice
         The sentence the report prints with the item, e.g. "Platsen är fäst i datasetet X; …";
         empty when the item belongs to the dataset the report is about.
+    view
+        What the report's reader may see of that dataset; ``None`` = the report's own view. An
+        item whose view is not :attr:`View.visible` is left out of the report.
     """
 
     incidents: pd.DataFrame | None
     districts: gpd.GeoDataFrame | None = None
     background: gpd.GeoDataFrame | None = None
     notice: str = ""
+    view: View | None = None
+
+
+@dataclass(frozen=True)
+class Mask:
+    """How the report shows one dataset's numbers to its reader: a :class:`View` and the audience.
+
+    Attributes
+    ----------
+    view
+        The reader's view of the dataset; its :meth:`View.hides` and :meth:`View.place_shown`
+        decide every count the report prints from it.
+    public
+        The public audience: the steering-group/public level, whatever the view says.
+
+    Examples
+    --------
+    >>> from core.disclosure import View
+    >>> full, joint = Mask.of(View.owner_view()), Mask.of(View(True, False, "gemensam"))
+    >>> full.n(2, "sv"), joint.n(2, "sv"), joint.n(0, "sv"), joint.n(3, "sv")
+    ('2', '..', '0', '3')
+    >>> joint.place_shown(4), joint.too_few("sv")
+    (False, 'för få händelser för att visas (under 5)')
+    """
+
+    view: View = field(default_factory=View.owner_view)
+    public: bool = False
+
+    @classmethod
+    def of(cls, value: bool | View | Mask | None, *, public: bool = False) -> Mask:
+        """A mask from a view, another mask, or the old ``public`` flag (True = the public level)."""
+        if isinstance(value, Mask):
+            return cls(value.view, value.public or public) if public else value
+        view = value if isinstance(value, View) else View.owner_view()
+        public = public or value is True
+        if public and view.full:
+            view = View(True, False, STYRGRUPP, view.rules or DisclosureRules(), view.owner)
+        return cls(view, public)
+
+    @property
+    def controlled(self) -> bool:
+        """Disclosure control applies (below the owner's level, or the public audience)."""
+        return self.view.controlled
+
+    @property
+    def hide_text(self) -> bool:
+        """Free text not marked shareable is left out."""
+        return self.public or self.view.controlled
+
+    def hides(self, value: Any) -> bool:
+        """``value`` is shown as ``..``."""
+        return self.view.hides(value)
+
+    def small(self, values: Sequence[Any]) -> bool:
+        """Any of ``values`` is hidden (then what is derived from them is hidden too)."""
+        return any(self.view.hides(v) for v in values)
+
+    def n(self, value: Any, lang: str) -> str:
+        """A count formatted for ``lang``, ``..`` when hidden, ``–`` when missing."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        return formatting.count(value, lang=lang, hidden=self.hides(value))
+
+    def place_shown(self, count: Any) -> bool:
+        """A micro-place with ``count`` incidents may be shown on its own."""
+        return self.view.place_shown(count)
+
+    def too_few(self, lang: str) -> str:
+        """``för få händelser för att visas (under 5)``."""
+        return TOO_FEW["en" if lang == "en" else "sv"].format(k=self.view.rules.min_place)
+
+    @property
+    def min_cell(self) -> int:
+        """Map cells with fewer incidents than this are blanked."""
+        return self.view.rules.min_place if self.controlled else 1
+
+    @property
+    def min_heat(self) -> int:
+        """Weekday × hour cells below this are blanked."""
+        return self.view.rules.min_count if self.controlled else 0
 
 
 # --- the document model ---------------------------------------------------------------------
@@ -236,18 +329,24 @@ class GoalStatus:
     counts: tuple[int, int] | None = None  # effektmål: incidents in the baseline and the follow-up period
     periods: tuple[tuple[pd.Timestamp, pd.Timestamp], tuple[pd.Timestamp, pd.Timestamp]] | None = None
     test: str = ""  # the test beside the change, in words
+    hidden: bool = False  # below the owner's level the counts are too small to show (masked_goal)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the goal, its ``status``, ``change`` (fraction), ``p_value`` and sentence."""
+        """JSON-ready: the goal, its ``status``, ``change`` (fraction), ``p_value`` and sentence.
+
+        When :attr:`hidden`, the counts, the change and the p-value are ``".."``.
+        """
         data: dict[str, Any] = {
             "id": self.goal.id, "kind": self.goal.kind, "description": self.goal.description,
-            "target_change": self.goal.target_change, "status": self.status, "change": self.change,
-            "p_value": self.p_value, "sentence": self.sentence,
+            "target_change": self.goal.target_change, "status": self.status,
+            "change": HIDDEN if self.hidden else self.change, "p_value": HIDDEN if self.hidden else self.p_value,
+            "sentence": self.sentence,
         }
         if self.counts is not None and self.periods is not None:
             (b0, b1), (a0, a1) = self.periods
-            data["baseline"] = {"start": _iso(b0), "end": _iso(b1), "count": self.counts[0]}
-            data["followup"] = {"start": _iso(a0), "end": _iso(a1), "count": self.counts[1]}
+            before, after = (HIDDEN, HIDDEN) if self.hidden else self.counts
+            data["baseline"] = {"start": _iso(b0), "end": _iso(b1), "count": before}
+            data["followup"] = {"start": _iso(a0), "end": _iso(a1), "count": after}
         if self.goal.kind != "effektmål":
             data.update(planned=self.goal.planned, done=self.goal.done, unit=self.goal.unit)
         return data
@@ -266,6 +365,7 @@ class FollowupOutcome:
     notes: list[str] = field(default_factory=list)
     place: Any = None  # the target as a place (a Hotspot or analysis.problem_numbers.Place)
     notice: str = ""  # which dataset it is counted on, when not the report's own
+    mask: Mask | None = None  # how its counts are shown (its dataset's view); None = the report's
 
 
 @dataclass
@@ -284,6 +384,18 @@ class Report:
     places: list[tuple[int, Hotspot, PlaceNumbers]] = field(default_factory=list)  # number, place, its Nu
     lang: str = "sv"  # the language of every heading, label and sentence
     notices: dict[int, str] = field(default_factory=dict)  # per hotspot id: the dataset it is counted on
+    mask: Mask = field(default_factory=Mask)  # the reader's view of the report's own dataset
+    place_masks: dict[int, Mask] = field(default_factory=dict)  # per place number: its dataset's view
+
+    @property
+    def level(self) -> str:
+        """The view level the report is made for: ``egen``, ``gemensam`` or ``styrgrupp``."""
+        return self.mask.view.level
+
+    @property
+    def view_label(self) -> str:
+        """The sentence naming the view level and what it hides (:meth:`View.label`)."""
+        return self.mask.view.label(self.lang)
 
     def to_dict(self) -> dict[str, Any]:
         """Every number and sentence the documents show, machine-readable (``samsyn report --out X.json``).
@@ -293,31 +405,42 @@ class Report:
         the local and ring parts and the sentences; ``places``: per place the *then* and *now*
         numbers; ``document``: the text blocks in order. Sentences (``sentence``, ``sentences``,
         ``notes``, ``document``) are in the report's ``lang``; ``sentences_en`` is always English.
-        Public: counts of 1–2, and what is derived from them, are ``".."`` as in the documents.
+        Below the owner's level: counts of 1–2, and what is derived from them, are ``".."`` as in
+        the documents; a place column under ``min_place`` has every number ``".."`` and ``too_few``
+        says why. ``level`` and ``view`` name the view level.
         """
-        public = self.audience == "public"
         lang = self.lang
 
-        def count(value: float | None) -> float | str | None:
-            if value is None:
-                return None
-            return HIDDEN if public and 0 < value < SMALL_COUNT else value
+        def masked_numbers(data: dict[str, Any], mask: Mask) -> dict[str, Any]:
+            def count(value: Any) -> Any:
+                return None if value is None else mask.view.masked(value)
+
+            data = dict(data)
+            if data.get("count") is not None and not mask.place_shown(data["count"]):
+                for key in ("count", "count_previous_year", "change", "p_value", "verdict", "busiest",
+                            "rate_per_1000"):
+                    if key in data:
+                        data[key] = HIDDEN
+                data["top_categories"] = {k: HIDDEN for k in data.get("top_categories") or {}}
+                data["too_few"] = mask.too_few(lang)
+                return data
+            small = mask.small([v for v in (data.get("count"), data.get("count_previous_year")) if v is not None])
+            for key in ("count", "count_previous_year"):
+                data[key] = count(data.get(key))
+            if small:
+                data.update(change=HIDDEN, p_value=HIDDEN, busiest=HIDDEN)
+            data["top_categories"] = {k: count(v) for k, v in (data.get("top_categories") or {}).items()}
+            return data
 
         places = []
         for number, hotspot, now in self.places:
+            mask = self.place_masks.get(number, self.mask)
             then = snapshot_numbers(hotspot.snapshot)
-            table = then_and_now(hotspot, now, public, lang=lang)
-            now_data = now.to_dict()
-            small_now = _small([now.count, now.count_previous_year], public)
-            for key in ("count", "count_previous_year"):
-                now_data[key] = count(now_data[key])
-            if small_now:
-                now_data.update(change=HIDDEN, p_value=HIDDEN, busiest=HIDDEN)
-            now_data["top_categories"] = {k: count(v) for k, v in now.top_categories.items()}
+            table = then_and_now(hotspot, now, mask, lang=lang)
+            now_data = masked_numbers(now.to_dict(), mask)
             then_data = {**then, "period": list(then["period"]) if isinstance(then["period"], tuple)
                          else then["period"], "busiest": list(then["busiest"]) if then["busiest"] else None}
-            for key in ("count", "count_previous_year"):
-                then_data[key] = count(then_data[key])
+            then_data = masked_numbers(then_data, mask)
             places.append({
                 "number": number, "id": hotspot.id, "title": hotspot.title,
                 "counted": filter_text(hotspot.categories, hotspot.weekdays, hotspot.hours, lang=lang),
@@ -331,8 +454,13 @@ class Report:
             entry: dict[str, Any] = {"measure_id": outcome.measure.id, "measure": outcome.measure.title,
                                      "categories": list(outcome.categories), "message": outcome.message}
             result = outcome.result
+            mask = outcome.mask or self.mask
+
+            def count(value: float | None, mask: Mask = mask) -> float | str | None:
+                return None if value is None else mask.view.masked(value)
+
             if result is not None:
-                shown = bool(followup_parts(outcome, public))
+                shown = bool(followup_parts(outcome, mask))
                 areas = {"target": result.target, "control": result.control,
                          "displacement": result.displacement, "displacement_control": result.displacement_control}
                 entry["counts"] = {name: None if c is None else {"before": count(c.before), "after": count(c.after)}
@@ -341,16 +469,16 @@ class Report:
                 entry["time_weights"] = list(result.time_weights)
                 if shown:
                     entry["local"] = {"estimate": result.est_local, "se": result.se_local, "p": result.p_local}
-                if shown and not ring_hidden(result, public):
+                if shown and not ring_hidden(result, mask):
                     entry.update(
                         estimate=result.est_total, se=result.se, z=result.z, p=result.p, ci95=list(result.ci95),
                         displacement={"estimate": result.est_displace, "se": result.se_displace,
                                       "p": result.p_displace} if result.displacement is not None else None,
                     )
-                else:  # hidden in the public version, as in the documents
+                else:  # hidden below the owner's level, as in the documents
                     entry.update(estimate=HIDDEN, se=HIDDEN, z=HIDDEN, p=HIDDEN, ci95=HIDDEN, displacement=HIDDEN)
-                entry["sentences"] = list(followup_parts(outcome, public, lang=lang).values())
-                entry["sentences_en"] = list(followup_parts(outcome, public, lang="en").values())
+                entry["sentences"] = list(followup_parts(outcome, mask, lang=lang).values())
+                entry["sentences_en"] = list(followup_parts(outcome, mask, lang="en").values())
                 entry["notes"] = outcome.notes + wdd_notes(result, lang)
             followups.append(entry)
 
@@ -369,6 +497,7 @@ class Report:
                 document.append({"image": block.caption})
         return {
             "title": self.title, "audience": self.audience, "lang": self.lang,
+            "level": self.level, "view": self.view_label,
             "generated_at": self.generated_at.isoformat(),
             "period": [_iso(self.period[0]), _iso(self.period[1])],
             "data_period": [_iso(self.data_period[0]), _iso(self.data_period[1])],
@@ -396,15 +525,13 @@ class Report:
 # --- formatting -----------------------------------------------------------------------------
 
 
-def _n(value: float, public: bool, lang: str = "sv") -> str:
-    """A count; ``..`` for 1–2 in the public version (0 identifies nobody and stays 0)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return formatting.count(value, lang=lang, hidden=public and 0 < value < SMALL_COUNT)
+def _n(value: float, mask: Mask, lang: str = "sv") -> str:
+    """A count; ``..`` for 1–2 below the owner's level (0 identifies nobody and stays 0)."""
+    return mask.n(value, lang)
 
 
-def _small(values: Sequence[float], public: bool) -> bool:
-    return public and any(0 < v < SMALL_COUNT for v in values)
+def _small(values: Sequence[float], mask: Mask) -> bool:
+    return mask.small(values)
 
 
 def _change(percent: float | None, lang: str) -> str:
@@ -723,6 +850,36 @@ def evaluate_goal(
                       periods=(baseline, later), test=test)
 
 
+def masked_goal(status: GoalStatus, view: View | Mask | bool | None, *, lang: str = "sv") -> GoalStatus:
+    """The goal's status as a reader at ``view`` may see it.
+
+    An effektmål counts a micro-place: below the owner's level, when either of its two counts is
+    hidden or under ``min_place``, the sentence says only what was counted and that there are too
+    few incidents to show (the light stays: it names no number), and :attr:`GoalStatus.hidden` is
+    set so the JSON shows ``".."``.
+
+    Examples
+    --------
+    >>> from core.disclosure import View
+    >>> from store.model import Goal
+    >>> status = GoalStatus(Goal("effektmål", "Färre rån", id=1), "gul", "Rån vid platsen: 4 …", -0.5, 0.4,
+    ...                     counts=(4, 2))
+    >>> hidden = masked_goal(status, View(True, False, "gemensam"))
+    >>> hidden.sentence, hidden.hidden, hidden.to_dict()["p_value"]
+    ('Effektmålet räknar för få händelser för att visas (under 5).', True, '..')
+    >>> masked_goal(status, View.owner_view()).sentence
+    'Rån vid platsen: 4 …'
+    """
+    mask = Mask.of(view)
+    if status.counts is None or not mask.controlled:
+        return status
+    if not mask.small(status.counts) and all(mask.place_shown(c) for c in status.counts):
+        return status
+    sentence = (f"The impact goal counts {mask.too_few('en')}." if lang == "en"
+                else f"Effektmålet räknar {mask.too_few('sv')}.")
+    return replace(status, sentence=sentence, test="", hidden=True)
+
+
 def _with_categories(hotspot: Hotspot, categories: Sequence[str]) -> Hotspot:
     """A copy of ``hotspot`` counting ``categories`` instead of its own (when given)."""
     return replace(hotspot, categories=list(categories)) if categories else hotspot
@@ -736,10 +893,12 @@ def run_followup(
     goals: list[Goal],
     incidents: pd.DataFrame,
     data_end: date,
-    public: bool,
+    public: bool | View | Mask,
     lang: str = "sv",
 ) -> FollowupOutcome | None:
     """Run one follow-up plan: count the target, the comparison area and the ring, and the WDD test.
+
+    ``public`` (True, or a controlled :class:`View`) counts the trend per quarter instead of per month.
 
     ``None`` when the plan's measure is not (or no longer) in the picture; an outcome with a
     ``message`` (in ``lang``) and no result when the follow-up cannot be computed yet.
@@ -802,7 +961,7 @@ def run_followup(
             )
     except InputError as error:
         return fail(str(error))
-    freq = "Q" if public else "M"
+    freq = "Q" if Mask.of(public).controlled else "M"
     # Whole months (quarters) only: a half-filled first or last period would look like a dip.
     first = pd.Period(pd.Timestamp(before[0]), freq).start_time
     if first < pd.Timestamp(before[0]) and first < pd.Timestamp(incidents["occurred_from"].min()).normalize():
@@ -893,8 +1052,7 @@ def _situation(
     background: gpd.GeoDataFrame | None,
     numbered: list[tuple[int, Hotspot]],
     survey: pd.DataFrame | None,
-    public: bool,
-    min_cell: int,
+    mask: Mask,
     lang: str = "sv",
 ) -> list[Block]:
     blocks: list[Block] = [PageBreak(), Heading(tr("Lägesbild", lang))]
@@ -903,7 +1061,7 @@ def _situation(
     blocks.append(Paragraph(tr(
         "Under {period} registrerades {count} händelser i underlaget. Kartan visar antal händelser per ruta "
         "(250 × 250 m) och de utpekade platserna med nummer.", lang).format(
-            period=label, count=_n(len(in_period), public, lang))))
+            period=label, count=_n(len(in_period), mask, lang))))
     if districts is not None and len(districts):
         bounds = tuple(districts.total_bounds)
     else:
@@ -912,7 +1070,7 @@ def _situation(
     bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
     outlines = [(str(number), _geometry(h)) for number, h in numbered]
     png = figures.map_png(bounds=bounds, districts=districts, background=background, incidents=in_period,
-                          cell=250.0, min_count=min_cell, outlines=outlines,
+                          cell=250.0, min_count=mask.min_cell, outlines=outlines,
                           count_label=tr("Antal händelser per ruta", lang))
     blocks.append(Image(png, tr("Översiktskarta: händelser per ruta {period} och utpekade platser (nummer).",
                                 lang).format(period=label),
@@ -924,15 +1082,15 @@ def _situation(
     previous = str(table["previous_period"].iloc[0]) if len(table) else ""
     rows: list[list[Cell]] = []
     for record in shown.to_dict("records"):
-        small = _small([record["before"], record["after"]], public)
+        small = _small([record["before"], record["after"]], mask)
         rows.append([
-            str(record["category"]), _n(record["before"], public, lang), _n(record["after"], public, lang),
+            str(record["category"]), _n(record["before"], mask, lang), _n(record["after"], mask, lang),
             HIDDEN if small else _change(record["change_pct"], lang),
             HIDDEN if small else str(record["verdict" if lang == "sv" else "verdict_text"]),
         ])
     if len(rest):
         rows.append([tr("Övriga {count} kategorier", lang).format(count=len(rest)),
-                     _n(int(rest["before"].sum()), public, lang), _n(int(rest["after"].sum()), public, lang), "", ""])
+                     _n(int(rest["before"].sum()), mask, lang), _n(int(rest["after"].sum()), mask, lang), "", ""])
     blocks.append(Table([tr("Kategori", lang), previous, label, tr("Förändring", lang),
                          tr("Bedömning (Poissontest)", lang)], rows,
                         tr("Antal per kategori {period} jämfört med samma period året innan", lang).format(
@@ -942,9 +1100,9 @@ def _situation(
         "(p ≥ {p}).", lang).format(p=formatting.number(0.05, 2, lang=lang)), "note"))
     heat = weekday_hour(in_period)
     blocks.append(Image(
-        figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0, lang=lang),
+        figures.heatmap_png(heat.matrix, min_count=mask.min_heat, lang=lang),
         tr("Veckodag och timme {period}, alla kategorier (aoristisk viktning, {count} händelser med för långt "
-           "tidsfönster är inte med).", lang).format(period=label, count=_n(heat.unknown, public, lang)),
+           "tidsfönster är inte med).", lang).format(period=label, count=_n(heat.unknown, mask, lang)),
         tr("Värmekarta med veckodagar som rader och timmar som kolumner.", lang),
     ))
     if survey is not None and len(survey):
@@ -983,10 +1141,10 @@ def _change_text(change: float | None, verdict: str | None, hidden: bool, lang: 
     return f"{pct}, {tr(words[verdict], lang)}" if verdict in words else pct
 
 
-def _categories_text(top: dict[str, int], public: bool, lang: str = "sv") -> str:
+def _categories_text(top: dict[str, int], mask: Mask, lang: str = "sv") -> str:
     if not top:
         return "–"
-    return ", ".join(f"{name} {_n(count, public, lang)}" for name, count in top.items())
+    return ", ".join(f"{name} {_n(count, mask, lang)}" for name, count in top.items())
 
 
 def _period_text(period: tuple[str, str] | str | None, lang: str = "sv") -> str:
@@ -997,24 +1155,29 @@ def _period_text(period: tuple[str, str] | str | None, lang: str = "sv") -> str:
     return formatting.date_span(*period, lang=lang)
 
 
-def then_and_now(hotspot: Hotspot, now: PlaceNumbers, public: bool, *, lang: str = "sv") -> Table:
+def then_and_now(hotspot: Hotspot, now: PlaceNumbers, public: bool | View | Mask, *, lang: str = "sv") -> Table:
     """The readable table of a place's numbers when it was pinned (*Då*) and now (*Nu*).
 
     Rows: period, count, the same period a year earlier, the change with its verdict, the busiest
     hour and the categories. Old snapshots are read through :func:`analysis.snapshot.snapshot_numbers`,
-    so no stored key is ever shown. Public: counts of 1–2 and the numbers derived from them are "..".
+    so no stored key is ever shown. Below the owner's level (``public`` True, or a controlled
+    :class:`View`): counts of 1–2 and the numbers derived from them are "..", and a column whose
+    count is under ``min_place`` says :data:`TOO_FEW` instead of its numbers.
     """
     then = snapshot_numbers(hotspot.snapshot)
+    mask = Mask.of(public)
 
     def column(period, count, previous, change, verdict, busiest, top) -> list[str]:
-        small = _small([v for v in (count, previous) if v is not None], public)
+        if count is not None and not mask.place_shown(count):
+            return [_period_text(period, lang), mask.too_few(lang), HIDDEN, HIDDEN, HIDDEN, HIDDEN]
+        small = _small([v for v in (count, previous) if v is not None], mask)
         return [
             _period_text(period, lang),
-            _n(count, public, lang) if count is not None else "–",
-            _n(previous, public, lang) if previous is not None else "–",
+            _n(count, mask, lang) if count is not None else "–",
+            _n(previous, mask, lang) if previous is not None else "–",
             _change_text(change, verdict, small, lang) if count is not None and previous is not None else "–",
             HIDDEN if small and busiest else busiest_text(busiest, lang=lang),
-            _categories_text(top, public, lang),
+            _categories_text(top, mask, lang),
         ]
 
     then_column = column(then["period"], then["count"], then["count_previous_year"], then["change"],
@@ -1038,7 +1201,7 @@ def _area_text(hotspot: Hotspot, lang: str = "sv") -> str:
     return tr("inom den utpekade ytan (kanten räknas med)", lang)
 
 
-def _causes_table(causes: list[Cause], public: bool, lang: str = "sv") -> Table | None:
+def _causes_table(causes: list[Cause], mask: Mask, lang: str = "sv") -> Table | None:
     if not causes:
         return None
     rows: list[list[Cell]] = []
@@ -1049,7 +1212,7 @@ def _causes_table(causes: list[Cause], public: bool, lang: str = "sv") -> Table 
             for cause in causes:
                 if cause.perspective != perspective or cause.proximity != proximity:
                     continue
-                if public and not cause.shareable:
+                if mask.hide_text and not cause.shareable:
                     texts.append(tr("(orsak dokumenterad; texten delas inte)", lang))
                 else:
                     texts.append(f"• {cause.text}")
@@ -1073,8 +1236,7 @@ def _hotspot_section(
     goal_statuses: list[GoalStatus],
     plans: list[FollowupPlan],
     now: PlaceNumbers | None,
-    public: bool,
-    min_cell: int,
+    mask: Mask,
     notice: str = "",
     lang: str = "sv",
 ) -> list[Block]:
@@ -1097,14 +1259,18 @@ def _hotspot_section(
     blocks.append(Table([tr("Uppgift", lang), tr("Värde", lang)], facts, "", [1.3, 4]))
     if notice:
         blocks.append(Paragraph(notice, "note"))
-    if hotspot.notes and not public:
+    if hotspot.notes and not mask.hide_text:
         blocks.append(Paragraph(tr("Anteckning: {notes}", lang).format(notes=hotspot.notes)))
 
     if now is not None and incidents is not None:
-        blocks.append(then_and_now(hotspot, now, public, lang=lang))
-        blocks += _place_pictures(number, hotspot, incidents=incidents, period=period, districts=districts,
-                                  background=background, plans=plans, public=public, min_cell=min_cell, lang=lang)
-    blocks += _place_plan(hotspot, causes=causes, measures=measures, goal_statuses=goal_statuses, public=public,
+        blocks.append(then_and_now(hotspot, now, mask, lang=lang))
+        if mask.place_shown(now.count):
+            blocks += _place_pictures(number, hotspot, incidents=incidents, period=period, districts=districts,
+                                      background=background, plans=plans, mask=mask, lang=lang)
+        else:  # a map or heatmap of a handful of incidents would show them one by one
+            blocks.append(Paragraph(tr("Plats {number}: kartan och värmekartan visas inte, {too_few}.", lang).format(
+                number=number, too_few=mask.too_few(lang)), "note"))
+    blocks += _place_plan(hotspot, causes=causes, measures=measures, goal_statuses=goal_statuses, mask=mask,
                           lang=lang)
     return blocks
 
@@ -1112,7 +1278,7 @@ def _hotspot_section(
 def _place_pictures(
     number: int, hotspot: Hotspot, *, incidents: pd.DataFrame, period: tuple[date, date],
     districts: gpd.GeoDataFrame | None, background: gpd.GeoDataFrame | None, plans: list[FollowupPlan],
-    public: bool, min_cell: int, lang: str,
+    mask: Mask, lang: str,
 ) -> list[Block]:
     blocks: list[Block] = []
     label = formatting.period_label(*period, lang=lang)
@@ -1129,7 +1295,7 @@ def _place_pictures(
             extra.append((_ring_name(plan.displacement_m, lang), ring, figures.OKABE_ITO["blue"]))
             break
     png = figures.map_png(bounds=bounds, districts=districts, background=background, incidents=around, cell=50.0,
-                          min_count=min_cell, outlines=[(str(number), geometry)], extra=extra,
+                          min_count=mask.min_cell, outlines=[(str(number), geometry)], extra=extra,
                           count_label=tr("Antal per ruta (50 m)", lang))
     categories = _categories(hotspot.categories, lang)
     blocks.append(Image(png, tr("Plats {number}: {categories} per ruta om 50 × 50 m, {period}.", lang).format(
@@ -1138,7 +1304,7 @@ def _place_pictures(
     inside = place_incidents(incidents, hotspot, start=period[0], end=period[1], time_window=False)
     heat = weekday_hour(inside)
     if heat.known > 0:
-        blocks.append(Image(figures.heatmap_png(heat.matrix, min_count=SMALL_COUNT if public else 0, lang=lang),
+        blocks.append(Image(figures.heatmap_png(heat.matrix, min_count=mask.min_heat, lang=lang),
                             tr("Plats {number}: veckodag och timme, {categories}, {period}, alla veckodagar och "
                                "timmar (aoristisk viktning).", lang).format(
                                 number=number, categories=categories, period=label),
@@ -1155,10 +1321,10 @@ def _organisation(code: str, lang: str) -> str:
 
 def _place_plan(
     hotspot: Hotspot, *, causes: list[Cause], measures: list[Measure], goal_statuses: list[GoalStatus],
-    public: bool, lang: str,
+    mask: Mask, lang: str,
 ) -> list[Block]:
     blocks: list[Block] = [Heading(tr("Orsaksanalys", lang), 3)]
-    table = _causes_table(causes, public, lang)
+    table = _causes_table(causes, mask, lang)
     blocks.append(table if table is not None else
                   Paragraph(tr("Ingen orsaksanalys är dokumenterad ännu.", lang), "note"))
 
@@ -1223,7 +1389,7 @@ def _plan(
     return blocks
 
 
-def followup_parts(outcome: FollowupOutcome, public: bool, *, lang: str = "sv") -> dict[str, str]:
+def followup_parts(outcome: FollowupOutcome, public: bool | View | Mask, *, lang: str = "sv") -> dict[str, str]:
     """The follow-up's sentences as the report prints them (:func:`analysis.followup.wdd_parts`).
 
     Public: nothing when the target's or the comparison area's counts are 1–2 (every sentence
@@ -1234,14 +1400,15 @@ def followup_parts(outcome: FollowupOutcome, public: bool, *, lang: str = "sv") 
     result = outcome.result
     if result is None:
         return {}
-    if _small([*result.target.as_tuple(), *result.control.as_tuple()], public):
+    mask = Mask.of(public)
+    if _small([*result.target.as_tuple(), *result.control.as_tuple()], mask):
         return {}
     parts = wdd_parts(result, lang=lang)
-    if ring_hidden(result, public):
+    if ring_hidden(result, mask):
         for key in ("ring", "ring_control", "ring_test", "total"):
             parts.pop(key, None)
         small = parts.pop("small", None)
-        parts["ring_hidden"] = RING_HIDDEN[lang]
+        parts["ring_hidden"] = RING_HIDDEN[lang] if mask.public else RING_HIDDEN_LEVEL[lang]
         if small:
             parts["small"] = small
     return parts
@@ -1255,14 +1422,22 @@ RING_HIDDEN = {
 }
 
 
-def ring_hidden(result: WDDResult, public: bool) -> bool:
-    """Whether the public version must leave out the ring's numbers (some ring count is 1–2)."""
+RING_HIDDEN_LEVEL = {
+    "sv": "Antalen i området runt omkring är för små för att redovisas på den här visningsnivån, så "
+          "undanträngning och den sammantagna WDD-skattningen visas inte.",
+    "en": "The counts in the surrounding area are too small to show at this view level, so displacement and the "
+          "overall WDD estimate are not shown.",
+}
+
+
+def ring_hidden(result: WDDResult, public: bool | View | Mask) -> bool:
+    """Whether the ring's numbers must be left out below the owner's level (some ring count is 1–2)."""
     if result.displacement is None:
         return False
     counts = [*result.displacement.as_tuple()]
     if result.displacement_control is not None:
         counts += list(result.displacement_control.as_tuple())
-    return _small(counts, public)
+    return _small(counts, Mask.of(public))
 
 
 def _ring_name(metres: float, lang: str) -> str:
@@ -1274,7 +1449,7 @@ def wdd_notes(result: WDDResult, lang: str = "sv") -> list[str]:
     return result.notes(lang)
 
 
-def _followup_section(outcomes: list[FollowupOutcome], public: bool, lang: str = "sv") -> list[Block]:
+def _followup_section(outcomes: list[FollowupOutcome], report_mask: Mask, lang: str = "sv") -> list[Block]:
     blocks: list[Block] = [PageBreak(), Heading(tr("Uppföljning", lang))]
     if not outcomes:
         blocks.append(Paragraph(tr("Ingen effektuppföljning är planerad ännu.", lang), "note"))
@@ -1292,6 +1467,7 @@ def _followup_section(outcomes: list[FollowupOutcome], public: bool, lang: str =
 
     for outcome in outcomes:
         measure = outcome.measure
+        mask = outcome.mask or report_mask
         blocks.append(Heading(f"{measure.title}", 2))
         start = _day(measure.start, lang) if measure.start else "–"
         blocks.append(Paragraph(tr("Start {start}; räknat: {categories}.", lang).format(
@@ -1318,22 +1494,24 @@ def _followup_section(outcomes: list[FollowupOutcome], public: bool, lang: str =
         rows: list[list[Cell]] = []
         for name, counts, key in areas:
             pct = result.pct_change.get(key)
-            small = _small([counts.before, counts.after], public)
-            rows.append([name, _n(counts.before, public, lang), _n(counts.after, public, lang),
+            small = _small([counts.before, counts.after], mask)
+            rows.append([name, _n(counts.before, mask, lang), _n(counts.after, mask, lang),
                          HIDDEN if small else _change(pct, lang)])
         blocks.append(Table([tr("Område", lang), tr("Före ({period})", lang).format(period=before_label),
                              tr("Efter ({period})", lang).format(period=after_label), tr("Förändring*", lang)],
                             rows, tr("Antal före och efter åtgärden", lang), [3, 1.6, 1.6, 1.2]))
-        parts = followup_parts(outcome, public, lang=lang)
+        parts = followup_parts(outcome, mask, lang=lang)
         if not parts:
             blocks.append(Paragraph(
-                tr("Antalen är för små för att skattningen ska redovisas i den offentliga versionen.", lang), "note"))
+                tr("Antalen är för små för att skattningen ska redovisas i den offentliga versionen." if mask.public
+                   else "Antalen är för små för att skattningen ska redovisas på den här visningsnivån.", lang),
+                "note"))
         else:
             low, high = result.ci95
             decimals = 0 if result.time_weights == (1.0, 1.0) else 1
             items = [tr("Målområdet mot jämförelseområdet: {est} händelser, {p}", lang).format(
                 est=number(result.est_local, decimals), p=p_text(result.p_local))]
-            if not ring_hidden(result, public):
+            if not ring_hidden(result, mask):
                 if result.displacement is not None:
                     items.append(tr("Området runt omkring mot sin kontroll: {est} händelser, {p}", lang).format(
                         est=number(result.est_displace, decimals), p=p_text(result.p_displace)))
@@ -1356,8 +1534,12 @@ def _followup_section(outcomes: list[FollowupOutcome], public: bool, lang: str =
             "note"))
         if notes:
             blocks.append(BulletList(notes))
-        if outcome.series:
-            unit = tr("kvartal" if public else "månad", lang)
+        hidden_trend = any(mask.small(list(frame["count"])) for frame in outcome.series.values())
+        if outcome.series and hidden_trend:  # a line through a hidden count would draw it
+            blocks.append(Paragraph(tr("Diagrammet över tid visas inte: några kvartal har för få händelser för "
+                                       "den här visningsnivån.", lang), "note"))
+        elif outcome.series:
+            unit = tr("kvartal" if mask.controlled else "månad", lang)
             png = figures.trend_png(outcome.series, marker=measure.start or None,
                                     ylabel=tr("Antal per {unit}", lang).format(unit=unit),
                                     marker_label=tr("Åtgärden startar", lang))
@@ -1425,9 +1607,12 @@ METHOD_NOTES_EN = [
 ]
 
 
-def _method(lang: str = "sv") -> list[Block]:
+def _method(lang: str = "sv", view: View | None = None) -> list[Block]:
     notes = METHOD_NOTES_EN if lang == "en" else METHOD_NOTES
-    return [PageBreak(), Heading(tr("Metod och osäkerhet", lang)), BulletList(list(notes))]
+    view = view or View.owner_view()
+    # The level first: a reader must know what the numbers leave out before reading them.
+    return [PageBreak(), Heading(tr("Metod och osäkerhet", lang)), Paragraph(view.label(lang), "lead"),
+            BulletList(list(notes))]
 
 
 # --- build ----------------------------------------------------------------------------------
@@ -1447,7 +1632,8 @@ def build_report(
     period: tuple[date | str, date | str] | None = None,
     version: str = "1",
     lang: str = "sv",
-    source_of: Callable[[Hotspot | FollowupPlan | Goal], Source] | None = None,
+    source_of: Callable[[Hotspot | FollowupPlan | Goal | Measure], Source] | None = None,
+    view: View | None = None,
 ) -> Report:
     """Build the report of a problem picture.
 
@@ -1480,7 +1666,12 @@ def build_report(
     source_of
         Where each hotspot, follow-up plan and goal is counted (the dataset it was made on); the
         :class:`Source`'s notice is printed with it, and an item whose source has no incidents is
-        not counted at all. Default: everything on ``incidents``.
+        not counted at all. Default: everything on ``incidents``. Its :attr:`Source.view` is how
+        the item's numbers are shown; an item on a dataset not shared with the reader is left out.
+    view
+        What the reader may see of the report's own dataset (:func:`core.disclosure.view_for`);
+        default :meth:`View.owner_view`, the operator's full view. The title page and the method
+        section name its level (:meth:`View.label`); below the owner's level the counts are masked.
 
     Returns
     -------
@@ -1489,7 +1680,8 @@ def build_report(
     Raises
     ------
     InputError
-        Unknown audience or language, incidents without the needed columns or no incidents.
+        Unknown audience or language, incidents without the needed columns or no incidents, or a
+        view that does not see the report's dataset.
     """
     if audience not in ("internal", "public"):
         raise InputError(f"Okänd målgrupp '{audience}'; välj internal eller public.")
@@ -1497,32 +1689,53 @@ def build_report(
         raise InputError(f"Okänt språk '{lang}'; välj sv eller en.")
     _check_incidents(incidents)
     public = audience == "public"
-    min_cell = SMALL_COUNT if public else 1
+    view = view or View.owner_view()
+    if not view.visible:
+        raise InputError("Datasetet delas inte på den här visningsnivån, så det går inte att göra en rapport av "
+                         "det för den mottagaren.")
+    mask = Mask.of(view, public=public)
     generated_at = generated_at or datetime.now().replace(microsecond=0)
     when = incidents["occurred_from"].dropna()
     data_period = (when.min().date(), when.max().date())
     report_period = (
         (pd.Timestamp(period[0]).date(), pd.Timestamp(period[1]).date()) if period else _report_period(data_period[1])
     )
-    own = Source(incidents, districts, background)
+    own = Source(incidents, districts, background, view=view)
 
-    def source(item: Hotspot | FollowupPlan | Goal) -> Source:
+    def source(item: Hotspot | FollowupPlan | Goal | Measure) -> Source:
         return own if source_of is None else source_of(item)
+
+    def mask_of(where: Source) -> Mask:
+        return mask if where.view is None else Mask.of(where.view, public=public)
+
+    def shared(item: Hotspot | FollowupPlan | Goal | Measure) -> bool:
+        where = source(item)
+        return where.view is None or where.view.visible
 
     def data_end(frame: pd.DataFrame) -> date:
         return data_period[1] if frame is incidents else frame["occurred_from"].max().date()
 
-    hotspots = sorted(_active(picture.hotspots), key=lambda h: (h.priority, h.id if h.id is not None else 0))
+    # Items on a dataset not shared with the reader are not in their report at all (nor their causes,
+    # measures, goals and follow-ups).
+    active_hotspots = _active(picture.hotspots)
+    hidden = {h.id for h in active_hotspots if h.id is not None and not shared(h)}
+    hotspots = sorted((h for h in active_hotspots if h.id not in hidden),
+                      key=lambda h: (h.priority, h.id if h.id is not None else 0))
     numbered = list(enumerate(hotspots, start=1))
     by_id = {h.id: h for h in hotspots if h.id is not None}
     numbers = {h.id: n for n, h in numbered if h.id is not None}
-    measures = _active(picture.measures)
+    every_measure = _active(picture.measures)
+    hidden_measures = {m.id for m in every_measure if not shared(m) or (m.hotspot_ids and set(m.hotspot_ids) <= hidden)}
+    measures = [m for m in every_measure if m.id not in hidden_measures]
     measures_by_id = {m.id: m for m in measures if m.id is not None}
-    goals = _active(picture.goals)
-    causes = _active(picture.causes)
+    goals = [g for g in _active(picture.goals) if g.hotspot_id not in hidden and g.measure_id not in hidden_measures
+             and shared(g)]
+    causes = [c for c in _active(picture.causes) if c.hotspot_id not in hidden]
 
     outcomes = []
     for plan in picture.followups:
+        if plan.measure_id in hidden_measures or not shared(plan):
+            continue
         where = source(plan)
         if where.incidents is None:
             measure = measures_by_id.get(plan.measure_id)
@@ -1530,10 +1743,10 @@ def build_report(
                 outcomes.append(FollowupOutcome(plan, measure, None, where.notice, categories=list(plan.categories)))
             continue
         outcome = run_followup(plan, measures=measures_by_id, hotspots=by_id, goals=goals,
-                               incidents=where.incidents, data_end=data_end(where.incidents), public=public,
+                               incidents=where.incidents, data_end=data_end(where.incidents), public=mask_of(where),
                                lang=lang)
         if outcome is not None:
-            outcomes.append(replace(outcome, notice=where.notice))
+            outcomes.append(replace(outcome, notice=where.notice, mask=mask_of(where)))
     outcome_by_measure = {o.measure.id: o for o in outcomes if o.measure.id is not None}
     statuses = []
     for goal in goals:
@@ -1543,7 +1756,7 @@ def build_report(
             continue
         status = evaluate_goal(goal, incidents=where.incidents, hotspots=by_id, outcomes=outcome_by_measure,
                                data_end=data_end(where.incidents), lang=lang)
-        statuses.append(status)
+        statuses.append(masked_goal(status, mask_of(where), lang=lang))
 
     place = picture.place_name or ("Exempelstad" if picture.is_sample else "")
     title = title or f"{tr('Gemensam problembild och åtgärdsplan', lang)}{' – ' + place if place else ''}"
@@ -1552,18 +1765,22 @@ def build_report(
         organisation_names = [tr(ORGANISATION_NAMES[o], lang) for o in ("kommun", "polis", "annan") if o in seen]
     title_page = _title_page(title, picture, organisation_names, generated_at, data_period, report_period,
                              audience, version, lang)
+    # The title page says which level the report is made for, before anything else but the sample banner.
+    title_page.notices.insert(1 if picture.is_sample else 0, view.label(lang))
 
     blocks: list[Block] = _summary(hotspots, measures, statuses, report_period, lang)
     blocks += _situation(incidents, report_period, districts=districts, background=background, numbered=numbered,
-                         survey=survey, public=public, min_cell=min_cell, lang=lang)
+                         survey=survey, mask=mask, lang=lang)
     blocks.append(PageBreak())
     blocks.append(Heading(tr("Utpekade platser", lang)))
     if not hotspots:
         blocks.append(Paragraph(tr("Inga platser är utpekade ännu.", lang), "note"))
     places = []
     notices = {}
+    place_masks = {}
     for number, hotspot in numbered:
         where = source(hotspot)
+        place_masks[number] = mask_of(where)
         if where.notice and hotspot.id is not None:
             notices[hotspot.id] = where.notice
         now = None if where.incidents is None else place_numbers(where.incidents, hotspot, report_period[0],
@@ -1577,14 +1794,14 @@ def build_report(
         blocks += _hotspot_section(
             number, hotspot, incidents=where.incidents, period=report_period, districts=where.districts,
             background=where.background, causes=[c for c in causes if c.hotspot_id == hotspot.id],
-            measures=linked_measures, goal_statuses=linked_goals, plans=plans, now=now, public=public,
-            min_cell=min_cell, notice=where.notice, lang=lang,
+            measures=linked_measures, goal_statuses=linked_goals, plans=plans, now=now, mask=place_masks[number],
+            notice=where.notice, lang=lang,
         )
         if now is not None:
             places.append((number, hotspot, now))
     titles = {h.id: h.title for h in hotspots if h.id is not None}
     blocks += _plan(measures, statuses, numbers, titles, lang)
-    blocks += _followup_section(outcomes, public, lang)
-    blocks += _method(lang)
+    blocks += _followup_section(outcomes, mask, lang)
+    blocks += _method(lang, view)
     return Report(title, audience, generated_at, title_page, blocks, report_period, data_period, statuses, outcomes,
-                  places, lang, notices)
+                  places, lang, notices, mask, place_masks)

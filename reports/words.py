@@ -195,6 +195,12 @@ ENGLISH: dict[str, str] = {
     "Antal före och efter åtgärden": "Counts before and after the measure",
     "Antalen är för små för att skattningen ska redovisas i den offentliga versionen.":
         "The counts are too small for the estimate to be shown in the public version.",
+    "Antalen är för små för att skattningen ska redovisas på den här visningsnivån.":
+        "The counts are too small for the estimate to be shown at this view level.",
+    "Diagrammet över tid visas inte: några kvartal har för få händelser för den här visningsnivån.":
+        "The chart over time is not shown: some quarters have too few incidents for this view level.",
+    "Plats {number}: kartan och värmekartan visas inte, {too_few}.":
+        "Place {number}: the map and the heatmap are not shown, {too_few}.",
     "Målområdet mot jämförelseområdet: {est} händelser, {p}":
         "Target area against the comparison area: {est} incidents, {p}",
     "Området runt omkring mot sin kontroll: {est} händelser, {p}":
