@@ -34,6 +34,12 @@ from store.schema import LATEST_VERSION, SCHEMA_VERSION_TABLE, Migration, pendin
 
 BUSY_TIMEOUT_S = 30.0
 _PG_MIGRATION_LOCK = 0x53616D73  # "Sams": serialises concurrent first opens of one database
+#: What a page shows when a save did not reach the database (PostgreSQL down, restarted, cut off).
+NOT_SAVED = "Sparades inte – databasen svarade inte. Försök igen."
+#: The rare case when the connection broke during COMMIT and the server could not be asked afterwards.
+UNKNOWN_OUTCOME = ("Databasen svarade inte medan ändringen sparades, och det går inte att se om den kom fram. "
+                   "Ladda om sidan och se efter om ändringen finns innan du försöker igen.")
+OUTCOME_WAIT_S = 10.0  # how long a broken COMMIT waits for the server to answer what became of it
 
 
 class StoreUnavailableError(ConnectionError, ValueError):
@@ -282,7 +288,13 @@ class PostgresBackend(Backend):
         """Open a transaction on a pooled connection.
 
         ``BEGIN`` is the first thing sent on a pooled connection, so one the server has dropped
-        (restart, idle timeout) fails there, before any work, and is replaced by a fresh one.
+        (restart, idle timeout) fails there, before any work, and is replaced by a fresh one: after a
+        restart of the server the next call simply works. A write that the server does not answer
+        raises :class:`StoreUnavailableError` with :data:`NOT_SAVED` — unless it did commit: a write
+        knows its transaction id, and when the connection breaks during ``COMMIT`` (the one moment
+        whose outcome the client cannot see) a fresh connection asks the server what became of it
+        (``txid_status``). So a save either lands and returns, or the caller is told it did not; a
+        retry after "not saved" can never write twice.
         """
         import psycopg
 
@@ -293,22 +305,64 @@ class PostgresBackend(Backend):
         except psycopg.OperationalError as exc:
             conn.close()
             if not pooled:
-                raise StoreUnavailableError(f"Förbindelsen med databasen bröts: {str(exc).strip()}") from exc
-            conn = self._connect()
+                raise self._unavailable(write, exc) from exc
+            try:
+                conn = self._connect()
+            except StoreUnavailableError as again:
+                raise self._unavailable(write, again) from again
             block = conn.transaction()
             block.__enter__()
+        committing, xid = False, None
         try:
+            if write:
+                xid = Tx(conn, self.dialect).one("SELECT txid_current() AS xid")["xid"]
             try:
                 yield Tx(conn, self.dialect)
             except BaseException as exc:
                 block.__exit__(type(exc), exc, exc.__traceback__)  # rolls back
                 raise
+            committing = True
             block.__exit__(None, None, None)  # commits
         except psycopg.OperationalError as exc:
             conn.close()
-            raise StoreUnavailableError(f"Förbindelsen med databasen bröts: {str(exc).strip()}") from exc
+            if committing and xid is not None:
+                outcome = self._outcome(xid)
+                if outcome == "committed":
+                    return  # the COMMIT reached the server; only its answer was lost
+                if outcome is None:
+                    raise StoreUnavailableError(UNKNOWN_OUTCOME) from exc
+            raise self._unavailable(write, exc) from exc
         finally:
             self._put(conn)
+
+    @staticmethod
+    def _unavailable(write: bool, exc: BaseException) -> StoreUnavailableError:
+        # A save says only that it was not saved (the cause stays chained, for the server's log).
+        if write:
+            return StoreUnavailableError(NOT_SAVED)
+        if isinstance(exc, StoreUnavailableError):
+            return exc
+        return StoreUnavailableError(f"Förbindelsen med databasen bröts: {str(exc).strip()}")
+
+    def _outcome(self, xid: int, wait_s: float = OUTCOME_WAIT_S) -> str | None:
+        """What became of transaction ``xid``: "committed", "aborted", … or None when nobody answers."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                conn = self._connect()
+            except StoreUnavailableError:
+                if time.monotonic() > deadline:
+                    return None
+                time.sleep(0.5)
+                continue
+            try:
+                with conn:
+                    row = conn.execute("SELECT txid_status(%s) AS status", (xid,)).fetchone()
+                status = row["status"] if row else None
+            except Exception:  # noqa: BLE001 - the server went away again: no answer
+                return None
+            # "in progress" cannot outlive the server's own backend; a crash turns it into aborted.
+            return "aborted" if status in (None, "in progress") else str(status)
 
     def engine_problems(self) -> list[str]:
         """PostgreSQL enforces its constraints itself; check that the server answers."""

@@ -50,7 +50,7 @@ from deploy.shared import SharedSite
 from store.problem_store import ProblemStore, open_store
 from tests.browser.conftest import browser, free_port, stop  # noqa: F401 - fixtures used by these tests
 from tests.identity import CLIENT_ID, CLIENT_SECRET, start_provider
-from tests.store.conftest import _pg_bindir, pg_url, with_options  # noqa: F401 - pg_url is a fixture
+from tests.store.conftest import _pg_bindir, pg_schema_url, pg_url, with_options  # noqa: F401 - fixtures
 
 PROCESSES = 3
 NGINX = Path(os.environ.get("SAMSYN_NGINX", "/usr/sbin/nginx"))
@@ -118,6 +118,12 @@ class PostgresControl:
         """Start the server again with its earlier options; returns when it accepts connections."""
         self._run("-l", str(self.log), "-w", "-t", "60", "-o", self.options, "start")
 
+    def running(self) -> bool:
+        """True when the server runs (``pg_ctl status``)."""
+        done = subprocess.run([*self.prefix, self.pg_ctl, "-D", str(self.data), "status"], capture_output=True,
+                              timeout=60)
+        return done.returncode == 0
+
 
 def _consecutive_free_ports(count: int) -> int:
     """A first port such that ``count`` ports from it are free on 127.0.0.1."""
@@ -181,7 +187,7 @@ class Site:
             return int(response.headers["X-Samsyn-Process"]) - 1
 
     def stop_postgres(self) -> None:
-        """Stop PostgreSQL (every open connection of every process is cut)."""
+        """Stop PostgreSQL (every open connection of every process is cut); the fixture starts it again."""
         self.postgres.stop()
 
     def start_postgres(self) -> None:
@@ -196,6 +202,15 @@ class Site:
     def store(self) -> ProblemStore:
         """The problem store every process uses, opened here (close it, or use ``with``)."""
         return open_store(self.database_url)
+
+
+@pytest.fixture()
+def postgres(pg_url: str) -> Iterator[PostgresControl]:  # noqa: F811 - pg_url is the imported fixture
+    """Stop and start the test server; it is running again after the test, whatever the test did."""
+    control = PostgresControl(pg_url)
+    yield control
+    if not control.running():
+        control.start()
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +260,8 @@ def shared_site(pg_url: str) -> Iterator[Site]:  # noqa: F811 - pg_url is the im
         yield Site(url=url, launcher=launcher, database_url=database_url, data_dir=data_dir, config=config,
                    secrets=secrets, prefix=prefix, postgres=postgres, accounts=ACCOUNTS)
     finally:
+        if not postgres.running():
+            postgres.start()
         watching.set()
         if watcher.is_alive():
             watcher.join(timeout=10)
