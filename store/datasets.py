@@ -17,17 +17,21 @@ leaves a half-written file behind.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from core.disclosure import EGEN, POLICE, STYRGRUPP, check_sharing, normalise_organisation
+from core.errors import InputError
 
 SAMPLE_ID = "exempelstad"
 ROLES: tuple[str, ...] = ("incidents", "districts", "places", "streets", "background", "survey")
@@ -66,14 +70,49 @@ def sample_dataset() -> Dataset:
                    owner=POLICE, sharing=STYRGRUPP)
 
 
+DISK_FULL = ("Disken för datamappen är full ({directory}), så filen kunde inte sparas. Inget ändrades – det som "
+             "fanns finns kvar som det var. Frigör utrymme på disken (eller flytta [data] directory i samsyn.toml "
+             "till en större disk) och försök igen.")
+
+
+def disk_full(error: BaseException) -> bool:
+    """True when ``error`` says the disk (or the account's quota) is full, whichever library raised it.
+
+    >>> import errno
+    >>> disk_full(OSError(errno.ENOSPC, "No space left on device")), disk_full(OSError(errno.EACCES, "nej"))
+    (True, False)
+    """
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    # GDAL (pyogrio) and Arrow put the system's message into exceptions of their own, without an errno.
+    text = str(error)
+    return os.strerror(errno.ENOSPC) in text or os.strerror(errno.EDQUOT) in text
+
+
+@contextmanager
+def _space_for(directory: Path, what: str) -> Iterator[None]:
+    """Turn a full disk while writing ``what`` into the data directory into the user's message."""
+    try:
+        yield
+    except Exception as error:
+        if disk_full(error):
+            raise InputError(DISK_FULL.format(directory=directory), path=what) from error
+        raise
+
+
 def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    with _space_for(path.parent, path.name):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):  # a write that failed leaves no temporary file behind
+                os.unlink(tmp)
 
 
 def slugify(name: str) -> str:
@@ -138,8 +177,13 @@ def create_dataset(data_dir: Path, name: str, *, crs: str | None = None, owner: 
         dataset_id = f"{base}-{n}"
     dataset = Dataset(dataset_id, name, root / dataset_id, {}, crs, created=datetime.now().isoformat(timespec="seconds"),
                       owner=owner, sharing=check_sharing(sharing))
-    dataset.directory.mkdir()
-    _write(dataset)
+    with _space_for(root, dataset_id):
+        dataset.directory.mkdir()
+    try:
+        _write(dataset)
+    except BaseException:
+        shutil.rmtree(dataset.directory, ignore_errors=True)  # no half-made dataset left on a full disk
+        raise
     return dataset
 
 
@@ -253,8 +297,9 @@ def save_role(dataset: Dataset, role: str, suffix: str, writer, *, crs: str | No
     if tmp.exists():
         tmp.unlink()
     try:
-        writer(tmp)
-        return add_file(dataset, role, tmp, crs=crs)
+        with _space_for(dataset.directory, f"{role}{suffix}"):
+            writer(tmp)
+            return add_file(dataset, role, tmp, crs=crs)
     finally:
         if tmp.exists():
             tmp.unlink()
