@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from core.errors import InputError
-from geo.model import INCIDENT_COLUMNS, WORK_CRS
+from geo.model import INCIDENT_COLUMNS, INCIDENT_OPTIONAL, WORK_CRS
 
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 
@@ -35,6 +35,9 @@ def incident_frame(frame: pd.DataFrame, crs: str = WORK_CRS) -> pd.DataFrame:
             out[column] = pd.Categorical(values) if values is not None else pd.Categorical([None] * len(frame))
         else:
             out[column] = pd.array(values, dtype="string") if values is not None else pd.NA
+    for column in INCIDENT_OPTIONAL:
+        if column in frame:
+            out[column] = pd.Categorical(frame[column].to_numpy())
     out.attrs["crs"] = crs
     return out
 
@@ -52,7 +55,7 @@ def write_incidents(incidents: pd.DataFrame, path: str | Path) -> None:
     if suffix != ".gpkg":
         raise InputError("Utdata måste vara .parquet (GeoParquet) eller .gpkg (GeoPackage).", path=path)
     frame = incidents.copy()
-    for column in ("category", "source", "place_type"):
+    for column in ("category", "source", "place_type", *INCIDENT_OPTIONAL):
         if column in frame:
             frame[column] = frame[column].astype("string")
     geometry = gpd.points_from_xy(frame["x"].to_numpy(), frame["y"].to_numpy(), crs=crs)
@@ -148,7 +151,7 @@ def read_incidents(path: str | Path) -> pd.DataFrame:
     if crs is None:
         raise InputError("Filen anger inget koordinatsystem. Importera den med samsyn import och ange --crs.",
                          path=path)
-    columns = [c for c in INCIDENT_COLUMNS if c in set(pq.read_schema(path).names)]
+    columns = [c for c in (*INCIDENT_COLUMNS, *INCIDENT_OPTIONAL) if c in set(pq.read_schema(path).names)]
     frame = pd.read_parquet(path, columns=columns)
     return incident_frame(frame, crs=crs)
 

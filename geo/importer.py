@@ -12,7 +12,7 @@ naming file, rows (as numbered in the file) and column.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +20,8 @@ import pandas as pd
 import shapely
 
 from core.errors import Hinted, InputError
-from geo import anonymise
-from geo.categories import CATEGORIES, OTHER, canonical_category
+from geo import anonymise, police_feed, stacked
+from geo.categories import CATEGORIES, OTHER, canonical_category, is_summary
 from geo.columns import (
     AmbiguousDateOrder,
     factorize,
@@ -358,6 +358,12 @@ class _Problems:
         if mask.any():
             self.items.append((mask, reason, column))
 
+    def drop(self, rows: np.ndarray) -> None:
+        """Forget the problems of rows left out on purpose (the Police's summaries)."""
+        if rows.any():
+            self.items = [(mask & ~rows, reason, column) for mask, reason, column in self.items
+                          if (mask & ~rows).any()]
+
     def any_mask(self) -> np.ndarray:
         out = np.zeros(self.n, dtype=bool)
         for mask, _, _ in self.items:
@@ -409,6 +415,10 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
     n = len(frame)
     report = ImportReport(path=str(path), file_kind=_kind_label(table), rows_read=n, work_crs=work,
                           blank_rows=table.blank_rows)
+    feed = police_feed.is_police_feed(table.frame.columns)
+    if feed and options.source is None and options.source_value is None:
+        # Every note of the Police's public feed comes from the police.
+        options = replace(options, source_value="polis")
     columns = _Columns(table, options)
     problems = _Problems(n)
 
@@ -443,6 +453,10 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
     x, y, source_crs = _coordinates(table, columns, coordinate_roles, options, problems, report, work)
     stage("dates")
     occurred_from, occurred_to = _times(table, columns, time_roles, problems, options.date_format, report)
+    if feed and not set(columns.explicit) & set(TIME_ROLES):
+        occurred_from, occurred_to = _feed_times(table, columns, occurred_from, problems, report)
+    left_out = _summaries(table, category_column, report)
+    problems.drop(left_out)
     stage("anonymise")
     category = _categories(table, category_column, options, report)
     ids, id_keys = _ids(table, id_column, options, report)
@@ -450,6 +464,7 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
     place = _place_types(table, place_column, report)
 
     invalid = problems.any_mask()
+    precision = _position_precision(table, feed, x, y, category, invalid | left_out)
     rejected = row_problems = None
     if invalid.any():
         rejected = _rejected_rows(table, used, problems, invalid, personal)
@@ -465,7 +480,7 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
             raise error
         report.rows_rejected = int(invalid.sum())
         report.rejected_reasons = rejected["reason"].value_counts(sort=True).to_dict()
-    keep = ~invalid
+    keep = ~invalid & ~left_out
     if not keep.any():
         raise InputError("Inga giltiga rader finns kvar efter kontrollen.", path=path)
 
@@ -495,8 +510,10 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
             "y": y,
             "source": pd.Categorical.from_codes(source[keep], categories=SOURCES),
             "place_type": pd.Categorical.from_codes(place[keep], categories=PLACE_TYPES),
+            "position_precision": pd.Categorical(precision[keep], categories=stacked.PRECISIONS),
         }
     )
+    _report_precision(incidents["position_precision"], report)
     incidents.attrs["crs"] = work
     report.rows_written = len(incidents)
     if source_crs:
@@ -863,6 +880,68 @@ def _times(table: Table, columns: _Columns, roles: Sequence[str], problems: _Pro
     return start, occurred_to
 
 
+def _feed_times(table: Table, columns: _Columns, published: np.ndarray, problems: _Problems,
+                report: ImportReport) -> tuple[np.ndarray, np.ndarray]:
+    """The Police's events: the event's time from the title; the publication only gives the year."""
+    names = [str(c) for c in table.frame.columns]
+    title = police_feed.feed_column(names, "name")
+    published_column = columns.roles.get("datetime") or police_feed.feed_column(names, "datetime")
+    times = police_feed.event_times(table.frame[title], published)
+    problems.add(np.isnat(times.occurred_from) & ~np.isnat(published), "händelsetiden kan inte tolkas", title)
+    report.columns_used.pop("datetime", None)
+    report.columns_used["datetime"] = f"{title} (händelsetiden ur rubriken; '{published_column}' ger bara året)"
+    report.columns_dropped = [c for c in report.columns_dropped if c != title]
+    report.notes.append(f"Polisens händelser: händelsetiden tas ur rubriken ('{title}'). Publiceringstiden "
+                        f"('{published_column}') används inte i analysen.")
+    if times.date_only.any():
+        report.notes.append(f"{int(times.date_only.sum())} rubriker har datum men inget klockslag; de räknas som "
+                            "hela dygnet.")
+    if times.untimed.any():
+        report.notes.append(f"{int(times.untimed.sum())} rubriker saknar datum; de räknas som dygnet före "
+                            "publiceringen.")
+    return times.occurred_from, times.occurred_to
+
+
+def _summaries(table: Table, column: str | None, report: ImportReport) -> np.ndarray:
+    """Rows that are the Police's summaries ("Sammanfattning natt"): left out, and counted in the report."""
+    if column is None:
+        return np.zeros(table.row_count, dtype=bool)
+    codes, uniques = factorize(table.frame[column])
+    summary = np.array([is_summary(u) for u in uniques] or [False], dtype=bool)
+    mask = (codes >= 0) & summary[np.maximum(codes, 0)]
+    count = int(mask.sum())
+    if count:
+        word = "sammanfattning" if count == 1 else "sammanfattningar"
+        report.notes.append(f"{count} {word} lämnades utanför (\"Sammanfattning natt\" m.fl. återger händelser "
+                            "som har egna notiser).")
+    return mask
+
+
+def _position_precision(table: Table, feed: bool, x: np.ndarray, y: np.ndarray, category: np.ndarray,
+                        excluded: np.ndarray) -> np.ndarray:
+    """``position_precision`` of every row (see geo.stacked): the feed's kommun/län, stacked points, none."""
+    n = table.row_count
+    if feed:
+        names = [str(c) for c in table.frame.columns]
+        location = table.frame[police_feed.feed_column(names, "location_name")]
+        return police_feed.location_precision(location).astype(object)
+    precision = np.full(n, stacked.EXACT, dtype=object)
+    rows = ~excluded
+    on_stack = np.zeros(n, dtype=bool)
+    on_stack[rows] = stacked.stacked_points(x[rows], y[rows], category[rows])
+    precision[on_stack] = stacked.APPROXIMATE
+    precision[~(np.isfinite(x) & np.isfinite(y))] = stacked.MISSING
+    return precision
+
+
+def _report_precision(precision: pd.Series, report: ImportReport) -> None:
+    from core.formatting import number
+
+    for kind, count in stacked.precision_counts(precision.astype("object")).items():
+        report.notes.append(f"{number(count)} händelser {stacked.REASONS_SV[kind]}; de räknas inte på platser, "
+                            "hotspots och täthet (men i det område punkten ligger i).")
+
+
 def _category_map(path: str | Path, table_path: Path) -> dict[str, str]:
     """Read a two-column CSV: name in the file → project category."""
     mapping_table = read_table(path)
@@ -898,7 +977,8 @@ def _categories(table: Table, column: str | None, options: ImportOptions, report
     for i, name in enumerate(uniques):
         canonical = user_map.get(str(name).strip().lower()) or canonical_category(name)
         if canonical is None:
-            unknown.append(i)
+            if not is_summary(name):  # summaries are left out and counted on their own
+                unknown.append(i)
             canonical = OTHER
         unique_codes[i] = CATEGORY_NAMES.index(canonical)
     out = np.where(codes >= 0, unique_codes[np.maximum(codes, 0)] if len(uniques) else other_code, other_code)

@@ -20,6 +20,9 @@ INCIDENT_COLUMNS: tuple[str, ...] = (
     "place_type",
 )
 INCIDENT_REQUIRED: tuple[str, ...] = ("category", "occurred_from", "x", "y")
+# Columns the importer writes when it knows them; a dataset without them reads as before.
+# position_precision: exakt, ungefärlig, kommun, län, saknas (geo/stacked.py).
+INCIDENT_OPTIONAL: tuple[str, ...] = ("position_precision",)
 
 SOURCES: tuple[str, ...] = (
     "polis",

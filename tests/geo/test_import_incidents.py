@@ -17,7 +17,8 @@ def test_guessed_columns_and_canonical_frame(tmp_path):
     result = import_incidents(path, source_value="polis")
     frame = result.frame
     assert list(frame.columns) == ["id", "category", "occurred_from", "occurred_to", "x", "y", "source",
-                                   "place_type"]
+                                   "place_type", "position_precision"]
+    assert frame["position_precision"].tolist() == ["exakt"] * 3
     assert frame.attrs["crs"] == "EPSG:3006"
     assert frame["category"].tolist() == ["Cykelstöld", "Övrig skadegörelse", "Klotter"]
     assert frame["occurred_from"].tolist() == [pd.Timestamp("2024-03-01 08:15"), pd.Timestamp("2024-03-02 09:05"),

@@ -43,13 +43,11 @@ def test_malmo_delomraden_as_areas(real_data):
 
 
 def test_polisen_events(real_data):
+    # The feed's event types, title times and centroids in detail: tests/geo/test_police_feed.py.
     result = import_incidents(real_data / "sweden" / "polisen_events_2023-2026.csv.gz", source_value="polis")
     report = result.report
-    assert report.rows_written == report.rows_read == 84530
-    assert {"summary", "name", "url", "location_name"} <= set(report.columns_dropped)
-    assert any("Övrigt" in w and "Trafikolycka" in w for w in result.warnings)
+    assert report.rows_read == 84530 and report.rows_written == 84530 - 14556  # summaries left out
+    assert {"summary", "url", "location_name"} <= set(report.columns_dropped)
+    assert not any("Övrigt" in w for w in result.warnings)
     assert result.frame["occurred_from"].notna().all()
-    raw = pd.read_csv(real_data / "sweden" / "polisen_events_2023-2026.csv.gz", usecols=["datetime_iso"])
-    expected = pd.to_datetime(raw["datetime_iso"], utc=True).dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
-    assert (result.frame["occurred_from"].to_numpy() == expected.to_numpy(dtype="datetime64[ns]")).all()
     assert result.frame["x"].between(200_000, 1_000_000).all()
