@@ -10,8 +10,14 @@ from dashboard.components.projector import projector_css
 from dashboard.components.safe_text import escape_markdown
 from dashboard.filters import sidebar_filters
 from dashboard.i18n import t
-from dashboard.loaders import ActiveData, choose_dataset, load_dataset, workspace
-from store.datasets import sample_dataset
+from dashboard.loaders import (
+    NOTHING_SHARED,
+    ActiveData,
+    choose_dataset,
+    fallback_datasets,
+    load_dataset,
+    workspace,
+)
 
 UNREADABLE = ("Datasetet {dataset} kunde inte läsas: en av dess filer är skadad eller har fel format. Välj ett "
               "annat dataset på sidan Data eller ladda upp filen igen. Så länge visas {name}. Om det händer igen: "
@@ -30,7 +36,7 @@ def _keep(name: str) -> None:
     st.session_state[f"_{name}"] = st.session_state[f"{name}_toggle"]
 
 
-def _load_active() -> ActiveData:
+def _load_active() -> ActiveData | None:
     """Load the session's dataset; one whose files cannot be read gives way to the default, with a notice.
 
     The dataset belongs to this session and its address (``?dataset=<id>``, so a shared link opens
@@ -40,10 +46,12 @@ def _load_active() -> ActiveData:
     """
     space = workspace()
     dataset, notice = choose_dataset(space, st.query_params.get("dataset"), st.session_state.get("_dataset"))
+    if dataset is None:  # nothing is shared with this person: no data is loaded at all
+        return None
     if notice is not None:
         st.session_state["_dataset_notice"] = notice
     candidates = [dataset]
-    for fallback in (space.default_dataset(), sample_dataset()):
+    for fallback in fallback_datasets(space):  # only datasets shared with this session's viewer
         if fallback.id not in {c.id for c in candidates}:
             candidates.append(fallback)
     broken = None
@@ -83,6 +91,12 @@ def _app() -> None:
         return
 
     active = _load_active()
+    if active is None:
+        with st.sidebar:
+            sidebar_identity()
+        st.title("Samsyn")
+        st.info(t(NOTHING_SHARED))
+        return
     st.session_state["active"] = active
 
     with st.sidebar:
@@ -122,6 +136,8 @@ def _app() -> None:
         st.Page("pages/followup.py", title=t("Uppföljning"), icon=":material/trending_down:",
                 url_path="uppfoljning"),
         st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
+        st.Page("pages/admin.py", title=t("Administration"), icon=":material/admin_panel_settings:",
+                url_path="administration"),
     ]
     # A page the session's role may not open is not in the navigation at all (its address shows the first).
     pages = [page for page in pages if page_allowed(page.url_path)]

@@ -17,11 +17,13 @@ from core.disclosure import Viewer, organisation_of
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import t
 from store.access import ADMIN, ANALYSTS, parse_roles, read_only
+from store.roles import RoleEntry
 
 # Who the audit log names on a workstation when nobody typed a name (nobody signs in there).
 WORKSTATION_USER = "arbetsstation"
 # "" is the default page (Översikt): st.Page gives the default page an empty url_path.
 READ_ONLY_PAGES = frozenset({"", "oversikt", "uppfoljning"})
+ADMIN_PAGE = "administration"
 
 
 def sign_in_configured() -> bool:
@@ -61,36 +63,81 @@ def audit_user(typed: str = "") -> str:
     return typed.strip() or WORKSTATION_USER
 
 
+def session_identities() -> list[str]:
+    """The signed-in person's identities the role table may name: the provider's ``sub``, then the e-mail."""
+    return [value.strip() for value in (st.user.get("sub"), st.user.get("email"))
+            if isinstance(value, str) and value.strip()]
+
+
+# The role table cannot be read (database down): the person gets no role until it answers, rather
+# than the roles the provider claims, which an administrator may have taken away in the table.
+_UNREADABLE = RoleEntry("", "", None, ())
+
+
+def _role_row() -> RoleEntry | None:
+    """The role-table row of the signed-in identity, read from the store once per run of the page.
+
+    Read again on every run, so a change in the table takes effect at the person's next click.
+    """
+    identities = tuple(session_identities())
+    key = (st.session_state.get("_run", 0), identities)
+    cached = st.session_state.get("_role_row")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    from dashboard.loaders import _problem_store, workspace
+    from store.backends import StoreUnavailableError
+
+    space = workspace()
+    space.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        row = _problem_store(space.store_url).role_for(*identities) if identities else None
+    except StoreUnavailableError:
+        row = _UNREADABLE
+    st.session_state["_role_row"] = (key, row)
+    return row
+
+
 def session_roles() -> frozenset[str]:
-    """The roles of this session: the provider's ``samsyn_roles`` claim when signed in.
+    """The roles of this session: the role table's row for the signed-in identity, else the provider's
+    ``samsyn_roles`` claim.
 
     On a workstation (nobody signs in, only this machine reaches it) the one user is the administrator.
-    Signed in without a known role, the person may only read (see :mod:`store.access`).
+    Signed in without a known role, the person may only read (see :mod:`store.access`); a row with no
+    roles (or a role table that cannot be read) gives no role.
     """
     if not sign_in_configured():
         return frozenset({ADMIN})
     if not st.user.get("is_logged_in", False):
         return frozenset()
+    row = _role_row()
+    if row is not None:
+        return frozenset(row.roles)
     return parse_roles(st.user.get("samsyn_roles"))
 
 
 def session_viewer() -> Viewer:
-    """The person this session shows data to: roles and organisation (``samsyn_org`` claim, else the
-    organisation an analyst role implies). On a workstation, its one user, who owns what is there."""
+    """The person this session shows data to: roles and organisation. The role table's row decides both
+    when there is one (an organisation left blank there: the ``samsyn_org`` claim, else the one an analyst
+    role implies); otherwise the claims do. On a workstation, its one user, who owns what is there."""
     if not sign_in_configured():
         return Viewer.local()
     roles = session_roles()
-    return Viewer(roles, organisation_of(roles, st.user.get("samsyn_org")))
+    row = _role_row() if st.user.get("is_logged_in", False) else None
+    claimed = (row.organisation if row is not None else None) or st.user.get("samsyn_org")
+    return Viewer(roles, organisation_of(roles, claimed))
 
 
 def page_allowed(url_path: str) -> bool:
     """True when this session's roles may open the page: styrgrupp (read-only) only Översikt and
-    Uppföljning (where the reports are); the Data page (datasets) only analysts and the administrator."""
+    Uppföljning (where the reports are); the Data page (datasets) only analysts and the administrator;
+    Administration (the role table, owners and sharing) only the administrator."""
     roles = session_roles()
     if read_only(roles):
         return url_path in READ_ONLY_PAGES
     if url_path == "data":
         return bool(roles & ANALYSTS)
+    if url_path == ADMIN_PAGE:
+        return ADMIN in roles
     return True
 
 

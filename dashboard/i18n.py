@@ -167,8 +167,47 @@ ENGLISH: dict[str, str] = {
     "Standard för nya sessioner och kommandoraden väljs med `samsyn dataset use`.":
         "The choice holds for this session and its address (share the link to show the same data). "
         "The default for new sessions and the command line is set with `samsyn dataset use`.",
-    "Datasetet '{id}' i adressen finns inte; visar {name}.":
-        "The dataset '{id}' in the address does not exist; showing {name}.",
+    "Datasetet finns inte eller delas inte med dig; visar {name}.":
+        "The dataset does not exist or is not shared with you; showing {name}.",
+    "Inga dataset delas med dig ännu. Be en analytiker eller administratören att dela ett dataset med din "
+    "organisation.": "No dataset is shared with you yet. Ask an analyst or the administrator to share one with "
+    "your organisation.",
+    # Administration (dashboard/pages/admin.py)
+    "Administration": "Administration",
+    "Roller": "Roles",
+    "En rad i rolltabellen bestämmer personens roller och organisation från nästa klick. Utan rad gäller det "
+    "inloggningstjänsten anger (samsyn_roles, samsyn_org). En rad utan roller stänger personen ute.":
+        "A row in the role table decides the person's roles and organisation from their next click. Without a row, "
+        "what the identity provider says applies (samsyn_roles, samsyn_org). A row without roles locks the person out.",
+    "Person": "Person",
+    "Ny person": "New person",
+    "Dataset: ägare och delning": "Datasets: owner and sharing",
+    "Bara administratören får öppna den här sidan.": "Only the administrator may open this page.",
+    "Rolltabellen är tom: alla har de roller inloggningstjänsten anger.":
+        "The role table is empty: everyone has the roles the identity provider gives.",
+    "Identitet (e-post eller id hos inloggningstjänsten)": "Identity (e-mail or id at the identity provider)",
+    "Organisation (t.ex. polisen eller kommunen; tomt = enligt rollen)":
+        "Organisation (e.g. polisen or kommunen; empty = as the role implies)",
+    "Spara roller": "Save roles",
+    "Ta bort raden för": "Remove the row of",
+    "Ta bort raden": "Remove the row",
+    "inga roller (utestängd)": "no roles (locked out)",
+    "ingen (utestängd)": "none (locked out)",
+    "enligt rollen": "as the role implies",
+    "Ägare": "Owner",
+    "Delning": "Sharing",
+    "Spara delning": "Save sharing",
+    "(ingen ägare)": "(no owner)",
+    "Identitet": "Identity",
+    "Ändrad av": "Changed by",
+    "Ändrad": "Changed",
+    "Sparat: {identity} har {roles}, organisation {organisation}. Det gäller från personens nästa klick.":
+        "Saved: {identity} has {roles}, organisation {organisation}. It applies from the person's next click.",
+    "{name}: ägs av {owner}, delas {level} (inbyggt, går inte att ändra).":
+        "{name}: owned by {owner}, shared {level} (built in, cannot be changed).",
+    "Raden för {identity} är borttagen; från personens nästa klick gäller det inloggningstjänsten anger.":
+        "The row of {identity} is removed; from the person's next click what the identity provider says applies.",
+    "Sparat: {name} ägs av {owner} och delas {level}.": "Saved: {name} is owned by {owner} and shared {level}.",
     "Datasetet {dataset} har inga händelser ännu; visar {name}.":
         "The dataset {dataset} has no incidents yet; showing {name}.",
     "Datasetet har inga händelser ännu – läs in en händelsefil först.":

@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from core.errors import InputError
+from core.disclosure import Viewer
 from store.datasets import Dataset
 from workspace import FileReader, Frames, Workspace
 
@@ -127,27 +127,58 @@ def load_dataset(dataset: Dataset | str) -> ActiveData:
 Notice = tuple[str, dict[str, str]]  # a t() template and its values
 
 
-def choose_dataset(space: Workspace, requested: str | None, remembered: str | None) -> tuple[Dataset, Notice | None]:
+NOTHING_SHARED = ("Inga dataset delas med dig ännu. Be en analytiker eller administratören att dela ett "
+                  "dataset med din organisation.")
+NOT_SHARED = "Datasetet finns inte eller delas inte med dig; visar {name}."
+
+
+def choose_dataset(space: Workspace, requested: str | None, remembered: str | None,
+                   viewer: Viewer | None = None) -> tuple[Dataset | None, Notice | None]:
     """The dataset a session shows, and a Swedish notice when the address asked for one it cannot open.
 
-    ``requested`` is ``?dataset=`` from the address (a shared link), ``remembered`` the session's
-    own choice. The address wins; an id that is unknown or has no incidents falls back to the
-    workspace default with a notice. Without either, a session starts on the default.
+    Only datasets shared with ``viewer`` (default: this session's, :func:`dashboard.auth.session_viewer`)
+    are chosen. ``requested`` is ``?dataset=`` from the address (a shared link), ``remembered`` the
+    session's own choice. The address wins; an id that is unknown or not shared with the viewer falls
+    back to the workspace default (else the first visible dataset) with one notice for both, so the
+    notice does not tell whether a dataset the viewer may not see exists. Without either, a session
+    starts on the default. When nothing with incidents is shared with the viewer, the dataset is None
+    and the notice is :data:`NOTHING_SHARED`.
     """
+    if viewer is None:
+        from dashboard.auth import session_viewer
+
+        viewer = session_viewer()
+    visible = space.visible_datasets(viewer)
+    usable = [d for d in visible if d.path("incidents") is not None]
+    if not usable:
+        return None, (NOTHING_SHARED, {})
     default = space.default_dataset()
+    if default.id not in {d.id for d in usable}:
+        default = usable[0]
     wanted = (requested or "").strip() or (remembered or "").strip()
     if not wanted:
         return default, None
-    try:
-        dataset = space.dataset(wanted)
-    except InputError:
-        if not requested:  # the session's own choice was archived meanwhile: no link to explain
+    dataset = next((d for d in visible if d.id == wanted), None)
+    if dataset is None:
+        if not requested:  # the session's own choice was archived or unshared meanwhile: no link to explain
             return default, None
-        return default, ("Datasetet '{id}' i adressen finns inte; visar {name}.", {"id": wanted, "name": default.name})
+        return default, (NOT_SHARED, {"name": default.name})
     if dataset.path("incidents") is None:
         return default, ("Datasetet {dataset} har inga händelser ännu; visar {name}.",
                          {"dataset": dataset.name, "name": default.name})
     return dataset, None
+
+
+def fallback_datasets(space: Workspace, viewer: Viewer | None = None) -> list[Dataset]:
+    """What a session falls back to when its dataset cannot be read: the default, then the sample,
+    each only when it is shared with ``viewer`` (default: this session's)."""
+    if viewer is None:
+        from dashboard.auth import session_viewer
+
+        viewer = session_viewer()
+    from store.datasets import sample_dataset
+
+    return [d for d in (space.default_dataset(), sample_dataset()) if space.view(d, viewer).visible]
 
 
 @st.cache_resource(show_spinner=False)

@@ -54,7 +54,8 @@ def test_with_sign_in_a_visitor_sees_only_the_sign_in_page():
 def test_signed_in_user_is_named_in_the_sidebar_with_sign_out():
     at = AppTest.from_file(APP, default_timeout=180)
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "name": "Anna Andersson", "email": "anna.andersson@kommun.example.se"}
+    at.user = {"is_logged_in": True, "name": "Anna Andersson", "email": "anna.andersson@kommun.example.se",
+               "samsyn_roles": ["kommunanalytiker"]}
     at.run()
     assert not at.exception
     assert "Inloggad som **Anna Andersson**" in _captions(at)
@@ -133,9 +134,21 @@ def test_a_workshop_participants_forced_save_is_refused_by_the_store(store):
     assert [entry.user for entry in store.audit_log()] == ["Anna"]
 
 
-def test_styrgrupp_and_a_person_without_a_role_get_only_oversikt_and_uppfoljning(store):
+def test_a_person_without_a_role_is_told_nothing_is_shared_and_sees_no_page(store):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "name": "Bo Lind", "email": "bo@kommun.example.se", "samsyn_roles": []}
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info] == ["Inga dataset delas med dig ännu. Be en analytiker eller administratören "
+                                          "att dela ett dataset med din organisation."]
+    assert "active" not in at.session_state and not at.metric
+    assert "Inloggad som **Bo Lind**" in _captions(at)
+
+
+def test_styrgrupp_gets_only_oversikt_and_uppfoljning(store):
     _pin(store)
-    for roles in ("styrgrupp", []):
+    for roles in ("styrgrupp",):
         at = AppTest.from_file(APP, default_timeout=180)
         at.secrets["auth"] = AUTH
         at.user = {"is_logged_in": True, "name": "Bo Lind", "email": "bo@kommun.example.se", "samsyn_roles": roles}

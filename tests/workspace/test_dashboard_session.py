@@ -87,7 +87,7 @@ def test_unknown_dataset_in_the_address_falls_back_to_the_default_with_a_notice(
     at = _app(dataset="finns-inte").run()
     assert not at.exception
     assert _shown(at) == ("exempelstad", SAMPLE_ROWS)
-    assert [w.value for w in at.warning] == [f"Datasetet 'finns-inte' i adressen finns inte; visar {SAMPLE_NAME}."]
+    assert [w.value for w in at.warning] == [f"Datasetet finns inte eller delas inte med dig; visar {SAMPLE_NAME}."]
     assert at.query_params["dataset"] == "exempelstad"
 
 

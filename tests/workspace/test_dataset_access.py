@@ -115,3 +115,21 @@ def test_set_sharing_rewrites_dataset_json_whole_and_keeps_its_other_fields(spac
     assert after == {**before, "sharing": "gemensam"}
     # No temporary file left beside it.
     assert sorted(p.name for p in (space.data_dir / "datasets" / made.id).iterdir()) == ["dataset.json"]
+
+
+def test_the_dashboard_changes_datasets_only_through_the_guarded_workspace_methods():
+    # The unguarded functions of store.datasets that write; the dashboard must reach them via Workspace.
+    import ast
+
+    from tests.conftest import REPO
+
+    writers = {"create_dataset", "add_file", "save_role", "archive_dataset", "set_sharing", "discard_dataset",
+               "set_default"}
+    found = []
+    for path in sorted((REPO / "dashboard").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "store.datasets":
+                found += [f"{path.relative_to(REPO)}: {a.name}" for a in node.names if a.name in writers]
+            if isinstance(node, ast.Attribute) and node.attr in writers and getattr(node.value, "id", "") == "ds":
+                found.append(f"{path.relative_to(REPO)}: ds.{node.attr}")
+    assert found == []
