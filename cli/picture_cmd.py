@@ -3,7 +3,8 @@
 ``samsyn picture export --out problembild.json`` writes every hotspot, cause, measure, goal and
 follow-up of the configured store (the one the dashboard uses) to a versioned JSON file;
 ``samsyn picture import problembild.json`` reads one into it — refused when the store already
-holds a picture, unless ``--merge`` asks to add to it. This is how the police and the kommun bring
+holds a picture, unless ``--merge`` asks to add to it. ``--for kommunen|polisen|styrgrupp`` writes
+the file for the other party: only what that party may see (docs/picture-format.md, "Secrecy"). This is how the police and the kommun bring
 their own pictures to the joint one across installations, and how a picture is backed up or moved.
 The format: docs/picture-format.md.
 """
@@ -47,6 +48,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--dataset", metavar="ID",
                         help="datasetet problembilden hör till, skrivs i filen (standard: det som valts, "
                              "annars Exempelstad)")
+    export.add_argument("--for", dest="recipient", choices=("kommunen", "polisen", "styrgrupp"),
+                        help="gör filen för den andra parten: bara platser och uppföljningar i dataset som delas "
+                             "med den, bara orsakstexter markerade som delbara, inga anteckningar eller "
+                             "åtgärdsbeskrivningar, antal 1–2 som .. på den partens nivå (standard: hela "
+                             "problembilden, ofiltrerad)")
     _store_arguments(export)
     export.set_defaults(handler=run_export)
 
@@ -99,17 +105,51 @@ def run_export(args: argparse.Namespace) -> int:
     workspace = _workspace(args)
     dataset = workspace.find_dataset(args.dataset) if args.dataset else workspace.default_dataset()
     crs = workspace.working_crs(dataset)
+    recipient = _recipient(workspace, args.recipient) if args.recipient else None
     with workspace.store() as store:
         try:
-            document = write_picture(store, out, dataset=dataset, crs=crs)
+            document = write_picture(store, out, dataset=dataset, crs=crs, recipient=recipient)
         except InputError:
             raise
         except ValueError as error:  # the database went away
             raise InputError(str(error)) from error
     counts = {name: len(document[name]) for name in ("hotspots", "causes", "measures", "goals", "followups")}
-    print(f"Skrev {out} ({_counted(counts)}; dataset {dataset.id}, formatversion {document['version']}).",
+    made_for = f"; filtrerad för {args.recipient}" if args.recipient else ""
+    print(f"Skrev {out} ({_counted(counts)}; dataset {dataset.id}, formatversion {document['version']}{made_for}).",
           file=sys.stdout)
     return 0
+
+
+RECIPIENT_LABELS = {
+    "kommunen": "kommunens analytiker",
+    "polisen": "polisens analytiker",
+    "styrgrupp": "styrgruppen",
+}
+
+
+def _recipient(workspace: Workspace, party: str):
+    """The :class:`store.picture_file.Recipient` for ``party``: its view of each dataset of the data directory."""
+    from reports.levels import party_view
+    from store.picture_file import Recipient
+
+    datasets = {d.id: d for d in workspace.datasets()}
+    rules = workspace.config.disclosure
+    hidden_to = rules.min_count - 1
+    small = "1" if hidden_to == 1 else f"1–{hidden_to}"
+
+    def view_of(dataset_id: str):
+        from core.disclosure import View
+
+        dataset = datasets.get(dataset_id)
+        if dataset is None:  # gone from the data directory: nobody can say it was shared
+            return View(False, False, "egen", rules)
+        return party_view(party, dataset.owner, dataset.sharing, rules)
+
+    label = (f"Gjord för {RECIPIENT_LABELS[party]}: bara platser och uppföljningar i dataset som delas med dem, "
+             f"bara orsakstexter som är markerade som delbara, inga anteckningar eller åtgärdsbeskrivningar; "
+             f"under ägarens nivå visas antal {small} som ”..” och platser med färre än {rules.min_place} "
+             "händelser utan siffror.")
+    return Recipient(party, view_of, label)
 
 
 def run_import(args: argparse.Namespace) -> int:

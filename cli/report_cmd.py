@@ -3,8 +3,11 @@
 ``samsyn report --out problembild.docx`` reads the pinned hotspots, causes, measures, goals and
 follow-ups from the problem store and the active dataset's incidents, and writes the report that can
 be the basis of the lägesbild and åtgärdsplan under lag (2023:196). ``--followup`` adds follow-ups
-on top of the stored ones. ``--audience public`` writes the version that may leave the parties
-(small counts as "..", non-shareable text left out).
+on top of the stored ones. ``--level gemensam`` (the other party's analysts and the workshop) or
+``--level styrgrupp`` (the steering group, the public) writes the controlled report for that
+reader: counts of 1–2 as "..", places under k incidents without their numbers, non-shareable text
+and datasets not shared at that level left out; the default ``egen`` is the owner's full view, the
+operator's. ``--audience public`` is the public version of the same rules.
 """
 
 from __future__ import annotations
@@ -51,6 +54,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--audience", choices=("internal", "public"), default="internal",
                         help="internal (standard) eller public: små antal visas som .. och "
                              "fritext som inte är delbar tas bort")
+    parser.add_argument("--level", choices=("egen", "gemensam", "styrgrupp"), default="egen",
+                        help="visningsnivå: egen (standard, ägarens fulla vy), gemensam (den andra partens "
+                             "analytiker och arbetsgruppen) eller styrgrupp (styrgruppen och allmänheten); under "
+                             "egen nivå visas antal 1–2 som .., platser med för få händelser utan siffror och "
+                             "dataset som inte delas på nivån inte alls")
     parser.add_argument("--followup", action="append", default=[], metavar="ÅTGÄRD:OMRÅDE[:METER]",
                         help="effektuppföljning av åtgärden med id ÅTGÄRD mot jämförelseområdet OMRÅDE "
                              "(id eller namn i datasetets områden), undanträngning inom METER (standard 200); "
@@ -92,6 +100,7 @@ def _followup_plans(specs: list[str], districts: gpd.GeoDataFrame | None, datase
 
 def run(args: argparse.Namespace) -> int:
     """Build and write the report; 0 on success, 2 on bad input."""
+    from reports.levels import level_view
     from reports.report import (
         ProblemPicture,
         build_report,
@@ -109,6 +118,11 @@ def run(args: argparse.Namespace) -> int:
     # The same door as the dashboard: samsyn.toml's data directory and database unless overridden.
     workspace = Workspace.open(args.config, data_dir=args.data, database_url=args.db)
     dataset = workspace.find_dataset(args.dataset) if args.dataset else workspace.default_dataset()
+    rules = workspace.config.disclosure
+    view = level_view(args.level, dataset.owner, dataset.sharing, rules)
+    if not view.visible:
+        raise InputError(f"Datasetet '{dataset.name}' delas på nivån {dataset.sharing} och kan inte bli en rapport "
+                         f"på nivån {args.level}; välj ett annat dataset med --dataset eller en annan --level.")
     frames = workspace.load(dataset)
     if frames.incidents is None:
         raise InputError(f"Datasetet '{dataset.name}' har inga händelser.")
@@ -127,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
             place_name="Exempelstad" if dataset.builtin else dataset.name,
             is_sample=dataset.builtin,
         )
-    sources = _Sources(workspace, frames, hotspots, picture.measures, args.lang)
+    sources = _Sources(workspace, frames, hotspots, picture.measures, args.lang, args.level)
     # Say on the terminal too which places and follow-ups are counted on another dataset.
     for item, noun in [*((h, "Platsen") for h in hotspots), *((f, "Uppföljningen") for f in followups)]:
         notice = sources.notice(item, noun)
@@ -137,14 +151,14 @@ def run(args: argparse.Namespace) -> int:
     report = build_report(
         picture, incidents, districts=districts, background=background, survey=survey,
         audience=args.audience, title=args.title, organisation_names=args.party, lang=args.lang,
-        source_of=sources,
+        source_of=sources, view=view,
     )
     writer = {".docx": write_docx, ".json": write_json}.get(suffix, write_html)
     writer(report, out)
     print(f"Skrev {out} ({len(picture.hotspots)} platser, {len(picture.measures)} åtgärder, "
           f"{len(picture.goals)} mål, {len(picture.followups)} "
           f"{'uppföljning' if len(picture.followups) == 1 else 'uppföljningar'}; "
-          f"{'offentlig' if args.audience == 'public' else 'intern'} version).",
+          f"{'offentlig' if args.audience == 'public' else 'intern'} version, visningsnivå {args.level}).",
           file=sys.stdout)
     return 0
 
@@ -157,8 +171,8 @@ class _Sources:
     notice says so, rather than being counted on another dataset.
     """
 
-    def __init__(self, workspace, frames, hotspots, measures, lang: str) -> None:
-        self.workspace, self.active, self.lang = workspace, frames, lang
+    def __init__(self, workspace, frames, hotspots, measures, lang: str, level: str = "egen") -> None:
+        self.workspace, self.active, self.lang, self.level = workspace, frames, lang, level
         self.hotspots = {h.id: h for h in hotspots}
         self.measures = {m.id: m for m in measures}
         self.loaded = {frames.dataset.id: frames}
@@ -189,15 +203,21 @@ class _Sources:
 
     def __call__(self, item):
         """The :class:`reports.report.Source` of a hotspot, follow-up plan or goal."""
+        from reports.levels import level_view
         from reports.report import Source
 
         noun = {"FollowupPlan": "Uppföljningen", "Goal": "Målet"}.get(type(item).__name__, "Platsen")
         owner = self._owner(item)
         attached = self.workspace.dataset_of(owner, self.hotspots)
         notice = self.notice(item, noun)
-        if attached is None or attached.path("incidents") is None:
+        if attached is None:
             return Source(None, notice=notice)
+        view = level_view(self.level, attached.owner, attached.sharing, self.workspace.config.disclosure)
+        if not view.visible:  # not shared at this level: left out of the report, never loaded
+            return Source(None, notice=notice, view=view)
+        if attached.path("incidents") is None:
+            return Source(None, notice=notice, view=view)
         if attached.id not in self.loaded:
             self.loaded[attached.id] = self.workspace.load(attached)
         frames = self.loaded[attached.id]
-        return Source(frames.incidents, frames.districts, frames.background, notice)
+        return Source(frames.incidents, frames.districts, frames.background, notice, view)

@@ -19,6 +19,10 @@ What the file keeps and how:
   (0.1 mm); the store keeps them in the working CRS, so they are converted both ways.
 * Empty values ("", [], null) are left out, so that a person can write a file by hand with only
   what they know; left-out fields take the store's defaults.
+* A file made *for the other party* (:class:`Recipient`, ``samsyn picture export --for kommunen``)
+  holds only what that party may see: items of datasets shared with it, cause texts marked
+  ``shareable``, no hotspot notes or measure descriptions, and the pinning snapshots' counts
+  masked at its level (``".."``); its ``made_for`` header says for whom it was made.
 
 Import checks the whole file before anything is written — the JSON Schema, then what a schema
 cannot say (keys that are referred to exist, geometries are valid and inside the area of the
@@ -45,12 +49,14 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.geometry import mapping, shape
 
+from core.disclosure import HIDDEN
 from core.errors import InputError
 from core.files import atomic_path
 from store.model import Cause, Followup, Goal, Hotspot, Measure
 from store.problem_store import ProblemStore, validate
 
 if TYPE_CHECKING:
+    from core.disclosure import View
     from store.datasets import Dataset
     from store.problem_store import BulkImport
 
@@ -59,6 +65,7 @@ __all__ = [
     "FORMAT_VERSION",
     "SCHEMA_PATH",
     "ImportSummary",
+    "Recipient",
     "dumps_picture",
     "export_picture",
     "import_picture",
@@ -203,8 +210,74 @@ def _followup_crs(followup: Followup, hotspots: Mapping[int, Hotspot], measures:
     return hotspots[target].crs if target in hotspots else default
 
 
-def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: str | None = None) -> dict[str, Any]:
-    """The whole problem picture in the store as a document of the file format (a dict).
+@dataclass(frozen=True)
+class Recipient:
+    """The party a filtered export is made for, and what it may see of each dataset.
+
+    Attributes
+    ----------
+    party
+        ``kommunen``, ``polisen`` or ``styrgrupp`` (the file's ``made_for.party``).
+    view_of
+        The party's :class:`core.disclosure.View` of the dataset with this id (not visible when the
+        dataset is not shared with the party or is gone).
+    label
+        The sentence written as ``made_for.label``: for whom, and what was left out.
+    """
+
+    party: str
+    view_of: Callable[[str], View]
+    label: str = ""
+
+
+# Counts in a pinning snapshot (current and older snapshot versions) and what is derived from them.
+_SNAPSHOT_COUNTS = ("count", "count_previous_year")
+_SNAPSHOT_DERIVED = ("change", "p_value", "verdict", "busiest", "rate_per_1000", "change_pct", "change_p",
+                     "weekday_hour_peak", "trend")
+
+
+def masked_snapshot(snapshot: Any, view: View) -> Any:
+    """A pinning snapshot as ``view`` may see it: counts of 1–2 as ``".."`` with what is derived from them.
+
+    A place with fewer than ``min_place`` incidents keeps only what was counted and when, and
+    ``hidden`` says why; merged originals inside ``merged_from`` are masked the same way.
+
+    Examples
+    --------
+    >>> from core.disclosure import View
+    >>> joint = View(True, False, "gemensam")
+    >>> masked_snapshot({"count": 7, "count_previous_year": 2, "change": 2.5, "trend_monthly": {"2025-01": 1}}, joint)
+    {'count': 7, 'count_previous_year': '..', 'change': '..', 'trend_monthly': {'2025-01': '..'}}
+    >>> masked_snapshot({"period": ["2025-01-01", "2025-12-31"], "count": 2, "change": 1.0}, joint)
+    {'period': ['2025-01-01', '2025-12-31'], 'count': '..', 'change': '..', 'hidden': 'för få händelser för att visas (under 5)'}
+    """
+    if not isinstance(snapshot, dict) or view.full:
+        return snapshot
+    out = dict(snapshot)
+    if isinstance(out.get("merged_from"), list):
+        out["merged_from"] = [{**e, "snapshot": masked_snapshot(e["snapshot"], view)}
+                              if isinstance(e, dict) and "snapshot" in e else e for e in out["merged_from"]]
+    count = out.get("count")
+    numbers = [out[k] for k in _SNAPSHOT_COUNTS if isinstance(out.get(k), int | float)]
+    too_few = isinstance(count, int | float) and not view.place_shown(count)
+    small = too_few or any(view.hides(n) for n in numbers)
+    for key in _SNAPSHOT_COUNTS:
+        if key in out:
+            out[key] = HIDDEN if too_few else view.masked(out[key])
+    for key in _SNAPSHOT_DERIVED:
+        if key in out and small:
+            out[key] = HIDDEN
+    for key in ("top_categories", "trend_monthly"):
+        if isinstance(out.get(key), dict):
+            out[key] = {k: HIDDEN if too_few else view.masked(v) for k, v in out[key].items()}
+    if too_few:
+        out["hidden"] = f"för få händelser för att visas (under {view.rules.min_place})"
+    return out
+
+
+def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: str | None = None,
+                   recipient: Recipient | None = None) -> dict[str, Any]:
+    """The problem picture in the store as a document of the file format (a dict).
 
     Parameters
     ----------
@@ -214,6 +287,12 @@ def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: 
         The dataset the picture belongs to; its id and name go into the file's ``dataset``.
     crs
         The working CRS of the dataset (default: the dataset's, else that of the first hotspot).
+    recipient
+        The other party the file is made for; default none, the operator's unfiltered file. With one:
+        only hotspots and follow-ups of datasets the party sees (and the causes, measures and goals
+        of those hotspots; a measure or goal without a hotspot follows ``dataset``), only cause texts
+        marked ``shareable``, no hotspot notes or measure descriptions (free text with no such
+        mark), snapshot counts through :func:`masked_snapshot`, and ``made_for`` in the header.
 
     Returns
     -------
@@ -221,6 +300,8 @@ def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: 
         JSON-ready; :func:`dumps_picture` turns it into the file's text.
     """
     rows = _read_all(store)
+    if recipient is not None:
+        rows = _filtered(rows, recipient, dataset.id if dataset is not None else None)
     hotspots, causes, measures = rows["hotspot"], rows["cause"], rows["measure"]
     goals, followups = rows["goal"], rows["followup"]
     work_crs = crs or (dataset.crs if dataset is not None else None) or (hotspots[0].crs if hotspots else None)
@@ -234,6 +315,8 @@ def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: 
     by_measure = {m.id: m for m in measures}
 
     document: dict[str, Any] = {"format": FORMAT, "version": FORMAT_VERSION}
+    if recipient is not None:
+        document["made_for"] = {"party": recipient.party, **({"label": recipient.label} if recipient.label else {})}
     info: dict[str, Any] = {}
     if dataset is not None:
         _put(info, "id", dataset.id)
@@ -316,6 +399,35 @@ def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: 
     return document
 
 
+def _filtered(rows: dict[str, list[Any]], recipient: Recipient, file_dataset: str | None) -> dict[str, list[Any]]:
+    """The rows the recipient may have (see :func:`export_picture`), with masked snapshots."""
+    views: dict[str | None, View] = {}
+
+    def view(dataset_id: str | None) -> View:
+        if dataset_id not in views:
+            views[dataset_id] = recipient.view_of(dataset_id or file_dataset or "")
+        return views[dataset_id]
+
+    hotspots = []
+    for h in rows["hotspot"]:
+        seen = view(getattr(h, "dataset_id", None))
+        if seen.visible:
+            hotspots.append(replace(h, notes="", snapshot=masked_snapshot(h.snapshot, seen)))
+    kept = {h.id for h in hotspots}  # merged_into/merged_from to a place left out are left out by the writer
+    causes = [c for c in rows["cause"] if c.hotspot_id in kept and c.shareable]
+    file_visible = view(file_dataset).visible
+    measures = [replace(m, description="", hotspot_ids=[i for i in m.hotspot_ids if i in kept])
+                for m in rows["measure"]
+                if (m.hotspot_ids and any(i in kept for i in m.hotspot_ids)) or (not m.hotspot_ids and file_visible)]
+    measure_ids = {m.id for m in measures}
+    goals = [g for g in rows["goal"]
+             if (g.hotspot_id is None or g.hotspot_id in kept) and (g.measure_id is None or g.measure_id in measure_ids)
+             and (g.hotspot_id is not None or g.measure_id is not None or file_visible)]
+    followups = [f for f in rows["followup"] if f.measure_id in measure_ids
+                 and (f.hotspot_id is None or f.hotspot_id in kept) and view(getattr(f, "dataset_id", None)).visible]
+    return {"hotspot": hotspots, "cause": causes, "measure": measures, "goal": goals, "followup": followups}
+
+
 # An array of numbers only (a position, weekdays, hours), as json.dumps spreads it over lines. JSON
 # strings cannot hold a raw newline, so this never matches inside a text.
 _NUMBER_ARRAY = re.compile(r"\[\n\s+([-+0-9.eE]+(?:,\n\s+[-+0-9.eE]+)*)\n\s*\]")
@@ -342,9 +454,9 @@ def dumps_picture(document: Mapping[str, Any]) -> str:
 
 
 def write_picture(store: ProblemStore, path: str | Path, *, dataset: Dataset | None = None,
-                  crs: str | None = None) -> dict[str, Any]:
+                  crs: str | None = None, recipient: Recipient | None = None) -> dict[str, Any]:
     """Export the picture to ``path`` atomically (the file is complete or not there); return the document."""
-    document = export_picture(store, dataset=dataset, crs=crs)
+    document = export_picture(store, dataset=dataset, crs=crs, recipient=recipient)
     text = dumps_picture(document)
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
