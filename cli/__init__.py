@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
     "cli.report_cmd",
     "cli.dataset_cmd",
     "cli.picture_cmd",
+    "cli.roles_cmd",
 )
 
 

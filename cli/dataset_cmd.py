@@ -1,4 +1,4 @@
-"""``samsyn dataset add|list|use``: datasets in the data directory from the command line.
+"""``samsyn dataset add|list|use|share``: datasets in the data directory from the command line.
 
 The same importer and the same dataset store as the Data page, so a scheduled job can load each
 month's export::
@@ -46,6 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--places", metavar="FIL", help="namngivna platser (mikroplatser)")
     add.add_argument("--survey", metavar="FIL", help="trygghetsmätning")
     add.add_argument("--use", action="store_true", help="gör det nya datasetet till standard (som `dataset use`)")
+    _add_sharing(add, default_sharing="egen")
     _add_common(add)
     _copy_import_flags(add)
     add.set_defaults(handler=run_add)
@@ -62,6 +63,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     use.add_argument("dataset", metavar="NAMN_ELLER_ID", help="datasetets id eller namn")
     _add_common(use)
     use.set_defaults(handler=run_use)
+
+    share = actions.add_parser(
+        "share", help="ändra ägare och delningsnivå",
+        description="Ändrar vilken organisation som äger datasetet och vilka som ser det: egen (bara ägarens "
+                    "analytiker), gemensam (båda parternas analytiker och workshopen, med röjandekontroll), "
+                    "styrgrupp (även styrgruppen och allmänheten, bara sammanställningar). Se docs/access.md.")
+    share.add_argument("dataset", metavar="NAMN_ELLER_ID", help="datasetets id eller namn")
+    _add_sharing(share, default_sharing=None)
+    _add_common(share)
+    share.set_defaults(handler=run_share)
+
+
+def _add_sharing(parser: argparse.ArgumentParser, *, default_sharing: str | None) -> None:
+    # Checked by the handler, not by argparse's choices, so a bad value gets a Swedish message and exit 2.
+    parser.add_argument("--owner", metavar="ORGANISATION",
+                        help="ägarorganisationen: polisen, kommunen eller en annan organisations id")
+    parser.add_argument("--sharing", metavar="NIVÅ", default=default_sharing,
+                        help="egen, gemensam eller styrgrupp" + (f" (standard: {default_sharing})"
+                                                                 if default_sharing else ""))
+
+
+def _checked_sharing(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """``--owner`` as an organisation id and ``--sharing`` as a level, or an InputError before anything is read."""
+    from core.disclosure import check_sharing, normalise_organisation
+
+    owner = None
+    if args.owner is not None:
+        if not args.owner.strip():
+            raise InputError("--owner behöver en organisation, t.ex. polisen eller kommunen.")
+        owner = normalise_organisation(args.owner)
+    sharing = args.sharing
+    if sharing is not None:
+        try:
+            check_sharing(sharing.strip().lower())
+        except ValueError as error:
+            raise InputError(f"--sharing: {error}") from None
+        sharing = sharing.strip().lower()
+    return owner, sharing
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +142,7 @@ def run_add(args: argparse.Namespace) -> int:
     name = args.name.strip()
     if not name:
         raise InputError("Datasetet behöver ett namn.")
+    owner, sharing = _checked_sharing(args)
     for flag in ("incidents", "districts", "places", "survey"):
         value = getattr(args, flag)
         if value is not None and not Path(value).is_file():
@@ -118,7 +158,7 @@ def run_add(args: argparse.Namespace) -> int:
             layers[role] = read_areas_report(Path(getattr(args, role)), work_crs=crs)
     survey = read_survey_report(Path(args.survey)) if args.survey else None
 
-    dataset = create_dataset(space.data_dir, name, crs=crs)
+    dataset = create_dataset(space.data_dir, name, crs=crs, owner=owner, sharing=sharing)
     try:
         dataset = save_role(dataset, "incidents", ".parquet", lambda p: write_incidents(imported.frame, p), crs=crs)
         for role, (frame, _report) in layers.items():
@@ -147,6 +187,7 @@ def run_add(args: argparse.Namespace) -> int:
         lines.append(f"Avvisade rader med orsak: {dataset.directory / 'incidents.rejected.csv'}")
     lines.append(f"Skapade datasetet {dataset.id} ({dataset.name}) i {space.data_dir} med "
                  f"{imported.report.rows_written} händelser, arbets-koordinatsystem {crs_name(crs)}.")
+    lines.append(_sharing_sentence(dataset))
     if args.use:
         lines.append(f"{dataset.id} är nu standarddataset.")
     print("\n".join(lines))
@@ -157,7 +198,9 @@ def run_list(args: argparse.Namespace) -> int:
     """Print the datasets, the default one marked with ``*``."""
     space = _workspace(args)
     default = space.default_dataset().id
-    rows = [("", "ID", "NAMN", "SKAPAD", "LAGER", "KOORDINATSYSTEM")]
+    from core.disclosure import SHARING_NAMES
+
+    rows = [("", "ID", "NAMN", "SKAPAD", "ÄGARE", "DELNING", "LAGER", "KOORDINATSYSTEM")]
     for dataset in space.datasets():
         try:
             crs = space.working_crs(dataset)
@@ -165,6 +208,7 @@ def run_list(args: argparse.Namespace) -> int:
             crs = f"fel: {error.reason}"
         rows.append(("*" if dataset.id == default else "", dataset.id, dataset.name,
                      dataset.created[:16].replace("T", " ") if dataset.created else "inbyggt",
+                     dataset.owner or "–", SHARING_NAMES["sv"][dataset.sharing],
                      ", ".join(role for role in ("incidents", "districts", "places", "streets", "background",
                                                  "survey") if dataset.path(role)) or "inga", crs))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
@@ -180,4 +224,26 @@ def run_use(args: argparse.Namespace) -> int:
     dataset = space.set_default(args.dataset)
     print(f"Standarddataset: {dataset.id} ({dataset.name}). Nya sessioner i instrumentpanelen och "
           "kommandoraden använder det; öppna sessioner behåller sitt val.")
+    return 0
+
+
+def _sharing_sentence(dataset) -> str:
+    from core.disclosure import SHARING_NAMES
+
+    owner = f"ägs av {dataset.owner}" if dataset.owner else \
+        "har ingen ägare (syns bara på en arbetsstation tills en ägare anges med `samsyn dataset share`)"
+    return f"Datasetet {dataset.id} {owner} och delas {SHARING_NAMES['sv'][dataset.sharing]}."
+
+
+def run_share(args: argparse.Namespace) -> int:
+    """Change a dataset's owner and/or sharing level as the operator (``Viewer.local()``)."""
+    from core.disclosure import Viewer
+
+    owner, sharing = _checked_sharing(args)
+    if owner is None and sharing is None:
+        raise InputError("Ange --sharing egen|gemensam|styrgrupp och/eller --owner ORGANISATION.")
+    space = _workspace(args)
+    dataset = space.find_dataset(args.dataset)
+    changed = space.set_sharing(dataset.id, viewer=Viewer.local(), owner=owner, sharing=sharing)
+    print(_sharing_sentence(changed))
     return 0

@@ -201,11 +201,19 @@ class ImportReport:
             "file": Path(self.path).name, "file_kind": self.file_kind, "rows_read": self.rows_read,
             "rows_written": self.rows_written, "rows_rejected": self.rows_rejected, "blank_rows": self.blank_rows,
             "columns_used": dict(self.columns_used), "columns_dropped": list(self.columns_dropped),
-            "date_formats": dict(self.date_formats), "crs_found": self.crs_found, "crs_how": str(self.crs_how),
+            "date_formats": dict(self.date_formats), "crs_found": self.crs_found,
+            "crs_how": "angivet av användaren" if getattr(self.crs_how, "hint", None) == "crs_given"
+            else str(self.crs_how),
             "work_crs": self.work_crs, "id_how": self.id_how,
             "rejected_reasons": {str(k): int(v) for k, v in self.rejected_reasons.items()},
             "notes": [str(n) for n in self.notes],
         }
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> ImportReport:
+        """A report read back from :meth:`to_dict` (its warnings were not stored)."""
+        known = {f.name for f in fields(cls)} - {"path", "warnings"}
+        return cls(path=stored.get("file", ""), **{k: v for k, v in stored.items() if k in known})
 
     def lines(self, words: dict[str, str] | None = None) -> list[str]:
         """The report as Swedish lines, in the order the CLI prints them.
@@ -239,6 +247,24 @@ class ImportReport:
             out.append("Varningar:")
             out += [f"  - {_worded(w, words)}" for w in self.warnings]
         return out
+
+
+def stored_report_lines(role: str, stored: dict) -> list[str]:
+    """A stored import report (``store.import_report``) as the Swedish lines the page and ``dataset show`` print."""
+    saved = str(stored.get("saved", ""))[:16].replace("T", " ")
+    head = [f"Sparad: {saved}"] if saved else []
+    if role == "incidents":
+        return head + ImportReport.from_dict(stored).lines(words={})
+    lines = [*head, f"Fil: {stored.get('file', '')}", f"Rader lästa: {stored.get('rows_read', 0)}"]
+    used = stored.get("columns_used") or {}
+    if used:
+        lines.append("Kolumner som används:")
+        lines += [f"  {role_name}: {column}" for role_name, column in used.items()]
+    lines.append("Kolumner som tas bort: " + (", ".join(stored.get("columns_dropped") or []) or "inga"))
+    if stored.get("crs_found"):
+        lines.append(f"Koordinatsystem i filen: {crs_name(stored['crs_found'])}"
+                     + (f" – {stored['crs_how']}" if stored.get("crs_how") else ""))
+    return lines
 
 
 def _worded(line: str, words: dict[str, str] | None) -> str:
