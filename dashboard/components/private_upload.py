@@ -18,6 +18,10 @@ from pathlib import Path
 from dashboard.components.safe_text import clean_text
 
 _UNSAFE = re.compile(r"[^\w.\- ]+")
+# "20261201T202145-export.csv": the time stamp a system (or Samsyn's old upload folder) put first.
+_STAMP = re.compile(r"^\d{8}T?\d{4,6}(?:[-_ ]+|$)")
+_SUFFIXES = re.compile(r"(?:\.(?:csv|txt|tsv|gz|zip|xlsx|xlsm|xls|xlsb|ods|geojson|json|gpkg|parquet|geoparquet|shp))+$",
+                       re.IGNORECASE)
 MAX_NAME = 120
 
 
@@ -39,6 +43,20 @@ def safe_upload_name(name: str) -> str:
         stem, dot, suffixes = base.partition(".")
         base = stem[: MAX_NAME - len(suffixes) - 1] + dot + suffixes if len(suffixes) < MAX_NAME // 2 else stem[:MAX_NAME]
     return base or "fil"
+
+
+def dataset_name_from_file(name: str) -> str:
+    """A dataset name from an upload's file name: no folder, time stamp prefix or extension; words, not ``_``.
+
+    >>> dataset_name_from_file("20261201T202145-Polisens_export_april.csv.gz")
+    'Polisens export april'
+    >>> dataset_name_from_file("../../x.csv")
+    'x'
+    """
+    stem = _SUFFIXES.sub("", safe_upload_name(name))
+    stem = _STAMP.sub("", stem)
+    words = re.sub(r"[_\s]+", " ", stem).strip(" -.")
+    return words or "Dataset"
 
 
 @contextmanager

@@ -1,25 +1,38 @@
-"""Data: upload incidents, area layers and survey results through the importer; manage datasets."""
+"""Data: upload incidents, area layers and survey results through the importer; manage datasets.
+
+An upload is checked once ("Kontrollera"): the checked result — the importer's canonical frame, its
+report and the rejected rows — stays in this session's state, and "Spara" writes that result without
+importing again. The raw upload is read from a private temporary file that is removed when the run
+ends (dashboard/components/private_upload.py); rejected rows are offered as a download from memory
+and never written to the data directory.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from core.errors import InputError
+from dashboard.auth import session_viewer
 from dashboard.components.errors import end_page
-from dashboard.components.private_upload import private_copy, safe_upload_name
+from dashboard.components.private_upload import dataset_name_from_file, private_copy, safe_upload_name
 from dashboard.components.safe_text import clean_text, escape_markdown
 from dashboard.i18n import t
 from dashboard.loaders import workspace
 from geo.areas import read_areas_report, write_areas
+from geo.crs import LOCAL_ZONES, RT90, SWEREF99_TM, WGS84, crs_name
 from geo.dataset import write_incidents
-from geo.importer import DateFormatNeeded, ImportOptions, import_incidents
+from geo.importer import DateFormatNeeded, ImportOptions, import_incidents, stored_report_lines
 from geo.model import SOURCES
 from geo.readers import read_table
 from geo.survey import read_survey_report, write_survey
-from store.datasets import archive_dataset, create_dataset, list_datasets, save_role
+from geo.template import template_bytes
+from store.access import AccessDenied
+from store.datasets import list_datasets
+from store.import_report import read_import_reports, write_import_report
 
 KINDS = {
     "incidents": "Händelser (brott, ordningsstörningar, kommunens rapporter)",
@@ -35,7 +48,38 @@ INCIDENT_FIELDS = {
     "category": "Brottstyp / kategori", "id": "Id / ärendenummer", "source": "Källa",
     "place_type": "Platstyp (ute/inne)",
 }
+# Choice labels are looked up in dicts made on each run, not lambdas calling t(): a widget's
+# format_func may be called outside the run (AppTest does), where the language is not known.
+CRS_CHOICES = ("", SWEREF99_TM, *LOCAL_ZONES, RT90, WGS84)
+ROLE_WORDS = {"incidents": "händelser", "districts": "områdeslager", "places": "platser", "streets": "gator",
+              "background": "bakgrund", "survey": "trygghetsmätning"}
+# What a user can do about an importer's error, in this page's controls (the keys of
+# core.errors.COMMAND_LINE_WORDS; the CLI words the same keys with its flags). Swedish; t() translates.
+PAGE_WORDS = {
+    "skip_invalid": "Rätta filen, eller kryssa i Hoppa över felaktiga rader för att spara de giltiga raderna "
+                    "(de felaktiga kan du ladda ner med orsak).",
+    "crs": "Välj koordinatsystem i listan Koordinatsystem och tryck Kontrollera igen.",
+    "crs_check": "Välj koordinatsystem i listan Koordinatsystem för att vara säker.",
+    "crs_given": "i listan Koordinatsystem",
+    "date_format": "Välj hur datumen ska läsas i listan Datumformat och tryck Kontrollera igen.",
+    "category": "Välj kolumnen i listan Brottstyp / kategori.",
+    "category_map": "Byt namnen i filen mot projektets kategorier (se mallen) eller välj rätt kolumn i listan "
+                    "Brottstyp / kategori.",
+    "time_columns": "Välj kolumnen i listan Datum och tid, Datum eller Brottstidpunkt från.",
+    "date_column": "Välj också kolumnen i listan Datum och tid, Datum eller Brottstidpunkt från.",
+    "coordinate_columns": "Välj kolumnerna i listorna X / östlig koordinat och Y / nordlig koordinat, eller "
+                          "Latitud och Longitud.",
+    "coordinate_pair": "Välj också kolumnen för {label} bland kolumnerna.",
+    "source": "Välj Källa för hela filen, t.ex. polis.",
+}
+STAGE_WORDS = {"read": "Läser fil …", "coordinates": "Koordinater …", "dates": "Tolkar datum …",
+               "anonymise": "Anonymiserar …", "write": "Skriver …"}
+MAX_BAD_ROWS = 10
+CHECKED = "_checked_upload"
 
+
+def _words() -> dict[str, str]:
+    return {key: t(text) for key, text in PAGE_WORDS.items()}
 
 
 def _date_format_control(ambiguity: tuple | None) -> str | None:
@@ -45,9 +89,12 @@ def _date_format_control(ambiguity: tuple | None) -> str | None:
 
     choices = {"": t("Läs av automatiskt")}
     if ambiguity is not None:
-        column, what, examples, day_first, month_first = ambiguity
-        st.error(escape_markdown(t("Kolumnen") + f" '{column}': {what}. " + t(
-            "Välj hur datumen ska läsas i rutan 'Datumformat' och tryck Kontrollera igen."), limit=None))
+        column, mixed, examples, day_first, month_first = ambiguity
+        # The page's own sentence from the importer's structured reason, so it reads in English too.
+        what = (t("kolumnen blandar dag/månad/år och månad/dag/år; en kolumn läses med ett enda format") if mixed
+                else t("datumen kan läsas både som dag/månad/år och som månad/dag/år, så Samsyn gissar inte"))
+        st.error(escape_markdown(t("Kolumnen") + f" '{column}': {what} ({t('t.ex.')} {', '.join(examples)}). "
+                                 + t(PAGE_WORDS["date_format"]), limit=None))
         for fmt, words in ((day_first, t("dag/månad/år")), (month_first, t("månad/dag/år"))):
             read = pd.to_datetime(pd.Series(examples), format=fmt, errors="coerce")
             shown = ", ".join(f"{ex} → {long_date(stamp.date(), lang=lang())}"
@@ -58,19 +105,124 @@ def _date_format_control(ambiguity: tuple | None) -> str | None:
     return own.strip() or choice or None
 
 
-data_dir = workspace().data_dir
-st.title(t("Data"))
-
-# --- Upload -------------------------------------------------------------------------------
-st.subheader(t("Läs in en fil"))
-kind = st.radio(t("Vad innehåller filen?"), list(KINDS), format_func=lambda k: t(KINDS[k]), key="upload_kind",
-                horizontal=True)
-uploaded = st.file_uploader(t("Fil"), type=["csv", "txt", "gz", "xlsx", "geojson", "json", "gpkg", "parquet"],
-                            key="upload_file")
 def _preview(frame: pd.DataFrame) -> pd.DataFrame:
-    """The first rows of what the importer keeps (the grid draws every value as text, never as HTML)."""
+    """The first rows of what the importer keeps: its canonical columns only (drawn as text, never HTML)."""
     kept = pd.DataFrame(frame.drop(columns=[c for c in frame.columns if c == "geometry"])).head(8)
     return kept.rename(columns=lambda c: clean_text(c))
+
+
+def _bad_rows(problems: pd.DataFrame, file_name: str) -> None:
+    """The first bad rows with file, row (header = row 1), column and reason; then how many more."""
+    rows = list(dict.fromkeys(problems["rad"].tolist()))
+    first = problems[problems["rad"].isin(rows[:MAX_BAD_ROWS])]
+    st.markdown(t("**Felaktiga rader**"))
+    table = pd.DataFrame({t("Fil"): clean_text(file_name), t("Rad"): first["rad"].astype("int64"),
+                          t("Kolumn"): first["kolumn"].map(clean_text), t("Vad är fel"): first["orsak"]})
+    st.dataframe(table, hide_index=True, width="stretch", key="bad_rows")
+    if len(rows) > MAX_BAD_ROWS:
+        st.caption(t("och {n} rader till").format(n=len(rows) - MAX_BAD_ROWS))
+
+
+def _rejected_download(rejected: pd.DataFrame, file_name: str) -> None:
+    """All rejected rows with their reasons as a CSV built in memory (no personnummer: the importer removed it)."""
+    content = rejected.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
+    st.download_button(t("Ladda ner alla avvisade rader med orsak (CSV)"), content,
+                       file_name=f"{Path(safe_upload_name(file_name)).stem}-avvisade.csv", mime="text/csv",
+                       key="download_rejected")
+
+
+def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) -> dict:
+    """Run the importer once, with its stages in ``st.status``; return what Spara writes."""
+    with st.status(t("Kontrollerar filen …"), expanded=True) as status:
+        def progress(stage: str) -> None:
+            status.write(t(STAGE_WORDS[stage]))
+
+        try:
+            if kind == "incidents":
+                result = import_incidents(path, ImportOptions(**mapping, **options), progress=progress)
+                checked = {"frame": result.frame, "lines": result.report.lines(words=_words()),
+                           "report": result.report.to_dict(), "rejected": result.rejected,
+                           "problems": result.problems, "crs": result.frame.attrs.get("crs")}
+            elif kind in ("districts", "places"):
+                progress("read")
+                frame, report = read_areas_report(path, **mapping)
+                checked = {"frame": frame, "lines": [
+                    f"Områden: {len(frame)}", f"Kolumner som används: {report.columns_used}",
+                    f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}", *report.warnings],
+                    "report": {"file": file_name, "rows_read": int(report.rows_read),
+                               "columns_used": dict(report.columns_used),
+                               "columns_dropped": list(report.columns_dropped), "crs_found": report.crs_found,
+                               "crs_how": str(report.crs_how)}, "rejected": None, "problems": None, "crs": None}
+            else:
+                progress("read")
+                frame, report = read_survey_report(path)
+                checked = {"frame": frame, "lines": [
+                    f"Resultat: {len(frame)}",
+                    f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}", *report.warnings],
+                    "report": {"file": file_name, "rows_read": int(report.rows_read),
+                               "columns_used": dict(report.columns_used),
+                               "columns_dropped": list(report.columns_dropped)},
+                    "rejected": None, "problems": None, "crs": None}
+        except DateFormatNeeded as error:
+            status.update(label=t("Datumformatet behöver väljas"), state="error")
+            # The page's own control, not the CLI flag: the choice appears above after the rerun.
+            st.session_state["date_ambiguity"] = (error.column, error.mixed, error.examples, error.day_first,
+                                                  error.month_first)
+            st.rerun()
+        except InputError as error:
+            status.update(label=t("Filen kan inte läsas in"), state="error")
+            st.error(escape_markdown(error.worded(_words()), limit=None))
+            problems = getattr(error, "problems", None)
+            if problems is not None and len(problems):
+                _bad_rows(problems, file_name)
+                _rejected_download(error.rejected, file_name)
+            end_page()
+        status.update(label=t("Kontrollen är klar"), state="complete", expanded=False)
+    return checked
+
+
+def _show(checked: dict, file_name: str) -> None:
+    st.success(t("Filen går att läsa in."))
+    if checked["problems"] is not None and len(checked["problems"]):
+        _bad_rows(checked["problems"], file_name)
+        _rejected_download(checked["rejected"], file_name)
+    st.code(clean_text("\n".join(checked["lines"])), language=None)
+    st.caption(t("Det här sparas (de första raderna, efter importen):"))
+    st.dataframe(_preview(checked["frame"]), hide_index=True, width="stretch", key="preview")
+
+
+def _save(kind: str, checked: dict, target: str, name: str, dataset_choices: list) -> None:
+    """Write the checked result into a new or chosen dataset; the importer does not run again."""
+    with st.status(t(STAGE_WORDS["write"]), expanded=False) as status:
+        frame = checked["frame"]
+        if target == "__new__":
+            # The workspace's guarded methods: role and organisation checked on the server (store.access).
+            try:
+                dataset = workspace().create_dataset(name, viewer=session_viewer(), crs=checked["crs"])
+            except (InputError, AccessDenied) as error:
+                status.update(label=t("Sparades inte"), state="error")
+                st.error(escape_markdown(str(error), limit=None))
+                return
+        else:
+            dataset = next(d for d in dataset_choices if d.id == target)
+        role = "incidents" if kind == "incidents" else kind
+        writer, suffix = {
+            "incidents": (lambda p: write_incidents(frame, p), ".parquet"),
+            "districts": (lambda p: write_areas(frame, p), ".gpkg"),
+            "places": (lambda p: write_areas(frame, p), ".gpkg"),
+            "survey": (lambda p: write_survey(frame, p), ".csv"),
+        }[kind]
+        try:
+            dataset = workspace().save_role(dataset, role, suffix, writer, viewer=session_viewer(),
+                                            crs=checked["crs"])
+        except (InputError, AccessDenied) as error:  # refused on the server: said where the eye is
+            status.update(label=t("Sparades inte"), state="error")
+            st.error(escape_markdown(str(error), limit=None))
+            return
+        write_import_report(dataset.directory, role, checked["report"])
+        status.update(label=t("Sparat"), state="complete")
+    st.session_state.pop(CHECKED, None)
+    st.success(t("Sparat i datasetet") + f" **{escape_markdown(dataset.name)}**.")
 
 
 def _upload(uploaded, path: Path) -> None:
@@ -78,7 +230,7 @@ def _upload(uploaded, path: Path) -> None:
     try:
         table = read_table(path)
     except InputError as error:
-        st.error(escape_markdown(str(error), limit=None))
+        st.error(escape_markdown(error.worded(_words()), limit=None))
         end_page()
     # Only the column names are shown before the importer has run: the raw rows can hold case
     # numbers, names and free text that must not reach the projector.
@@ -87,7 +239,7 @@ def _upload(uploaded, path: Path) -> None:
                + f" – {table.row_count} " + t("rader"))
     columns = [AUTO, *map(str, table.frame.columns)]
 
-    result = None
+    options: dict = {}
     with st.form("mapping"):
         mapping: dict[str, str] = {}
         if kind == "incidents":
@@ -98,11 +250,15 @@ def _upload(uploaded, path: Path) -> None:
                 if choice != AUTO:
                     mapping[field] = choice
             extra = st.columns(3)
-            crs = extra[0].text_input(t("Koordinatsystem (tomt = gissa)"), placeholder="EPSG:3006", key="map_crs")
+            crs = extra[0].selectbox(t("Koordinatsystem"), CRS_CHOICES, key="map_crs",
+                                     format_func={c: crs_name(c) if c else t("(gissa ur värdena)")
+                                                  for c in CRS_CHOICES}.get)
             source_value = extra[1].selectbox(t("Källa för hela filen"), ["", *SOURCES], key="map_source_value",
-                                              format_func=lambda s: s or t("(ur filen)"))
-            skip = extra[2].checkbox(t("Hoppa över ogiltiga rader (sparas separat med orsak)"), key="map_skip")
-            date_format = _date_format_control(st.session_state.get("date_ambiguity"))
+                                              format_func={"": t("(ur filen)"), **{s: s for s in SOURCES}}.get)
+            skip = extra[2].checkbox(t("Hoppa över felaktiga rader"), key="map_skip",
+                                     help=t("De giltiga raderna sparas; de felaktiga kan laddas ner med orsak."))
+            options = {"crs": crs or None, "source_value": source_value or None, "skip_invalid": skip,
+                       "date_format": _date_format_control(st.session_state.get("date_ambiguity"))}
         elif kind in ("districts", "places"):
             grid = st.columns(3)
             for field, label in (("id_column", "Id-kolumn"), ("name_column", "Namnkolumn"),
@@ -111,62 +267,58 @@ def _upload(uploaded, path: Path) -> None:
                     t(label), columns, key=f"map_{field}")
                 if choice != AUTO:
                     mapping[field] = choice
-        dataset_choices = [d for d in list_datasets(data_dir) if not d.builtin]
+        # Only datasets this person may add files to (store.access: the owner's analysts, the administrator).
+        dataset_choices = [d for d in workspace().visible_datasets(session_viewer())
+                           if workspace().may(session_viewer(), "add_file", d)]
         target = st.selectbox(t("Spara i dataset"), ["__new__", *[d.id for d in dataset_choices]],
-                              format_func=lambda i: t("Nytt dataset") if i == "__new__" else next(
-                                  d.name for d in dataset_choices if d.id == i), key="upload_target")
-        new_name = st.text_input(t("Namn på nytt dataset"), value=Path(safe_upload_name(uploaded.name)).stem,
+                              format_func={"__new__": t("Nytt dataset"),
+                                           **{d.id: d.name for d in dataset_choices}}.get, key="upload_target")
+        new_name = st.text_input(t("Namn på nytt dataset"), value=dataset_name_from_file(uploaded.name),
                                  key="upload_name")
-        checked = st.form_submit_button(t("Kontrollera"))
+        checked_now = st.form_submit_button(t("Kontrollera"))
         saved = st.form_submit_button(t("Spara"), type="primary")
 
-    if checked or saved:
-        try:
-            if kind == "incidents":
-                options = ImportOptions(**mapping, crs=crs or None, source_value=source_value or None,
-                                        skip_invalid=skip, date_format=date_format)
-                result = import_incidents(path, options)
-                report_lines = result.report.lines()
-                kept = result.frame
-                writer, suffix = (lambda p: write_incidents(result.frame, p)), ".parquet"
-            elif kind in ("districts", "places"):
-                frame, report = read_areas_report(path, **mapping)
-                report_lines = [f"Områden: {len(frame)}", f"Kolumner som används: {report.columns_used}",
-                                f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
-                                *report.warnings]
-                kept = frame
-                writer, suffix = (lambda p: write_areas(frame, p)), ".gpkg"
-            else:
-                frame, report = read_survey_report(path)
-                report_lines = [f"Resultat: {len(frame)}",
-                                f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
-                                *report.warnings]
-                kept = frame
-                writer, suffix = (lambda p: write_survey(frame, p)), ".csv"
-        except DateFormatNeeded as error:
-            # The page's own control, not the CLI flag: the choice appears above after the rerun.
-            st.session_state["date_ambiguity"] = (error.column, error.what, error.examples, error.day_first,
-                                                  error.month_first)
-            st.rerun()
-        except InputError as error:
-            st.error(escape_markdown(str(error), limit=None))
-            end_page()
-        st.success(t("Filen går att läsa in."))
-        st.code(clean_text("\n".join(report_lines)), language=None)
-        st.caption(t("Det här sparas (de första raderna, efter importen):"))
-        st.dataframe(_preview(kept), hide_index=True, width="stretch")
-        if saved:
-            dataset = create_dataset(data_dir, new_name or "Dataset") if target == "__new__" else next(
-                d for d in dataset_choices if d.id == target)
-            role = "incidents" if kind == "incidents" else kind
-            dataset = save_role(dataset, role, suffix, writer)
-            if kind == "incidents" and result is not None and result.rejected is not None and len(result.rejected):
-                result.rejected.to_csv(dataset.directory / "incidents.rejected.csv", index=False,
-                                       encoding="utf-8-sig")
-            st.success(t("Sparat i datasetet") + f" **{escape_markdown(dataset.name)}**.")
+    # The checked result belongs to these bytes read with these choices; any change checks again.
+    signature = (hashlib.sha256(uploaded.getvalue()).hexdigest(), kind, repr(sorted(mapping.items())),
+                 repr(sorted(options.items())))
+    kept = st.session_state.get(CHECKED)
+    if kept is not None and kept["signature"] != signature:
+        st.session_state.pop(CHECKED, None)
+        kept = None
+    if checked_now or (saved and kept is None):
+        kept = {"signature": signature, **_check(kind, path, mapping, options, uploaded.name)}
+        st.session_state[CHECKED] = kept
+    if kept is None:
+        return
+    _show(kept, uploaded.name)
+    if saved:
+        _save(kind, kept, target, new_name.strip() or dataset_name_from_file(uploaded.name), dataset_choices)
+    elif st.button(t("Avbryt"), key="cancel_checked"):
+        st.session_state.pop(CHECKED, None)
+        st.rerun()
 
 
-if uploaded is not None:
+data_dir = workspace().data_dir
+st.title(t("Data"))
+
+# --- Upload -------------------------------------------------------------------------------
+st.subheader(t("Läs in en fil"))
+with st.expander(t("Mallar: kolumnerna Samsyn läser utan val")):
+    st.caption(t("En rad med exempel. Fyll i dina händelser i samma kolumner; då känner Samsyn igen allt."))
+    template_cols = st.columns(2)
+    template_cols[0].download_button(t("Mall som CSV"), template_bytes(".csv"), file_name="samsyn-mall.csv",
+                                     mime="text/csv", key="template_csv")
+    template_cols[1].download_button(
+        t("Mall som Excel (xlsx)"), template_bytes(".xlsx"), file_name="samsyn-mall.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_xlsx")
+kind = st.radio(t("Vad innehåller filen?"), list(KINDS), format_func={k: t(v) for k, v in KINDS.items()}.get,
+                key="upload_kind",
+                horizontal=True)
+uploaded = st.file_uploader(t("Fil"), type=["csv", "txt", "gz", "xlsx", "geojson", "json", "gpkg", "parquet"],
+                            key="upload_file")
+if uploaded is None:
+    st.session_state.pop(CHECKED, None)  # a removed upload takes its checked result with it
+else:
     # The upload stays in Streamlit's memory; the readers get a private temporary copy that is
     # removed when this run of the page ends, saved, refused or stopped (nothing under data_dir).
     with private_copy(uploaded.name, uploaded.getvalue()) as upload_path:
@@ -174,11 +326,13 @@ if uploaded is not None:
 
 # --- Datasets on disk ------------------------------------------------------------------------
 st.subheader(t("Dataset"))
-datasets = list_datasets(data_dir)
+datasets = workspace().visible_datasets(session_viewer())
 active = st.session_state["active"].dataset
 default_id = workspace().default_dataset().id
+# The user's names and what each holds, never the files' internal names.
 rows = pd.DataFrame([
-    {t("Namn"): d.name, "id": d.id, t("Filer"): ", ".join(sorted(d.files)), t("Skapad"): d.created or "–",
+    {t("Namn"): d.name, t("Innehåll"): ", ".join(t(ROLE_WORDS.get(r, r)) for r in sorted(d.files)),
+     t("Skapad"): d.created[:16].replace("T", " ") if d.created else "–",
      t("Aktivt"): "✔" if d.id == active.id else "", t("Standard"): "✔" if d.id == default_id else ""}
     for d in datasets
 ])
@@ -203,19 +357,25 @@ def _activate(dataset_id: str) -> None:
 
 
 def _archive(dataset_id: str, was_active: bool) -> None:
-    archive_dataset(data_dir, dataset_id)
+    workspace().archive_dataset(dataset_id, viewer=session_viewer())
     if was_active:  # back to the workspace default on the next run
         st.session_state["_dataset"] = workspace().default_dataset().id
         st.query_params["dataset"] = st.session_state["_dataset"]
 
 
+chosen_dataset = next(d for d in datasets if d.id == chosen)
+reports = {} if chosen_dataset.builtin else read_import_reports(chosen_dataset.directory)
+if reports:
+    with st.expander(t("Importrapport")):
+        for role, report in reports.items():
+            st.markdown(f"**{escape_markdown(t(ROLE_WORDS.get(role, role)).capitalize())}**")
+            st.code(clean_text("\n".join(stored_report_lines(role, report))), language=None)
 cols = st.columns(2)
 if cols[0].button(t("Använd som aktivt dataset"), key="activate"):
     _activate(chosen)
 st.caption(t("Valet gäller den här sessionen och adressen (dela länken för att visa samma data). "
              "Standard för nya sessioner och kommandoraden väljs med `samsyn dataset use`."))
-chosen_dataset = next(d for d in datasets if d.id == chosen)
-if not chosen_dataset.builtin:
+if workspace().may(session_viewer(), "archive", chosen_dataset):
     with cols[1].popover(t("Ta bort dataset")):
         # Said before the confirmation: removing deletes the incidents; the problem picture stays.
         st.warning(t("Datasetets filer raderas: händelserna och lagren går inte att få tillbaka. Problembildens "

@@ -107,7 +107,8 @@ def test_a_saved_upload_keeps_only_what_passed_the_importer(dirs):
     assert CASE_NUMBER not in shown and FREE_TEXT not in shown and "Låst cykel" not in shown
     # On disk: the dataset's own files only, none holding a case number or the free text.
     files = sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*") if p.is_file())
-    assert files == ["datasets/polisens-export-mars/dataset.json", "datasets/polisens-export-mars/incidents.parquet"]
+    assert files == ["datasets/polisens-export-mars/dataset.json", "datasets/polisens-export-mars/import-report.json",
+                     "datasets/polisens-export-mars/incidents.parquet"]
     assert _files_holding(data_dir, CASE_NUMBER, FREE_TEXT, "Tags på vägg") == []
     assert list(temp_dir.iterdir()) == []
 
