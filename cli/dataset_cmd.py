@@ -21,7 +21,8 @@ from core.errors import InputError
 IMPORT_GROUPS = ("läsning", "position och koordinatsystem", "tid", "innehåll", "kontroll och anonymisering")
 INCIDENT_OPTIONS = ("x", "y", "lat", "lon", "crs", "work_crs", "datetime", "date", "time", "hour", "minute", "year",
                     "month", "day", "window_from", "window_to", "date_format", "category", "category_value",
-                    "category_map", "id", "source", "source_value", "place_type", "sheet", "layer", "delimiter",
+                    "category_map", "id", "source", "source_value", "place_type", "sheet", "header_row", "layer",
+                    "delimiter",
                     "encoding", "skip_invalid", "salt", "snap", "snap_to", "snap_max")
 
 

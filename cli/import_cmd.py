@@ -19,7 +19,8 @@ def register(subparsers) -> None:
         "import",
         help="importera en fil (incidenter, områden eller trygghetsmätning)",
         description=(
-            "Läser CSV (även .gz), Excel, GeoJSON, GeoPackage, Shapefile eller Parquet, kontrollerar varje rad, "
+            "Läser CSV/TSV (även .gz), kalkylblad (Excel .xlsx/.xls/.xlsb, .ods), GeoJSON, GeoPackage, Shapefile "
+            "(även zippad) eller Parquet, kontrollerar varje rad, "
             "tar bort allt som inte hör till datamodellen (fritext, namn, adresser) och skriver Samsyns dataset. "
             "Kolumner känns igen på vanliga svenska och engelska namn; ange dem med flaggorna nedan vid behov."
         ),
@@ -31,8 +32,13 @@ def register(subparsers) -> None:
     parser.add_argument("--kind", choices=("incidents", "areas", "survey"), default="incidents",
                         help="vad filen innehåller (standard: incidents)")
     read = parser.add_argument_group("läsning")
-    read.add_argument("--sheet", metavar="BLAD", help="Excel-blad (standard: det första)")
-    read.add_argument("--layer", metavar="LAGER", help="lager i en GeoPackage")
+    read.add_argument("--sheet", metavar="BLAD",
+                      help="blad i ett kalkylblad (.xlsx, .xls, .xlsb, .ods), namn eller nummer från 1 "
+                           "(standard: det första synliga)")
+    read.add_argument("--header-row", type=int, metavar="RAD",
+                      help="radnumret där rubrikerna står, från 1 (standard: hittas; titelrader ovanför hoppas över)")
+    read.add_argument("--layer", metavar="LAGER",
+                      help="lager i en GeoPackage eller shapefil i en zip-fil (behövs när filen har flera)")
     read.add_argument("--delimiter", metavar="TECKEN", help="avgränsare i CSV (standard: gissas)")
     read.add_argument("--encoding", metavar="KODNING", help="teckenkodning i CSV (standard: gissas)")
 
@@ -130,8 +136,8 @@ def _run_incidents(args: argparse.Namespace, src: Path, out: Path) -> list[str]:
     names = ("x", "y", "lat", "lon", "crs", "work_crs", "datetime", "date", "time", "hour", "minute", "year",
              "month", "day", "window_from", "window_to", "date_format", "category", "category_value", "category_map",
              "id",
-             "source", "source_value", "place_type", "sheet", "layer", "delimiter", "encoding", "skip_invalid",
-             "salt", "snap", "snap_to", "snap_max")
+             "source", "source_value", "place_type", "sheet", "header_row", "layer", "delimiter", "encoding",
+             "skip_invalid", "salt", "snap", "snap_to", "snap_max")
     options = ImportOptions(**{name: getattr(args, name) for name in names})
     result = import_incidents(src, options)
     rejected_file = rejected_path(out)

@@ -7,6 +7,24 @@ is guessed from the coordinate ranges — but only where the ranges are
 unambiguous; the local zones all share a false easting of 150 000 m, so a
 file in one of them cannot be told from the others and the user is asked
 for ``--crs``.
+
+The rule, in order (:data:`CRS_RULE`; docs/import.md says the same):
+
+1. ``--crs`` — the user's word wins.
+2. Latitude/longitude columns (``--lat/--lon`` or columns named so) are WGS84,
+   wherever on Earth the points are; only the values decide whether the two
+   columns are swapped.
+3. The CRS the file declares (a shapefile's .prj, a GeoPackage's, GeoJSON's
+   legacy ``crs`` member).
+4. A guess from the values, for Swedish systems only (WGS84 in Sweden, SWEREF 99
+   TM, RT 90; never a local zone).
+5. With ``--work-crs`` other than SWEREF 99 TM: values that fit its area are
+   taken to be in it (with a warning).
+
+Otherwise the import stops and asks for ``--crs``. Points are then checked
+against the working CRS's area: Sweden for SWEREF 99 TM, the EPSG area of use
+(plus 10 %) for any other — so with ``--work-crs`` points far from Sweden are
+fine, and when none is inside, the message proposes the UTM zone they lie in.
 """
 
 from __future__ import annotations
@@ -278,3 +296,64 @@ def area_bbox(work_crs: str) -> tuple[float, float, float, float]:
     return transformer(WGS84, work_crs).transform_bounds(
         max(area.west - dx, -180), max(area.south - dy, -90), min(area.east + dx, 180), min(area.north + dy, 90)
     )
+
+
+CRS_RULE: tuple[str, ...] = (
+    "--crs",
+    "latitude/longitude columns are WGS84",
+    "the CRS the file declares",
+    "a guess from the values (Swedish systems)",
+    "the working CRS, when the values fit its area",
+)
+
+
+def utm_zone(lon: float, lat: float) -> str:
+    """The WGS84 UTM zone (``"EPSG:326zz"`` north, ``"EPSG:327zz"`` south) that holds a position.
+
+    >>> utm_zone(-79.38, 43.65)  # Toronto
+    'EPSG:32617'
+    >>> utm_zone(-123.1, 49.25)  # Vancouver
+    'EPSG:32610'
+    """
+    zone = int(np.floor((lon + 180.0) / 6.0)) % 60 + 1
+    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
+def not_degrees(lon: np.ndarray, lat: np.ndarray) -> bool:
+    """Tell whether latitude/longitude columns hold something other than degrees (most values out of range).
+
+    >>> not_degrees(np.array([674032.0]), np.array([6580821.0]))
+    True
+    >>> not_degrees(np.array([-79.4]), np.array([43.7]))
+    False
+    """
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any():
+        return False
+    # Either order may be valid degrees: swapped columns are put right later.
+    inside = (np.abs(lon[ok]) <= 180) & (np.abs(lat[ok]) <= 180) & (np.minimum(np.abs(lon[ok]), np.abs(lat[ok])) <= 90)
+    return float(np.mean(inside)) < 0.5
+
+
+def none_inside_message(lon: np.ndarray, lat: np.ndarray, work_crs: str) -> str:
+    """The Swedish sentence for points (WGS84) of which none lies in the working CRS's area.
+
+    It names the middle of the points and proposes the UTM zone that holds it as ``--work-crs``.
+    """
+    from core.formatting import number
+
+    lon = np.asarray(lon, dtype="float64")
+    lat = np.asarray(lat, dtype="float64")
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    where = "Sverige" if work_crs == SWEREF99_TM else f"användningsområdet för {crs_name(work_crs)}"
+    if not ok.any():
+        return f"ingen av punkterna ligger i {where}"
+    mid_lon, mid_lat = float(np.median(lon[ok])), float(np.median(lat[ok]))
+    ns = "N" if mid_lat >= 0 else "S"
+    ew = "Ö" if mid_lon >= 0 else "V"
+    middle = f"{number(abs(mid_lat), 2)}° {ns}, {number(abs(mid_lon), 2)}° {ew}"
+    zone = utm_zone(mid_lon, mid_lat)
+    return (f"ingen av punkterna ligger i {where}; de ligger kring {middle}. Gäller filen ett annat område, "
+            f"välj ett arbets-koordinatsystem där (--work-crs), t.ex. {zone} ({CRS.from_user_input(zone).name})")

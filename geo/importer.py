@@ -34,10 +34,13 @@ from geo.columns import (
     to_number,
 )
 from geo.crs import (
+    WGS84,
     check_work_crs,
     crs_name,
     guess_crs,
+    none_inside_message,
     normalise_crs,
+    not_degrees,
     outside_area,
     transform,
 )
@@ -161,6 +164,7 @@ class ImportOptions:
     layer: str | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    header_row: int | None = None
     skip_invalid: bool = False
     salt: str | None = None
     snap: float | None = None
@@ -436,11 +440,11 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
         raise InputError("--snap måste vara ett positivt antal meter.", path=path)
     stage("read")
     table = read_table(path, sheet=options.sheet, layer=options.layer, delimiter=options.delimiter,
-                       encoding=options.encoding)
+                       encoding=options.encoding, header_row=options.header_row)
     frame = table.frame
     n = len(frame)
     report = ImportReport(path=str(path), file_kind=_kind_label(table), rows_read=n, work_crs=work,
-                          blank_rows=table.blank_rows)
+                          blank_rows=table.blank_rows, notes=list(table.notes))
     feed = police_feed.is_police_feed(table.frame.columns)
     if feed and options.source is None and options.source_value is None:
         # Every note of the Police's public feed comes from the police.
@@ -705,7 +709,14 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
     if options.crs:
         source_crs = normalise_crs(options.crs, path=str(table.path))
         report.crs_how = Hinted("angivet", "crs_given")
-    elif table.crs and not latlon:
+    elif latlon:
+        # Latitude/longitude are WGS84 wherever the points are (geo.crs.CRS_RULE); swaps are found below.
+        if not_degrees(x[usable], y[usable]):
+            raise InputError(f"kolumnerna '{y_col}' och '{x_col}' ska innehålla latitud och longitud i grader, men "
+                             "värdena är inte grader. Är det x/y i meter, ange dem som x och y (--x/--y).",
+                             path=table.path)
+        source_crs, report.crs_how = WGS84, "latitud/longitud (WGS84)"
+    elif table.crs:
         source_crs = table.crs
         report.crs_how = "angivet i filen"
     else:
@@ -745,6 +756,11 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
     with np.errstate(invalid="ignore"):
         tx, ty = transform(np.where(usable, x, np.nan), np.where(usable, y, np.nan), source_crs, work)
     outside = usable & (outside_area(tx, ty, work) | ~np.isfinite(tx) | ~np.isfinite(ty))
+    if usable.any() and outside[usable].all():
+        # Not a few bad rows but the wrong area: say where the points are instead of listing rows.
+        lon, lat = transform(x[usable], y[usable], source_crs, WGS84)
+        raise InputError(none_inside_message(lon, lat, work) + ".", path=table.path,
+                         column=x_col if x_col == y_col else f"{x_col}/{y_col}")
     where = "Sverige" if work == WORK_CRS else f"användningsområdet för {work}"
     problems.add(outside, f"punkten ligger utanför {where}", x_col if x_col == y_col else f"{x_col}/{y_col}")
     return tx, ty, source_crs

@@ -5,10 +5,14 @@ read as strings, so that parsing — decimal commas, unpadded hours — happens
 in one place, :mod:`geo.columns`), the row numbers as the user sees them in
 the file, and for vector files the geometry and its declared CRS.
 
-Supported: CSV/TXT (comma, semicolon, tab or pipe — sniffed; UTF-8 with or
-without BOM, UTF-16 with BOM or Windows-1252 — detected; gzip-compressed
-``.gz`` too), Excel ``.xlsx``, GeoJSON (also with a legacy ``crs`` member),
-GeoPackage, Shapefile, Parquet and GeoParquet.
+Supported: CSV/TXT/TSV (comma, semicolon, tab or pipe — sniffed, ``.tsv`` is
+tab; UTF-8 with or without BOM, UTF-16 with BOM or Windows-1252 — detected;
+gzip-compressed ``.gz`` too; title lines above the header skipped),
+spreadsheets through calamine (``.xlsx``, ``.xlsm``, ``.xls``, ``.xlsb``,
+``.ods``; sheet by name or number, title rows and a footer found), GeoJSON
+(also with a legacy ``crs`` member), GeoPackage (one layer of several),
+Shapefile, zipped shapefiles (``.zip``, in any folder, one of several),
+Parquet and GeoParquet.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ import pyarrow.parquet as pq
 from core.errors import InputError
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+ZIP_SUFFIXES = (".zip",)
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".fgb")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet", ".pq")
 DELIMITERS = (";", ",", "\t", "|")
@@ -109,10 +114,11 @@ def check_exists(path: str | Path) -> Path:
 def read_table(
     path: str | Path,
     *,
-    sheet: str | None = None,
+    sheet: str | int | None = None,
     layer: str | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    header_row: int | None = None,
 ) -> Table:
     """Read any supported file into a :class:`Table`.
 
@@ -121,11 +127,15 @@ def read_table(
     path:
         The file.
     sheet:
-        Excel sheet name (default: the first sheet).
+        Spreadsheet sheet, by name or number from 1 (default: the first visible sheet).
     layer:
-        Layer of a GeoPackage (default: the only layer).
+        Layer of a GeoPackage, or shapefile of a zip (default: the only one; with several the
+        error lists them).
     delimiter, encoding:
         Override the sniffed CSV delimiter and detected encoding.
+    header_row:
+        Row number (from 1) of the header in a spreadsheet or text file; default: row 1 for text
+        files, found for spreadsheets (title rows above the table are skipped).
 
     Raises
     ------
@@ -136,21 +146,51 @@ def read_table(
     path = check_exists(path)
     check_size_limits(path)
     suffix = base_suffix(path)
+    if header_row is not None:
+        header_row = _header_row_number(header_row, path)
     if suffix in TEXT_SUFFIXES:
-        return read_csv(path, delimiter=delimiter, encoding=encoding)
+        return read_csv(path, delimiter=delimiter, encoding=encoding, header_row=header_row)
     if suffix in EXCEL_SUFFIXES:
-        return read_excel(path, sheet=sheet)
-    if suffix == ".xls":
-        raise InputError("Gamla Excel-filer (.xls) stöds inte. Spara filen som .xlsx eller CSV.", path=path)
+        return read_excel(path, sheet=sheet, header_row=header_row)
     if suffix in PARQUET_SUFFIXES:
         return read_parquet(path)
     if suffix in VECTOR_SUFFIXES:
         return read_vector(path, layer=layer)
+    if suffix in ZIP_SUFFIXES:
+        return read_zip(path, layer=layer)
     raise InputError(
-        "Okänt filformat. Samsyn läser CSV (.csv, .txt, även .gz), Excel (.xlsx), GeoJSON, GeoPackage (.gpkg), "
-        "Shapefile (.shp) och (Geo)Parquet.",
+        "Okänt filformat. Samsyn läser CSV och TSV (.csv, .tsv, .txt, även .gz), kalkylblad (.xlsx, .xls, .xlsb, "
+        ".ods), GeoJSON, GeoPackage (.gpkg), Shapefile (.shp, eller zippad .zip) och (Geo)Parquet.",
         path=path,
     )
+
+
+def _header_row_number(value: object, path: Path) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise InputError(f"Rubrikraden måste vara ett radnummer från 1, inte '{value}'.", path=path)
+    return number
+
+
+def parts_to_choose(path: str | Path) -> tuple[str | None, list[str]]:
+    """What a file's reader may need chosen: ``("sheet", names)``, ``("layer", names)`` or ``(None, [])``.
+
+    For a front-end's control (the Data page's *Blad* / *Lager*): the sheets of a spreadsheet, the
+    layers of a GeoPackage or the shapefiles of a zip, in the file's order.
+    """
+    path = check_exists(path)
+    suffix = base_suffix(path)
+    if suffix in EXCEL_SUFFIXES:
+        return "sheet", excel_sheets(path)
+    if suffix in ZIP_SUFFIXES:
+        check_size_limits(path)
+        return "layer", sorted(zip_layers(path))
+    if suffix in (".gpkg", ".geojson") or (suffix == ".json" and _looks_like_geojson(path)):
+        return "layer", list_layers(path)
+    return None, []
 
 
 # --- size and decompression limits ------------------------------------------
@@ -280,8 +320,14 @@ def sniff_delimiter(sample: str) -> str | None:
     return best
 
 
-def read_csv(path: Path, *, delimiter: str | None = None, encoding: str | None = None) -> Table:
-    """Read a delimited text file (optionally gzip-compressed) as string columns."""
+def read_csv(path: Path, *, delimiter: str | None = None, encoding: str | None = None,
+             header_row: int | None = None) -> Table:
+    """Read a delimited text file (optionally gzip-compressed) as string columns.
+
+    ``.tsv`` files are tab-separated; others are sniffed. Title lines above the header (lines without
+    the delimiter, as some systems write "Anmälda brott 2024" first) are skipped, or the header is
+    taken from line ``header_row``; row numbers stay those of the file.
+    """
     data = _read_bytes(path)
     if not data[:4096].strip() and not data.strip():
         raise InputError("Filen är tom.", path=path)
@@ -295,10 +341,25 @@ def read_csv(path: Path, *, delimiter: str | None = None, encoding: str | None =
     head_lines = head.splitlines()
     if len(data) > 65536 and len(head_lines) > 1:
         head_lines = head_lines[:-1]  # the last line may be cut off
-    sniffed = sniff_delimiter("\n".join(head_lines))
     if delimiter is not None:
         delimiter = {"tab": "\t", "\\t": "\t", "semikolon": ";", "komma": ","}.get(delimiter, delimiter)
+    if header_row is not None:
+        skip = header_row - 1
+        if skip >= len(head_lines) and len(data) <= 65536:
+            raise InputError(f"Rubrikraden {header_row} finns inte: filen har {len(head_lines)} rader.", path=path)
+    else:
+        skip = _title_lines(head_lines, delimiter)
+    sniffed = sniff_delimiter("\n".join(head_lines[skip:]))
+    if base_suffix(path) == ".tsv" and delimiter is None and (
+            sniffed is None or "\t" in (head_lines[skip] if skip < len(head_lines) else "")):
+        sniffed = "\t"
     chosen = delimiter or sniffed or ","
+    file_encoding = encoding
+    notes = []
+    if skip:
+        data, encoding = _without_lines(data, encoding, skip, path), "utf-8"
+        if header_row is None:
+            notes.append(f"Rubrikraden är rad {skip + 1}; raderna ovanför (titel) lästes inte som data.")
     frame = None
     if not _BLANK_LINE.search(data):
         # Arrow's parser is several times faster than pandas' with all-string
@@ -319,10 +380,50 @@ def read_csv(path: Path, *, delimiter: str | None = None, encoding: str | None =
                 path=path,
                 rows=[1],
             )
-    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+    rows = np.arange(2 + skip, len(frame) + 2 + skip, dtype=np.int64)
     blank = frame.isna().all(axis=1).to_numpy()
-    table = Table(frame, path, "csv", rows, encoding=encoding, delimiter=chosen)
+    table = Table(frame, path, "csv", rows, encoding=file_encoding, delimiter=chosen, notes=notes)
     return _drop_blank(table, blank)
+
+
+def _title_lines(lines: list[str], delimiter: str | None) -> int:
+    """How many title lines stand above the header: leading lines without the table's delimiter.
+
+    Only lines the sniffer cannot place are titles; at most ten are skipped, so a file that is one
+    column throughout keeps its first line as the header.
+
+    >>> _title_lines(["Anmälda brott 2024", "", "Datum;Brott;X;Y", "2024-03-05;Rån;1;2"], None)
+    2
+    >>> _title_lines(["Datum;Brott", "2024-03-05;Rån"], None)
+    0
+    """
+    if not lines:
+        return 0
+    if delimiter is None and sniff_delimiter("\n".join(lines)) is not None:
+        return 0
+    for skip in range(1, min(11, len(lines))):
+        rest = lines[skip:]
+        if not rest[0].strip():
+            continue
+        found = delimiter if delimiter is not None else sniff_delimiter("\n".join(rest))
+        if found is None:
+            continue
+        width = _strip_quoted(rest[0]).count(found)
+        if width and all(_strip_quoted(line).count(found) < width for line in lines[:skip]):
+            return skip
+    return 0
+
+
+def _without_lines(data: bytes, encoding: str, skip: int, path: Path) -> bytes:
+    """The file's text from line ``skip`` (from 0) on, as UTF-8."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise InputError(f"Filen kan inte avkodas som {encoding}.", path=path) from error
+    lines = text.lstrip("\ufeff").split("\n")
+    if skip >= len(lines):
+        raise InputError(f"Rubrikraden {skip + 1} finns inte: filen har {len(lines)} rader.", path=path)
+    return "\n".join(lines[skip:]).encode("utf-8")
 
 
 _BLANK_LINE = re.compile(rb"\n[ \t\r]*\n[ \t\r]*\S")
@@ -422,48 +523,211 @@ def _drop_blank(table: Table, blank: np.ndarray) -> Table:
     return table
 
 
-# --- Excel -----------------------------------------------------------------
+# --- Excel and other spreadsheets -------------------------------------------
+
+# How far down a sheet the header is looked for: exports put a title, the search criteria and the
+# date of extraction above the table, rarely more than a dozen rows.
+HEADER_SEARCH_ROWS = 50
 
 
-def excel_sheets(path: Path) -> list[str]:
-    """Names of the sheets in an Excel workbook."""
-    import openpyxl
+def _open_workbook(path: Path):
+    from python_calamine import CalamineWorkbook
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise InputError(f"Filen kan inte öppnas som Excel-fil (.xlsx): {error}", path=path) from error
-    try:
-        return list(workbook.sheetnames)
-    finally:
-        workbook.close()
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises its own error kinds for every broken or foreign file
+        raise InputError(
+            f"Filen kan inte öppnas som kalkylblad ({path.suffix.lower()}): {error}. Kontrollera att filen inte "
+            "är skadad eller lösenordsskyddad, eller spara den som .xlsx eller CSV.",
+            path=path,
+        ) from error
 
 
-def read_excel(path: Path, *, sheet: str | None = None) -> Table:
-    """Read one sheet of an .xlsx workbook as string columns (header on row 1)."""
-    sheets = excel_sheets(path)
+def excel_sheets(path: str | Path) -> list[str]:
+    """Names of the worksheets in a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods), in the file's order.
+
+    Chart and macro sheets, which hold no table, are left out.
+    """
+    path = Path(path)
+    from python_calamine import SheetTypeEnum
+
+    workbook = _open_workbook(path)
+    return [meta.name for meta in workbook.sheets_metadata if meta.typ == SheetTypeEnum.WorkSheet]
+
+
+def choose_sheet(path: Path, sheets: list[str], sheet: str | int | None) -> str:
+    """The sheet asked for, by name (as written, then ignoring case) or by number counted from 1.
+
+    Without ``sheet``: the first visible worksheet — a hidden first sheet holds lookup lists, not data.
+    """
     if not sheets:
-        raise InputError("Excel-filen har inga blad.", path=path)
+        raise InputError("Kalkylbladsfilen har inga blad med celler.", path=path)
+    listed = ", ".join(f"'{s}'" for s in sheets)
     if sheet is None:
-        sheet = sheets[0]
-    elif sheet not in sheets:
-        listed = ", ".join(f"'{s}'" for s in sheets)
-        raise InputError(f"Bladet '{sheet}' finns inte. Bladen i filen är: {listed}. Ange --sheet.", path=path)
-    frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl", keep_default_na=False,
-                          na_values=[""])
-    frame = frame.apply(_excel_text)
+        from python_calamine import SheetVisibleEnum
+
+        workbook = _open_workbook(path)
+        visible = [m.name for m in workbook.sheets_metadata
+                   if m.name in sheets and m.visible == SheetVisibleEnum.Visible]
+        return visible[0] if visible else sheets[0]
+    text = str(sheet).strip()
+    if text in sheets:
+        return text
+    folded = [s for s in sheets if s.casefold() == text.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    if text.isdigit():
+        number = int(text)
+        if 1 <= number <= len(sheets):
+            return sheets[number - 1]
+        raise InputError(f"Filen har {len(sheets)} blad, så blad nummer {number} finns inte. Bladen i filen är: "
+                         f"{listed}. Ange --sheet med namn eller nummer (från 1).", path=path)
+    raise InputError(f"Bladet '{text}' finns inte. Bladen i filen är: {listed}. Ange --sheet.", path=path)
+
+
+def _filled(row: list) -> list[int]:
+    return [i for i, v in enumerate(row) if not _blank_cell(v)]
+
+
+def _blank_cell(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and np.isnan(value))
+
+
+def find_header_row(cells: list[list]) -> int:
+    """Index (from 0) of the header row: the first row that names (nearly) every column with text.
+
+    Title rows above a table ("Anmälda brott 2024", "Urval: Malmö", "Uttaget 2024-05-02") fill one or two
+    cells, or hold dates and numbers; the header fills at least 80 % of the table's widest row, and
+    only with text.
+
+    >>> find_header_row([["Anmälda brott"], [], ["Datum", "Brott", "X", "Y"], ["2024-03-05", "Rån", 1, 2]])
+    2
+    """
+    head = cells[:HEADER_SEARCH_ROWS * 4]
+    widest = max((len(_filled(row)) for row in head), default=0)
+    if widest == 0:
+        return 0
+    needed = max(1, int(np.ceil(0.8 * widest)))
+    for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
+        filled = _filled(row)
+        if len(filled) >= needed and all(isinstance(row[i], str) for i in filled):
+            return index
+    return 0
+
+
+def _footer_start(cells: list[list], width: int) -> int:
+    """Index where a footer below the table begins ("Källa: …", "Uttaget av …"), or ``len(cells)``.
+
+    A footer is the trailing run of rows that are blank or hold a single text cell in the first column;
+    it is only looked for in tables of three or more columns, where a data row is never that empty.
+    """
+    end = len(cells)
+    if width < 3:
+        return end
+    start = end
+    while start > 0:
+        filled = _filled(cells[start - 1])
+        if not filled or (filled == [0] and isinstance(cells[start - 1][0], str)):
+            start -= 1
+        else:
+            break
+    # Only text rows make a footer; a run of blank rows alone is left to the blank-row count.
+    if not any(_filled(row) for row in cells[start:]):
+        return end
+    return start
+
+
+def _header_names_from_cells(row: list, width: int) -> list[str]:
+    names, seen = [], {}
+    for i in range(width):
+        value = row[i] if i < len(row) else None
+        name = "" if _blank_cell(value) else str(_excel_cell(value)).strip()
+        name = name or f"Kolumn {_column_letter(i)}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_excel(path: Path, *, sheet: str | int | None = None, header_row: int | None = None) -> Table:
+    """Read one sheet of a workbook (.xlsx, .xlsm, .xls, .xlsb, .ods) as string columns.
+
+    Parameters
+    ----------
+    path:
+        The workbook.
+    sheet:
+        Sheet name, or its number counted from 1 (default: the first visible sheet).
+    header_row:
+        Row number of the header as Excel shows it (from 1). Default: found — the first row that names
+        nearly every column with text, so title rows above the table are skipped. A footer under the table
+        ("Källa: …") is left out. Both are said in ``notes``.
+
+    Row numbers in ``rows`` are the sheet's own (the header on row 3 makes the first data row 4).
+    Date and time cells come as ISO text (a date cell without a time as the date alone, a whole day).
+    """
+    sheets = excel_sheets(path)
+    name = choose_sheet(path, sheets, sheet)
+    workbook = _open_workbook(path)
+    try:
+        cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as error:
+        raise InputError(f"Bladet '{name}' kan inte läsas: {error}", path=path) from error
+    while cells and not _filled(cells[-1]):
+        cells.pop()
+    if not cells:
+        raise InputError(f"Bladet '{name}' är tomt.", path=path)
+    notes = []
+    if header_row is not None:
+        if not 1 <= int(header_row) <= len(cells):
+            raise InputError(f"Rubrikraden {header_row} finns inte: bladet '{name}' har {len(cells)} rader.",
+                             path=path)
+        header = int(header_row) - 1
+        if not _filled(cells[header]):
+            raise InputError(f"Rad {header_row} på bladet '{name}' är tom och kan inte vara rubrikrad.",
+                             path=path, rows=[header + 1])
+    else:
+        header = find_header_row(cells)
+        if header:
+            notes.append(f"Rubrikraden är rad {header + 1}; raderna ovanför (titel och urval) lästes inte som data.")
+    width = max(_filled(cells[header])[-1] + 1, *(max(_filled(r), default=-1) + 1 for r in cells[header:]))
+    body = cells[header + 1:]
+    footer = _footer_start(body, width)
+    if footer < len(body):
+        text_rows = [i for i in range(footer, len(body)) if _filled(body[i])]
+        first, last = header + 2 + text_rows[0], header + 2 + text_rows[-1]
+        where = f"rad {first}" if first == last else f"rad {first}–{last}"
+        notes.append(f"Text under tabellen ({where}, t.ex. en källhänvisning) lästes inte som data.")
+        body = body[:footer]
+    names = _header_names_from_cells(cells[header], width)
+    columns = {}
+    for i, column in enumerate(names):
+        columns[column] = pd.Series([_excel_cell(row[i]) if i < len(row) else None for row in body], dtype="str")
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
     if frame.shape[1] == 0:
-        raise InputError(f"Bladet '{sheet}' är tomt.", path=path)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    rows = np.arange(2, len(frame) + 2, dtype=np.int64)
+        raise InputError(f"Bladet '{name}' är tomt.", path=path)
+    rows = np.arange(header + 2, header + 2 + len(body), dtype=np.int64)
     blank = frame.isna().all(axis=1).to_numpy()
-    table = Table(frame, path, "excel", rows, sheet=sheet)
+    table = Table(frame, path, "excel", rows, sheet=name, notes=notes)
     return _drop_blank(table, blank)
 
 
 def _excel_cell(value: object) -> object:
     """One Excel cell as the text the importer parses: a date cell as ISO, a time cell as ``HH:MM:SS``."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if _blank_cell(value):
         return None
     if isinstance(value, datetime.datetime):
         # A date cell holds midnight; written as a date it stays a 24-hour window, never 00:00.
@@ -474,13 +738,15 @@ def _excel_cell(value: object) -> object:
         return value.isoformat()
     if isinstance(value, datetime.time):
         return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.timedelta) and datetime.timedelta(0) <= value < datetime.timedelta(days=1):
+        # A clock formatted as a duration ([h]:mm) is still a time of day.
+        seconds = int(value.total_seconds())
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    if isinstance(value, bool):
+        return "1" if value else "0"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
-
-
-def _excel_text(column: pd.Series) -> pd.Series:
-    return pd.Series([_excel_cell(v) for v in column], index=column.index, dtype="str")
+    return str(value).strip()
 
 
 # --- vector and parquet ----------------------------------------------------
@@ -520,11 +786,9 @@ def read_vector(path: Path, *, layer: str | None = None) -> Table:
     if path.suffix.lower() == ".json" and not _looks_like_geojson(path):
         return read_json_records(path)
     layers = list_layers(path)
-    if layer is not None and layer not in layers:
-        raise InputError(f"Lagret '{layer}' finns inte. Lagren i filen är: {', '.join(layers)}. Ange --layer.",
-                         path=path)
-    if layer is None and len(layers) > 1:
-        raise InputError(f"Filen har flera lager: {', '.join(layers)}. Ange vilket med --layer.", path=path)
+    if not layers:
+        raise InputError("Filen innehåller inga lager med geodata.", path=path)
+    layer = _choose_layer(path, layers, layer)
     try:
         gdf = pyogrio.read_dataframe(path, layer=layer)
     except Exception as error:
@@ -537,7 +801,97 @@ def read_vector(path: Path, *, layer: str | None = None) -> Table:
         if legacy and crs != legacy:
             crs = legacy
     kind = {".gpkg": "gpkg", ".shp": "shapefile"}.get(path.suffix.lower(), "geojson")
-    return _from_geodataframe(gdf, path, kind, crs, layer=layer or (layers[0] if layers else None))
+    return _from_geodataframe(gdf, path, kind, crs, layer=layer)
+
+
+# --- zipped shapefiles -------------------------------------------------------
+
+SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def zip_layers(path: str | Path) -> dict[str, dict[str, zipfile.ZipInfo]]:
+    """The shapefiles in a zip: layer name → its members by suffix (``".shp"``, ``".dbf"`` …).
+
+    The layer name is the shapefile's name without ``.shp``, or its folder path inside the zip when two
+    folders hold shapefiles of the same name. Mac resource forks (``__MACOSX/``) are ignored.
+    """
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+    except zipfile.BadZipFile as error:
+        raise InputError("Filen är ingen giltig zip-fil.", path=path) from error
+    groups: dict[str, dict[str, zipfile.ZipInfo]] = {}
+    for member in members:
+        name = member.filename.replace("\\", "/")
+        if name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("._"):
+            continue
+        stem, dot, suffix = name.rpartition(".")
+        if dot and f".{suffix.lower()}" in SHAPEFILE_PARTS:
+            groups.setdefault(stem, {})[f".{suffix.lower()}"] = member
+    shapefiles = {stem: parts for stem, parts in groups.items() if ".shp" in parts}
+    short = [stem.rsplit("/", 1)[-1] for stem in shapefiles]
+    return {(stem.rsplit("/", 1)[-1] if short.count(stem.rsplit("/", 1)[-1]) == 1 else stem): parts
+            for stem, parts in shapefiles.items()}
+
+
+def read_zip(path: Path, *, layer: str | None = None) -> Table:
+    """Read one shapefile out of a zip (as shapefiles are mailed and downloaded), in any subfolder.
+
+    Only the chosen shapefile's parts are unpacked, into a temporary folder and through :mod:`zipfile`,
+    which holds every member to the size the zip's directory declares — the size
+    :func:`check_size_limits` has already judged.
+    """
+    import tempfile
+
+    layers = zip_layers(path)
+    if not layers:
+        with zipfile.ZipFile(path) as archive:
+            inside = [m.filename for m in archive.infolist() if not m.is_dir()][:10]
+        raise InputError(
+            "Zip-filen innehåller ingen shapefil (.shp). Samsyn läser zippade shapefiler; packa upp andra filer "
+            f"och läs dem var för sig. Filen innehåller: {', '.join(inside) or 'inget'}.",
+            path=path,
+        )
+    names = sorted(layers)
+    chosen = _choose_layer(path, names, layer, what="shapefiler")
+    parts = layers[chosen]
+    missing = [suffix for suffix in (".shx", ".dbf") if suffix not in parts]
+    if missing:
+        raise InputError(
+            f"Shapefilen '{chosen}' i zip-filen saknar {' och '.join(missing)}; en shapefil består av minst "
+            ".shp, .shx och .dbf med samma namn. Zippa alla delarna tillsammans.",
+            path=path,
+        )
+    with tempfile.TemporaryDirectory(prefix="samsyn-zip-") as folder, zipfile.ZipFile(path) as archive:
+        # Our own file names, never the member's path: a name like ../../x must not write outside the folder.
+        for suffix, member in parts.items():
+            with archive.open(member) as source, open(Path(folder) / f"layer{suffix}", "wb") as target:
+                while piece := source.read(4 * _MB):
+                    target.write(piece)
+        table = read_vector(Path(folder) / "layer.shp")
+    table.path, table.layer = path, chosen
+    if ".prj" not in parts:
+        table.notes.append(f"Shapefilen '{chosen}' har ingen .prj-fil; koordinatsystemet bestäms från värdena "
+                           "eller med --crs.")
+    return table
+
+
+def _choose_layer(path: Path, layers: list[str], layer: str | None, *, what: str = "lager") -> str:
+    """The layer asked for, or the only one; several without a choice → a message listing them."""
+    listed = ", ".join(f"'{name}'" for name in layers)
+    if layer is not None:
+        if layer in layers:
+            return layer
+        folded = [name for name in layers if name.casefold() == str(layer).casefold()]
+        if len(folded) == 1:
+            return folded[0]
+        raise InputError(f"Lagret '{layer}' finns inte. Filen har {what}: {listed}. Ange ett av dem med --layer.",
+                         path=path)
+    if len(layers) > 1:
+        raise InputError(f"Filen har flera {what} ({len(layers)} st): {listed}. Ange vilket som ska läsas med "
+                         "--layer.", path=path)
+    return layers[0]
 
 
 def _looks_like_geojson(path: Path) -> bool:
