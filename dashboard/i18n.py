@@ -264,52 +264,6 @@ ENGLISH: dict[str, str] = {
     "Anonymiserar …": "Anonymising …", "Skriver …": "Writing …", "Sparades inte": "Not saved",
     "områdeslager": "area layer", "platser": "places", "gator": "streets", "bakgrund": "background",
     "trygghetsmätning": "safety survey",
-    # Data page: the import a person can follow (engineer F)
-    "**Felaktiga rader**": "**Invalid rows**", "Rad": "Row", "Kolumn": "Column", "Vad är fel": "What is wrong",
-    "och {n} rader till": "and {n} more rows",
-    "Ladda ner alla avvisade rader med orsak (CSV)": "Download all rejected rows with reasons (CSV)",
-    "Mallar: kolumnerna Samsyn läser utan val": "Templates: the columns Samsyn reads without any choices",
-    "En rad med exempel. Fyll i dina händelser i samma kolumner; då känner Samsyn igen allt.":
-        "One example row. Fill in your incidents in the same columns and Samsyn recognises everything.",
-    "Mall som CSV": "Template as CSV", "Mall som Excel (xlsx)": "Template as Excel (xlsx)",
-    "kolumnen blandar dag/månad/år och månad/dag/år; en kolumn läses med ett enda format":
-        "the column mixes day/month/year and month/day/year; a column is read with one format",
-    "datumen kan läsas både som dag/månad/år och som månad/dag/år, så Samsyn gissar inte":
-        "the dates read both as day/month/year and as month/day/year, so Samsyn does not guess",
-    "t.ex.": "e.g.", "Kontrollerar filen …": "Checking the file …", "Kontrollen är klar": "Check complete",
-    "Datumformatet behöver väljas": "The date format must be chosen", "Filen kan inte läsas in": "The file cannot be loaded",
-    "Avbryt": "Cancel", "Innehåll": "Contents", "Importrapport": "Import report", "Sparat": "Saved",
-    "Koordinatsystem": "Coordinate system", "(gissa ur värdena)": "(guess from the values)",
-    "Hoppa över felaktiga rader": "Skip invalid rows",
-    "De giltiga raderna sparas; de felaktiga kan laddas ner med orsak.":
-        "The valid rows are saved; the invalid ones can be downloaded with their reasons.",
-    "Rätta filen, eller kryssa i Hoppa över felaktiga rader för att spara de giltiga raderna (de felaktiga kan du "
-    "ladda ner med orsak).":
-        "Correct the file, or tick Skip invalid rows to save the valid rows (the invalid ones can be downloaded "
-        "with their reasons).",
-    "Välj koordinatsystem i listan Koordinatsystem och tryck Kontrollera igen.":
-        "Choose the coordinate system in the Coordinate system list and press Check again.",
-    "Välj koordinatsystem i listan Koordinatsystem för att vara säker.":
-        "Choose the coordinate system in the Coordinate system list to be sure.",
-    "i listan Koordinatsystem": "in the Coordinate system list",
-    "Välj hur datumen ska läsas i listan Datumformat och tryck Kontrollera igen.":
-        "Choose how the dates are to be read in the Date format list and press Check again.",
-    "Välj kolumnen i listan Brottstyp / kategori.": "Choose the column in the Offence / category list.",
-    "Byt namnen i filen mot projektets kategorier (se mallen) eller välj rätt kolumn i listan Brottstyp / kategori.":
-        "Replace the names in the file by the project's categories (see the template) or choose the right column in "
-        "the Offence / category list.",
-    "Välj kolumnen i listan Datum och tid, Datum eller Brottstidpunkt från.":
-        "Choose the column in the Date and time, Date or Time from list.",
-    "Välj också kolumnen i listan Datum och tid, Datum eller Brottstidpunkt från.":
-        "Also choose the column in the Date and time, Date or Time from list.",
-    "Välj kolumnerna i listorna X / östlig koordinat och Y / nordlig koordinat, eller Latitud och Longitud.":
-        "Choose the columns in the X / easting and Y / northing lists, or Latitude and Longitude.",
-    "Välj också kolumnen för {label} bland kolumnerna.": "Also choose the column for {label} among the columns.",
-    "Välj Källa för hela filen, t.ex. polis.": "Choose Source for the whole file, e.g. polis.",
-    "Läser fil …": "Reading the file …", "Koordinater …": "Coordinates …", "Tolkar datum …": "Reading dates …",
-    "Anonymiserar …": "Anonymising …", "Skriver …": "Writing …",
-    "områdeslager": "area layer", "platser": "places", "gator": "streets", "bakgrund": "background",
-    "trygghetsmätning": "safety survey",
     '95 % konfidensintervall': '95 % confidence interval',
     'Allmänheten (små tal döljs, fritext bara om delbar)': 'The public (small counts hidden, free text only if shareable)',
     'Ansvarig': 'Responsible',
@@ -462,6 +416,16 @@ ENGLISH: dict[str, str] = {
     "mot": "compared with", "osäkert": "uncertain",
     "Linjerna delar vid medianerna. Uppe till höger: hög otrygghet och många brott.":
         "Lines split at the medians. Top right: high insecurity and many crimes.",
+    # Disclosure control (dashboard/components/disclosure.py)
+    "Antalen är för få för att visas på den här visningsnivån (visas som ”..”).":
+        "The counts are too small to be shown at this view level (shown as “..”).",
+    "Platser med färre än {k} händelser visas inte på den här visningsnivån.":
+        "Places with fewer than {k} incidents are not shown at this view level.",
+    "Enskilda händelser visas inte på den här visningsnivån.": "Individual incidents are not shown at this view level.",
+    "Områden som inte visas på den här visningsnivån, för att de har för få händelser (antalet kan räknas fram ur "
+    "invånartalet): {n}.":
+        "Districts not shown at this view level because they have too few incidents (the count could be worked "
+        "out from the population): {n}.",
 }
 
 WEEKDAYS_SV = ("mån", "tis", "ons", "tors", "fre", "lör", "sön")

@@ -29,9 +29,23 @@ def _layout(fig: go.Figure, *, projector: bool, title: str | None = None, height
     return fig
 
 
+def _cell_texts(texts: pd.DataFrame | None, index: range, projector: bool) -> dict:
+    """Heatmap keywords that write ``texts`` in the cells and the hover (a controlled view's ".."), else none."""
+    if texts is None:
+        return {"hovertemplate": "%{y} kl. %{x}: %{z:.1f}<extra></extra>"}
+    cells = texts.reindex(index=index, columns=range(24), fill_value="0").to_numpy()
+    return {"text": cells, "texttemplate": "%{text}", "textfont": {"size": font_size(projector) - 4},
+            "hovertemplate": "%{y} kl. %{x}: %{text}<extra></extra>"}
+
+
 def weekday_hour_heatmap(matrix: pd.DataFrame, *, weekday_names: tuple[str, ...], projector: bool = False,
-                         title: str | None = None, value_label: str = "Händelser") -> go.Figure:
-    """Heatmap of a 7×24 weekday × hour matrix (index ISO weekday 1–7, columns hour 0–23)."""
+                         title: str | None = None, value_label: str = "Händelser",
+                         texts: pd.DataFrame | None = None) -> go.Figure:
+    """Heatmap of a 7×24 weekday × hour matrix (index ISO weekday 1–7, columns hour 0–23).
+
+    ``texts`` (same shape) is written in each cell and the hover instead of the value: a controlled
+    view's ``".."`` (see :func:`dashboard.components.disclosure.masked_matrix`).
+    """
     values = matrix.reindex(index=range(1, 8), columns=range(24), fill_value=0.0)
     fig = go.Figure(
         go.Heatmap(
@@ -40,9 +54,9 @@ def weekday_hour_heatmap(matrix: pd.DataFrame, *, weekday_names: tuple[str, ...]
             y=list(weekday_names),
             colorscale=HEAT_SCALE,
             colorbar={"title": {"text": value_label}},
-            hovertemplate="%{y} kl. %{x}: %{z:.1f}<extra></extra>",
             xgap=1,
             ygap=1,
+            **_cell_texts(texts, range(1, 8), projector),
         )
     )
     fig.update_yaxes(autorange="reversed")
@@ -51,12 +65,12 @@ def weekday_hour_heatmap(matrix: pd.DataFrame, *, weekday_names: tuple[str, ...]
 
 
 def month_hour_heatmap(matrix: pd.DataFrame, *, month_names: tuple[str, ...], projector: bool = False,
-                       title: str | None = None) -> go.Figure:
-    """Heatmap of a 12×24 month × hour matrix (index month 1–12)."""
+                       title: str | None = None, texts: pd.DataFrame | None = None) -> go.Figure:
+    """Heatmap of a 12×24 month × hour matrix (index month 1–12); ``texts`` as in :func:`weekday_hour_heatmap`."""
     values = matrix.reindex(index=range(1, 13), columns=range(24), fill_value=0.0)
     fig = go.Figure(go.Heatmap(z=values.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(month_names),
                                colorscale=HEAT_SCALE, xgap=1, ygap=1,
-                               hovertemplate="%{y} kl. %{x}: %{z:.1f}<extra></extra>"))
+                               **_cell_texts(texts, range(1, 13), projector)))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(dtick=1)
     return _layout(fig, projector=projector, title=title)
@@ -116,10 +130,19 @@ def bar_chart(table: pd.DataFrame, *, x: str, y: str, projector: bool = False, t
     return _layout(fig, projector=projector, title=title, height=max(320, 36 * len(ordered) + 100))
 
 
-def bar_profile(weights: pd.Series, *, projector: bool = False, title: str | None = None) -> go.Figure:
-    """Bars of aoristic weight per hour of day (index 0–23)."""
+def bar_profile(weights: pd.Series, *, projector: bool = False, title: str | None = None,
+                texts: pd.Series | None = None) -> go.Figure:
+    """Bars of aoristic weight per hour of day (index 0–23).
+
+    ``texts`` (per hour) is written above each bar and in the hover instead of the value: a controlled
+    view passes ``".."`` for a hidden hour, whose bar is then drawn with no height at all.
+    """
     values = weights.reindex(range(24), fill_value=0.0)
+    extra = {"hovertemplate": "kl. %{x}: %{y:.1f}<extra></extra>"}
+    if texts is not None:
+        extra = {"text": texts.reindex(range(24), fill_value="0").to_numpy(), "textposition": "outside",
+                 "cliponaxis": False, "hovertemplate": "kl. %{x}: %{text}<extra></extra>"}
     fig = go.Figure(go.Bar(x=[f"{h:02d}" for h in values.index], y=values.to_numpy(), marker_color=OKABE_ITO[0],
-                           hovertemplate="kl. %{x}: %{y:.1f}<extra></extra>"))
+                           **extra))
     fig.update_xaxes(dtick=1)
     return _layout(fig, projector=projector, title=title, height=480 if projector else 320)

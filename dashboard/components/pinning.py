@@ -15,7 +15,7 @@ from dashboard.auth import audit_user, signed_in
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, lang, t, weekday_names
-from dashboard.loaders import problem_store
+from dashboard.loaders import current_view, problem_store
 from store.model import ORGANISATIONS, PICTURES, STATUSES, Hotspot
 
 PRIORITY_LABELS = {1: "1 – hög", 2: "2 – medel", 3: "3 – låg"}
@@ -81,7 +81,7 @@ def pin_form(
         notes = st.text_area(t("Anteckningar"), height=80)
         cols = st.columns([1, 2], vertical_alignment="center")
         submitted = cols[0].form_submit_button(t("Fäst"), type="primary", icon=":material/push_pin:")
-        cols[1].metric(t("Händelser som fäst plats"), fmt_int(pinned_count))
+        cols[1].metric(t("Händelser som fäst plats"), current_view().count(pinned_count, fmt_int(pinned_count)))
         counted = filter_text(chosen_categories, sorted(chosen_days), sorted(chosen_hours),
                               (filters.start, filters.end), lang=lang())
         cols[1].caption(t("Så räknar Problembild platsen (Nu): {counted}.").format(counted=counted))

@@ -12,13 +12,27 @@ from streamlit_folium import st_folium
 from analysis.aggregate import summary_by_area
 from analysis.aoristic import weekday_hour
 from analysis.change import counts_over_time, same_period_last_year
-from analysis.density import density_surface
+from analysis.density import bandwidth_rule, density_surface
 from analysis.filters import within_geometry
 from analysis.hotspots import hotspots
 from analysis.problem_numbers import PLACE_BUFFER_M
 from core.config import load_config
+from core.disclosure import HIDDEN
 from dashboard.components.basemap import add_draw
 from dashboard.components.charts import trend_chart, weekday_hour_heatmap
+from dashboard.components.disclosure import (
+    change_hidden,
+    change_summary,
+    controlled_density,
+    count_text,
+    density_bandwidth,
+    hidden_mask,
+    level_badge,
+    masked_frame,
+    masked_matrix,
+    masked_series,
+    shown_places,
+)
 from dashboard.components.errors import end_page
 from dashboard.components.exports import csv_download, show_figure
 from dashboard.components.maps import (
@@ -33,8 +47,10 @@ from dashboard.components.pinning import pin_form
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import change_delta, english, fmt_area_value, lang, t, weekday_names
+from dashboard.loaders import current_view
 from geo.categories import PROTECTED
 from geo.crs import frame_crs
+from geo.microplaces import place_counts
 
 # A drawn line is a street segment and a place without a radius a point: both get the one buffer every
 # count of a pinned place uses (analysis.problem_numbers), so the panel and the pinned place agree.
@@ -52,8 +68,10 @@ projector = st.session_state.get("projector", False)
 crs = frame_crs(active.incidents)  # no CRS: a Swedish error, never SWEREF 99 TM
 view = apply_filters(active.incidents, filters)
 all_dates = apply_filters(active.incidents, filters, period=False)  # for comparisons with last year
+disclosure = current_view()
 
 st.title(t("Karta"))
+level_badge(disclosure)
 controls = st.columns([2, 1, 1, 1])
 metric = controls[0].selectbox(t("Områden färgas efter"), list(METRICS), format_func=lambda k: t(METRICS[k]),
                                key="map_metric", disabled=active.districts is None)
@@ -80,18 +98,36 @@ if active.districts is not None:
     district_frame["count"] = district_frame["area_id"].map(summary["count"]).fillna(0).astype(int)
     district_frame["rate"] = district_frame["area_id"].map(summary["rate_per_1000"])
     district_frame["change"] = district_frame["area_id"].map(changes["change_pct"])
+    before = district_frame["area_id"].map(changes["before"]).fillna(0).to_numpy()
     district_frame["value"] = district_frame[metric].astype(float)
     district_frame["label"] = [fmt_area_value(v, metric) for v in district_frame["value"]]
+    # A hidden count hides its rate and its change too (population and last year give it back); such a
+    # district is drawn without fill, so its colour says nothing either.
+    hidden = hidden_mask(district_frame["count"].to_numpy(), disclosure)
+    if metric == "change":
+        hidden = hidden | hidden_mask(before, disclosure)
+    district_frame.loc[hidden, "value"] = np.nan
+    district_frame.loc[hidden, "label"] = HIDDEN
+    district_before = before
 
 hot = None
 if len(view):
     study_area = active.districts if active.districts is not None else None
     cells = hotspots(view, cell=cell, extent=study_area)
-    hot = cells[cells["class"].astype(str) != "none"]
+    # Gi* is computed on every cell; below the owner's level a cell is drawn only with min_place incidents.
+    hot = shown_places(cells[cells["class"].astype(str) != "none"], disclosure)
 density = None
 if show_density and len(view):
     bounds = active.districts.total_bounds if active.districts is not None else None
-    density = density_surface(view["x"].to_numpy(), view["y"].to_numpy(), cell=25, extent=bounds, crs=crs)
+    x, y = view["x"].to_numpy(), view["y"].to_numpy()
+    density = density_surface(x, y, cell=25, extent=bounds, crs=crs,
+                              bandwidth=density_bandwidth(disclosure, bandwidth_rule(x, y)))
+    density = controlled_density(density, disclosure)
+places = active.places
+if places is not None and disclosure.controlled:
+    # A named place with fewer than min_place incidents in the view is not drawn on its own.
+    counted = place_counts(view, places)["count"]
+    places = places[places["area_id"].map(counted).fillna(0).to_numpy() >= disclosure.rules.min_place]
 
 survey_frame, survey_label = None, ""
 if show_survey and active.survey is not None and active.districts is not None:
@@ -104,18 +140,20 @@ if show_survey and active.survey is not None and active.districts is not None:
                                                                            on="area_id", how="left")
 
 # Individual points only for categories that are not protected, and only a readable number.
+# Below the owner's level no individual point at all (core.disclosure).
 open_mask = ~view["category"].isin(PROTECTED).to_numpy()
-points = view.loc[open_mask, ["x", "y", "category", "occurred_from"]] if open_mask.sum() <= MAX_POINTS else None
+points = view.loc[open_mask, ["x", "y", "category", "occurred_from"]] \
+    if disclosure.points_allowed and open_mask.sum() <= MAX_POINTS else None
 
 selected = st.session_state.get("map_selected")
 if selected and selected.get("kind") in ("district", "place"):
     # A selection kept from another dataset (or one whose layer is gone) would point at nothing.
-    layer = active.districts if selected["kind"] == "district" else active.places
+    layer = active.districts if selected["kind"] == "district" else places
     if layer is None or selected["id"] not in set(layer["area_id"].astype(str)):
         st.session_state["map_selected"] = selected = None
 layers = MapLayers(
     districts=district_frame, district_metric=t(METRICS[metric]), district_diverging=metric == "change",
-    hot_cells=hot, density=density, places=active.places, background=active.background_geojson(), points=points,
+    hot_cells=hot, density=density, places=places, background=active.background_geojson(), points=points,
     survey=survey_frame, survey_label=survey_label, crs=crs,
     selected=selected["id"] if selected and selected.get("kind") == "district" else None,
 )
@@ -133,10 +171,13 @@ map_column, detail_column = st.columns([3, 2]) if not projector else st.columns(
 with map_column:
     result = st_folium(folium_map, height=760 if projector else 620, use_container_width=True,
                        returned_objects=["last_active_drawing"], key="karta")
-    note = t("Enskilda händelser visas först vid inzoomning (nivå {zoom}+) och aldrig för skyddade kategorier.")
-    if points is None:
-        note += " " + t("Just nu är de för många – avgränsa med filtren.")
-    st.caption(note.format(zoom=POINTS_MIN_ZOOM))
+    if not disclosure.points_allowed:
+        st.caption(t("Enskilda händelser visas inte på den här visningsnivån."))
+    else:
+        note = t("Enskilda händelser visas först vid inzoomning (nivå {zoom}+) och aldrig för skyddade kategorier.")
+        if points is None:
+            note += " " + t("Just nu är de för många – avgränsa med filtren.")
+        st.caption(note.format(zoom=POINTS_MIN_ZOOM))
 
 clicked = (result or {}).get("last_active_drawing")
 if clicked and clicked.get("properties", {}).get("samsyn_kind"):
@@ -189,23 +230,29 @@ with detail_column:
             subset, subset_all = within_geometry(view, geometry), within_geometry(all_dates, geometry)
         st.subheader(md(title))
         change = same_period_last_year(subset_all, filters.start, filters.end, lang=lang()).iloc[0]
-        st.metric(t("Händelser"), int(change["after"]), **change_delta(change))
-        st.caption(change["summary"])
+        st.metric(t("Händelser"), count_text(disclosure, change["after"]),
+                  **({"delta": None} if change_hidden(disclosure, change) else change_delta(change)))
+        st.caption(change_summary(disclosure, change))
         # Two numbers for one place: say which is which, so the room does not read them as a contradiction.
         st.caption(t("Räknat med filtren i sidopanelen; den fästa platsen räknas med sina egna brottstyper, "
                      "veckodagar och timmar (se nedan)."))
         if len(subset):
             heat = weekday_hour(subset)
-            fig = weekday_hour_heatmap(heat.matrix, weekday_names=weekday_names(), projector=projector,
-                                       title=t("Veckodag × timme"), value_label=t("Händelser"))
+            values, texts = masked_matrix(heat.matrix, disclosure)
+            fig = weekday_hour_heatmap(values, weekday_names=weekday_names(), projector=projector,
+                                       title=t("Veckodag × timme"), value_label=t("Händelser"), texts=texts)
             fig.update_layout(height=360 if not projector else 460)
-            show_figure(fig, f"heatmap-{key}", data=heat.long(), key="detail-heat")
+            show_figure(fig, f"heatmap-{key}", data=masked_frame(heat.long(), disclosure, ["weight"]),
+                        key="detail-heat")
             trend = counts_over_time(subset_all, freq="M")
-            fig = trend_chart(trend, x="period_start", y="count", projector=projector, title=t("Per månad"))
+            fig = trend_chart(trend.assign(count=masked_series(trend["count"], disclosure)), x="period_start",
+                              y="count", projector=projector, title=t("Per månad"))
             fig.update_layout(height=300)
-            show_figure(fig, f"trend-{key}", data=trend.astype({"period": "string"}), key="detail-trend")
+            show_figure(fig, f"trend-{key}", data=masked_frame(trend.astype({"period": "string"}), disclosure,
+                                                               ["count"]), key="detail-trend")
             top = subset["category"].astype(str).value_counts().head(8).rename_axis(t("Kategori"))
-            st.dataframe(top.reset_index(name=t("Antal")), hide_index=True, width="stretch")
+            st.dataframe(masked_frame(top.reset_index(name=t("Antal")), disclosure, [t("Antal")]),
+                         hide_index=True, width="stretch")
         pin_form(key=f"{selected['kind']}-{key}", title=title, geometry=geometry, source_kind=selected["kind"],
                  source_id=key, period_incidents=subset, all_incidents=subset_all, filters=filters, crs=crs,
                  population=population if population and pd.notna(population) else None)
@@ -218,9 +265,11 @@ with map_column:
         outlines = []
         if selected:
             outlines = [(_selection(selected)[0], _selection(selected)[1])]
+        # Below the owner's level the picture's grid cells follow the map's: none with fewer than min_place.
         st.session_state["map_png_bytes"] = map_png(
             bounds=bounds_work, districts=active.districts, background=active.background, incidents=view,
-            cell=float(cell), outlines=outlines, title=f"{active.dataset.name}: {filters.start} – {filters.end}")
+            cell=float(cell), outlines=outlines, title=f"{active.dataset.name}: {filters.start} – {filters.end}",
+            min_count=1 if disclosure.full else disclosure.rules.min_place)
     if st.session_state.get("map_png_bytes"):
         st.download_button(t("Ladda ner kartbild"), st.session_state["map_png_bytes"], file_name="karta.png",
                            mime="image/png", icon=":material/download:", key="map_png_download")
@@ -228,9 +277,13 @@ with map_column:
 if district_frame is not None or (hot is not None and len(hot)):
     with st.expander(t("Siffrorna bakom kartan")):
         if district_frame is not None:
-            table = pd.DataFrame(district_frame.drop(columns="geometry"))
+            table = pd.DataFrame(district_frame.drop(columns="geometry")).assign(before=district_before)
+            table = masked_frame(table, disclosure, ["count"],
+                                 derived={"rate": ["count"], "change": ["count", "before"],
+                                          "value": ["count", "before"] if metric == "change" else ["count"]}
+                                 ).drop(columns="before")
             st.dataframe(table, hide_index=True, width="stretch")
             csv_download(table, "karta-omraden", key="csv-map-districts")
         if hot is not None and len(hot):
-            hot_table = pd.DataFrame(hot.drop(columns="geometry"))
+            hot_table = masked_frame(pd.DataFrame(hot.drop(columns="geometry")), disclosure, ["count"])
             csv_download(hot_table, "karta-hotspots", key="csv-map-hot")

@@ -8,10 +8,19 @@ from analysis.aggregate import summary_by_area
 from analysis.change import same_period_last_year
 from analysis.overview import data_quality_text, standout_districts, standout_text
 from analysis.survey import change_headline, change_sentence, survey_change
+from dashboard.components.disclosure import (
+    change_hidden,
+    change_summary,
+    count_text,
+    level_badge,
+    masked_frame,
+    shown_places,
+)
 from dashboard.components.exports import csv_download
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import change_delta, fmt_int, lang, t
+from dashboard.i18n import change_delta, lang, t
+from dashboard.loaders import current_view
 from geo.microplaces import place_counts
 
 active = st.session_state["active"]
@@ -19,8 +28,17 @@ filters = current_filters()
 incidents = active.incidents
 all_dates = apply_filters(incidents, filters, period=False)
 view = apply_filters(incidents, filters)
+disclosure = current_view()
+
+
+def _metric(column, label: str, row, against: str | None = None) -> None:
+    """A count and its change against last year; a hidden count hides the change too (it would give it back)."""
+    delta = {"delta": None} if change_hidden(disclosure, row) else change_delta(row, against)
+    column.metric(label, count_text(disclosure, row["after"]), **delta)
+
 
 st.title(t("Översikt"))
+level_badge(disclosure)
 if active.dataset.builtin:
     st.caption(f"{md(active.dataset.name)}. {t('Fiktiva exempeldata')}.")
 if view.empty:
@@ -33,10 +51,10 @@ by_category = same_period_last_year(all_dates, filters.start, filters.end, by="c
     "after", ascending=False)
 
 columns = st.columns(4)
-columns[0].metric(t("Händelser"), fmt_int(headline["after"]), **change_delta(headline, headline["previous_period"]))
+_metric(columns[0], t("Händelser"), headline, headline["previous_period"])
 for column, (_, row) in zip(columns[1:], by_category.head(3).iterrows(), strict=False):
-    column.metric(md(row["category"]), fmt_int(row["after"]), **change_delta(row))
-st.markdown(f"**{headline['summary']}**")
+    _metric(column, md(row["category"]), row)
+st.markdown(f"**{change_summary(disclosure, headline)}**")
 
 st.subheader(t("Vad som sticker ut"))
 left, right = st.columns(2)
@@ -54,27 +72,40 @@ with left:
                                         lang=lang())
         standout = standout_districts(changes, summary, lang=lang())
         for _, row in standout.iterrows():
-            text = standout_text(row["count"], row["rate_per_1000"], row["change_pct"], headline["previous_period"],
-                                 lang=lang())
+            if disclosure.hides(row["count"]) or change_hidden(disclosure, row):
+                # A rate or a change beside a hidden count gives the count back: only the name and why.
+                text = f"{count_text(disclosure, row['count'])} {t('händelser')}"
+            else:
+                text = standout_text(row["count"], row["rate_per_1000"], row["change_pct"],
+                                     headline["previous_period"], lang=lang())
             st.markdown(f"- **{md(row['name'])}** – {text} · *{row['reason']}*")
         table = summary.reset_index()[["area_id", "name", "population", "count", "rate_per_1000"]]
-        st.dataframe(table.rename(columns={"area_id": t("Kod"), "name": t("Område"), "population": t("Invånare"),
-                                           "count": t("Antal"), "rate_per_1000": t("per 1 000 inv.")}),
-                     hide_index=True, width="stretch",
-                     column_config={t("per 1 000 inv."): st.column_config.NumberColumn(format="%.1f")})
-        csv_download(table, "omraden", key="csv-overview-districts")
+        table["rate_per_1000"] = table["rate_per_1000"].round(1)
+        headers = {"area_id": t("Kod"), "name": t("Område"), "population": t("Invånare"), "count": t("Antal"),
+                   "rate_per_1000": t("per 1 000 inv.")}
+        shown = masked_frame(table, disclosure, ["count"], derived=["rate_per_1000"], rename=headers)
+        st.dataframe(shown, hide_index=True, width="stretch",
+                     column_config={t("per 1 000 inv."): st.column_config.NumberColumn(format="%.1f")}
+                     if disclosure.full else None)
+        csv_download(masked_frame(table, disclosure, ["count"], derived=["rate_per_1000"]), "omraden",
+                     key="csv-overview-districts")
 with right:
     st.markdown(f"#### {t('Mikroplatser')}")
     if active.places is None:
         st.info(t("Datasetet har inga namngivna platser. Lägg till ett lager med namngivna platser på sidan Data."))
     elif not view.empty:  # an empty view is said once, in the warning at the top
         places = place_counts(view, active.places).sort_values("count", ascending=False)
-        top = places.head(8).reset_index()[["area_id", "name", "count"]]
+        # Below the owner's level a place with fewer than min_place incidents is not listed on its own.
+        top = shown_places(places, disclosure).head(8).reset_index()[["area_id", "name", "count"]]
         st.caption(t("Namngivna platser med flest händelser"))
-        st.dataframe(top.rename(columns={"area_id": t("Kod"), "name": t("Plats"), "count": t("Antal")}),
+        if disclosure.controlled and len(top) < min(8, len(places)):
+            st.caption(t("Platser med färre än {k} händelser visas inte på den här visningsnivån.").format(
+                k=disclosure.rules.min_place))
+        st.dataframe(masked_frame(top, disclosure, ["count"], rename={"area_id": t("Kod"), "name": t("Plats"),
+                                                                      "count": t("Antal")}),
                      hide_index=True,
                      width="stretch")
-        csv_download(top, "mikroplatser", key="csv-overview-places")
+        csv_download(masked_frame(top, disclosure, ["count"]), "mikroplatser", key="csv-overview-places")
 
 st.subheader(t("Trygghet i korthet"))
 if active.survey is None or active.survey.empty:
@@ -100,4 +131,4 @@ st.subheader(t("Inläst data"))
 quality = active.data_quality()
 st.markdown(data_quality_text(quality, districts=active.districts is not None, lang=lang()))
 sources = quality.by_source.rename_axis(t("Källa")).reset_index(name=t("Antal"))
-st.dataframe(sources, hide_index=True)
+st.dataframe(masked_frame(sources, disclosure, [t("Antal")]), hide_index=True)

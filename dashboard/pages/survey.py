@@ -8,16 +8,20 @@ import streamlit as st
 from analysis.aggregate import summary_by_area
 from analysis.survey import assessment_text, survey_change, survey_table, survey_vs_rates
 from dashboard.components.charts import interval_chart, quadrant_chart
+from dashboard.components.disclosure import hidden_mask, level_badge
 from dashboard.components.errors import end_page
 from dashboard.components.exports import csv_download, show_figure
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import lang, t
+from dashboard.i18n import fmt_int, lang, t
+from dashboard.loaders import current_view
 
 active = st.session_state["active"]
 filters = current_filters()
 projector = st.session_state.get("projector", False)
+disclosure = current_view()
 
 st.title(t("Trygghet"))
+level_badge(disclosure)
 if active.survey is None or active.survey.empty:
     st.info(t("Ingen trygghetsmätning är inläst. Lägg till en trygghetsmätning på sidan Data."))
     end_page()
@@ -78,6 +82,10 @@ else:
     view = apply_filters(active.incidents, filters, period=False)
     view = view[view["occurred_from"].dt.year == int(year)]
     rates = summary_by_area(view, active.districts, assignment=view["district"].cat.codes.to_numpy())
+    # Survey results are not incident counts, but the rate beside them is: a rate from a hidden count
+    # gives the count back with the population, so such an area is left out of the chart and its CSV.
+    hidden = hidden_mask(rates["count"].to_numpy(), disclosure)
+    rates.loc[hidden, "rate_per_1000"] = float("nan")
     quadrant = survey_vs_rates(table, rates, indicator, int(year))
     if unit == "share":
         quadrant["value"] = quadrant["value"] * 100
@@ -87,3 +95,6 @@ else:
                          title=t("Trygghet mot anmälda brott per område"))
     show_figure(fig, f"kvadrant-{indicator}-{year}", data=pd.DataFrame(quadrant), key="survey-quadrant")
     st.caption(t("Linjerna delar vid medianerna. Uppe till höger: hög otrygghet och många brott."))
+    if hidden.any():
+        st.caption(t("Områden som inte visas på den här visningsnivån, för att de har för få händelser (antalet "
+                     "kan räknas fram ur invånartalet): {n}.").format(n=fmt_int(hidden.sum())))

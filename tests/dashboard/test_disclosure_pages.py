@@ -1,0 +1,275 @@
+"""Disclosure control on Översikt, Karta, Tid and Trygghet, and in their downloads.
+
+The sample is owned by the police (``polisen``) and shared at ``styrgrupp``: a kommunanalytiker signed
+in sees it below the owner's level (counts 1–2 as "..", places with fewer than 5 incidents not on their
+own, no points); a workstation sees it in full. Every expected number below is worked by hand from
+``data/sample``'s files with pandas and geopandas (``sjoin``), not with the functions the pages call.
+
+Hand-worked, category "Inbrott i skola", 2025 (the default period, 1 Jan – 31 Dec 2025), 21 incidents:
+Centrum 4, Kvarnbacken 7, Prästgärdet 3, Björkhagen 1, Östra Strand 2, Sörby 4, the other five 0.
+Sörby's four: 22 Apr 01:38 (a Tuesday, no window), 15–16 Aug (a window over 24 h: unknown time),
+12 Sep 02:43 (a Friday, no window) and 31 Dec 00:44–23:39 (a Wednesday window of 22 h 55 min).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+from tests.dashboard.test_sign_in import AUTH
+
+APP = str(REPO / "dashboard" / "app.py")
+SAMPLE = REPO / "data" / "sample"
+KERSTIN = {"is_logged_in": True, "name": "Kerstin Holm", "email": "kerstin@kommun.example.se",
+           "samsyn_roles": ["kommunanalytiker"], "samsyn_org": "kommunen"}
+CONTROLLED_BADGE = (":material/visibility: Visningsnivå: styrgrupp/offentlig – antal 1–2 visas som ”..”, platser "
+                    "med färre än 5 händelser visas inte var för sig och inga enskilda händelser visas.")
+FULL_BADGE = ":material/visibility: Visningsnivå: egen (ägarens analytiker) – alla antal visas."
+SCHOOL = "Inbrott i skola"
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMSYN_DATA", str(tmp_path / "userdata"))
+    monkeypatch.delenv("SAMSYN_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
+
+
+@pytest.fixture()
+def downloads(monkeypatch):
+    """The bytes behind every download button: AppTest's media storage, kept after the run."""
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Kept(MemoryMediaFileStorage):
+        def __init__(self, prefix: str) -> None:
+            super().__init__(prefix)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Kept)
+
+    def read(at: AppTest, key: str) -> pd.DataFrame:
+        [button] = [b for b in at.get("download_button") if b.proto.id.endswith(key)]
+        name = button.proto.url.rsplit("/", 1)[1]
+        content = stores[-1].get_file(name).content
+        return pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+    return read
+
+
+def _open(page: str, user: dict | None, **query: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=300)
+    if user is not None:
+        at.secrets["auth"] = AUTH
+        at.user = user
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    at.switch_page(f"pages/{page}").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _captions(at: AppTest) -> list[str]:
+    return [c.value for c in at.main.caption]
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _table(at: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _districts_by_hand(category: str, year: int) -> pd.Series:
+    """Incidents of ``category`` in ``year`` per district name, by a spatial join of the sample's files."""
+    incidents = pd.read_parquet(SAMPLE / "incidents.parquet")
+    districts = gpd.read_file(SAMPLE / "districts.geojson")
+    chosen = incidents[(incidents["category"] == category) & (incidents["occurred_from"].dt.year == year)]
+    points = gpd.GeoDataFrame(chosen, geometry=gpd.points_from_xy(chosen["x"], chosen["y"]), crs=districts.crs)
+    joined = gpd.sjoin(points, districts[["name", "geometry"]], predicate="within")
+    return joined.groupby("name").size().reindex(districts["name"], fill_value=0)
+
+
+def _map_script(at: AppTest) -> str:
+    component = at.get("component_instance")[0]
+    return json.loads(component.proto.json_args)["script"]
+
+
+def _plotly(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def _array(values) -> np.ndarray:
+    if isinstance(values, dict):  # plotly sends numeric arrays as base64
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).reshape(
+            [int(n) for n in str(values.get("shape", "-1")).split(",")])
+    return np.asarray(values, dtype=object)
+
+
+# --- Översikt -----------------------------------------------------------------------------------
+
+def test_hand_count_behind_the_overview_cases():
+    by_hand = _districts_by_hand(SCHOOL, 2025)
+    assert by_hand.to_dict() == {"Centrum": 4, "Kvarnbacken": 7, "Prästgärdet": 3, "Västra Skogen": 0,
+                                 "Björkhagen": 1, "Verkstadsområdet": 0, "Östra Strand": 2, "Norrbacka": 0,
+                                 "Sörby": 4, "Ekudden": 0, "Högberga": 0}
+
+
+def test_overview_hides_counts_of_one_and_two_and_their_rates_for_a_kommunanalytiker(downloads):
+    at = _open("overview.py", KERSTIN, kat=SCHOOL)
+    assert CONTROLLED_BADGE in _captions(at)
+    table = _table(at, "Område").set_index("Område")
+    # Östra Strand 2 and Björkhagen 1: "..", and so are their rates (2 / 4 800 inhabitants would give 2 back).
+    assert table.loc["Östra Strand", "Antal"] == ".." and table.loc["Östra Strand", "per 1 000 inv."] == ".."
+    assert table.loc["Björkhagen", "Antal"] == ".." and table.loc["Björkhagen", "per 1 000 inv."] == ".."
+    # 3 and more are shown, zero stays 0: Prästgärdet 3 / 4 200 × 1 000 = 0.714… → 0.7.
+    assert table.loc["Prästgärdet", "Antal"] == "3" and table.loc["Prästgärdet", "per 1 000 inv."] == "0.7"
+    assert table.loc["Kvarnbacken", "Antal"] == "7" and table.loc["Ekudden", "Antal"] == "0"
+    assert _metric(at, "Händelser") == "21"
+
+    csv = downloads(at, "csv-overview-districts").set_index("name")
+    assert csv.loc["Östra Strand", "count"] == ".." and csv.loc["Björkhagen", "rate_per_1000"] == ".."
+    assert csv.loc["Prästgärdet", "count"] == "3"
+    assert not set(csv["count"]) & {"1", "2"}
+
+
+def test_overview_shows_the_numbers_in_the_full_view():
+    at = _open("overview.py", None, kat=SCHOOL)
+    assert FULL_BADGE in _captions(at)
+    table = _table(at, "Område").set_index("Område")
+    assert table.loc["Östra Strand", "Antal"] == 2 and table.loc["Björkhagen", "Antal"] == 1
+    assert table.loc["Östra Strand", "per 1 000 inv."] == pytest.approx(2 / 4800 * 1000, abs=0.05)
+
+
+def _places_by_hand(category: str, year: int) -> dict[str, int]:
+    """Incidents of ``category`` in ``year`` per named place (a polygon, or a point's radius), by hand."""
+    incidents = pd.read_parquet(SAMPLE / "incidents.parquet")
+    places = gpd.read_file(SAMPLE / "places.geojson")
+    chosen = incidents[(incidents["category"] == category) & (incidents["occurred_from"].dt.year == year)]
+    points = gpd.GeoSeries(gpd.points_from_xy(chosen["x"], chosen["y"]), crs=places.crs)
+    counts = {}
+    for _, place in places.iterrows():
+        shape = place.geometry.buffer(place["radius_m"]) if place.geometry.geom_type == "Point" else place.geometry
+        counts[place["name"]] = int(points.intersects(shape).sum())
+    return {name: n for name, n in counts.items() if n}
+
+
+def test_hand_count_behind_the_place_cases():
+    assert _places_by_hand(SCHOOL, 2025) == {"Centralskolan": 4, "Kvarnbackeskolan": 7, "Prästgärdets skola": 2,
+                                             "Björkhagens skola": 1, "Östra Strands skola": 2, "Sörbyskolan": 2}
+
+
+def test_overview_lists_only_places_with_five_incidents_or_more(downloads):
+    at = _open("overview.py", KERSTIN, kat=SCHOOL)
+    assert "Platser med färre än 5 händelser visas inte på den här visningsnivån." in _captions(at)
+    # Kvarnbackeskolan (7) is the only school with 5 or more: Centralskolan's 4 is not listed on its own.
+    assert _table(at, "Plats")[["Plats", "Antal"]].values.tolist() == [["Kvarnbackeskolan", "7"]]
+    assert downloads(at, "csv-overview-places")[["name", "count"]].values.tolist() == [["Kvarnbackeskolan", "7"]]
+    full = _open("overview.py", None, kat=SCHOOL)
+    shown = dict(_table(full, "Plats")[["Plats", "Antal"]].values.tolist())
+    assert shown["Centralskolan"] == 4 and shown["Björkhagens skola"] == 1
+
+
+# --- Karta --------------------------------------------------------------------------------------
+
+def _features(script: str, kind: str | None) -> list[dict]:
+    """The properties of every GeoJSON feature of ``kind`` (district, cell, place; None: the points) in the
+    Leaflet script."""
+    found = []
+    for match in re.finditer(r'"properties": (\{[^{}]*\})', script):
+        properties = json.loads(match.group(1))
+        if properties.get("samsyn_kind") == kind:
+            found.append(properties)
+    return found
+
+
+def _district_labels(script: str) -> dict[str, str]:
+    """District name → the tooltip's value."""
+    return {f["name"]: f["label"] for f in _features(script, "district")}
+
+
+def test_map_for_a_kommunanalytiker_has_no_points_and_hides_small_districts(downloads):
+    at = _open("map.py", KERSTIN, kat=SCHOOL)
+    assert CONTROLLED_BADGE in _captions(at)
+    assert "Enskilda händelser visas inte på den här visningsnivån." in _captions(at)
+    script = _map_script(at)
+    # The full view of the same filters draws the 21 burglaries as points (below); here there is none.
+    assert not [f for f in _features(script, None) if "kategori" in f]
+    assert "L.CircleMarker(" not in script
+    labels = _district_labels(script)
+    assert labels["Östra Strand"] == ".." and labels["Björkhagen"] == ".."
+    assert labels["Prästgärdet"] == "3" and labels["Kvarnbacken"] == "7" and labels["Ekudden"] == "0"
+    # Only Kvarnbackeskolan has 5 school burglaries or more: no other named place is drawn.
+    assert [f["name"] for f in _features(script, "place")] == ["Kvarnbackeskolan"]
+    csv = downloads(at, "csv-map-districts").set_index("name")
+    assert csv.loc["Östra Strand", "count"] == ".." and csv.loc["Östra Strand", "rate"] == ".."
+    assert not set(csv["count"]) & {"1", "2"}
+
+
+def test_map_in_the_full_view_draws_points_but_never_protected_categories():
+    # 21 school burglaries and 8 rapes outdoors (protected) in 2025: only the burglaries become points.
+    at = _open("map.py", None, kat=[SCHOOL, "Våldtäkt utomhus"])
+    assert FULL_BADGE in _captions(at)
+    script = _map_script(at)
+    assert "L.CircleMarker(" in script
+    points = [f["kategori"] for f in _features(script, None) if "kategori" in f]
+    assert points == [SCHOOL] * 21
+    assert "Våldtäkt" not in script and "V\\u00e5ldt\\u00e4kt" not in script  # as written, or JSON-escaped
+    labels = _district_labels(script)
+    assert labels["Östra Strand"] == "3"  # 2 burglaries + 1 rape outdoors, shown in full
+    assert {"Stortorget", "Centralskolan", "Björkhagens skola"} <= {f["name"] for f in _features(script, "place")}
+
+
+# --- Tid ----------------------------------------------------------------------------------------
+
+def test_time_heatmap_cells_of_a_kommunanalytiker_are_dotted_and_drawn_as_empty(downloads):
+    at = _open("time.py", KERSTIN, kat=SCHOOL, omr="B03")  # Sörby: the four incidents above
+    assert CONTROLLED_BADGE in _captions(at)
+    assert _metric(at, "Med känd tid") == "3" and _metric(at, "Okänd tid") == ".."
+    heat = _plotly(at, 0)["data"][0]
+    z, text = _array(heat["z"]).astype(float), np.asarray(heat["text"], dtype=object)
+    # Every cell holds less than 3 (the most is Tuesday 01 and Friday 02 with 1.0): all are "..",
+    # and none is coloured above the empty cells' class.
+    assert text[1][1] == ".." and text[4][2] == ".." and np.all(z == 0)
+    assert ".." in heat["hovertemplate"] or "%{text}" in heat["hovertemplate"]
+    csv = downloads(at, "csv-weekday-hour")
+    assert ".." in set(csv["weight"]) and set(csv["weight"]) <= {"..", "0.0"}
+    profile = downloads(at, "csv-hour-profile")  # Friday and Saturday: Friday 02 is 1.0
+    assert profile.iloc[2, -1] == ".."
+
+
+def test_time_heatmap_in_the_full_view_shows_the_counts():
+    at = _open("time.py", None, kat=SCHOOL, omr="B03")
+    assert _metric(at, "Med känd tid") == "3" and _metric(at, "Okänd tid") == "1"
+    heat = _plotly(at, 0)["data"][0]
+    z = _array(heat["z"]).astype(float)
+    assert z[1][1] == pytest.approx(1.0) and z[4][2] == pytest.approx(1.0)  # Tuesday 01, Friday 02
+    assert z.sum() == pytest.approx(3.0)  # three incidents with a known time, weight 1 each
+    assert "text" not in heat
+
+
+# --- Trygghet -----------------------------------------------------------------------------------
+
+def test_survey_quadrant_leaves_out_districts_whose_incident_count_is_hidden():
+    at = _open("survey.py", KERSTIN, kat=SCHOOL)
+    assert CONTROLLED_BADGE in _captions(at)
+    quadrant = _plotly(at, -1)["data"][0]
+    names = list(quadrant["text"])
+    assert "Östra Strand" not in names and "Björkhagen" not in names and "Prästgärdet" in names
+    assert ("Områden som inte visas på den här visningsnivån, för att de har för få händelser (antalet kan "
+            "räknas fram ur invånartalet): 2.") in _captions(at)
+    full = _open("survey.py", None, kat=SCHOOL)
+    assert {"Östra Strand", "Björkhagen"} <= set(_plotly(full, -1)["data"][0]["text"])
