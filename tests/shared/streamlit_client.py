@@ -25,6 +25,7 @@ import asyncio
 import json
 import re
 import time
+import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -188,10 +189,10 @@ class BrowserTab:
     # -- connection --------------------------------------------------------------------------------
 
     def _cookie_header(self) -> str:
-        host = urlsplit(self.base_url).hostname
-        # Cookies are per host, not per port, as in a browser.
-        return "; ".join(f"{c.name}={c.value}" for c in self.http.cookies.jar
-                         if c.domain.lstrip(".") in (host, f"{host}.local") or c.domain == "")
+        """The Cookie header a browser sends with the websocket: the jar's own rules (host, path, expiry)."""
+        request = urllib.request.Request(f"{self.base_url}/_stcore/stream")
+        self.http.cookies.jar.add_cookie_header(request)
+        return request.get_header("Cookie") or ""
 
     async def connect(self) -> None:
         """Load the page as a browser does (index, health with its XSRF cookie) and open the websocket."""
