@@ -715,7 +715,7 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
             raise InputError(f"kolumnerna '{y_col}' och '{x_col}' ska innehålla latitud och longitud i grader, men "
                              "värdena är inte grader. Är det x/y i meter, ange dem som x och y (--x/--y).",
                              path=table.path)
-        source_crs, report.crs_how = WGS84, "latitud/longitud (WGS84)"
+        source_crs, report.crs_how = WGS84, "kolumner med latitud och longitud"
     elif table.crs:
         source_crs = table.crs
         report.crs_how = "angivet i filen"
