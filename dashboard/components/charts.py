@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -29,13 +30,16 @@ def _layout(fig: go.Figure, *, projector: bool, title: str | None = None, height
     return fig
 
 
-def _cell_texts(texts: pd.DataFrame | None, index: range, projector: bool) -> dict:
+def _cell_texts(texts: pd.DataFrame | None, values: pd.DataFrame, projector: bool) -> dict:
     """Heatmap keywords that write ``texts`` in the cells and the hover (a controlled view's ".."), else none."""
     if texts is None:
         return {"hovertemplate": "%{y} kl. %{x}: %{z:.1f}<extra></extra>"}
-    cells = texts.reindex(index=index, columns=range(24), fill_value="0").to_numpy()
-    return {"text": cells, "texttemplate": "%{text}", "textfont": {"size": font_size(projector) - 4},
-            "hovertemplate": "%{y} kl. %{x}: %{text}<extra></extra>"}
+    cells = texts.reindex(index=values.index, columns=range(24), fill_value="0").to_numpy()
+    # An empty cell stays blank (its hover says 0), so the ".." of hidden cells stand out; the scale starts
+    # at 0, the class every hidden cell is drawn in, whatever the other cells hold.
+    return {"text": np.where(cells == "0", "", cells), "customdata": cells, "texttemplate": "%{text}",
+            "textfont": {"size": font_size(projector) - 4}, "zmin": 0, "zmax": max(float(values.max().max()), 1.0),
+            "hovertemplate": "%{y} kl. %{x}: %{customdata}<extra></extra>"}
 
 
 def weekday_hour_heatmap(matrix: pd.DataFrame, *, weekday_names: tuple[str, ...], projector: bool = False,
@@ -56,7 +60,7 @@ def weekday_hour_heatmap(matrix: pd.DataFrame, *, weekday_names: tuple[str, ...]
             colorbar={"title": {"text": value_label}},
             xgap=1,
             ygap=1,
-            **_cell_texts(texts, range(1, 8), projector),
+            **_cell_texts(texts, values, projector),
         )
     )
     fig.update_yaxes(autorange="reversed")
@@ -70,7 +74,7 @@ def month_hour_heatmap(matrix: pd.DataFrame, *, month_names: tuple[str, ...], pr
     values = matrix.reindex(index=range(1, 13), columns=range(24), fill_value=0.0)
     fig = go.Figure(go.Heatmap(z=values.to_numpy(), x=[f"{h:02d}" for h in range(24)], y=list(month_names),
                                colorscale=HEAT_SCALE, xgap=1, ygap=1,
-                               **_cell_texts(texts, range(1, 13), projector)))
+                               **_cell_texts(texts, values, projector)))
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(dtick=1)
     return _layout(fig, projector=projector, title=title)
@@ -140,9 +144,12 @@ def bar_profile(weights: pd.Series, *, projector: bool = False, title: str | Non
     values = weights.reindex(range(24), fill_value=0.0)
     extra = {"hovertemplate": "kl. %{x}: %{y:.1f}<extra></extra>"}
     if texts is not None:
-        extra = {"text": texts.reindex(range(24), fill_value="0").to_numpy(), "textposition": "outside",
-                 "cliponaxis": False, "hovertemplate": "kl. %{x}: %{text}<extra></extra>"}
+        labels = texts.reindex(range(24), fill_value="0").to_numpy()
+        extra = {"text": np.where(labels == "0", "", labels), "customdata": labels, "textposition": "outside",
+                 "cliponaxis": False, "hovertemplate": "kl. %{x}: %{customdata}<extra></extra>"}
     fig = go.Figure(go.Bar(x=[f"{h:02d}" for h in values.index], y=values.to_numpy(), marker_color=OKABE_ITO[0],
                            **extra))
+    if texts is not None:
+        fig.update_yaxes(rangemode="tozero")  # with every hour hidden the bars have no height: no axis below 0
     fig.update_xaxes(dtick=1)
     return _layout(fig, projector=projector, title=title, height=480 if projector else 320)

@@ -243,8 +243,10 @@ def test_time_heatmap_cells_of_a_kommunanalytiker_are_dotted_and_drawn_as_empty(
     z, text = _array(heat["z"]).astype(float), np.asarray(heat["text"], dtype=object)
     # Every cell holds less than 3 (the most is Tuesday 01 and Friday 02 with 1.0): all are "..",
     # and none is coloured above the empty cells' class.
-    assert text[1][1] == ".." and text[4][2] == ".." and np.all(z == 0)
-    assert ".." in heat["hovertemplate"] or "%{text}" in heat["hovertemplate"]
+    assert text[1][1] == ".." and text[4][2] == ".." and np.all(z == 0) and heat["zmin"] == 0
+    hover = np.asarray(heat["customdata"], dtype=object)  # what the hover says
+    assert hover[1][1] == ".." and hover[0][0] == "0" and "%{z" not in heat["hovertemplate"]
+    assert set(text.ravel()) == {"..", ""}  # an empty cell is blank, a hidden one ".."
     csv = downloads(at, "csv-weekday-hour")
     assert ".." in set(csv["weight"]) and set(csv["weight"]) <= {"..", "0.0"}
     profile = downloads(at, "csv-hour-profile")  # Friday and Saturday: Friday 02 is 1.0
