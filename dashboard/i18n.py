@@ -92,6 +92,7 @@ ENGLISH: dict[str, str] = {
     "Vald period": "Chosen period",
     "Samma period året innan": "Same period the year before",
     "Händelser per månad": "Incidents per month",
+    "Händelser per kvartal": "Incidents per quarter",
     "Fråga": "Question",
     "Andel (%)": "Share (%)",
     "Index 0–6 (0 = inget problem, 6 = alarmerande)": "Index 0–6 (0 = no problem, 6 = alarming)",

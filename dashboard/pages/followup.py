@@ -1,4 +1,10 @@
-"""Uppföljning: for the steering group — did the measures work, and how sure can we be?"""
+"""Uppföljning: for the steering group — did the measures work, and how sure can we be?
+
+The numbers are shown through the session's view of the dataset the measure is counted on
+(``dashboard.loaders.current_view``): below the owner's level WDD counts of 1–2 are "..", with the
+estimates and sentences that would give them back, goals on places with fewer than k incidents
+say so, and the report and the places' files are made for the same view.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +18,20 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from analysis.followup import wdd_parts
 from analysis.survey import survey_change
 from core import formatting
 from core.config import load_config
+from core.disclosure import HIDDEN
 from dashboard.components import problem_forms as forms
 from dashboard.components.charts import trend_chart
+from dashboard.components.disclosure import level_badge, masked_long, masked_series
 from dashboard.components.errors import end_page
 from dashboard.components.exports import show_figure
 from dashboard.components.maps import build_problem_map
 from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import english, fmt_int, t
-from dashboard.loaders import frames_for, problem_store
+from dashboard.loaders import current_view, frames_for, problem_store, workspace
 from geo.crs import frame_crs
 from reports.export import export_hotspots
 from reports.report import (
@@ -34,7 +41,10 @@ from reports.report import (
     Source,
     build_report,
     evaluate_goal,
+    followup_parts,
+    masked_goal,
     plan_from_followup,
+    ring_hidden,
     run_followup,
     write_docx,
     write_html,
@@ -53,9 +63,21 @@ data_end = incidents["occurred_from"].max().date()
 lang = "en" if english() else "sv"
 
 st.title(t("Uppföljning"))
-measures = store.list_measures()
-hotspots = {h.id: h for h in store.list_hotspots()}
-goals = store.list_goals()
+every_pin = store.list_hotspots()
+
+
+def _view_of(item):
+    """The session's view of the dataset an item belongs to; the active one's when that is gone."""
+    dataset = workspace().dataset_of(item, every_pin)
+    return current_view(dataset if dataset is not None else active.dataset)
+
+
+# Places (and their measures and goals) on a dataset not shared with this viewer are not shown at all.
+hotspots = {h.id: h for h in every_pin if _view_of(h).visible}
+hidden_ids = {h.id for h in every_pin} - set(hotspots)
+measures = [m for m in store.list_measures()
+            if not (m.hotspot_ids and set(m.hotspot_ids) <= hidden_ids) and _view_of(m).visible]
+goals = [g for g in store.list_goals() if g.hotspot_id not in hidden_ids]
 if not measures:
     st.info(t("Inga åtgärder är beslutade ännu. Lägg till åtgärder och mål på sidan Problembild."))
     end_page()
@@ -73,6 +95,8 @@ st.markdown(f"**{md(measure.title)}** · {md(measure.kind)} · {md(measure.organ
 plans = store.list_followups(measure_id)
 # The measure is counted on the dataset its follow-up (else its place) was made on, not just the active one.
 counted, attached = frames_for(plans[0] if plans else measure, hotspots, active=active)
+view = current_view(counted.dataset)
+level_badge(view)
 if attached is not None:
     st.info(attached)
 counted_incidents = counted.incidents
@@ -136,7 +160,7 @@ with st.expander(t("Jämförelseområde och perioder"), expanded=not plans):
 outcomes = {}
 if plans:
     outcome = run_followup(plan_from_followup(plans[0]), measures={m.id: m for m in measures}, hotspots=hotspots,
-                            goals=goals, incidents=counted_incidents, data_end=data_end, public=False)
+                            goals=goals, incidents=counted_incidents, data_end=data_end, public=view)
     if outcome is not None:
         outcomes[measure.id] = outcome
         if outcome.result is None:
@@ -144,31 +168,43 @@ if plans:
         else:
             result = outcome.result
             st.subheader(t("Effekt"))
-            # The parts of the test apart (target, comparison, ring, total), each saying only what it supports.
-            parts = wdd_parts(result, lang=lang)
-            st.markdown(f"### {parts['target']}")
-            st.markdown("\n".join(f"- {text}" for key, text in parts.items() if key != "target"))
+            # The parts of the test apart (target, comparison, ring, total), each saying only what it supports;
+            # below the owner's level none that would give a count of 1–2 back (as in the report).
+            parts = followup_parts(outcome, view, lang=lang)
+            estimates_shown = bool(parts) and not ring_hidden(result, view)
+            if parts:
+                st.markdown(f"### {parts['target']}")
+                st.markdown("\n".join(f"- {text}" for key, text in parts.items() if key != "target"))
+            else:
+                st.info(t("Antalen är för få för att visas på den här visningsnivån (visas som ”..”)."))
             rows = [(t("Målområdet"), result.target), (plans[0].control_name or t("Jämförelseområdet"), result.control)]
             if result.displacement is not None:
                 rows.append((t("Området runt omkring"), result.displacement))
                 if not result.shared_control and result.displacement_control is not None:
                     rows.append((t("Kontroll för området runt omkring"), result.displacement_control))
-            counts = pd.DataFrame([{t("Område"): name, t("Före"): c.before, t("Efter"): c.after} for name, c in rows])
+            counts = pd.DataFrame([{t("Område"): name, t("Före"): view.masked(c.before), t("Efter"): view.masked(c.after)}
+                                   for name, c in rows])
+            if view.controlled:  # text throughout, so ".." and numbers make one column
+                counts = counts.astype({t("Före"): str, t("Efter"): str})
             decimals = 0 if result.time_weights == (1.0, 1.0) else 1
             cols = st.columns([2, 1, 1, 1])
             cols[0].dataframe(counts, hide_index=True, width="stretch")
-            cols[1].metric(t("Skattad effekt (WDD)"), formatting.number(result.est_total, decimals, lang=lang))
+            cols[1].metric(t("Skattad effekt (WDD)"), formatting.number(result.est_total, decimals, lang=lang)
+                           if estimates_shown else HIDDEN)
             cols[2].metric(t("95 % konfidensintervall"), " – ".join(
-                formatting.number(v, decimals, lang=lang) for v in result.ci95))
-            cols[3].metric("p", formatting.p_value(result.p, lang=lang).removeprefix("p = ").removeprefix("p "))
+                formatting.number(v, decimals, lang=lang) for v in result.ci95) if estimates_shown else HIDDEN)
+            cols[3].metric("p", formatting.p_value(result.p, lang=lang).removeprefix("p = ").removeprefix("p ")
+                           if estimates_shown else HIDDEN)
             for note in outcome.notes + result.notes(lang):
                 st.caption(note)
             series = pd.concat([frame.assign(serie=name) for name, frame in outcome.series.items()])
-            fig = trend_chart(series, x="period_start", y="count", color="serie", projector=projector,
-                              title=t("Händelser per månad"), marker_date=pd.Timestamp(measure.start),
-                              marker_label=t("Åtgärden startar"))
-            show_figure(fig, f"uppfoljning-{measure.id}", data=series[["serie", "period", "count"]].astype(
-                {"period": "string"}), key="followup-trend")
+            # Below the owner's level the periods are quarters, and a quarter with 1–2 is a gap, not a height.
+            drawn = series.assign(count=masked_series(series["count"], view))
+            fig = trend_chart(drawn, x="period_start", y="count", color="serie", projector=projector,
+                              title=t("Händelser per kvartal" if view.controlled else "Händelser per månad"),
+                              marker_date=pd.Timestamp(measure.start), marker_label=t("Åtgärden startar"))
+            show_figure(fig, f"uppfoljning-{measure.id}", data=masked_long(series[["serie", "period", "count"]].astype(
+                {"period": "string"}), view, "count"), key="followup-trend")
 
 # --- goals as traffic lights ----------------------------------------------------------------------
 st.subheader(t("Mål"))
@@ -177,8 +213,8 @@ linked = [g for g in goals if g.measure_id == measure.id or (g.hotspot_id in mea
 if not linked:
     st.caption(t("Inga mål är kopplade till åtgärden."))
 for goal in linked:
-    status = evaluate_goal(goal, incidents=counted_incidents, hotspots=hotspots, outcomes=outcomes, data_end=data_end,
-                           lang=lang)
+    status = masked_goal(evaluate_goal(goal, incidents=counted_incidents, hotspots=hotspots, outcomes=outcomes,
+                                       data_end=data_end, lang=lang), view, lang=lang)
     cols = st.columns([1, 12])
     cols[0].markdown(f"<div style='font-size:2.2rem'>{LIGHTS[status.status]}</div>", unsafe_allow_html=True)
     cols[1].markdown(f"**{md(goal.kind.capitalize())}: {md(goal.description, limit=None)}**  \n{status.sentence}")
@@ -221,12 +257,14 @@ if st.button(t("Skapa rapport"), icon=":material/description:"):
                              place_name=active.dataset.name, is_sample=active.dataset.builtin)
     with st.spinner(t("Skapar rapporten …")):
         def source_of(item):
-            # Each place, goal and follow-up on the dataset it was made on, as on this page.
+            # Each place, goal and follow-up on the dataset it was made on, as on this page, and shown
+            # through this session's view of that dataset.
             frames, notice = frames_for(item, hotspots, active=active)
-            return Source(frames.incidents, frames.districts, frames.background, notice or "")
+            return Source(frames.incidents, frames.districts, frames.background, notice or "", _view_of(item))
 
         report = build_report(picture, incidents, districts=active.districts, background=active.background,
-                              survey=active.survey, audience=audience, lang=lang, source_of=source_of)
+                              survey=active.survey, audience=audience, lang=lang, source_of=source_of,
+                              view=current_view())
         folder = Path(tempfile.mkdtemp(prefix="samsyn-report-"))
         write_docx(report, folder / "problembild.docx")
         write_html(report, folder / "problembild.html")

@@ -1,4 +1,10 @@
-"""Problembild: every pinned place on one map and in a list, then and now; causes, measures, goals."""
+"""Problembild: every pinned place on one map and in a list, then and now; causes, measures, goals.
+
+Each place is shown through the session's view of the dataset it was pinned on
+(``dashboard.loaders.current_view``): a place on a dataset not shared with the viewer is not
+listed, and below the owner's level its counts of 1–2 are ".." and a place with fewer than k
+incidents says so instead of its numbers.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,9 @@ from analysis.problem_numbers import PLACE_BUFFER_M, busiest_text, place_numbers
 from analysis.snapshot import snapshot_numbers
 from core import formatting
 from core.config import load_config
+from core.disclosure import HIDDEN
 from dashboard.components import problem_forms as forms
+from dashboard.components.disclosure import level_badge, shown_places
 from dashboard.components.exports import csv_download
 from dashboard.components.maps import bounds_wgs84, build_problem_map, data_extent
 from dashboard.components.pinning import pin_form
@@ -22,8 +30,10 @@ from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, t
-from dashboard.loaders import frames_for, problem_store
+from dashboard.loaders import current_view, frames_for, problem_store, workspace
 from geo.crs import frame_crs
+from reports.report import TOO_FEW
+from store.picture_file import masked_snapshot
 
 active = st.session_state["active"]
 filters = current_filters()
@@ -32,6 +42,7 @@ crs = frame_crs(active.incidents)  # no CRS: a Swedish error, never SWEREF 99 TM
 store = problem_store()
 
 st.title(t("Problembild"))
+level_badge(current_view())
 user = forms.who()
 forms.flash()
 
@@ -39,7 +50,17 @@ show = st.segmented_control(t("Visa"), ["gemensam", "sida", "alla"], default="ge
                             format_func=lambda v: {"gemensam": t("Gemensam problembild"),
                                                    "sida": t("Polisens och kommunens egna, sida vid sida"),
                                                    "alla": t("Alla")}[v]) or "gemensam"
-pinned = store.list_hotspots()
+every_pin = store.list_hotspots()
+
+
+def _view_of(item):
+    """The session's view of the dataset a place (measure, goal) belongs to; the active one's when that is gone."""
+    dataset = workspace().dataset_of(item, every_pin)
+    return current_view(dataset if dataset is not None else active.dataset)
+
+
+# Places on a dataset not shared with this viewer are not on the page at all.
+pinned = [h for h in every_pin if _view_of(h).visible]
 shown = [h for h in pinned if show == "alla" or (show == "gemensam" and h.picture == "gemensam")
          or (show == "sida" and h.picture in ("polis", "kommun"))]
 all_categories = sorted(map(str, active.incidents["category"].dropna().unique()))
@@ -56,23 +77,42 @@ def _table(items) -> pd.DataFrame:
     # "Nu" is analysis.problem_numbers.place_numbers, the function the report and the goals call too.
     lang = "en" if english() else "sv"
     rows = []
+    controlled = False
     for h in items:
         # A place counts in the dataset it was pinned on (issue 8), also when another one is active.
         now = place_numbers(frames_for(h, pinned, active=active)[0].incidents, h, filters.start, filters.end)
         then = snapshot_numbers(h.snapshot)
         period = then["period"]
+        view = _view_of(h)
+        then_count = None if then["count"] is None else int(then["count"])
+        change = None if now.change is None else round(100 * now.change)
+        verdict, busiest = forms.verdict_text(now.verdict), busiest_text(now.busiest, lang=lang)
+        now_count: object = now.count
+        if view.controlled:
+            controlled = True
+            too_few = TOO_FEW[lang].format(k=view.rules.min_place)
+            if then_count is not None:
+                then_count = too_few if not view.place_shown(then_count) else view.masked(then_count)
+            if not view.place_shown(now.count):
+                now_count, change, verdict, busiest = too_few, HIDDEN, HIDDEN, HIDDEN
+            elif view.hides(now.count) or view.hides(now.count_previous_year):
+                # The change and the busiest hour would give last year's small count back.
+                now_count, change, verdict, busiest = view.masked(now.count), HIDDEN, HIDDEN, HIDDEN
         rows.append({
             "#": h.id, t("Plats"): h.title, t("Problembild"): t(forms.PICTURE_LABELS[h.picture]),
             t("Organisation"): h.organisation, t("Prioritet"): h.priority, t("Status"): h.status,
             t("Räknas"): forms.counted_text(h),
-            t("Då (vid fästning)"): None if then["count"] is None else int(then["count"]),
+            t("Då (vid fästning)"): then_count,
             t("Period då"): formatting.date_span(*period, lang=lang) if isinstance(period, tuple) else period,
-            t("Nu"): now.count, t("Mot året innan (%)"): None if now.change is None else round(100 * now.change),
-            t("Bedömning"): forms.verdict_text(now.verdict), t("Flest händelser nu"): busiest_text(now.busiest,
-                                                                                                 lang=lang),
+            t("Nu"): now_count, t("Mot året innan (%)"): change,
+            t("Bedömning"): verdict, t("Flest händelser nu"): busiest,
             t("Fäst av"): h.created_by,
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if controlled:  # text throughout the count columns (numbers mixed with ".." would not make one column)
+        for column in (t("Då (vid fästning)"), t("Nu"), t("Mot året innan (%)")):
+            table[column] = table[column].map(lambda v: "" if v is None or v != v else str(v)).astype(object)
+    return table
 
 
 # Without district or background layers (incidents only) the incidents themselves frame the map.
@@ -126,8 +166,11 @@ if shown:
     with edit_tab:
         snapshot = hotspot.snapshot
         if snapshot:
+            # What the room saw, as this viewer may see it (counts of 1–2 and small places hidden).
+            seen = masked_snapshot(snapshot, _view_of(hotspot))
             st.caption(t("Vid fästningen") + f" ({hotspot.created_at[:16].replace('T', ' ')}, {md(hotspot.created_by)}): "
-                       + forms.snapshot_text(snapshot))
+                       + (seen["hidden"] if isinstance(seen, dict) and "hidden" in seen
+                          else forms.snapshot_text(seen)))
         forms.edit_hotspot(hotspot, all_categories, user=user)
         forms.archive_hotspot(hotspot, user=user)
     with cause_tab:
@@ -142,8 +185,10 @@ if shown:
             forms.merge_hotspots(shown, user=user)
 
 st.subheader(t("Åtgärder och mål"))
-measures = store.list_measures()
-goals = store.list_goals()
+shown_ids = {h.id for h in pinned}
+hidden_ids = {h.id for h in every_pin} - shown_ids
+measures = [m for m in store.list_measures() if not (m.hotspot_ids and set(m.hotspot_ids) <= hidden_ids)]
+goals = [g for g in store.list_goals() if g.hotspot_id not in hidden_ids]
 if measures:
     st.dataframe(pd.DataFrame([{"#": m.id, t("Åtgärd"): m.title, t("Typ"): m.kind, t("Ansvarig"):
                                 f"{m.organisation} – {m.responsible}", t("Start"): m.start, t("Slut"): m.end,
@@ -168,7 +213,9 @@ elif section == "suggest":
     view = apply_filters(active.incidents, filters)
     if len(view):
         cells = find_hotspots(view, cell=100, extent=active.districts)
-        top = cells[cells["class"].astype(str).isin(["hot99", "hot95"])].sort_values("gi_z", ascending=False).head(10)
+        top = cells[cells["class"].astype(str).isin(["hot99", "hot95"])].sort_values("gi_z", ascending=False)
+        # A grid cell is a micro-place: below the owner's level one with fewer than k incidents is not listed.
+        top = shown_places(top, current_view()).head(10)
         st.dataframe(pd.DataFrame(top[["cell_id", "count", "gi_z", "class"]]).round({"gi_z": 1}), hide_index=True,
                      width="stretch")
         if len(top):
