@@ -4,11 +4,15 @@ Both formats carry the same columns, so a GIS user (GeoPackage, layer ``hotspots
 spreadsheet user (CSV with WKT geometry and centroid coordinates) see the same table. Every file
 is written to a temporary name beside the target and renamed into place only when complete, so a
 failed export never leaves a half-written file.
+
+Made for a reader (``view_of``: the reader's :class:`core.disclosure.View` of each place's
+dataset), the files hold only the places on datasets shared with that reader, as the pages and
+the report do; the columns carry no counts, so nothing else needs masking.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,9 +24,10 @@ from core.errors import InputError
 from core.files import write_atomically
 
 if TYPE_CHECKING:
+    from core.disclosure import View
     from store.model import Hotspot
 
-__all__ = ["COLUMNS", "export_hotspots", "hotspot_frame"]
+__all__ = ["COLUMNS", "export_hotspots", "hotspot_frame", "shared_hotspots"]
 
 COLUMNS: tuple[str, ...] = (
     "id", "title", "organisation", "status", "priority", "categories", "weekdays", "hours",
@@ -35,19 +40,35 @@ def _joined(values: Iterable[object]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def hotspot_frame(hotspots: Iterable[Hotspot], *, crs: str | None = None) -> gpd.GeoDataFrame:
+def shared_hotspots(hotspots: Iterable[Hotspot], view_of: Callable[[Hotspot], View] | None) -> list[Hotspot]:
+    """The hotspots on datasets the reader sees (all of them without ``view_of``).
+
+    >>> from core.disclosure import View
+    >>> from store.model import Hotspot
+    >>> places = [Hotspot("Torget", "POINT (1 2)", id=1), Hotspot("Spaningen", "POINT (3 4)", id=2,
+    ...                                                          dataset_id="polisens")]
+    >>> hidden = View(False, False, "egen")
+    >>> [h.title for h in shared_hotspots(places, lambda h: hidden if h.dataset_id == "polisens" else View.owner_view())]
+    ['Torget']
+    """
+    return [h for h in hotspots if view_of is None or view_of(h).visible]
+
+
+def hotspot_frame(hotspots: Iterable[Hotspot], *, crs: str | None = None,
+                  view_of: Callable[[Hotspot], View] | None = None) -> gpd.GeoDataFrame:
     """The hotspots as a GeoDataFrame with :data:`COLUMNS` and geometry in one CRS.
 
     Lists (categories, weekdays, hours) become comma-separated text so every GIS and
     spreadsheet reads them. Hotspots stored in another CRS than ``crs`` (default: the first
-    hotspot's; none for an empty list, which places nothing) are reprojected.
+    hotspot's; none for an empty list, which places nothing) are reprojected. With ``view_of``,
+    only the hotspots on datasets that reader sees (:func:`shared_hotspots`).
 
     Raises
     ------
     InputError
         A hotspot whose geometry is not valid WKT.
     """
-    hotspots = list(hotspots)
+    hotspots = shared_hotspots(hotspots, view_of)
     target_crs = crs or (hotspots[0].crs if hotspots else None)
     rows, geometries = [], []
     for hotspot in hotspots:
@@ -77,7 +98,8 @@ def hotspot_frame(hotspots: Iterable[Hotspot], *, crs: str | None = None) -> gpd
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, crs=target_crs), crs=target_crs)
 
 
-def export_hotspots(hotspots: Iterable[Hotspot], path: str | Path, *, crs: str | None = None) -> Path:
+def export_hotspots(hotspots: Iterable[Hotspot], path: str | Path, *, crs: str | None = None,
+                    view_of: Callable[[Hotspot], View] | None = None) -> Path:
     """Write the pinned hotspots to a GeoPackage (``.gpkg``) or CSV (``.csv``) file, atomically.
 
     Parameters
@@ -90,6 +112,8 @@ def export_hotspots(hotspots: Iterable[Hotspot], path: str | Path, *, crs: str |
         and ``crs``.
     crs
         CRS to write; default the first hotspot's.
+    view_of
+        The reader's view of each hotspot's dataset; the places it does not see are left out.
 
     Returns
     -------
@@ -114,7 +138,7 @@ def export_hotspots(hotspots: Iterable[Hotspot], path: str | Path, *, crs: str |
     suffix = path.suffix.lower()
     if suffix not in (".gpkg", ".csv"):
         raise InputError("Välj en fil som slutar på .gpkg (GeoPackage) eller .csv.", path=path)
-    frame = hotspot_frame(hotspots, crs=crs)
+    frame = hotspot_frame(hotspots, crs=crs, view_of=view_of)
     if suffix == ".gpkg":
         def write(tmp: Path) -> None:
             frame.to_file(tmp, driver="GPKG", layer=LAYER, engine="pyogrio")

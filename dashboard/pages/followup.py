@@ -268,8 +268,8 @@ if st.button(t("Skapa rapport"), icon=":material/description:"):
         folder = Path(tempfile.mkdtemp(prefix="samsyn-report-"))
         write_docx(report, folder / "problembild.docx")
         write_html(report, folder / "problembild.html")
-        export_hotspots(list(hotspots.values()), folder / "platser.gpkg", crs=crs)
-        export_hotspots(list(hotspots.values()), folder / "platser.csv", crs=crs)
+        export_hotspots(list(hotspots.values()), folder / "platser.gpkg", crs=crs, view_of=_view_of)
+        export_hotspots(list(hotspots.values()), folder / "platser.csv", crs=crs, view_of=_view_of)
     st.session_state["report_files"] = {p.name: p.read_bytes() for p in folder.iterdir()}
 files = st.session_state.get("report_files", {})
 if files:

@@ -308,3 +308,21 @@ def test_picture_export_for_the_other_party(installation, run_cli):
                        installation["data"], "--user", "Test", cwd=cwd)
     assert imported.returncode == 0, imported.stderr
     assert "2 platser" in imported.stdout
+
+
+def test_places_file_holds_only_places_the_reader_sees(tmp_path):
+    import pandas as pd
+
+    from reports.export import export_hotspots
+
+    places = [Hotspot("Klottret vid gångtunneln", "POINT (589542 6544968)", id=1, crs="EPSG:3006"),
+              Hotspot(POLICE_ONLY, "POINT (589700 6545000)", id=2, crs="EPSG:3006", dataset_id="polisens")]
+    hidden = View(False, False, "egen", owner="polisen")
+
+    def view_of(hotspot):
+        return hidden if hotspot.dataset_id == "polisens" else JOINT
+
+    for_reader = pd.read_csv(export_hotspots(places, tmp_path / "kommunen.csv", view_of=view_of))
+    everything = pd.read_csv(export_hotspots(places, tmp_path / "allt.csv"))
+    assert for_reader["title"].tolist() == ["Klottret vid gångtunneln"]
+    assert everything["title"].tolist() == ["Klottret vid gångtunneln", POLICE_ONLY]
