@@ -122,11 +122,17 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
         result.sign_in_times.append(time.perf_counter() - started)
         result.signed_in += 1
         places: list[tuple[str, str]] = []
-        step, number = rng.randrange(len(PAGES)), 0
-        # Each tab pins on its first or second visit to Karta, then every pin_every pages.
-        until_pin = rng.randrange(1, len(PAGES) + 1)
-        while time.monotonic() < deadline:
-            page = PAGES[step % len(PAGES)]
+        # The sessions start on different pages, so that every page runs from the first round.
+        step, number, pin_failed = index % len(PAGES), 0, False
+        # Each tab pins on its first visit to Karta, then again after pin_every pages.
+        until_pin = 0
+        while True:
+            # Past the deadline a session that has not pinned yet goes to Karta and pins once, so that
+            # every session has pinned however short the run.
+            late = time.monotonic() >= deadline
+            if late and (number or pin_failed):
+                break
+            page = "Karta" if late else PAGES[step % len(PAGES)]
             step += 1
             run = await tab.run(page)
             result.record(page, run.seconds)
@@ -134,10 +140,11 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
             if run.errors and not run.status:
                 break  # the connection is gone: a person would reload; the error is counted
             until_pin -= 1
-            if page == "Karta" and until_pin <= 0 and time.monotonic() < deadline:
+            if page == "Karta" and (until_pin <= 0 or late):
                 places = places or tab.map_places(run)
                 if not places:
                     result.errors.append(f"{login}: Karta drew no named places to pin")
+                    pin_failed = True
                 else:
                     number += 1
                     place, _name = rng.choice(places)
@@ -153,6 +160,7 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
                         result.errors.extend(f"{login}: {e}" for e in pin_run.errors)
                     if saved is None:
                         result.errors.append(f"{login}: {title} was not confirmed on the page")
+                        pin_failed = True
                     result.pins.append(Pin(login, title, place, saved))
                     until_pin = pin_every
             await asyncio.sleep(rng.uniform(*think))
