@@ -219,6 +219,35 @@ def test_map_for_a_kommunanalytiker_has_no_points_and_hides_small_districts(down
     assert not set(csv["count"]) & {"1", "2"}
 
 
+def test_a_change_from_last_years_small_count_is_hidden_even_when_this_years_is_shown(downloads):
+    # 2024 by hand: Kvarnbacken 1 and Prästgärdet 2 school burglaries, so 7 and 3 in 2025 are shown but
+    # their changes (+600 %, +50 %) would give last year's count back; Centrum 8 → 4 (−50 %) stays.
+    last_year = _districts_by_hand(SCHOOL, 2024)
+    assert (last_year["Kvarnbacken"], last_year["Prästgärdet"], last_year["Centrum"]) == (1, 2, 8)
+    at = _open("map.py", KERSTIN, kat=SCHOOL)
+    csv = downloads(at, "csv-map-districts").set_index("name")
+    assert csv.loc["Kvarnbacken", ["count", "change"]].tolist() == ["7", ".."]
+    assert csv.loc["Prästgärdet", ["count", "change"]].tolist() == ["3", ".."]
+    assert csv.loc["Centrum", ["count", "change"]].tolist() == ["4", "-50.0"]
+
+
+def test_the_selection_panel_and_the_pin_preview_hide_a_small_count():
+    for user, shown in ((KERSTIN, ".."), (None, "2")):
+        at = _open("map.py", user, kat=SCHOOL)
+        at.session_state["map_selected"] = {"kind": "district", "id": "B01"}  # Östra Strand, as if clicked
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert _metric(at, "Händelser") == shown and _metric(at, "Händelser som fäst plats") == shown
+        categories = _table(at, "Kategori")
+        assert categories.values.tolist() == [[SCHOOL, shown if user else 2]]
+        said = " ".join(_captions(at))
+        if user:
+            assert "Antalen är för få för att visas på den här visningsnivån" in said and "2 händelser" not in said
+            assert next(m for m in at.metric if m.label == "Händelser").delta in (None, "")
+        else:
+            assert "2 händelser jan–dec 2025 mot 2 samma period 2024" in said
+
+
 def test_map_in_the_full_view_draws_points_but_never_protected_categories():
     # 21 school burglaries and 8 rapes outdoors (protected) in 2025: only the burglaries become points.
     at = _open("map.py", None, kat=[SCHOOL, "Våldtäkt utomhus"])
