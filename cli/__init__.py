@@ -20,6 +20,7 @@ from core.errors import InputError
 # subcommand's parser sets ``handler=function(args) -> int``.
 COMMANDS: tuple[str, ...] = (
     "cli.import_cmd",
+    "cli.template_cmd",
     "cli.sample_cmd",
     "cli.areas_cmd",
     "cli.time_cmd",

@@ -75,6 +75,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_common(share)
     share.set_defaults(handler=run_share)
 
+    show = actions.add_parser(
+        "show", help="visa ett dataset och dess importrapport",
+        description="Visar datasetets namn, innehåll, ägare och delning, och importrapporten som sparades när "
+                    "filerna lästes in (antal rader, kolumner, datumformat, koordinatsystem, avvisade rader per "
+                    "orsak). Rapporten innehåller inga värden ur filen.")
+    show.add_argument("dataset", metavar="NAMN_ELLER_ID", help="datasetets id eller namn")
+    _add_common(show)
+    show.set_defaults(handler=run_show)
+
 
 def _add_sharing(parser: argparse.ArgumentParser, *, default_sharing: str | None) -> None:
     # Checked by the handler, not by argparse's choices, so a bad value gets a Swedish message and exit 2.
@@ -151,7 +160,11 @@ def run_add(args: argparse.Namespace) -> int:
 
     # Everything is read in memory first: a bad file stops here, before the data directory is touched.
     options = ImportOptions(**{option: getattr(args, option) for option in INCIDENT_OPTIONS})
-    imported = import_incidents(Path(args.incidents), options)
+    from cli.import_cmd import stage_printer
+    from store.import_report import write_import_report
+
+    print_stage = stage_printer(Path(args.incidents))
+    imported = import_incidents(Path(args.incidents), options, progress=print_stage)
     crs = imported.frame.attrs["crs"]
     layers = {}
     for role in ("districts", "places"):
@@ -159,8 +172,10 @@ def run_add(args: argparse.Namespace) -> int:
             layers[role] = read_areas_report(Path(getattr(args, role)), work_crs=crs)
     survey = read_survey_report(Path(args.survey)) if args.survey else None
 
+    print_stage("write")
     dataset = create_dataset(space.data_dir, name, crs=crs, owner=owner, sharing=sharing)
     try:
+        write_import_report(dataset.directory, "incidents", imported.report.to_dict())
         dataset = save_role(dataset, "incidents", ".parquet", lambda p: write_incidents(imported.frame, p), crs=crs)
         for role, (frame, _report) in layers.items():
             dataset = save_role(dataset, role, ".gpkg", lambda p, f=frame: write_areas(f, p))
@@ -247,4 +262,26 @@ def run_share(args: argparse.Namespace) -> int:
     dataset = space.find_dataset(args.dataset)
     changed = space.set_sharing(dataset.id, viewer=Viewer.local(), owner=owner, sharing=sharing)
     print(_sharing_sentence(changed))
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print one dataset: name, contents, owner and sharing, and its stored import report."""
+    from geo.importer import stored_report_lines
+    from store.import_report import read_import_reports
+
+    space = _workspace(args)
+    dataset = space.find_dataset(args.dataset)
+    roles = [role for role in ("incidents", "districts", "places", "streets", "background", "survey")
+             if dataset.path(role)]
+    lines = [f"{dataset.name} ({dataset.id})",
+             f"Skapat: {dataset.created[:16].replace('T', ' ') if dataset.created else 'inbyggt'}",
+             f"Innehåll: {', '.join(roles) or 'inga filer'}", _sharing_sentence(dataset)]
+    reports = {} if dataset.builtin else read_import_reports(dataset.directory)
+    if not reports:
+        lines.append("Importrapport: ingen sparad (datasetet lästes in innan rapporterna sparades, eller är "
+                     "exempeldatan).")
+    for role, report in reports.items():
+        lines += ["", f"Importrapport – {role}:", *(f"  {line}" for line in stored_report_lines(role, report))]
+    print("\n".join(lines))
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from cli.common import atomic_output
@@ -103,6 +104,26 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
+# From this size an import takes long enough (seconds) for stage lines to help; below it they are noise.
+PROGRESS_BYTES = 1_000_000
+
+
+def print_stage(key: str) -> None:
+    """One progress line per import stage on stderr (stdout keeps the report, for pipes and files)."""
+    from geo.importer import STAGES
+
+    print(f"{STAGES[key].capitalize()} …", file=sys.stderr, flush=True)
+
+
+def stage_printer(src: Path):
+    """``print_stage`` for a long file or a person at a terminal, else nothing (a quiet job's stderr is its error)."""
+    try:
+        long_file = src.stat().st_size >= PROGRESS_BYTES
+    except OSError:
+        long_file = False
+    return print_stage if long_file or sys.stderr.isatty() else (lambda _key: None)
+
+
 def rejected_path(out: Path) -> Path:
     """Where rejected rows go: ``incidents.parquet`` → ``incidents.rejected.csv``."""
     return out.with_name(f"{out.stem}.rejected.csv")
@@ -139,8 +160,10 @@ def _run_incidents(args: argparse.Namespace, src: Path, out: Path) -> list[str]:
              "source", "source_value", "place_type", "sheet", "header_row", "layer", "delimiter", "encoding",
              "skip_invalid", "salt", "snap", "snap_to", "snap_max")
     options = ImportOptions(**{name: getattr(args, name) for name in names})
-    result = import_incidents(src, options)
+    stage = stage_printer(src)
+    result = import_incidents(src, options, progress=stage)
     rejected_file = rejected_path(out)
+    stage("write")
     if result.rejected is not None and len(result.rejected):
         with atomic_output(out) as tmp, atomic_output(rejected_file) as tmp_rejected:
             write_incidents(result.frame, tmp)
