@@ -599,7 +599,7 @@ def find_header_row(cells: list[list]) -> int:
 
     Title rows above a table ("Anmälda brott 2024", "Urval: Malmö", "Uttaget 2024-05-02") fill one or two
     cells, or hold dates and numbers; the header fills at least 80 % of the table's widest row, and
-    only with text.
+    only with text (or years, as a survey's 2022, 2023 columns).
 
     >>> find_header_row([["Anmälda brott"], [], ["Datum", "Brott", "X", "Y"], ["2024-03-05", "Rån", 1, 2]])
     2
@@ -611,16 +611,25 @@ def find_header_row(cells: list[list]) -> int:
     needed = max(1, int(np.ceil(0.8 * widest)))
     for index, row in enumerate(cells[:HEADER_SEARCH_ROWS]):
         filled = _filled(row)
-        if len(filled) >= needed and all(isinstance(row[i], str) for i in filled):
+        if len(filled) >= needed and all(_header_like(row[i]) for i in filled):
             return index
     return 0
 
 
-def _footer_start(cells: list[list], width: int) -> int:
+def _header_like(value: object) -> bool:
+    """A cell a header may hold: text, or a year (survey sheets head their columns 2022, 2023 …)."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, float | int) and not isinstance(value, bool) and float(value).is_integer() \
+        and 1900 <= value <= 2100
+
+
+def _footer_start(cells: list[list], width: int, first: int = 0) -> int:
     """Index where a footer below the table begins ("Källa: …", "Uttaget av …"), or ``len(cells)``.
 
-    A footer is the trailing run of rows that are blank or hold a single text cell in the first column;
-    it is only looked for in tables of three or more columns, where a data row is never that empty.
+    A footer is the trailing run of rows that are blank or hold a single text cell in the table's first
+    column (``first``); it is only looked for in tables of three or more columns, where a data row is
+    never that empty.
     """
     end = len(cells)
     if width < 3:
@@ -628,7 +637,7 @@ def _footer_start(cells: list[list], width: int) -> int:
     start = end
     while start > 0:
         filled = _filled(cells[start - 1])
-        if not filled or (filled == [0] and isinstance(cells[start - 1][0], str)):
+        if not filled or (filled == [first] and isinstance(cells[start - 1][first], str)):
             start -= 1
         else:
             break
@@ -703,9 +712,9 @@ def read_excel(path: Path, *, sheet: str | int | None = None, header_row: int | 
         header = find_header_row(cells)
         if header:
             notes.append(f"Rubrikraden är rad {header + 1}; raderna ovanför (titel och urval) lästes inte som data.")
-    width = max(_filled(cells[header])[-1] + 1, *(max(_filled(r), default=-1) + 1 for r in cells[header:]))
+    width = max(len(row) for row in cells)  # calamine's rows are as wide as the used range
     body = cells[header + 1:]
-    footer = _footer_start(body, width)
+    footer = _footer_start(body, len(_filled(cells[header])), _filled(cells[header])[0])
     if footer < len(body):
         text_rows = [i for i in range(footer, len(body)) if _filled(body[i])]
         first, last = header + 2 + text_rows[0], header + 2 + text_rows[-1]
@@ -713,9 +722,13 @@ def read_excel(path: Path, *, sheet: str | int | None = None, header_row: int | 
         notes.append(f"Text under tabellen ({where}, t.ex. en källhänvisning) lästes inte som data.")
         body = body[:footer]
     names = _header_names_from_cells(cells[header], width)
+    padded = [row if len(row) == width else [*row, *([None] * (width - len(row)))] for row in body]
     columns = {}
-    for i, column in enumerate(names):
-        columns[column] = pd.Series([_excel_cell(row[i]) if i < len(row) else None for row in body], dtype="str")
+    for i, values in enumerate(zip(*padded, strict=True) if padded else [()] * width):
+        texts = [_excel_cell(v) for v in values]
+        if _blank_cell(cells[header][i] if i < len(cells[header]) else None) and not any(texts):
+            continue  # an empty column beside the table (it starts in column B, or a stray border)
+        columns[names[i]] = pd.Series(texts, dtype="str")
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
     if frame.shape[1] == 0:
         raise InputError(f"Bladet '{name}' är tomt.", path=path)
@@ -725,28 +738,34 @@ def read_excel(path: Path, *, sheet: str | int | None = None, header_row: int | 
     return _drop_blank(table, blank)
 
 
-def _excel_cell(value: object) -> object:
-    """One Excel cell as the text the importer parses: a date cell as ISO, a time cell as ``HH:MM:SS``."""
-    if _blank_cell(value):
+def _excel_cell(value: object) -> str | None:
+    """One cell as the text the importer parses: a date cell as ISO, a time cell as ``HH:MM:SS``."""
+    kind = type(value)
+    # Text and numbers are nearly every cell of a sheet: test them first and by exact type.
+    if kind is str:
+        return value.strip() or None
+    if kind is float:
+        if value != value:  # NaN
+            return None
+        return str(int(value)) if value.is_integer() else str(value)
+    if value is None:
         return None
-    if isinstance(value, datetime.datetime):
+    if kind is datetime.datetime:
         # A date cell holds midnight; written as a date it stays a 24-hour window, never 00:00.
         if value.time() == datetime.time(0):
             return value.date().isoformat()
         return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, datetime.date):
+    if kind is datetime.date:
         return value.isoformat()
-    if isinstance(value, datetime.time):
+    if kind is datetime.time:
         return value.isoformat(timespec="seconds")
-    if isinstance(value, datetime.timedelta) and datetime.timedelta(0) <= value < datetime.timedelta(days=1):
+    if kind is datetime.timedelta and datetime.timedelta(0) <= value < datetime.timedelta(days=1):
         # A clock formatted as a duration ([h]:mm) is still a time of day.
         seconds = int(value.total_seconds())
         return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-    if isinstance(value, bool):
+    if kind is bool:
         return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return str(value).strip() or None
 
 
 # --- vector and parquet ----------------------------------------------------

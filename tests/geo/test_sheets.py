@@ -175,11 +175,37 @@ def test_broken_workbook_is_refused_in_swedish(tmp_path):
     assert "trasig.xlsx" in str(error.value) and "kalkylblad" in str(error.value)
 
 
+def test_table_that_starts_in_column_b(tmp_path):
+    # Reports laid out for print: a margin column A, the title in B1, the source under the table in column B.
+    path = tmp_path / "utskrift.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet["B1"] = "Skadegörelse på kommunens fastigheter 2024"
+    for r, row in enumerate([["Datum", "Kategori", "Kostnad", "X", "Y"],
+                             [datetime.date(2024, 5, 17), "Klotter", 4500, *PLACES[0]],
+                             [datetime.date(2024, 5, 20), "Klotter", 1200, *PLACES[1]]], start=3):
+        for c, value in enumerate(row, start=2):
+            sheet.cell(row=r, column=c, value=value)
+    sheet["B7"] = "Källa: Tekniska förvaltningen"
+    workbook.save(path)
+    table = read_table(path)
+    assert table.frame.columns.tolist() == ["Datum", "Kategori", "Kostnad", "X", "Y"]
+    assert table.rows.tolist() == [4, 5]
+    result = import_incidents(path, source_value="kommun")
+    assert result.frame["occurred_from"].tolist() == [pd.Timestamp("2024-05-17"), pd.Timestamp("2024-05-20")]
+    assert result.frame["occurred_to"].tolist() == [pd.Timestamp("2024-05-18"), pd.Timestamp("2024-05-21")]
+    assert "(rad 7," in " ".join(result.report.notes)
+
+
 def test_find_header_row_skips_titles_not_data():
     cells = [["Rapport"], ["Period", datetime.date(2024, 1, 1)], [], ["Datum", "Brott", "X", "Y"],
              [datetime.date(2024, 1, 3), "Rån", 1.0, 2.0]]
     assert find_header_row(cells) == 3
     assert find_header_row([["Datum", "Brott"], ["2024-01-01", "Rån"]]) == 0
+    # A survey sheet heads its value columns with years.
+    survey = [["Trygghetsmätning 2024"], ["Område", "Indikator", 2022.0, 2023.0, 2024.0],
+              ["Centrum", "Otrygghet", 0.21, 0.24, 0.19]]
+    assert find_header_row(survey) == 1
 
 
 def test_csv_with_title_lines_and_header_row(tmp_path, run_cli):
