@@ -146,6 +146,17 @@ def test_overview_hides_counts_of_one_and_two_and_their_rates_for_a_kommunanalyt
     assert not set(csv["count"]) & {"1", "2"}
 
 
+def test_overview_in_english_says_the_level_and_dots_the_same_cells():
+    at = _open("overview.py", KERSTIN, kat=SCHOOL, lang="en")
+    assert (":material/visibility: View level: steering group/public – counts of 1–2 are shown as “..”, places "
+            "with fewer than 5 incidents are not shown on their own, and no individual incidents are shown."
+            in _captions(at))
+    table = _table(at, "District").set_index("District")
+    assert table.loc["Östra Strand", "Count"] == ".." and table.loc["Östra Strand", "per 1,000 inhabitants"] == ".."
+    assert table.loc["Prästgärdet", "Count"] == "3"
+    assert "Places with fewer than 5 incidents are not shown at this view level." in _captions(at)
+
+
 def test_overview_shows_the_numbers_in_the_full_view():
     at = _open("overview.py", None, kat=SCHOOL)
     assert FULL_BADGE in _captions(at)
@@ -246,6 +257,29 @@ def test_the_selection_panel_and_the_pin_preview_hide_a_small_count():
             assert next(m for m in at.metric if m.label == "Händelser").delta in (None, "")
         else:
             assert "2 händelser jan–dec 2025 mot 2 samma period 2024" in said
+
+
+def _cell_by_hand(cell_id: str, category: str, year: int) -> int:
+    """Incidents of ``category`` in ``year`` inside the grid cell ``100m_E<x0>_N<y0>``, counted with pandas."""
+    size = float(cell_id.split("m_")[0])
+    x0, y0 = float(cell_id.split("_E")[1].split("_N")[0]), float(cell_id.split("_N")[1])
+    incidents = pd.read_parquet(SAMPLE / "incidents.parquet")
+    chosen = incidents[(incidents["category"] == category) & (incidents["occurred_from"].dt.year == year)]
+    inside = chosen["x"].between(x0, x0 + size, inclusive="left") & chosen["y"].between(y0, y0 + size,
+                                                                                       inclusive="left")
+    return int(inside.sum())
+
+
+def test_hot_spot_cells_with_fewer_than_five_incidents_are_not_drawn_for_a_kommunanalytiker():
+    controlled = _features(_map_script(_open("map.py", KERSTIN, kat="Cykelstöld")), "cell")
+    full = _features(_map_script(_open("map.py", None, kat="Cykelstöld")), "cell")
+    # Gi* marks cells with few or no bicycle thefts of their own as hot (their neighbours are busy); the full
+    # view draws them, the controlled one only the cells with 5 or more, with the same class.
+    assert any(cell["count"] < 5 for cell in full)
+    assert controlled and all(cell["count"] >= 5 for cell in controlled)
+    assert sorted(c["cell_id"] for c in controlled) == sorted(c["cell_id"] for c in full if c["count"] >= 5)
+    for cell in controlled:
+        assert cell["count"] == _cell_by_hand(cell["cell_id"], "Cykelstöld", 2025), cell
 
 
 def test_map_in_the_full_view_draws_points_but_never_protected_categories():
