@@ -67,10 +67,14 @@ def test_figures_from_hand_worked_page_times():
                    Pin("user02", "Belastningstest user02 nr 1", "P02", None)]
     result.memory = {4242: {"start": 100 * 2**20, "peak": 512 * 2**20, "end": 300 * 2**20}}
     lines = figures(result, processes=[(8601, 4242)], counted={"rows": 1, "matched": 1, "audited": 1})
+    # The same run with user02's pin confirmed and in the database: nothing wrong.
+    result_ok = LoadResult(**{**result.__dict__, "pins": [result.pins[0], Pin("user02", "x", "P02", 8)]})
+    assert figures(result_ok, counted={"rows": 2, "matched": 2, "audited": 2})[0]["ok"] is True
     summary, karta, tid, memory = lines
     assert (summary["sessions"], summary["runs"], summary["errors"], summary["pins"],
             summary["pins_confirmed"]) == (2, 22, 0, 2, 1)
     assert summary["pins_in_database_rows"] == 1
+    assert summary["ok"] is False  # user02's pin was not confirmed on the page
     assert (summary["sign_in_p50_seconds"], summary["sign_in_max_seconds"]) == (5.0, 6.0)
     # p95 of 1…20 by linear interpolation between order statistics: 1 + 0.95 · 19 = 19.05.
     assert (karta["page"], karta["runs"], karta["p50"], karta["p95"], karta["max"]) == ("Karta", 20, 10.5, 19.05, 20.0)
