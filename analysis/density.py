@@ -20,11 +20,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import ndimage
 
 from core import formatting
+from geo.stacked import exact_mask
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNITS = "händelser per km²"
 # What the raster says about itself, in the reader's language; the keys of ``notes`` stay Swedish.
@@ -92,6 +97,28 @@ class DensityRaster:
         xs = self.x0 + (np.arange(nx) + 0.5) * self.cell
         ys = self.extent[3] - (np.arange(ny) + 0.5) * self.cell
         return xs, ys
+
+
+def place_points(incidents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
+    """The coordinates a density surface is drawn from, and how many incidents were left out.
+
+    Incidents whose position is not a place (``position_precision`` other than ``exakt``: a
+    kommun's centroid, a stacked point, none; see :mod:`geo.stacked`) would make a peak of a
+    town hall, so they are left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"x": [1.0, 2.0, 9.0], "y": [1.0, 2.0, 9.0],
+    ...                       "position_precision": ["exakt", "exakt", "kommun"]})
+    >>> x, y, left_out = place_points(frame)
+    >>> x.tolist(), left_out
+    ([1.0, 2.0], 1)
+    """
+    places = exact_mask(incidents)
+    x = incidents["x"].to_numpy(dtype=float)[places]
+    y = incidents["y"].to_numpy(dtype=float)[places]
+    return x, y, int((~places).sum())
 
 
 def bandwidth_rule(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> float:

@@ -45,6 +45,7 @@ from scipy import ndimage, signal, stats
 from core import formatting
 from geo.crs import frame_crs
 from geo.grid import Grid, grid_for_extent, grid_for_points
+from geo.stacked import exact_mask
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -300,6 +301,7 @@ def hotspots(
     alpha: float = 0.05,
     neighbours: Neighbours = "queen",
     extent: gpd.GeoDataFrame | BaseGeometry | Sequence[float] | None = None,
+    all_positions: bool = False,
 ) -> gpd.GeoDataFrame:
     """Gi* hot and cold spots of incidents on a grid of ``cell``-metre squares.
 
@@ -322,6 +324,11 @@ def hotspots(
         GeoDataFrame or a shapely geometry): the cells that intersect them
         (more than along an edge), counted whole; incidents in other cells
         are left out.
+    all_positions
+        ``False`` (the default) leaves out incidents whose position is not a place
+        (``position_precision`` other than ``exakt``: a kommun's centroid, a stacked point, none;
+        see :mod:`geo.stacked`) — a centroid would otherwise be the town's hottest cell. Their
+        number is ``attrs["not_places"]``.
 
     Returns
     -------
@@ -349,9 +356,13 @@ def hotspots(
         raise ValueError("Signifikansnivån alpha måste ligga mellan 0 och 1.")
     if cell <= 0:
         raise ValueError("Cellstorleken måste vara större än 0 meter.")
-    x = incidents["x"].to_numpy(dtype=float)
-    y = incidents["y"].to_numpy(dtype=float)
+    places = np.ones(len(incidents), dtype=bool) if all_positions else exact_mask(incidents)
+    x = incidents["x"].to_numpy(dtype=float)[places]
+    y = incidents["y"].to_numpy(dtype=float)[places]
     if len(x) == 0 and extent is None:
+        if len(incidents):
+            raise ValueError("Ingen av händelserna har en position som är en plats (alla ligger på en mittpunkt "
+                             "eller saknar position), så det finns inga hot spots att söka.")
         raise ValueError("Inga händelser att söka hot spots bland – ändra filtret.")
     crs = frame_crs(incidents)
     grid, mask, counts, z = hotspot_grid(x, y, cell=cell, neighbours=neighbours, extent=extent, crs=crs)
@@ -369,6 +380,7 @@ def hotspots(
         p_value="analytic, Benjamini-Hochberg FDR",
         n_cells=len(flat),
         n_incidents=int(counts[flat].sum()),
+        not_places=int((~places).sum()),
         n_hot=int((significant & (z > 0)).sum()),
         n_cold=int((significant & (z < 0)).sum()),
     )

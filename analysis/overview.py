@@ -6,13 +6,14 @@ The sentences come in Swedish or English (``lang``), with numbers and dates from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from analysis.aoristic import DEFAULT_MAX_WINDOW_HOURS
 from core import formatting
+from geo import stacked
 
 REASONS: dict[str, dict[str, str]] = {
     "sv": {"increase": "ökning större än slumpen", "rate": "hög nivå per invånare"},
@@ -31,6 +32,7 @@ class DataQuality:
     unknown_time: int
     no_place: int
     with_window: int
+    not_places: dict[str, int] = field(default_factory=dict)
 
 
 def data_quality(incidents: pd.DataFrame, *, max_window_hours: float = DEFAULT_MAX_WINDOW_HOURS) -> DataQuality:
@@ -38,7 +40,8 @@ def data_quality(incidents: pd.DataFrame, *, max_window_hours: float = DEFAULT_M
 
     ``unknown_time`` counts incidents whose time window is longer than ``max_window_hours``
     (they are left out of the time-of-day analyses); ``no_place`` those outside every district
-    (a missing ``district``), when the frame has a ``district`` column.
+    (a missing ``district``), when the frame has a ``district`` column; ``not_places`` the
+    incidents per ``position_precision`` whose position is not a place (:mod:`geo.stacked`).
 
     Examples
     --------
@@ -63,7 +66,49 @@ def data_quality(incidents: pd.DataFrame, *, max_window_hours: float = DEFAULT_M
         unknown_time=unknown,
         no_place=no_place,
         with_window=int(has_window.sum()),
+        not_places=stacked.precision_counts(incidents["position_precision"].astype("object"))
+        if "position_precision" in incidents else {},
     )
+
+
+NOT_PLACE_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    # (one, many)
+    "sv": {stacked.APPROXIMATE: ("ligger på en gemensam punkt (en mittpunkt eller standardposition)",) * 2,
+           stacked.KOMMUN: ("ligger på en kommuns mittpunkt",) * 2, stacked.LAN: ("ligger på ett läns mittpunkt",) * 2,
+           stacked.MISSING: ("saknar position",) * 2},
+    "en": {stacked.APPROXIMATE: ("lies on a shared point (a centroid or default position)",
+                                 "lie on a shared point (a centroid or default position)"),
+           stacked.KOMMUN: ("lies on a municipality's centroid", "lie on a municipality's centroid"),
+           stacked.LAN: ("lies on a county's centroid", "lie on a county's centroid"),
+           stacked.MISSING: ("has no position", "have no position")},
+}
+NOT_PLACE_TAIL: dict[str, tuple[str, str]] = {
+    "sv": ("De räknas inte på platser, hotspots och täthet och visas inte som punkter.",) * 2,
+    "en": ("It is not counted at places, hot spots or density and not drawn as a point.",
+           "They are not counted at places, hot spots or density and not drawn as points."),
+}
+
+
+def not_places_text(counts: dict[str, int], *, lang: str = "sv") -> str:
+    """The note on positions that are not places: how many, why, and what they are left out of.
+
+    ``counts`` is :attr:`DataQuality.not_places` (or :func:`geo.stacked.precision_counts`); the
+    text is empty when every position is a place.
+
+    Examples
+    --------
+    >>> print(not_places_text({"kommun": 12345, "län": 2}, lang="en"))
+    12,345 incidents lie on a municipality's centroid; 2 incidents lie on a county's centroid. They are not counted at places, hot spots or density and not drawn as points.
+    >>> print(not_places_text({"saknas": 1}))
+    1 händelse saknar position. De räknas inte på platser, hotspots och täthet och visas inte som punkter.
+    """
+    lang = _lang(lang)
+    words = NOT_PLACE_WORDS[lang]
+    counts = {kind: n for kind, n in counts.items() if n and kind in words}
+    if not counts:
+        return ""
+    parts = [f"{_incidents(n, lang)} {words[kind][0 if n == 1 else 1]}" for kind, n in counts.items()]
+    return "; ".join(parts) + ". " + NOT_PLACE_TAIL[lang][0 if sum(counts.values()) == 1 else 1]
 
 
 def standout_districts(changes: pd.DataFrame, summary: pd.DataFrame, *, top: int = 3,
@@ -149,7 +194,8 @@ def data_quality_text(quality: DataQuality, *, districts: bool = True,
         ]
         if districts:
             parts.append(f"{n['no_place']} ligger utanför alla områden")
-        return f"{_incidents(quality.n_incidents, lang)}{span}. {'; '.join(parts)}."
+        places = not_places_text(quality.not_places, lang=lang)
+        return f"{_incidents(quality.n_incidents, lang)}{span}. {'; '.join(parts)}." + (f" {places}" if places else "")
 
     def verb(count: int, one: str, many: str) -> str:
         return one if count == 1 else many
@@ -161,4 +207,5 @@ def data_quality_text(quality: DataQuality, *, districts: bool = True,
     ]
     if districts:
         parts.append(f"{n['no_place']} {verb(quality.no_place, 'lies', 'lie')} outside every district")
-    return f"{_incidents(quality.n_incidents, lang)}{span}. {'; '.join(parts)}."
+    places = not_places_text(quality.not_places, lang=lang)
+    return f"{_incidents(quality.n_incidents, lang)}{span}. {'; '.join(parts)}." + (f" {places}" if places else "")

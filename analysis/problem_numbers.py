@@ -34,6 +34,7 @@ from analysis.change import poisson_change_test, previous_year_period
 from analysis.filters import filter_incidents, within_geometry
 from core import formatting
 from core.errors import InputError
+from geo.stacked import exact_only
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -125,6 +126,7 @@ def place_incidents(
     end: date | str | None = None,
     categories: Sequence[str] | None = None,
     time_window: bool = True,
+    all_positions: bool = False,
 ) -> pd.DataFrame:
     """The incidents at a place: its geometry, categories and time window, optionally in a period.
 
@@ -141,6 +143,10 @@ def place_incidents(
     time_window
         ``False`` counts every weekday and hour (goals and follow-ups compare whole days, so that
         the control area is counted the same way).
+    all_positions
+        ``False`` (the default) leaves out incidents whose position is not a place: a kommun's
+        or län's centroid, a stacked point, no position (``position_precision``, see
+        :mod:`geo.stacked`). A place drawn around a centroid would otherwise count the whole kommun.
 
     Examples
     --------
@@ -154,6 +160,8 @@ def place_incidents(
     """
     chosen = list(categories) if categories else list(place.categories or [])
     subset = filter_incidents(incidents, categories=chosen or None, start=start, end=end)
+    if not all_positions:
+        subset = exact_only(subset)
     subset = within_geometry(subset, place_geometry(place.geometry_wkt, title=getattr(place, "title", "")))
     if time_window:
         subset = _in_time_window(subset, place.weekdays, place.hours)

@@ -703,7 +703,9 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
         problems.add(np.isnan(x) & ~bad_x, "koordinat saknas", x_col)
         problems.add(np.isnan(y) & ~bad_y & ~np.isnan(x), "koordinat saknas", y_col)
     zero = (x == 0) & (y == 0)
-    problems.add(zero, "X och Y är 0 (positionen saknas eller är skyddad)", x_col)
+    # X = Y = 0 is how exports write a missing or protected position (Vancouver's offences against a
+    # person): the row is kept for the counts and the times, with no position (position_precision
+    # "saknas", geo.stacked), and is on no map, place or hot spot.
     usable = np.isfinite(x) & np.isfinite(y) & ~zero
 
     if options.crs:
@@ -980,8 +982,13 @@ def _report_precision(precision: pd.Series, report: ImportReport) -> None:
     from core.formatting import number
 
     for kind, count in stacked.precision_counts(precision.astype("object")).items():
-        report.notes.append(f"{number(count)} händelser {stacked.REASONS_SV[kind]}; de räknas inte på platser, "
-                            "hotspots och täthet (men i det område punkten ligger i).")
+        if kind == stacked.MISSING:
+            report.notes.append(f"{number(count)} händelser saknar position (X = Y = 0, positionen saknas eller är "
+                                "skyddad); de räknas i antal och tider men inte på kartan, platser, hotspots, täthet "
+                                "eller områden.")
+        else:
+            report.notes.append(f"{number(count)} händelser {stacked.REASONS_SV[kind]}; de räknas inte på platser, "
+                                "hotspots och täthet (men i det område punkten ligger i).")
 
 
 def _category_map(path: str | Path, table_path: Path) -> dict[str, str]:

@@ -18,6 +18,7 @@ import shapely
 from core.errors import InputError
 from geo.crs import frame_crs
 from geo.grid import Grid, grid_for_points
+from geo.stacked import exact_only
 
 SQRT3 = math.sqrt(3.0)
 POINT_CHUNK = 200_000  # shapely points are ~240 bytes each; cap what exists at once
@@ -246,6 +247,8 @@ def place_counts(
     >>> place_counts(incidents, places)["count"].to_dict()
     {'torget': 2, 'skolan': 2}
     """
+    # A kommun's centroid or a stacked point is not a place (geo.stacked).
+    incidents = exact_only(incidents)
     crs = frame_crs(incidents)
     places = _in_crs(places, crs)
     geoms = np.asarray(places.geometry.values, dtype=object)
@@ -384,6 +387,7 @@ def segment_counts(
     >>> result["count"].tolist(), result.attrs["unassigned"]
     ([2, 1], 1)
     """
+    incidents = exact_only(incidents)  # a kommun's centroid is on no street (geo.stacked)
     crs = frame_crs(incidents)
     streets = _in_crs(streets, crs)
     type_ids = shapely.get_type_id(np.asarray(streets.geometry.values, dtype=object))

@@ -130,4 +130,8 @@ def exact_mask(incidents: pd.DataFrame) -> np.ndarray:
 def exact_only(incidents: pd.DataFrame) -> pd.DataFrame:
     """The incidents whose position is a place; the frame itself when all are."""
     mask = exact_mask(incidents)
-    return incidents if mask.all() else incidents.loc[mask]
+    if mask.all():
+        return incidents
+    out = incidents.loc[mask]
+    out.attrs = dict(incidents.attrs)
+    return out

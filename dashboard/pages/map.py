@@ -12,9 +12,10 @@ from streamlit_folium import st_folium
 from analysis.aggregate import summary_by_area
 from analysis.aoristic import weekday_hour
 from analysis.change import counts_over_time, same_period_last_year
-from analysis.density import bandwidth_rule, density_surface
+from analysis.density import bandwidth_rule, density_surface, place_points
 from analysis.filters import within_geometry
 from analysis.hotspots import hotspots
+from analysis.overview import not_places_text
 from analysis.problem_numbers import PLACE_BUFFER_M
 from core.config import load_config
 from core.disclosure import HIDDEN
@@ -51,6 +52,7 @@ from dashboard.loaders import current_view
 from geo.categories import PROTECTED
 from geo.crs import frame_crs
 from geo.microplaces import place_counts
+from geo.stacked import exact_mask, precision_counts
 
 # A drawn line is a street segment and a place without a radius a point: both get the one buffer every
 # count of a pinned place uses (analysis.problem_numbers), so the panel and the pinned place agree.
@@ -119,7 +121,7 @@ if len(view):
 density = None
 if show_density and len(view):
     bounds = active.districts.total_bounds if active.districts is not None else None
-    x, y = view["x"].to_numpy(), view["y"].to_numpy()
+    x, y, _ = place_points(view)  # a kommun's centroid is no peak (geo.stacked)
     density = density_surface(x, y, cell=25, extent=bounds, crs=crs,
                               bandwidth=density_bandwidth(disclosure, bandwidth_rule(x, y)))
     density = controlled_density(density, disclosure)
@@ -141,7 +143,7 @@ if show_survey and active.survey is not None and active.districts is not None:
 
 # Individual points only for categories that are not protected, and only a readable number.
 # Below the owner's level no individual point at all (core.disclosure).
-open_mask = ~view["category"].isin(PROTECTED).to_numpy()
+open_mask = ~view["category"].isin(PROTECTED).to_numpy() & exact_mask(view)
 points = view.loc[open_mask, ["x", "y", "category", "occurred_from"]] \
     if disclosure.points_allowed and open_mask.sum() <= MAX_POINTS else None
 
@@ -178,6 +180,11 @@ with map_column:
         if points is None:
             note += " " + t("Just nu är de för många – avgränsa med filtren.")
         st.caption(note.format(zoom=POINTS_MIN_ZOOM))
+    if "position_precision" in view:
+        # Positions that are not places (centroids, none) are left out of hot spots, density, places and points.
+        not_places = not_places_text(precision_counts(view["position_precision"].astype("object")), lang=lang())
+        if not_places:
+            st.caption(not_places)
 
 clicked = (result or {}).get("last_active_drawing")
 if clicked and clicked.get("properties", {}).get("samsyn_kind"):

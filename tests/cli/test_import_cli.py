@@ -56,13 +56,13 @@ def test_personnummer_refused_via_cli(tmp_path, run_cli):
 
 def test_skip_invalid_writes_rejected_file(tmp_path, run_here):
     rows = police_rows()
-    rows[3][4] = rows[3][5] = "0"
+    rows[3][4] = "okänd"
     out = tmp_path / "out.gpkg"
     code, stdout, err = run_here("import", write_text(tmp_path / "z.csv", rows), "--out", out, "--skip-invalid")
     assert code == 0, err
     assert "Rader avvisade: 1" in stdout
     rejected = (tmp_path / "out.rejected.csv").read_text(encoding="utf-8-sig")
-    assert "reason" in rejected and "X och Y är 0" in rejected and "5000-K" not in rejected
+    assert "reason" in rejected and "koordinaten är inte ett tal" in rejected and "5000-K" not in rejected
     assert out.exists()
 
 

@@ -126,12 +126,13 @@ def vancouver_data():
 
 @pytest.fixture(scope="session")
 def vancouver_raw() -> pd.DataFrame:
-    """The raw Vancouver CSV rows with a position (privacy rows at X = Y = 0 and blanks left out)."""
+    """The raw Vancouver CSV rows the importer keeps: blank positions left out; the privacy rows at X = Y = 0
+    are kept without a position (position_precision "saknas")."""
     if not (VANCOUVER / "crimedata_csv_AllNeighbourhoods_2025.csv").exists():
         pytest.skip(f"The real Vancouver files are not at {VANCOUVER} (../shared/data/real beside the checkout).")
     raw = pd.concat([pd.read_csv(VANCOUVER / f"crimedata_csv_AllNeighbourhoods_{year}.csv")
                      for year in (2024, 2025)], ignore_index=True)
-    raw = raw[raw["X"].gt(0) & raw["Y"].gt(0)]
+    raw = raw[raw["X"].notna() & raw["Y"].notna()]
     return raw.assign(day=pd.to_datetime(raw[["YEAR", "MONTH", "DAY"]].rename(columns=str.lower)))
 
 
@@ -150,6 +151,7 @@ def _seed_problem_picture(data_dir: Path, incidents: pd.DataFrame, crs: str, sta
     from store.model import Followup, Goal, Hotspot, Measure
     from store.problem_store import open_store
 
+    incidents = incidents[incidents["x"].notna() & incidents["y"].notna()]  # rows without a position are no place
     cells = (incidents["x"] // 200).astype(int).astype(str) + "_" + (incidents["y"] // 200).astype(int).astype(str)
     busiest = incidents[cells == cells.value_counts().index[0]]
     centre = shapely.Point(busiest["x"].median(), busiest["y"].median())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from core.errors import InputError
@@ -64,11 +65,13 @@ def test_coordinates_outside_sweden(tmp_path):
     assert "utanför Sverige" in message and "rad 3" in message
 
 
-def test_zero_coordinates_are_invalid(tmp_path):
+def test_zero_coordinates_are_kept_without_a_position(tmp_path):
     rows = police_rows()
     rows[1][4] = rows[1][5] = "0"
-    message = refused(write_text(tmp_path / "zero.csv", rows))
-    assert "X och Y är 0" in message and "rad 2" in message
+    result = import_incidents(write_text(tmp_path / "zero.csv", rows), source_value="polis")
+    assert result.report.rows_written == 3 and result.report.rows_rejected == 0
+    assert result.frame["position_precision"].astype(str).tolist() == ["saknas", "exakt", "exakt"]
+    assert np.isnan(result.frame["x"].iloc[0]) and np.isnan(result.frame["y"].iloc[0])
 
 
 def test_empty_and_non_point_geometry(tmp_path):

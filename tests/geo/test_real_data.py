@@ -9,7 +9,7 @@ from geo.dataset import read_areas
 from geo.importer import import_incidents
 
 
-def test_vancouver_privacy_rows_refused_then_rejected(real_data):
+def test_vancouver_privacy_rows_kept_without_position_blanks_rejected(real_data):
     import pytest
 
     from core.errors import InputError
@@ -17,16 +17,22 @@ def test_vancouver_privacy_rows_refused_then_rejected(real_data):
     path = real_data / "vancouver" / "crimedata_csv_AllNeighbourhoods_2024.csv"
     with pytest.raises(InputError) as error:
         import_incidents(path, crs="EPSG:26910", work_crs="EPSG:26910")
-    assert "X och Y är 0" in str(error.value)
+    assert "koordinat saknas" in str(error.value)  # the ten collisions with blank X and Y
     result = import_incidents(path, crs="EPSG:26910", work_crs="EPSG:26910", skip_invalid=True)
     raw = pd.read_csv(path)
     zero = int(((raw["X"] == 0) & (raw["Y"] == 0)).sum())
+    assert (zero, int(raw["X"].isna().sum())) == (3752, 10)
     assert result.report.rows_read == len(raw) == 33749
-    assert result.report.rows_written + result.report.rows_rejected == len(raw)
-    assert (result.rejected["reason"].str.contains("X och Y är 0")).sum() == zero
+    assert (result.report.rows_written, result.report.rows_rejected) == (33749 - 10, 10)
+    # The privacy rows (X = Y = 0) are kept for the counts and times, with no position.
+    precision = result.frame["position_precision"].astype(str)
+    assert (precision == "saknas").sum() == zero and (precision == "exakt").sum() == 33749 - 10 - zero
+    assert result.frame.loc[precision == "saknas", ["x", "y"]].isna().all().all()
+    assert ("3\u00a0752 händelser saknar position (X = Y = 0, positionen saknas eller är skyddad); de räknas i antal "
+            "och tider men inte på kartan, platser, hotspots, täthet eller områden.") in result.report.lines()
     assert result.frame.attrs["crs"] == "EPSG:26910"
     assert {"HUNDRED_BLOCK", "NEIGHBOURHOOD"} <= set(result.report.columns_dropped)
-    first = raw[(raw["X"] != 0)].iloc[0]
+    first = raw.iloc[0]
     assert result.frame["occurred_from"].iloc[0] == pd.Timestamp(
         int(first.YEAR), int(first.MONTH), int(first.DAY), int(first.HOUR), int(first.MINUTE))
 
