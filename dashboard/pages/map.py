@@ -123,7 +123,8 @@ if show_density and len(view):
     bounds = active.districts.total_bounds if active.districts is not None else None
     x, y, _ = place_points(view)  # a kommun's centroid is no peak (geo.stacked)
     density = density_surface(x, y, cell=25, extent=bounds, crs=crs,
-                              bandwidth=density_bandwidth(disclosure, bandwidth_rule(x, y)))
+                              bandwidth=density_bandwidth(disclosure, bandwidth_rule(x, y))
+                              if disclosure.controlled else None)
     density = controlled_density(density, disclosure)
 places = active.places
 if places is not None and disclosure.controlled:
@@ -155,7 +156,8 @@ if selected and selected.get("kind") in ("district", "place"):
         st.session_state["map_selected"] = selected = None
 layers = MapLayers(
     districts=district_frame, district_metric=t(METRICS[metric]), district_diverging=metric == "change",
-    hot_cells=hot, density=density, places=places, background=active.background_geojson(), points=points,
+    hot_cells=None if hot is None else masked_frame(hot, disclosure, ["count"]),  # the tooltips' counts
+    density=density, places=places, background=active.background_geojson(), points=points,
     survey=survey_frame, survey_label=survey_label, crs=crs,
     selected=selected["id"] if selected and selected.get("kind") == "district" else None,
 )
