@@ -263,6 +263,8 @@ ENGLISH: dict[str, str] = {
     "Välj Källa för hela filen, t.ex. polis.": "Choose Source for the whole file, e.g. polis.",
     "Läser fil …": "Reading the file …", "Koordinater …": "Coordinates …", "Tolkar datum …": "Reading dates …",
     "Anonymiserar …": "Anonymising …", "Skriver …": "Writing …", "Sparades inte": "Not saved",
+    "Blad (namn eller nummer, tomt = det första)": "Sheet (name or number, empty = the first)",
+    "Rubrikrad (0 = hitta själv)": "Header row (0 = find it)",
     "områdeslager": "area layer", "platser": "places", "gator": "streets", "bakgrund": "background",
     "trygghetsmätning": "safety survey",
     '95 % konfidensintervall': '95 % confidence interval',

@@ -27,7 +27,7 @@ from geo.crs import LOCAL_ZONES, RT90, SWEREF99_TM, WGS84, crs_name
 from geo.dataset import write_incidents
 from geo.importer import DateFormatNeeded, ImportOptions, import_incidents, stored_report_lines
 from geo.model import SOURCES
-from geo.readers import read_table
+from geo.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ZIP_SUFFIXES, base_suffix, read_table
 from geo.survey import read_survey_report, write_survey
 from geo.template import template_bytes
 from store.access import AccessDenied
@@ -225,10 +225,30 @@ def _save(kind: str, checked: dict, target: str, name: str, dataset_choices: lis
     st.success(t("Sparat i datasetet") + f" **{escape_markdown(dataset.name)}**.")
 
 
+def _reading_controls(path: Path) -> dict:
+    """Sheet and header row for spreadsheets and text files (outside the form: the columns depend on them)."""
+    suffix = base_suffix(path)
+    if suffix not in (*TEXT_SUFFIXES, *EXCEL_SUFFIXES, *ZIP_SUFFIXES):
+        return {}
+    cols = st.columns(2)
+    sheet = ""
+    if suffix in (*EXCEL_SUFFIXES, *ZIP_SUFFIXES):
+        sheet = cols[0].text_input(t("Blad (namn eller nummer, tomt = det första)"), key="read_sheet").strip()
+    header = cols[1].number_input(t("Rubrikrad (0 = hitta själv)"), min_value=0, step=1, value=0,
+                                  key="read_header_row")
+    reading = {}
+    if sheet:
+        reading["sheet"] = int(sheet) if sheet.isdigit() else sheet
+    if header:
+        reading["header_row"] = int(header)
+    return reading
+
+
 def _upload(uploaded, path: Path) -> None:
     """Check and save one upload read from its private temporary copy at ``path``."""
+    reading = _reading_controls(path)
     try:
-        table = read_table(path)
+        table = read_table(path, **reading)
     except InputError as error:
         st.error(escape_markdown(error.worded(_words()), limit=None))
         end_page()
@@ -257,7 +277,7 @@ def _upload(uploaded, path: Path) -> None:
                                               format_func={"": t("(ur filen)"), **{s: s for s in SOURCES}}.get)
             skip = extra[2].checkbox(t("Hoppa över felaktiga rader"), key="map_skip",
                                      help=t("De giltiga raderna sparas; de felaktiga kan laddas ner med orsak."))
-            options = {"crs": crs or None, "source_value": source_value or None, "skip_invalid": skip,
+            options = {**reading, "crs": crs or None, "source_value": source_value or None, "skip_invalid": skip,
                        "date_format": _date_format_control(st.session_state.get("date_ambiguity"))}
         elif kind in ("districts", "places"):
             grid = st.columns(3)
@@ -314,8 +334,8 @@ with st.expander(t("Mallar: kolumnerna Samsyn läser utan val")):
 kind = st.radio(t("Vad innehåller filen?"), list(KINDS), format_func={k: t(v) for k, v in KINDS.items()}.get,
                 key="upload_kind",
                 horizontal=True)
-uploaded = st.file_uploader(t("Fil"), type=["csv", "txt", "gz", "xlsx", "geojson", "json", "gpkg", "parquet"],
-                            key="upload_file")
+uploaded = st.file_uploader(t("Fil"), type=["csv", "tsv", "txt", "gz", "xlsx", "xlsm", "xls", "xlsb", "ods", "zip",
+                                           "geojson", "json", "gpkg", "parquet"], key="upload_file")
 if uploaded is None:
     st.session_state.pop(CHECKED, None)  # a removed upload takes its checked result with it
 else:

@@ -305,3 +305,15 @@ def test_the_templates_download_and_reimport_with_the_exact_time(dirs, downloads
             "2025-03-14 22:00", "2025-03-15 06:30")
         assert (row["category"], row["source"], row["place_type"]) == ("Inbrott i bostad", "polis", "inomhus")
         assert (row["x"], row["y"]) == (674032.0, 6580822.0)
+
+
+def test_title_rows_above_the_header_chosen_on_the_page_and_rows_counted_as_in_the_file(dirs):
+    # Two title lines above the header, as a report generator writes them: the header is row 3.
+    content = ("Polisens export\r\nUttag 2025-04-10\r\n").encode("cp1252") + police_export(ROWS[:4])
+    at = _upload(_open(), "rubriker.csv", content)
+    at.number_input(key="read_header_row").set_value(3).run()
+    assert "Kolumner i filen (värdena visas först när importen har kontrollerat dem): Ärendenummer, " \
+           "Brottskod/Brott, Brottsdatum" in _shown(at)
+    at = _click(at, "Kontrollera")
+    # The fourth data row (31 April) is the file's row 7: two title rows, the header, three rows before it.
+    assert _bad_rows(at) == [("rubriker.csv", 7, "Brottsdatum", DATE_REASON)]
