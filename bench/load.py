@@ -70,6 +70,7 @@ class LoadResult:
     errors: list[str] = field(default_factory=list)
     pins: list[Pin] = field(default_factory=list)
     memory: dict[int, dict[str, int]] = field(default_factory=dict)  # pid → start/peak/end RSS in bytes
+    served_by: dict[str, str] = field(default_factory=dict)  # login → the process nginx named (1 …)
 
     def record(self, page: str, seconds: float) -> None:
         self.runs += 1
@@ -121,6 +122,8 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
             return
         result.sign_in_times.append(time.perf_counter() - started)
         result.signed_in += 1
+        if tab.served_by is not None:
+            result.served_by[login] = tab.served_by
         places: list[tuple[str, str]] = []
         # The sessions start on different pages, so that every page runs from the first round.
         step, number, pin_failed = index % len(PAGES), 0, False
@@ -263,8 +266,11 @@ def figures(result: LoadResult, *, processes: Sequence[tuple[int, int]] = (), co
                       "max": round(max(times), 3)})
     for number, (port, pid) in enumerate(processes, start=1):
         memory = result.memory.get(pid, {})
-        lines.append({"bench": "load", "measure": "process_rss_mb", "process": number, "port": port, "pid": pid,
-                      **{k: round(v / 2**20, 1) for k, v in memory.items()}})
+        line = {"bench": "load", "measure": "process_rss_mb", "process": number, "port": port, "pid": pid,
+                **{k: round(v / 2**20, 1) for k, v in memory.items()}}
+        if result.served_by:
+            line["sessions"] = sum(1 for served in result.served_by.values() if served == str(number))
+        lines.append(line)
     if result.errors:
         lines.append({"bench": "load", "measure": "errors", "first": result.errors[:20]})
     return lines

@@ -185,6 +185,7 @@ class BrowserTab:
         self.widget_states: dict[str, WidgetState] = {}
         self.cache: dict[str, ForwardMsg] = {}  # the frontend's message cache: big elements by hash
         self.last: Run | None = None
+        self.served_by: str | None = None  # nginx's X-Samsyn-Process for this tab, when there is one
 
     # -- connection --------------------------------------------------------------------------------
 
@@ -201,6 +202,8 @@ class BrowserTab:
             response = await self.http.get(self.base_url + path)
             if response.status_code != 200:
                 raise ClientError(f"GET {path}: HTTP {response.status_code}")
+            # The shared installation's nginx names the process it sent this browser to (sticky sessions).
+            self.served_by = response.headers.get("X-Samsyn-Process", self.served_by)
         xsrf = self.http.cookies.get("_streamlit_xsrf")
         parts = urlsplit(self.base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"

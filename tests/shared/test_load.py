@@ -69,4 +69,7 @@ def test_signed_in_sessions_browse_and_pin_without_errors(shared_site):
             assert line["p95"] < HANG_SECONDS, line
     # Every Samsyn process was measured while it served.
     assert all(line.get("peak", 0) > 0 for line in lines if line["measure"] == "process_rss_mb")
-    assert len([line for line in lines if line["measure"] == "process_rss_mb"]) == len(processes)
+    memory = [line for line in lines if line["measure"] == "process_rss_mb"]
+    assert len(memory) == len(processes)
+    # nginx named the process of every session (X-Samsyn-Process), one of the three.
+    assert sum(line["sessions"] for line in memory) == SESSIONS

@@ -66,6 +66,7 @@ def test_figures_from_hand_worked_page_times():
     result.pins = [Pin("user01", "Belastningstest user01 nr 1", "P01", 7),
                    Pin("user02", "Belastningstest user02 nr 1", "P02", None)]
     result.memory = {4242: {"start": 100 * 2**20, "peak": 512 * 2**20, "end": 300 * 2**20}}
+    result.served_by = {"user01": "1", "user02": "2"}  # nginx sent user02 to a process not measured here
     lines = figures(result, processes=[(8601, 4242)], counted={"rows": 1, "matched": 1, "audited": 1})
     # The same run with user02's pin confirmed and in the database: nothing wrong.
     result_ok = LoadResult(**{**result.__dict__, "pins": [result.pins[0], Pin("user02", "x", "P02", 8)]})
@@ -82,7 +83,7 @@ def test_figures_from_hand_worked_page_times():
     assert summary["p95_seconds"] == 18.95
     assert (tid["p50"], tid["p95"], tid["max"]) == (1.0, 1.45, 1.5)
     assert memory == {"bench": "load", "measure": "process_rss_mb", "process": 1, "port": 8601, "pid": 4242,
-                      "start": 100.0, "peak": 512.0, "end": 300.0}
+                      "start": 100.0, "peak": 512.0, "end": 300.0, "sessions": 1}
 
 
 def test_memory_of_this_process_from_proc():
