@@ -72,8 +72,12 @@ class LoadResult:
     memory: dict[int, dict[str, int]] = field(default_factory=dict)  # pid → start/peak/end RSS in bytes
     served_by: dict[str, str] = field(default_factory=dict)  # login → the process nginx named (1 …)
 
-    def record(self, page: str, seconds: float) -> None:
+    received: int = 0  # bytes the server sent the sessions' runs
+    load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)  # the machine's load average at the start
+
+    def record(self, page: str, seconds: float, received: int = 0) -> None:
         self.runs += 1
+        self.received += received
         self.times.setdefault(page, []).append(seconds)
 
 
@@ -138,7 +142,7 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
             page = "Karta" if late else PAGES[step % len(PAGES)]
             step += 1
             run = await tab.run(page)
-            result.record(page, run.seconds)
+            result.record(page, run.seconds, run.bytes)
             result.errors.extend(f"{login}: {e}" for e in run.errors)
             if run.errors and not run.status:
                 break  # the connection is gone: a person would reload; the error is counted
@@ -159,7 +163,7 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
                         result.errors.append(f"{login}: pin {title}: {error}")
                         runs, saved = [], None
                     for label, pin_run in zip(("Karta: klick på plats", "Karta: Fäst"), runs, strict=False):
-                        result.record(label, pin_run.seconds)
+                        result.record(label, pin_run.seconds, pin_run.bytes)
                         result.errors.extend(f"{login}: {e}" for e in pin_run.errors)
                     if saved is None:
                         result.errors.append(f"{login}: {title} was not confirmed on the page")
@@ -180,7 +184,7 @@ async def run_load(url: str, logins: Sequence[str], seconds: float, *, pids: Seq
     Sessions arrive spread over ``ramp`` seconds (people open the page one after the other); every
     session browses until the common deadline ``ramp + seconds`` from the start.
     """
-    result = LoadResult(sessions=len(logins))
+    result = LoadResult(sessions=len(logins), load_before=os.getloadavg())
     stop = asyncio.Event()
     sampler = asyncio.create_task(_sample_memory(pids, result, stop))
     begin = time.monotonic()
@@ -249,7 +253,10 @@ def figures(result: LoadResult, *, processes: Sequence[tuple[int, int]] = (), co
         "p95_seconds": round(_quantile(all_times, 0.95), 3) if all_times else None,
         "sign_in_p50_seconds": round(statistics.median(result.sign_in_times), 3) if result.sign_in_times else None,
         "sign_in_max_seconds": round(max(result.sign_in_times), 3) if result.sign_in_times else None,
-        "load_average": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
+        "received_mb": round(result.received / 2**20, 1),
+        # The machine is shared: its load before and after the run says what else was running.
+        "load_average_before": [round(x, 2) for x in result.load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
     }
     if machine:
         summary["machine"] = machine

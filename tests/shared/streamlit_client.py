@@ -73,6 +73,7 @@ class Run:
 
     page: str
     seconds: float = 0.0
+    bytes: int = 0  # what the server sent for the run (after the websocket's own decompression)
     status: str = ""
     texts: list[tuple[str, str]] = field(default_factory=list)
     widgets: list[Widget] = field(default_factory=list)
@@ -284,6 +285,7 @@ class BrowserTab:
         assert self.ws is not None
         while True:
             raw = await self.ws.recv()
+            run.bytes += len(raw)
             msg = ForwardMsg()
             msg.ParseFromString(raw if isinstance(raw, bytes) else raw.encode())
             kind = msg.WhichOneof("type")

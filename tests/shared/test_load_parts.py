@@ -58,8 +58,8 @@ def test_the_providers_form_is_read_with_its_action_and_hidden_fields():
 
 def test_figures_from_hand_worked_page_times():
     result = LoadResult(sessions=2, signed_in=2, seconds=200.0)
-    for seconds in range(1, 21):  # Karta: 1, 2, …, 20 s
-        result.record("Karta", float(seconds))
+    for seconds in range(1, 21):  # Karta: 1, 2, …, 20 s, 1 MB each
+        result.record("Karta", float(seconds), 2**20)
     for seconds in (0.5, 1.5):
         result.record("Tid", seconds)
     result.sign_in_times = [4.0, 6.0]
@@ -75,6 +75,7 @@ def test_figures_from_hand_worked_page_times():
     assert (summary["sessions"], summary["runs"], summary["errors"], summary["pins"],
             summary["pins_confirmed"]) == (2, 22, 0, 2, 1)
     assert summary["pins_in_database_rows"] == 1
+    assert summary["received_mb"] == 20.0
     assert summary["ok"] is False  # user02's pin was not confirmed on the page
     assert (summary["sign_in_p50_seconds"], summary["sign_in_max_seconds"]) == (5.0, 6.0)
     # p95 of 1…20 by linear interpolation between order statistics: 1 + 0.95 · 19 = 19.05.
