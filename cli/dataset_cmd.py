@@ -47,6 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--places", metavar="FIL", help="namngivna platser (mikroplatser)")
     add.add_argument("--survey", metavar="FIL", help="trygghetsmätning")
     add.add_argument("--use", action="store_true", help="gör det nya datasetet till standard (som `dataset use`)")
+    add.add_argument("--rejected", metavar="FIL.csv",
+                     help="med --skip-invalid: skriv de avvisade raderna med orsak hit (utanför datamappen; de "
+                          "sparas aldrig i datasetet)")
     _add_sharing(add, default_sharing="egen")
     _add_common(add)
     _copy_import_flags(add)
@@ -157,6 +160,11 @@ def run_add(args: argparse.Namespace) -> int:
         value = getattr(args, flag)
         if value is not None and not Path(value).is_file():
             raise InputError(f"Filen för --{flag} finns inte.", path=value)
+    rejected_file = Path(args.rejected) if getattr(args, "rejected", None) else None
+    # The data directory holds only what passed the importer: the rejected rows go elsewhere or nowhere.
+    if rejected_file is not None and rejected_file.resolve().is_relative_to(Path(space.data_dir).resolve()):
+        raise InputError("De avvisade raderna sparas inte i datamappen; ange en fil utanför den med --rejected.",
+                         path=rejected_file)
 
     # Everything is read in memory first: a bad file stops here, before the data directory is touched.
     options = ImportOptions(**{option: getattr(args, option) for option in INCIDENT_OPTIONS})
@@ -181,9 +189,11 @@ def run_add(args: argparse.Namespace) -> int:
             dataset = save_role(dataset, role, ".gpkg", lambda p, f=frame: write_areas(f, p))
         if survey is not None:
             dataset = save_role(dataset, "survey", ".csv", lambda p: write_survey(survey[0], p))
-        if imported.rejected is not None and len(imported.rejected):
-            imported.rejected.to_csv(dataset.directory / "incidents.rejected.csv", index=False, sep=";",
-                                     encoding="utf-8-sig")
+        if rejected_file is not None and imported.rejected is not None and len(imported.rejected):
+            from cli.common import write_atomically
+
+            write_atomically(rejected_file, lambda tmp: imported.rejected.to_csv(tmp, index=False, sep=";",
+                                                                                 encoding="utf-8-sig"))
         if args.use:
             space.set_default(dataset.id)
     except BaseException:
@@ -199,8 +209,10 @@ def run_add(args: argparse.Namespace) -> int:
     if survey is not None:
         lines.append(f"Trygghetsmätning: {len(survey[0])} rader ur {Path(args.survey).name}")
         lines += [f"  - {warning}" for warning in survey[1].warnings]
-    if imported.report.rows_rejected:
-        lines.append(f"Avvisade rader med orsak: {dataset.directory / 'incidents.rejected.csv'}")
+    if imported.report.rows_rejected and rejected_file is not None:
+        lines.append(f"Avvisade rader med orsak: {rejected_file}")
+    elif imported.report.rows_rejected:
+        lines.append("De avvisade raderna sparades inte; ange --rejected FIL.csv för att få dem med orsak.")
     lines.append(f"Skapade datasetet {dataset.id} ({dataset.name}) i {space.data_dir} med "
                  f"{imported.report.rows_written} händelser, arbets-koordinatsystem {crs_name(crs)}.")
     lines.append(_sharing_sentence(dataset))

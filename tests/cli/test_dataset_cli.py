@@ -125,12 +125,18 @@ def test_a_bad_district_file_is_refused_and_nothing_is_left_behind(tmp_path, exp
 def test_skip_invalid_keeps_the_rest_and_the_rejected_rows_with_reason(tmp_path, export, run_cli):
     bad = tmp_path / "export" / "delvis.csv"
     bad.write_text(POLICE_CSV.replace("2025-05-03", "3 maj"), encoding="utf-8")
-    result = run_cli("dataset", "add", "Maj", "--incidents", bad, "--skip-invalid")
+    result = run_cli("dataset", "add", "Maj", "--incidents", bad, "--skip-invalid", "--rejected",
+                     tmp_path / "avvisade.csv")
     assert result.returncode == 0, result.stderr
     assert "Rader skrivna: 3" in result.stdout
-    rejected = pd.read_csv(tmp_path / "userdata" / "datasets" / "maj" / "incidents.rejected.csv", sep=";",
-                           encoding="utf-8-sig")
+    rejected = pd.read_csv(tmp_path / "avvisade.csv", sep=";", encoding="utf-8-sig")
     assert len(rejected) == 1 and "reason" in rejected.columns
+    # The data directory holds only what passed the importer (issue 9): no rejected rows in the dataset.
+    assert sorted(p.name for p in (tmp_path / "userdata" / "datasets" / "maj").iterdir()) == [
+        "dataset.json", "import-report.json", "incidents.parquet"]
+    inside = run_cli("dataset", "add", "Maj 2", "--incidents", bad, "--skip-invalid", "--rejected",
+                     tmp_path / "userdata" / "avvisade.csv")
+    assert inside.returncode == 2 and "sparas inte i datamappen" in inside.stderr
 
 
 def test_missing_file_and_unknown_dataset_are_bad_input(tmp_path, run_cli):
