@@ -1766,7 +1766,7 @@ def build_report(
     title_page = _title_page(title, picture, organisation_names, generated_at, data_period, report_period,
                              audience, version, lang)
     # The title page says which level the report is made for, before anything else but the sample banner.
-    title_page.notices.insert(1 if picture.is_sample else 0, view.label(lang))
+    title_page.notices.insert(1 if picture.is_sample else 0, mask.view.label(lang))
 
     blocks: list[Block] = _summary(hotspots, measures, statuses, report_period, lang)
     blocks += _situation(incidents, report_period, districts=districts, background=background, numbered=numbered,
@@ -1802,6 +1802,6 @@ def build_report(
     titles = {h.id: h.title for h in hotspots if h.id is not None}
     blocks += _plan(measures, statuses, numbers, titles, lang)
     blocks += _followup_section(outcomes, mask, lang)
-    blocks += _method(lang, view)
+    blocks += _method(lang, mask.view)  # the public audience is the steering-group/public level
     return Report(title, audience, generated_at, title_page, blocks, report_period, data_period, statuses, outcomes,
                   places, lang, notices, mask, place_masks)

@@ -20,15 +20,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import shapely
 from docx import Document
 
 from core.disclosure import View
 from data.sample import paths
 from geo.dataset import read_incidents
-from reports.report import ProblemPicture, Source, build_report, write_docx, write_html
+from reports.report import FollowupPlan, ProblemPicture, Source, build_report, write_docx, write_html
 from reports.report_json import render_json
 from store.datasets import create_dataset
-from store.model import Cause, Goal, Hotspot
+from store.model import Cause, Goal, Hotspot, Measure
 from store.problem_store import open_store
 
 GRAFFITI_XY = (589542, 6544968)
@@ -326,3 +327,44 @@ def test_places_file_holds_only_places_the_reader_sees(tmp_path):
     everything = pd.read_csv(export_hotspots(places, tmp_path / "allt.csv"))
     assert for_reader["title"].tolist() == ["Klottret vid gångtunneln"]
     assert everything["title"].tolist() == ["Klottret vid gångtunneln", POLICE_ONLY]
+
+
+def test_wdd_counts_hidden_below_the_owners_level(incidents, tmp_path):
+    """Target: the tunnel (Klotter 1 in 2023, 6 in 2025); comparison: a 400 m square in the north-west with
+    Klotter 8 in 2023 and 6 in 2025 (hand-counted below). WDD = (6 − 1) − (6 − 8) = 7."""
+    square = shapely.box(588500, 6546500, 588900, 6546900)
+    graffiti = incidents[incidents["category"] == "Klotter"]
+    inside = graffiti[shapely.covers(square, shapely.points(graffiti["x"], graffiti["y"]))]
+    assert inside["occurred_from"].dt.year.value_counts().reindex([2023, 2025]).tolist() == [8, 6]
+
+    picture = _picture()
+    picture.measures = [Measure("Belysning i gångtunneln", start="2025-01-01", hotspot_ids=[1], id=1)]
+    picture.followups = [FollowupPlan(1, square.wkt, hotspot_id=1, displacement_m=None, categories=["Klotter"],
+                                      before=("2023-01-01", "2023-12-31"), after=("2025-01-01", "2025-12-31"))]
+    built = {level: build_report(picture, incidents, period=PERIOD, generated_at=GENERATED, view=view)
+             for level, view in (("egen", None), ("gemensam", JOINT))}
+    rows = {}
+    for level, report in built.items():
+        (tmp_path / level).mkdir()
+        rows[level] = _html_rows(report, tmp_path / level)
+    target = {level: next(r for r in found if r and r[0] == "Målområdet") for level, found in rows.items()}
+    control = {level: next(r for r in found if r and r[0] == "Jämförelseområdet") for level, found in rows.items()}
+    assert target["egen"][:3] == ["Målområdet", "1", "6"]
+    assert target["gemensam"] == ["Målområdet", "..", "6", ".."]
+    assert control["egen"][:3] == control["gemensam"][:3] == ["Jämförelseområdet", "8", "6"]
+    assert "Skattad effekt (WDD): 7 händelser per efterperiod" in built["egen"].text()
+    assert "Skattad effekt (WDD)" not in built["gemensam"].text()
+    assert "Antalen är för små för att skattningen ska redovisas på den här visningsnivån." in built["gemensam"].text()
+    own, joint = (json.loads(render_json(built[level]))["followups"][0] for level in ("egen", "gemensam"))
+    assert own["counts"]["target"] == {"before": 1, "after": 6} and own["estimate"] == pytest.approx(7)
+    assert joint["counts"]["target"] == {"before": "..", "after": 6}
+    assert joint["estimate"] == ".." and joint["sentences"] == []
+
+
+def test_public_audience_is_the_steering_group_level(incidents):
+    report = build_report(_picture(), incidents, period=PERIOD, generated_at=GENERATED, audience="public")
+    label = ("Visningsnivå: styrgrupp/offentlig – antal 1–2 visas som ”..”, platser med färre än 5 händelser visas "
+             "inte var för sig och inga enskilda händelser visas.")
+    assert report.title_page.notices[1] == label and report.level == "styrgrupp"
+    assert _place_rows([[c if isinstance(c, str) else str(c) for c in row] for b in report.blocks
+                        if hasattr(b, "rows") for row in b.rows], "Samma period året innan")[0][2] == ".."
