@@ -1574,8 +1574,9 @@ METHOD_NOTES = [
     "intervall och markeras.",
     "Skyddade kategorier (grovt våld, sexualbrott) visas aldrig som punkter. Kartorna i rapporten visar "
     "bara områden och antal per ruta.",
-    "Små antal: några få händelser kan variera mycket av en slump. I den offentliga versionen visas "
-    "antal under 3 som ”..” (Brås praxis) så att ingen enskild person kan pekas ut.",
+    "Små antal: några få händelser kan variera mycket av en slump. Under ägarens nivå (den andra parten, "
+    "styrgruppen och den offentliga versionen) visas antal under {min_count} som ”..” (Brås praxis) och platser "
+    "med färre än {min_place} händelser utan sina siffror, så att ingen enskild person kan pekas ut.",
 ]
 
 
@@ -1602,8 +1603,9 @@ METHOD_NOTES_EN = [
     "intervals and are marked.",
     "Protected categories (serious violence, sexual offences) are never shown as points. The report's maps "
     "show only areas and counts per cell.",
-    "Small counts: a few incidents can vary a great deal by chance. In the public version counts below 3 are "
-    "shown as “..” (Brå's practice) so that no individual can be identified.",
+    "Small counts: a few incidents can vary a great deal by chance. Below the owner's level (the other party, "
+    "the steering group and the public version) counts below {min_count} are shown as “..” (Brå's practice) and "
+    "places with fewer than {min_place} incidents without their numbers, so that no individual can be identified.",
 ]
 
 
@@ -1611,8 +1613,10 @@ def _method(lang: str = "sv", view: View | None = None) -> list[Block]:
     notes = METHOD_NOTES_EN if lang == "en" else METHOD_NOTES
     view = view or View.owner_view()
     # The level first: a reader must know what the numbers leave out before reading them.
+    rules = view.rules
+    notes = [*notes[:-1], notes[-1].format(min_count=rules.min_count, min_place=rules.min_place)]
     return [PageBreak(), Heading(tr("Metod och osäkerhet", lang)), Paragraph(view.label(lang), "lead"),
-            BulletList(list(notes))]
+            BulletList(notes)]
 
 
 # --- build ----------------------------------------------------------------------------------

@@ -368,3 +368,20 @@ def test_public_audience_is_the_steering_group_level(incidents):
     assert report.title_page.notices[1] == label and report.level == "styrgrupp"
     assert _place_rows([[c if isinstance(c, str) else str(c) for c in row] for b in report.blocks
                         if hasattr(b, "rows") for row in b.rows], "Samma period året innan")[0][2] == ".."
+
+
+def test_thresholds_come_from_the_rules(incidents):
+    """[disclosure] min_count = 2, min_place = 2: a 1 is still "..", the two robberies now show."""
+    from core.disclosure import DisclosureRules
+
+    view = View(True, False, "gemensam", DisclosureRules(min_count=2, min_place=2))
+    report = build_report(_picture(), incidents, period=PERIOD, generated_at=GENERATED, view=view)
+    rows = [[str(c) for c in row] for b in report.blocks if hasattr(b, "rows") for row in b.rows]
+    assert _place_rows(rows, "Samma period året innan")[0][2] == ".."
+    assert _place_rows(rows, "Antal händelser")[1][2] == "2"
+    method = next(b for b in report.blocks if hasattr(b, "items") and any("Små antal" in i for i in b.items))
+    assert method.items[-1].startswith("Små antal: några få händelser kan variera mycket av en slump. Under ägarens "
+                                       "nivå (den andra parten, styrgruppen och den offentliga versionen) visas antal "
+                                       "under 2 som ”..” (Brås praxis) och platser med färre än 2 händelser")
+    assert report.title_page.notices[1] == ("Visningsnivå: gemensam – antal 1 visas som ”..”, platser med färre än 2 "
+                                            "händelser visas inte var för sig och inga enskilda händelser visas.")
