@@ -25,6 +25,10 @@ COMMAND_LINE_WORDS: dict[str, str] = {
     "coordinate_columns": "Ange --x/--y eller --lat/--lon.",
     "coordinate_pair": "Ange också kolumnen för {label} (--{role}).",
     "source": "Ange --source-value, t.ex. --source-value polis.",
+    "sheet": "Ange bladet med --sheet, med namn eller nummer (från 1).",
+    "layer": "Ange vilket med --layer.",
+    "work_crs": "Ange det med --work-crs {zone}.",
+    "xy_columns": "Ange dem som x och y med --x/--y.",
 }
 
 

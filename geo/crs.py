@@ -337,23 +337,24 @@ def not_degrees(lon: np.ndarray, lat: np.ndarray) -> bool:
     return float(np.mean(inside)) < 0.5
 
 
-def none_inside_message(lon: np.ndarray, lat: np.ndarray, work_crs: str) -> str:
-    """The Swedish sentence for points (WGS84) of which none lies in the working CRS's area.
+def none_inside_error(lon: np.ndarray, lat: np.ndarray, work_crs: str, **where) -> InputError:
+    """The error for points (WGS84) of which none lies in the working CRS's area.
 
-    It names the middle of the points and proposes the UTM zone that holds it as ``--work-crs``.
+    It names the middle of the points; its hint (``work_crs``) proposes the UTM zone that holds it.
+    ``where`` (``path``, ``column``) locates it.
     """
     from core.formatting import number
 
     lon = np.asarray(lon, dtype="float64")
     lat = np.asarray(lat, dtype="float64")
     ok = np.isfinite(lon) & np.isfinite(lat)
-    where = "Sverige" if work_crs == SWEREF99_TM else f"användningsområdet för {crs_name(work_crs)}"
+    area = "Sverige" if work_crs == SWEREF99_TM else f"användningsområdet för {crs_name(work_crs)}"
     if not ok.any():
-        return f"ingen av punkterna ligger i {where}"
+        return InputError(f"ingen av punkterna ligger i {area}.", **where)
     mid_lon, mid_lat = float(np.median(lon[ok])), float(np.median(lat[ok]))
-    ns = "N" if mid_lat >= 0 else "S"
-    ew = "Ö" if mid_lon >= 0 else "V"
-    middle = f"{number(abs(mid_lat), 2)}° {ns}, {number(abs(mid_lon), 2)}° {ew}"
+    middle = (f"{number(abs(mid_lat), 2)}° {'N' if mid_lat >= 0 else 'S'}, "
+              f"{number(abs(mid_lon), 2)}° {'Ö' if mid_lon >= 0 else 'V'}")
     zone = utm_zone(mid_lon, mid_lat)
-    return (f"ingen av punkterna ligger i {where}; de ligger kring {middle}. Gäller filen ett annat område, "
-            f"välj ett arbets-koordinatsystem där (--work-crs), t.ex. {zone} ({CRS.from_user_input(zone).name})")
+    return InputError(f"ingen av punkterna ligger i {area}; de ligger kring {middle}. Gäller filen ett annat "
+                      f"område behövs ett arbets-koordinatsystem där, t.ex. {zone} ({CRS.from_user_input(zone).name}).",
+                      hint="work_crs", hint_args={"zone": zone}, **where)

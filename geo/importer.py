@@ -38,7 +38,7 @@ from geo.crs import (
     check_work_crs,
     crs_name,
     guess_crs,
-    none_inside_message,
+    none_inside_error,
     normalise_crs,
     not_degrees,
     outside_area,
@@ -715,8 +715,7 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
         # Latitude/longitude are WGS84 wherever the points are (geo.crs.CRS_RULE); swaps are found below.
         if not_degrees(x[usable], y[usable]):
             raise InputError(f"kolumnerna '{y_col}' och '{x_col}' ska innehålla latitud och longitud i grader, men "
-                             "värdena är inte grader. Är det x/y i meter, ange dem som x och y (--x/--y).",
-                             path=table.path)
+                             "värdena är inte grader. Är det x/y i meter?", path=table.path, hint="xy_columns")
         source_crs, report.crs_how = WGS84, "kolumner med latitud och longitud"
     elif table.crs:
         source_crs = table.crs
@@ -761,8 +760,8 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
     if usable.any() and outside[usable].all():
         # Not a few bad rows but the wrong area: say where the points are instead of listing rows.
         lon, lat = transform(x[usable], y[usable], source_crs, WGS84)
-        raise InputError(none_inside_message(lon, lat, work) + ".", path=table.path,
-                         column=x_col if x_col == y_col else f"{x_col}/{y_col}")
+        raise none_inside_error(lon, lat, work, path=table.path,
+                                column=x_col if x_col == y_col else f"{x_col}/{y_col}")
     where = "Sverige" if work == WORK_CRS else f"användningsområdet för {work}"
     problems.add(outside, f"punkten ligger utanför {where}", x_col if x_col == y_col else f"{x_col}/{y_col}")
     return tx, ty, source_crs

@@ -157,7 +157,8 @@ def read_table(
     if suffix in VECTOR_SUFFIXES:
         return read_vector(path, layer=layer)
     if suffix in ZIP_SUFFIXES:
-        return read_zip(path, layer=layer)
+        return read_zip(path, layer=layer, sheet=sheet, delimiter=delimiter, encoding=encoding,
+                        header_row=header_row)
     raise InputError(
         "Okänt filformat. Samsyn läser CSV och TSV (.csv, .tsv, .txt, även .gz), kalkylblad (.xlsx, .xls, .xlsb, "
         ".ods), GeoJSON, GeoPackage (.gpkg), Shapefile (.shp, eller zippad .zip) och (Geo)Parquet.",
@@ -187,7 +188,7 @@ def parts_to_choose(path: str | Path) -> tuple[str | None, list[str]]:
         return "sheet", excel_sheets(path)
     if suffix in ZIP_SUFFIXES:
         check_size_limits(path)
-        return "layer", sorted(zip_layers(path))
+        return "layer", zip_choices(path)
     if suffix in (".gpkg", ".geojson") or (suffix == ".json" and _looks_like_geojson(path)):
         return "layer", list_layers(path)
     return None, []
@@ -581,8 +582,8 @@ def choose_sheet(path: Path, sheets: list[str], sheet: str | int | None) -> str:
         if 1 <= number <= len(sheets):
             return sheets[number - 1]
         raise InputError(f"Filen har {len(sheets)} blad, så blad nummer {number} finns inte. Bladen i filen är: "
-                         f"{listed}. Ange --sheet med namn eller nummer (från 1).", path=path)
-    raise InputError(f"Bladet '{text}' finns inte. Bladen i filen är: {listed}. Ange --sheet.", path=path)
+                         f"{listed}.", path=path, hint="sheet")
+    raise InputError(f"Bladet '{text}' finns inte. Bladen i filen är: {listed}.", path=path, hint="sheet")
 
 
 def _filled(row: list) -> list[int]:
@@ -854,46 +855,96 @@ def zip_layers(path: str | Path) -> dict[str, dict[str, zipfile.ZipInfo]]:
             for stem, parts in shapefiles.items()}
 
 
-def read_zip(path: Path, *, layer: str | None = None) -> Table:
-    """Read one shapefile out of a zip (as shapefiles are mailed and downloaded), in any subfolder.
+# Files a zip may carry instead of a shapefile (police.uk's downloads are zips of CSV files).
+ZIPPED_DATA_SUFFIXES = (*TEXT_SUFFIXES, *EXCEL_SUFFIXES, *PARQUET_SUFFIXES, ".geojson", ".json", ".gpkg", ".fgb")
 
-    Only the chosen shapefile's parts are unpacked, into a temporary folder and through :mod:`zipfile`,
-    which holds every member to the size the zip's directory declares — the size
-    :func:`check_size_limits` has already judged.
+
+def zip_data_files(path: str | Path) -> dict[str, zipfile.ZipInfo]:
+    """The data files other than shapefiles in a zip: file name (folder path when two share it) → member."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as archive:
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    found = {}
+    for member in members:
+        name = member.filename.replace("\\", "/")
+        if name.startswith("__MACOSX/") or name.rsplit("/", 1)[-1].startswith("._"):
+            continue
+        if base_suffix(Path(name)) in ZIPPED_DATA_SUFFIXES:
+            found[name] = member
+    short = [name.rsplit("/", 1)[-1] for name in found]
+    return {(name.rsplit("/", 1)[-1] if short.count(name.rsplit("/", 1)[-1]) == 1 else name): member
+            for name, member in found.items()}
+
+
+def zip_choices(path: str | Path) -> list[str]:
+    """What ``--layer`` may choose in a zip: its shapefiles (name without .shp), then its other data files."""
+    return [*sorted(zip_layers(path)), *sorted(zip_data_files(path))]
+
+
+def read_zip(path: Path, *, layer: str | None = None, sheet: str | int | None = None,
+             delimiter: str | None = None, encoding: str | None = None, header_row: int | None = None) -> Table:
+    """Read one shapefile, or one data file (CSV, Excel, GeoJSON …), out of a zip, in any subfolder.
+
+    Only the chosen file (a shapefile's parts) is unpacked, into a temporary folder and through
+    :mod:`zipfile`, which holds every member to the size the zip's directory declares — the size
+    :func:`check_size_limits` has already judged. A zip inside the zip is not opened.
     """
     import tempfile
 
     layers = zip_layers(path)
-    if not layers:
+    others = zip_data_files(path)
+    if not layers and not others:
         with zipfile.ZipFile(path) as archive:
             inside = [m.filename for m in archive.infolist() if not m.is_dir()][:10]
         raise InputError(
-            "Zip-filen innehåller ingen shapefil (.shp). Samsyn läser zippade shapefiler; packa upp andra filer "
-            f"och läs dem var för sig. Filen innehåller: {', '.join(inside) or 'inget'}.",
+            "Zip-filen innehåller ingen fil som Samsyn läser (shapefil, CSV, kalkylblad, GeoJSON, GeoPackage, "
+            f"Parquet). Filen innehåller: {', '.join(inside) or 'inget'}.",
             path=path,
         )
-    names = sorted(layers)
-    chosen = _choose_layer(path, names, layer, what="shapefiler")
-    parts = layers[chosen]
-    missing = [suffix for suffix in (".shx", ".dbf") if suffix not in parts]
-    if missing:
-        raise InputError(
-            f"Shapefilen '{chosen}' i zip-filen saknar {' och '.join(missing)}; en shapefil består av minst "
-            ".shp, .shx och .dbf med samma namn. Zippa alla delarna tillsammans.",
-            path=path,
-        )
+    chosen = _choose_layer(path, [*sorted(layers), *sorted(others)], layer, what="filer")
     with tempfile.TemporaryDirectory(prefix="samsyn-zip-") as folder, zipfile.ZipFile(path) as archive:
-        # Our own file names, never the member's path: a name like ../../x must not write outside the folder.
-        for suffix, member in parts.items():
-            with archive.open(member) as source, open(Path(folder) / f"layer{suffix}", "wb") as target:
-                while piece := source.read(4 * _MB):
-                    target.write(piece)
-        table = read_vector(Path(folder) / "layer.shp")
+        if chosen in layers:
+            parts = layers[chosen]
+            missing = [suffix for suffix in (".shx", ".dbf") if suffix not in parts]
+            if missing:
+                raise InputError(
+                    f"Shapefilen '{chosen}' i zip-filen saknar {' och '.join(missing)}; en shapefil består av minst "
+                    ".shp, .shx och .dbf med samma namn. Zippa alla delarna tillsammans.",
+                    path=path,
+                )
+            # Our own file names, never the member's path: a name like ../../x must not write outside the folder.
+            for suffix, member in parts.items():
+                _unpack(archive, member, Path(folder) / f"layer{suffix}")
+            table = read_vector(Path(folder) / "layer.shp")
+            if ".prj" not in parts:
+                table.notes.append(f"Shapefilen '{chosen}' har ingen .prj-fil; koordinatsystemet bestäms från "
+                                   "värdena eller med --crs.")
+        else:
+            member = others[chosen]
+            suffixes = "".join(s.lower() for s in Path(member.filename).suffixes[-2:])
+            if not suffixes.endswith(".gz"):
+                suffixes = Path(member.filename).suffix.lower()
+            target = Path(folder) / f"data{suffixes}"
+            _unpack(archive, member, target)
+            # Messages name the zip and the file in it as the user knows them, never the temporary copy.
+            inside = path.with_name(f"{path.name} ({member.filename.rsplit('/', 1)[-1]})")
+            try:
+                table = read_table(target, sheet=sheet, delimiter=delimiter, encoding=encoding,
+                                   header_row=header_row)
+            except InputError as error:
+                raise InputError(error.reason, path=inside, rows=error.rows, column=error.column,
+                                 row_count=error.row_count, hint=error.hint, hint_args=error.hint_args) from None
+            table.path = inside
+            table.layer = chosen
+            return table
     table.path, table.layer = path, chosen
-    if ".prj" not in parts:
-        table.notes.append(f"Shapefilen '{chosen}' har ingen .prj-fil; koordinatsystemet bestäms från värdena "
-                           "eller med --crs.")
     return table
+
+
+def _unpack(archive: zipfile.ZipFile, member: zipfile.ZipInfo, target: Path) -> None:
+    with archive.open(member) as source, open(target, "wb") as out:
+        while piece := source.read(4 * _MB):
+            out.write(piece)
 
 
 def _choose_layer(path: Path, layers: list[str], layer: str | None, *, what: str = "lager") -> str:
@@ -905,11 +956,9 @@ def _choose_layer(path: Path, layers: list[str], layer: str | None, *, what: str
         folded = [name for name in layers if name.casefold() == str(layer).casefold()]
         if len(folded) == 1:
             return folded[0]
-        raise InputError(f"Lagret '{layer}' finns inte. Filen har {what}: {listed}. Ange ett av dem med --layer.",
-                         path=path)
+        raise InputError(f"Lagret '{layer}' finns inte. Filen har {what}: {listed}.", path=path, hint="layer")
     if len(layers) > 1:
-        raise InputError(f"Filen har flera {what} ({len(layers)} st): {listed}. Ange vilket som ska läsas med "
-                         "--layer.", path=path)
+        raise InputError(f"Filen har flera {what} ({len(layers)} st): {listed}.", path=path, hint="layer")
     return layers[0]
 
 

@@ -103,14 +103,49 @@ def test_zipped_shapefile_missing_parts_and_projection(tmp_path):
     assert any("ingen .prj-fil" in note for note in result.report.notes)
 
 
-def test_zip_without_shapefile_lists_what_it_holds(tmp_path):
+def test_zip_without_data_lists_what_it_holds(tmp_path):
     path = tmp_path / "bilagor.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("rapport.pdf", b"%PDF-1.4")
-        archive.writestr("brott.csv", "datum;kategori\n")
+        archive.writestr("inre.zip", b"PK\x05\x06" + b"\x00" * 18)
     with pytest.raises(InputError) as error:
         read_table(path)
-    assert "ingen shapefil" in str(error.value) and "rapport.pdf, brott.csv" in str(error.value)
+    assert "ingen fil som Samsyn läser" in str(error.value) and "rapport.pdf, inre.zip" in str(error.value)
+
+
+def test_police_uk_download_zip_of_monthly_csv_files(tmp_path):
+    # police.uk's downloads: one folder per month, one CSV per force and kind.
+    header = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type"
+    rows = {"2024-12": "abc,2024-12,Metropolitan Police Service,Metropolitan Police Service,-0.127758,51.507351,"
+                       "On or near Trafalgar Square,E01004736,Westminster 018C,Burglary",
+            "2025-01": "def,2025-01,Metropolitan Police Service,Metropolitan Police Service,,,No Location,,,Burglary"}
+    path = tmp_path / "police-uk.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for month, row in rows.items():
+            archive.writestr(f"{month}/{month}-metropolitan-street.csv", f"{header}\n{row}\n")
+    assert parts_to_choose(path) == ("layer", ["2024-12-metropolitan-street.csv", "2025-01-metropolitan-street.csv"])
+    with pytest.raises(InputError) as error:
+        read_table(path)
+    assert "2 st" in str(error.value) and "'2024-12-metropolitan-street.csv'" in str(error.value)
+    options = {"datetime": "Month", "category_value": "Inbrott i bostad", "work_crs": "EPSG:27700"}
+    result = import_incidents(path, layer="2024-12-metropolitan-street.csv", **options)
+    assert result.frame["occurred_from"].tolist() == [pd.Timestamp("2024-12-01")]
+    assert result.frame["occurred_to"].tolist() == [pd.Timestamp("2025-01-01")]
+    bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    np.testing.assert_allclose(result.frame[["x", "y"]].iloc[0], bng.transform(-0.127758, 51.507351), atol=0.5)
+    # A row without a position is named as the CSV numbers it; the zip's name, never the temporary copy's.
+    with pytest.raises(InputError) as error:
+        import_incidents(path, layer="2025-01-metropolitan-street.csv", **options)
+    message = str(error.value)
+    assert "police-uk.zip" in message and "rad 2" in message and "koordinat saknas" in message
+    assert "data.csv" not in message
+    # A file in the zip that cannot be read is named with the zip.
+    broken = tmp_path / "trasig.zip"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("export/brott.csv", "Datum;Kategori;X;Y\n")
+    with pytest.raises(InputError) as error:
+        read_table(broken)
+    assert "Fil trasig.zip (brott.csv): Filen innehåller inga datarader" in str(error.value)
 
 
 def test_zip_bomb_is_refused_before_unpacking(tmp_path):
