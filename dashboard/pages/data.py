@@ -75,6 +75,7 @@ PAGE_WORDS = {
 STAGE_WORDS = {"read": "Läser fil …", "coordinates": "Koordinater …", "dates": "Tolkar datum …",
                "anonymise": "Anonymiserar …", "write": "Skriver …"}
 MAX_BAD_ROWS = 10
+_template = st.cache_data(show_spinner=False)(template_bytes)  # the same bytes on every run
 CHECKED = "_checked_upload"
 
 
@@ -117,7 +118,7 @@ def _bad_rows(problems: pd.DataFrame, file_name: str) -> None:
     first = problems[problems["rad"].isin(rows[:MAX_BAD_ROWS])]
     st.markdown(t("**Felaktiga rader**"))
     table = pd.DataFrame({t("Fil"): clean_text(file_name), t("Rad"): first["rad"].astype("int64"),
-                          t("Kolumn"): first["kolumn"].map(clean_text), t("Vad är fel"): first["orsak"]})
+                          t("Kolumn"): first["kolumn"].map(clean_text), t("Vad är fel"): first["orsak"].map(t)})
     st.dataframe(table, hide_index=True, width="stretch", key="bad_rows")
     if len(rows) > MAX_BAD_ROWS:
         st.caption(t("och {n} rader till").format(n=len(rows) - MAX_BAD_ROWS))
@@ -128,7 +129,7 @@ def _rejected_download(rejected: pd.DataFrame, file_name: str) -> None:
     content = rejected.to_csv(sep=";", index=False, lineterminator="\r\n").encode("utf-8-sig")
     st.download_button(t("Ladda ner alla avvisade rader med orsak (CSV)"), content,
                        file_name=f"{Path(safe_upload_name(file_name)).stem}-avvisade.csv", mime="text/csv",
-                       key="download_rejected")
+                       key="download_rejected", on_click="ignore")  # the page (and its error) stays
 
 
 def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) -> dict:
@@ -326,11 +327,12 @@ st.subheader(t("Läs in en fil"))
 with st.expander(t("Mallar: kolumnerna Samsyn läser utan val")):
     st.caption(t("En rad med exempel. Fyll i dina händelser i samma kolumner; då känner Samsyn igen allt."))
     template_cols = st.columns(2)
-    template_cols[0].download_button(t("Mall som CSV"), template_bytes(".csv"), file_name="samsyn-mall.csv",
-                                     mime="text/csv", key="template_csv")
+    template_cols[0].download_button(t("Mall som CSV"), _template(".csv"), file_name="samsyn-mall.csv",
+                                     mime="text/csv", key="template_csv", on_click="ignore")
     template_cols[1].download_button(
-        t("Mall som Excel (xlsx)"), template_bytes(".xlsx"), file_name="samsyn-mall.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_xlsx")
+        t("Mall som Excel (xlsx)"), _template(".xlsx"), file_name="samsyn-mall.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template_xlsx",
+        on_click="ignore")
 kind = st.radio(t("Vad innehåller filen?"), list(KINDS), format_func={k: t(v) for k, v in KINDS.items()}.get,
                 key="upload_kind",
                 horizontal=True)

@@ -317,3 +317,21 @@ def test_title_rows_above_the_header_chosen_on_the_page_and_rows_counted_as_in_t
     at = _click(at, "Kontrollera")
     # The fourth data row (31 April) is the file's row 7: two title rows, the header, three rows before it.
     assert _bad_rows(at) == [("rubriker.csv", 7, "Brottsdatum", DATE_REASON)]
+
+
+def test_the_bad_rows_in_english(dirs):
+    at = _upload(_open({"lang": "en"}), "polisens_export.csv", police_export())
+    at.checkbox(key="map_skip").check()
+    at = _click(at, "Check")
+    [table] = [df.value for df in at.dataframe if "Row" in df.value.columns]
+    assert list(table.columns) == ["File", "Row", "Column", "What is wrong"]
+    assert list(table.itertuples(index=False, name=None)) == [
+        ("polisens_export.csv", 5, "Brottsdatum", "the date cannot be read (write e.g. 2024-03-05)"),
+        ("polisens_export.csv", 7, "Latitud", "coordinate missing"),
+        ("polisens_export.csv", 9, "Klockslag", "the time of day cannot be read (write e.g. 14:30)")]
+    [status] = at.get("status")
+    assert status.label == "Check complete"
+    assert [m.value for m in status.markdown] == ["Reading the file …", "Coordinates …", "Reading dates …",
+                                                 "Anonymising …"]
+    assert [b.label for b in at.get("download_button")] == [
+        "Template as CSV", "Template as Excel (xlsx)", "Download all rejected rows with reasons (CSV)"]
