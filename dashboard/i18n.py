@@ -93,6 +93,8 @@ ENGLISH: dict[str, str] = {
     "Samma period året innan": "Same period the year before",
     "Händelser per månad": "Incidents per month",
     "Händelser per kvartal": "Incidents per quarter",
+    "Uppföljningen räknas på ett dataset som inte delas med dig.":
+        "The follow-up is counted on a dataset that is not shared with you.",
     "Fråga": "Question",
     "Andel (%)": "Share (%)",
     "Index 0–6 (0 = inget problem, 6 = alarmerande)": "Index 0–6 (0 = no problem, 6 = alarming)",

@@ -97,6 +97,9 @@ plans = store.list_followups(measure_id)
 counted, attached = frames_for(plans[0] if plans else measure, hotspots, active=active)
 view = current_view(counted.dataset)
 level_badge(view)
+if not view.visible:  # the follow-up was planned on a dataset this viewer is not shown
+    st.info(t("Uppföljningen räknas på ett dataset som inte delas med dig."))
+    end_page()
 if attached is not None:
     st.info(attached)
 counted_incidents = counted.incidents
