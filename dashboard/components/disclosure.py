@@ -46,7 +46,8 @@ def hidden_mask(values: pd.Series | np.ndarray, view: View) -> np.ndarray:
 
 def masked_frame(frame: pd.DataFrame, view: View, columns: Sequence[str], *,
                  derived: Sequence[str] | Mapping[str, Sequence[str]] = (),
-                 rename: Mapping[str, str] | None = None) -> pd.DataFrame:
+                 rename: Mapping[str, str] | None = None,
+                 decimals: Mapping[str, int] | None = None) -> pd.DataFrame:
     """``frame`` as the viewer may read it, for the table on the page and for its CSV.
 
     Parameters
@@ -64,6 +65,8 @@ def masked_frame(frame: pd.DataFrame, view: View, columns: Sequence[str], *,
         counts need not be shown themselves (last year's count behind a change).
     rename
         Header names people read, applied last (``{"count": "Antal"}``).
+    decimals
+        Rounding of number columns (``{"rate": 1}``), in every view, so the table and the CSV read alike.
 
     Returns
     -------
@@ -72,6 +75,8 @@ def masked_frame(frame: pd.DataFrame, view: View, columns: Sequence[str], *,
         (``3``, ``0.7``), ``".."`` where hidden, empty where missing.
     """
     shown = frame.copy()
+    for column, places in (decimals or {}).items():
+        shown[column] = shown[column].round(places)
     if view.controlled:
         hidden = {column: hidden_mask(shown[column].to_numpy(), view) for column in columns}
         sources = derived if isinstance(derived, Mapping) else dict.fromkeys(derived, list(columns))

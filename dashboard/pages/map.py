@@ -119,7 +119,7 @@ if len(view):
     # Gi* is computed on every cell; below the owner's level a cell is drawn only with min_place incidents.
     hot = shown_places(cells[cells["class"].astype(str) != "none"], disclosure)
 density = None
-if show_density and len(view):
+if show_density and exact_mask(view).any():  # positions that are places (geo.stacked)
     bounds = active.districts.total_bounds if active.districts is not None else None
     x, y, _ = place_points(view)  # a kommun's centroid is no peak (geo.stacked)
     density = density_surface(x, y, cell=25, extent=bounds, crs=crs,
@@ -289,8 +289,8 @@ if district_frame is not None or (hot is not None and len(hot)):
             table = pd.DataFrame(district_frame.drop(columns="geometry")).assign(before=district_before)
             table = masked_frame(table, disclosure, ["count"],
                                  derived={"rate": ["count"], "change": ["count", "before"],
-                                          "value": ["count", "before"] if metric == "change" else ["count"]}
-                                 ).drop(columns="before")
+                                          "value": ["count", "before"] if metric == "change" else ["count"]},
+                                 decimals={"rate": 2, "change": 1, "value": 2}).drop(columns="before")
             st.dataframe(table, hide_index=True, width="stretch")
             csv_download(table, "karta-omraden", key="csv-map-districts")
         if hot is not None and len(hot):

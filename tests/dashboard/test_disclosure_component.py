@@ -76,3 +76,11 @@ def test_density_below_the_owners_level_is_wide_and_leaves_a_lone_incident_out()
     five = density_surface(np.full(5, 1000.0), np.full(5, 1000.0), cell=25, bandwidth=150, extent=extent)
     assert controlled_density(five, CONTROLLED).values.max() == pytest.approx(5 / (2 * math.pi * 150**2) * 1e6,
                                                                                rel=1e-3)
+
+
+def test_rounding_applies_in_both_views_so_table_and_csv_read_alike():
+    areas = pd.DataFrame({"count": [2, 4], "rate": [0.41666, 1.37931]})
+    assert masked_frame(areas, CONTROLLED, ["count"], derived=["rate"], decimals={"rate": 2})["rate"].tolist() \
+        == ["..", "1.38"]
+    assert masked_frame(areas, FULL, ["count"], derived=["rate"], decimals={"rate": 2})["rate"].tolist() \
+        == [0.42, 1.38]
