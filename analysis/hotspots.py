@@ -359,13 +359,15 @@ def hotspots(
     places = np.ones(len(incidents), dtype=bool) if all_positions else exact_mask(incidents)
     x = incidents["x"].to_numpy(dtype=float)[places]
     y = incidents["y"].to_numpy(dtype=float)[places]
-    if len(x) == 0 and extent is None:
-        if len(incidents):
-            raise ValueError("Ingen av händelserna har en position som är en plats (alla ligger på en mittpunkt "
-                             "eller saknar position), så det finns inga hot spots att söka.")
+    if len(x) == 0 and extent is None and not len(incidents):
         raise ValueError("Inga händelser att söka hot spots bland – ändra filtret.")
     crs = frame_crs(incidents)
-    grid, mask, counts, z = hotspot_grid(x, y, cell=cell, neighbours=neighbours, extent=extent, crs=crs)
+    if len(x) == 0 and extent is None:
+        # Every position is a centroid or none: there is no place to be a hot spot, and no area to grid.
+        grid, mask = grid_for_extent(0.0, 0.0, cell, cell, cell, crs=crs), np.zeros(1, dtype=bool)
+        counts, z = np.zeros(1, dtype=np.int64), np.zeros(1)
+    else:
+        grid, mask, counts, z = hotspot_grid(x, y, cell=cell, neighbours=neighbours, extent=extent, crs=crs)
     flat = np.flatnonzero(mask)
     z = z[flat]
     p = 2.0 * stats.norm.sf(np.abs(z))

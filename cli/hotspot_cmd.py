@@ -178,7 +178,7 @@ def _geotiff(raster: DensityRaster, path: Path) -> None:
 def _density(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from analysis.density import density_surface
+    from analysis.density import density_surface, place_points
     from geo.crs import frame_crs
 
     suffix = _check_suffix(args.out, (".npz", ".tif", ".tiff", ".png"))
@@ -190,11 +190,12 @@ def _density(args: argparse.Namespace) -> int:
     if len(incidents) == 0:
         raise InputError("Inga händelser kvar efter filtren.", path=args.incidents)
     crs = frame_crs(incidents, path=args.incidents)
+    x, y, _ = place_points(incidents)  # a kommun's centroid is no peak (geo.stacked)
+    if not len(x):
+        raise InputError(f"Ingen av de {len(incidents)} händelserna har en position som är en plats (de ligger på en "
+                         "mittpunkt eller saknar position); det finns ingen täthet att beräkna.", path=args.incidents)
     try:
-        raster = density_surface(
-            incidents["x"].to_numpy(dtype=float), incidents["y"].to_numpy(dtype=float),
-            cell=args.cell, bandwidth=args.bandwidth, crs=crs,
-        )
+        raster = density_surface(x, y, cell=args.cell, bandwidth=args.bandwidth, crs=crs)
     except ValueError as error:
         raise InputError(str(error)) from error
     if raster.values.size > 50_000_000:
