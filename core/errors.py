@@ -16,6 +16,7 @@ COMMAND_LINE_WORDS: dict[str, str] = {
     "crs": "Ange --crs, t.ex. --crs EPSG:3006 (SWEREF 99 TM), EPSG:3008 (lokal zon 13 30) eller EPSG:3021 (RT 90).",
     "crs_check": "Ange --crs för att vara säker.",
     "crs_given": "med --crs",
+    "crs_verify": "Kontrollera koordinatsystemet (--crs).",
     "date_format": "Ange formatet med --date-format, t.ex. --date-format \"{day_first}\" (dag/månad/år) eller "
                    "--date-format \"{month_first}\" (månad/dag/år).",
     "category": "Ange --category KOLUMN eller --category-value NAMN.",

@@ -267,6 +267,16 @@ ENGLISH: dict[str, str] = {
     "Anonymiserar …": "Anonymising …", "Skriver …": "Writing …", "Sparades inte": "Not saved",
     "Blad (namn eller nummer, tomt = det första)": "Sheet (name or number, empty = the first)",
     "Rubrikrad (0 = hitta själv)": "Header row (0 = find it)",
+    "Lager (tomt = det enda)": "Layer (empty = the only one)",
+    "Kontrollera valet i listan Koordinatsystem.": "Check the choice in the Coordinate system list.",
+    "Skriv bladets namn eller nummer (från 1) i rutan Blad.": "Write the sheet's name or number (from 1) in the Sheet box.",
+    "Skriv vilket i rutan Lager.": "Write which one in the Layer box.",
+    "Sidan Data arbetar i Sveriges koordinatsystem; läs in en fil från ett annat område på kommandoraden: samsyn "
+    "import --work-crs {zone}.":
+        "The Data page works in Sweden's coordinate system; load a file from another area on the command line: "
+        "samsyn import --work-crs {zone}.",
+    "Välj dem i listorna X / östlig koordinat och Y / nordlig koordinat.":
+        "Choose them in the X / easting and Y / northing lists.",
     # The importer's reasons for a bad row, as the bad-rows table shows them
     "datum/tid kan inte tolkas (skriv t.ex. 2024-03-05 14:30)": "date/time cannot be read (write e.g. 2024-03-05 14:30)",
     "datum/tid saknas": "date/time missing",
@@ -288,6 +298,7 @@ ENGLISH: dict[str, str] = {
     "X och Y är 0 (positionen saknas eller är skyddad)": "X and Y are 0 (the position is missing or protected)",
     "punkten ligger utanför Sverige": "the point lies outside Sweden",
     "händelsetiden kan inte tolkas": "the event time cannot be read",
+    "innehåller något som ser ut som personnummer (värdet är borttaget)": "holds something that looks like a personal identity number (the value is removed)",
     "områdeslager": "area layer", "platser": "places", "gator": "streets", "bakgrund": "background",
     "trygghetsmätning": "safety survey",
     '95 % konfidensintervall': '95 % confidence interval',

@@ -131,8 +131,8 @@ def read_areas_report(
         points = geometry.representative_point()
         guess = guess_crs(points.x.to_numpy(), points.y.to_numpy())
         if guess.crs is None or guess.swapped:
-            raise InputError(f"Filen anger inget koordinatsystem och det går inte att gissa ({guess.note}). "
-                             "Ange --crs, t.ex. --crs EPSG:3006.", path=path)
+            raise InputError(f"Filen anger inget koordinatsystem och det går inte att gissa ({guess.note}).",
+                             path=path, hint="crs")
         source_crs = guess.crs
         report.crs_how = guess.note
         report.warnings.append(f"Koordinatsystemet gissades: {crs_name(source_crs)} ({guess.note}).")
@@ -146,8 +146,8 @@ def read_areas_report(
     outside = outside_area(cx, cy, work)
     if outside.any():
         where = "Sverige" if work == WORK_CRS else f"användningsområdet för {work}"
-        raise InputError(f"områdena ligger utanför {where} efter omräkning från {crs_name(source_crs)}. "
-                         "Kontrollera koordinatsystemet (--crs).", path=path, rows=table.rows[outside],
+        raise InputError(f"områdena ligger utanför {where} efter omräkning från {crs_name(source_crs)}.",
+                         hint="crs_verify", path=path, rows=table.rows[outside],
                          row_count=int(outside.sum()))
 
     n = len(frame)

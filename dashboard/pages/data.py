@@ -27,7 +27,7 @@ from geo.crs import LOCAL_ZONES, RT90, SWEREF99_TM, WGS84, crs_name
 from geo.dataset import write_incidents
 from geo.importer import DateFormatNeeded, ImportOptions, import_incidents, stored_report_lines
 from geo.model import SOURCES
-from geo.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ZIP_SUFFIXES, base_suffix, read_table
+from geo.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, VECTOR_SUFFIXES, ZIP_SUFFIXES, base_suffix, read_table
 from geo.survey import read_survey_report, write_survey
 from geo.template import template_bytes
 from store.access import AccessDenied
@@ -71,6 +71,12 @@ PAGE_WORDS = {
                           "Latitud och Longitud.",
     "coordinate_pair": "Välj också kolumnen för {label} bland kolumnerna.",
     "source": "Välj Källa för hela filen, t.ex. polis.",
+    "crs_verify": "Kontrollera valet i listan Koordinatsystem.",
+    "sheet": "Skriv bladets namn eller nummer (från 1) i rutan Blad.",
+    "layer": "Skriv vilket i rutan Lager.",
+    "work_crs": "Sidan Data arbetar i Sveriges koordinatsystem; läs in en fil från ett annat område på "
+                "kommandoraden: samsyn import --work-crs {zone}.",
+    "xy_columns": "Välj dem i listorna X / östlig koordinat och Y / nordlig koordinat.",
 }
 STAGE_WORDS = {"read": "Läser fil …", "coordinates": "Koordinater …", "dates": "Tolkar datum …",
                "anonymise": "Anonymiserar …", "write": "Skriver …"}
@@ -146,7 +152,7 @@ def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) 
                            "problems": result.problems, "crs": result.frame.attrs.get("crs")}
             elif kind in ("districts", "places"):
                 progress("read")
-                frame, report = read_areas_report(path, **mapping)
+                frame, report = read_areas_report(path, **mapping, **options)
                 checked = {"frame": frame, "lines": [
                     f"Områden: {len(frame)}", f"Kolumner som används: {report.columns_used}",
                     f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}", *report.warnings],
@@ -156,7 +162,7 @@ def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) 
                                "crs_how": str(report.crs_how)}, "rejected": None, "problems": None, "crs": None}
             else:
                 progress("read")
-                frame, report = read_survey_report(path)
+                frame, report = read_survey_report(path, **options)
                 checked = {"frame": frame, "lines": [
                     f"Resultat: {len(frame)}",
                     f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}", *report.warnings],
@@ -229,15 +235,19 @@ def _save(kind: str, checked: dict, target: str, name: str, dataset_choices: lis
 def _reading_controls(path: Path) -> dict:
     """Sheet and header row for spreadsheets and text files (outside the form: the columns depend on them)."""
     suffix = base_suffix(path)
+    reading: dict = {}
+    if suffix in (*VECTOR_SUFFIXES, *ZIP_SUFFIXES):
+        layer = st.text_input(t("Lager (tomt = det enda)"), key="read_layer").strip()
+        if layer:
+            reading["layer"] = layer
     if suffix not in (*TEXT_SUFFIXES, *EXCEL_SUFFIXES, *ZIP_SUFFIXES):
-        return {}
+        return reading
     cols = st.columns(2)
     sheet = ""
     if suffix in (*EXCEL_SUFFIXES, *ZIP_SUFFIXES):
         sheet = cols[0].text_input(t("Blad (namn eller nummer, tomt = det första)"), key="read_sheet").strip()
     header = cols[1].number_input(t("Rubrikrad (0 = hitta själv)"), min_value=0, step=1, value=0,
                                   key="read_header_row")
-    reading = {}
     if sheet:
         reading["sheet"] = int(sheet) if sheet.isdigit() else sheet
     if header:
@@ -281,13 +291,20 @@ def _upload(uploaded, path: Path) -> None:
             options = {**reading, "crs": crs or None, "source_value": source_value or None, "skip_invalid": skip,
                        "date_format": _date_format_control(st.session_state.get("date_ambiguity"))}
         elif kind in ("districts", "places"):
-            grid = st.columns(3)
+            grid = st.columns(4)
             for field, label in (("id_column", "Id-kolumn"), ("name_column", "Namnkolumn"),
                                  ("population_column", "Befolkning")):
                 choice = grid[["id_column", "name_column", "population_column"].index(field)].selectbox(
                     t(label), columns, key=f"map_{field}")
                 if choice != AUTO:
                     mapping[field] = choice
+            area_crs = grid[3].selectbox(t("Koordinatsystem"), CRS_CHOICES, key="map_area_crs",
+                                         format_func={c: crs_name(c) if c else t("(gissa ur värdena)")
+                                                      for c in CRS_CHOICES}.get)
+            options = {**({"layer": reading["layer"]} if "layer" in reading else {}),
+                       **({"crs": area_crs} if area_crs else {})}
+        elif kind == "survey" and "sheet" in reading:
+            options = {"sheet": reading["sheet"]}
         # Only datasets this person may add files to (store.access: the owner's analysts, the administrator).
         dataset_choices = [d for d in workspace().visible_datasets(session_viewer())
                            if workspace().may(session_viewer(), "add_file", d)]

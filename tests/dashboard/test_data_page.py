@@ -335,3 +335,26 @@ def test_the_bad_rows_in_english(dirs):
                                                  "Anonymising …"]
     assert [b.label for b in at.get("download_button")] == [
         "Template as CSV", "Template as Excel (xlsx)", "Download all rejected rows with reasons (CSV)"]
+
+
+def test_an_area_layer_without_crs_asks_for_the_pages_list(dirs, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    # Two districts in SWEREF 99 13 30 (EPSG:3008) in a GeoPackage that names no CRS.
+    layer = gpd.GeoDataFrame({"kod": ["C", "N"], "namn": ["Centrum", "Norr"]},
+                             geometry=[box(153000, 6163000, 154000, 6164000), box(153000, 6164000, 154000, 6165000)],
+                             crs=None)
+    path = tmp_path / "stadsdelar.gpkg"
+    layer.to_file(path, driver="GPKG")
+    at = _open()
+    at.radio(key="upload_kind").set_value("districts").run()
+    at.file_uploader(key="upload_file").set_value(("stadsdelar.gpkg", path.read_bytes(), "application/geopackage"))
+    at = _click(at.run(), "Kontrollera")
+    [error] = [e.value for e in at.error]
+    assert error.endswith("Välj koordinatsystem i listan Koordinatsystem och tryck Kontrollera igen.")
+    assert "--crs" not in error
+    at.selectbox(key="map_area_crs").select("EPSG:3008")
+    at = _click(at, "Kontrollera")
+    assert not at.error
+    assert "Områden: 2" in "\n".join(c.value for c in at.code)
