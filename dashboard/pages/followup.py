@@ -185,10 +185,13 @@ if plans:
                 rows.append((t("Området runt omkring"), result.displacement))
                 if not result.shared_control and result.displacement_control is not None:
                     rows.append((t("Kontroll för området runt omkring"), result.displacement_control))
-            counts = pd.DataFrame([{t("Område"): name, t("Före"): view.masked(c.before), t("Efter"): view.masked(c.after)}
-                                   for name, c in rows])
-            if view.controlled:  # text throughout, so ".." and numbers make one column
-                counts = counts.astype({t("Före"): str, t("Efter"): str})
+            if view.controlled:  # text throughout, so ".." and the numbers make one column
+                counts = pd.DataFrame([{t("Område"): name,
+                                        t("Före"): view.count(c.before, formatting.count(c.before, lang=lang)),
+                                        t("Efter"): view.count(c.after, formatting.count(c.after, lang=lang))}
+                                       for name, c in rows])
+            else:
+                counts = pd.DataFrame([{t("Område"): name, t("Före"): c.before, t("Efter"): c.after} for name, c in rows])
             decimals = 0 if result.time_weights == (1.0, 1.0) else 1
             cols = st.columns([2, 1, 1, 1])
             cols[0].dataframe(counts, hide_index=True, width="stretch")

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from store.datasets import create_dataset
-from store.model import Goal, Hotspot, Measure
+from store.model import Followup, Goal, Hotspot, Measure
 from store.problem_store import open_store
 from tests.conftest import REPO
 from tests.dashboard.test_sign_in import AUTH
@@ -105,3 +105,23 @@ def test_followup_page_on_the_workstation(pins):
     text = "\n".join(m.value for m in at.markdown)
     # 1 in 2024 and 6 in 2025 at the tunnel: the goal's own counts, shown in full.
     assert "Klotter vid platsen: 1 händelser under" in text and "och 6 under" in text
+
+
+@pytest.mark.parametrize(("user", "before", "estimate"), [(KERSTIN, "..", ".."), (None, "1", "7")])
+def test_followup_wdd_counts_through_the_view(pins, user, before, estimate):
+    """Target the tunnel (Klotter 1 in 2023, 6 in 2025), comparison the square 588500–588900 ×
+    6546500–6546900 (Klotter 8 in 2023, 6 in 2025; counted by hand in tests/reports/test_report_disclosure.py):
+    WDD = (6 − 1) − (6 − 8) = 7, shown only in the full view, since it gives the hidden 1 back."""
+    with open_store(pins / "userdata" / "problembild.db") as store:
+        measure = store.list_measures()[0]
+        store.add_followup(Followup(measure.id, "POLYGON ((588500 6546500, 588900 6546500, 588900 6546900, "
+                                    "588500 6546900, 588500 6546500))", control_name="Nordväst",
+                                    hotspot_id=measure.hotspot_ids[0], displacement_m=None, categories=["Klotter"],
+                                    before_start="2023-01-01", before_end="2023-12-31", after_start="2025-01-01",
+                                    after_end="2025-12-31"), user="Anna")
+    at = _open("followup.py", user)
+    counts = next(d.value for d in at.dataframe if "Före" in d.value.columns).set_index("Område")
+    shown = counts.map(lambda v: v if isinstance(v, str) else f"{v:g}")  # the full view keeps numbers
+    assert shown.loc["Målområdet", "Före"] == before and shown.loc["Målområdet", "Efter"] == "6"
+    assert shown.loc["Nordväst", ["Före", "Efter"]].tolist() == ["8", "6"]
+    assert next(m.value for m in at.metric if m.label == "Skattad effekt (WDD)") == estimate
