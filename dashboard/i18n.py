@@ -459,6 +459,8 @@ ENGLISH: dict[str, str] = {
     "Platser med färre än {k} händelser visas inte på den här visningsnivån.":
         "Places with fewer than {k} incidents are not shown at this view level.",
     "Enskilda händelser visas inte på den här visningsnivån.": "Individual incidents are not shown at this view level.",
+    "Platsen har färre än {k} händelser med filtren och visas inte var för sig på den här visningsnivån.":
+        "The place has fewer than {k} incidents with these filters and is not shown on its own at this view level.",
     "Områden som inte visas på den här visningsnivån, för att de har för få händelser (antalet kan räknas fram ur "
     "invånartalet): {n}.":
         "Districts not shown at this view level because they have too few incidents (the count could be worked "

@@ -238,30 +238,36 @@ with detail_column:
         else:
             subset, subset_all = within_geometry(view, geometry), within_geometry(all_dates, geometry)
         st.subheader(md(title))
-        change = same_period_last_year(subset_all, filters.start, filters.end, lang=lang()).iloc[0]
-        st.metric(t("Händelser"), count_text(disclosure, change["after"]),
-                  **({"delta": None} if change_hidden(disclosure, change) else change_delta(change)))
-        st.caption(change_summary(disclosure, change))
-        # Two numbers for one place: say which is which, so the room does not read them as a contradiction.
-        st.caption(t("Räknat med filtren i sidopanelen; den fästa platsen räknas med sina egna brottstyper, "
-                     "veckodagar och timmar (se nedan)."))
-        if len(subset):
-            heat = weekday_hour(subset)
-            values, texts = masked_matrix(heat.matrix, disclosure)
-            fig = weekday_hour_heatmap(values, weekday_names=weekday_names(), projector=projector,
-                                       title=t("Veckodag × timme"), value_label=t("Händelser"), texts=texts)
-            fig.update_layout(height=360 if not projector else 460)
-            show_figure(fig, f"heatmap-{key}", data=masked_frame(heat.long(), disclosure, ["weight"]),
-                        key="detail-heat")
-            trend = counts_over_time(subset_all, freq="M")
-            fig = trend_chart(trend.assign(count=masked_series(trend["count"], disclosure)), x="period_start",
-                              y="count", projector=projector, title=t("Per månad"))
-            fig.update_layout(height=300)
-            show_figure(fig, f"trend-{key}", data=masked_frame(trend.astype({"period": "string"}), disclosure,
-                                                               ["count"]), key="detail-trend")
-            top = subset["category"].astype(str).value_counts().head(8).rename_axis(t("Kategori"))
-            st.dataframe(masked_frame(top.reset_index(name=t("Antal")), disclosure, [t("Antal")]),
-                         hide_index=True, width="stretch")
+        # A place, a cell or a drawn area is a micro-place: below the owner's level its numbers are shown
+        # only with min_place incidents, as on the map (a district is an area, its counts are dotted).
+        if selected["kind"] != "district" and not disclosure.place_shown(len(subset)):
+            st.info(t("Platsen har färre än {k} händelser med filtren och visas inte var för sig på den här "
+                      "visningsnivån.").format(k=disclosure.rules.min_place))
+        else:
+            change = same_period_last_year(subset_all, filters.start, filters.end, lang=lang()).iloc[0]
+            st.metric(t("Händelser"), count_text(disclosure, change["after"]),
+                      **({"delta": None} if change_hidden(disclosure, change) else change_delta(change)))
+            st.caption(change_summary(disclosure, change))
+            # Two numbers for one place: say which is which, so the room does not read them as a contradiction.
+            st.caption(t("Räknat med filtren i sidopanelen; den fästa platsen räknas med sina egna brottstyper, "
+                         "veckodagar och timmar (se nedan)."))
+            if len(subset):
+                heat = weekday_hour(subset)
+                values, texts = masked_matrix(heat.matrix, disclosure)
+                fig = weekday_hour_heatmap(values, weekday_names=weekday_names(), projector=projector,
+                                           title=t("Veckodag × timme"), value_label=t("Händelser"), texts=texts)
+                fig.update_layout(height=360 if not projector else 460)
+                show_figure(fig, f"heatmap-{key}", data=masked_frame(heat.long(), disclosure, ["weight"]),
+                            key="detail-heat")
+                trend = counts_over_time(subset_all, freq="M")
+                fig = trend_chart(trend.assign(count=masked_series(trend["count"], disclosure)), x="period_start",
+                                  y="count", projector=projector, title=t("Per månad"))
+                fig.update_layout(height=300)
+                show_figure(fig, f"trend-{key}", data=masked_frame(trend.astype({"period": "string"}), disclosure,
+                                                                   ["count"]), key="detail-trend")
+                top = subset["category"].astype(str).value_counts().head(8).rename_axis(t("Kategori"))
+                st.dataframe(masked_frame(top.reset_index(name=t("Antal")), disclosure, [t("Antal")]),
+                             hide_index=True, width="stretch")
         pin_form(key=f"{selected['kind']}-{key}", title=title, geometry=geometry, source_kind=selected["kind"],
                  source_id=key, period_incidents=subset, all_incidents=subset_all, filters=filters, crs=crs,
                  population=population if population and pd.notna(population) else None)

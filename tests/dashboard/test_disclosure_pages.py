@@ -282,6 +282,28 @@ def test_hot_spot_cells_with_fewer_than_five_incidents_are_not_drawn_for_a_kommu
         assert int(cell["count"]) == _cell_by_hand(cell["cell_id"], "Cykelstöld", 2025), cell
 
 
+def _school_circle(name: str) -> str:
+    places = gpd.read_file(SAMPLE / "places.geojson").set_index("name")
+    return places.loc[name, "geometry"].buffer(places.loc[name, "radius_m"]).wkt
+
+
+def test_a_drawn_area_with_fewer_than_five_incidents_shows_no_numbers_for_a_kommunanalytiker():
+    # Drawn around Centralskolan: 4 school burglaries (by hand, above); around Kvarnbackeskolan: 7.
+    for user, school, expected in ((KERSTIN, "Centralskolan", None), (None, "Centralskolan", "4"),
+                                   (KERSTIN, "Kvarnbackeskolan", "7")):
+        at = _open("map.py", user, kat=SCHOOL)
+        at.session_state["map_selected"] = {"kind": "drawn", "id": "ritad", "wkt": _school_circle(school)}
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        shown = [m.value for m in at.metric if m.label == "Händelser"]
+        if expected is None:
+            assert shown == []
+            assert ("Platsen har färre än 5 händelser med filtren och visas inte var för sig på den här "
+                    "visningsnivån.") in [i.value for i in at.info]
+        else:
+            assert shown == [expected]
+
+
 def test_map_in_the_full_view_draws_points_but_never_protected_categories():
     # 21 school burglaries and 8 rapes outdoors (protected) in 2025: only the burglaries become points.
     at = _open("map.py", None, kat=[SCHOOL, "Våldtäkt utomhus"])
