@@ -73,6 +73,7 @@ class LoadResult:
     served_by: dict[str, str] = field(default_factory=dict)  # login → the process nginx named (1 …)
 
     received: int = 0  # bytes the server sent the sessions' runs
+    loop_lags: list[float] = field(default_factory=list)  # seconds the client's event loop woke up late
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)  # the machine's load average at the start
 
     def record(self, page: str, seconds: float, received: int = 0) -> None:
@@ -108,6 +109,18 @@ async def _sample_memory(pids: Sequence[int], result: LoadResult, stop: asyncio.
             result.memory[pid]["end"] = now
         with contextlib.suppress(TimeoutError):  # the sampling interval, cut short by the end of the load
             await asyncio.wait_for(stop.wait(), 2.0)
+
+
+async def _watch_loop(result: LoadResult, stop: asyncio.Event, interval: float = 0.25) -> None:
+    """Measure how late this process's event loop wakes up: time the tabs lose here, not in Samsyn.
+
+    Every page time includes it, so a large lag says the load generator (sharing the machine's cores
+    with the servers) and not the installation set part of the figures.
+    """
+    while not stop.is_set():
+        asked = time.perf_counter()
+        await asyncio.sleep(interval)
+        result.loop_lags.append(max(0.0, time.perf_counter() - asked - interval))
 
 
 async def _session(url: str, login: str, index: int, *, deadline: float, start_at: float, pin_every: int,
@@ -187,6 +200,7 @@ async def run_load(url: str, logins: Sequence[str], seconds: float, *, pids: Seq
     result = LoadResult(sessions=len(logins), load_before=os.getloadavg())
     stop = asyncio.Event()
     sampler = asyncio.create_task(_sample_memory(pids, result, stop))
+    watcher = asyncio.create_task(_watch_loop(result, stop))
     begin = time.monotonic()
     deadline = begin + ramp + seconds
     tasks = [asyncio.create_task(_session(url, login, i, deadline=deadline, start_at=begin + ramp * i / max(1, len(logins)),
@@ -196,6 +210,7 @@ async def run_load(url: str, logins: Sequence[str], seconds: float, *, pids: Seq
     result.seconds = time.monotonic() - begin
     stop.set()
     await sampler
+    await watcher
     return result
 
 
@@ -254,6 +269,8 @@ def figures(result: LoadResult, *, processes: Sequence[tuple[int, int]] = (), co
         "sign_in_p50_seconds": round(statistics.median(result.sign_in_times), 3) if result.sign_in_times else None,
         "sign_in_max_seconds": round(max(result.sign_in_times), 3) if result.sign_in_times else None,
         "received_mb": round(result.received / 2**20, 1),
+        "client_loop_lag_p95_seconds": round(_quantile(result.loop_lags, 0.95), 3) if result.loop_lags else None,
+        "client_loop_lag_max_seconds": round(max(result.loop_lags), 3) if result.loop_lags else None,
         # The machine is shared: its load before and after the run says what else was running.
         "load_average_before": [round(x, 2) for x in result.load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
