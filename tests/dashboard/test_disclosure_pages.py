@@ -350,8 +350,12 @@ def test_time_heatmap_in_the_full_view_shows_the_counts():
 
 # --- Trygghet -----------------------------------------------------------------------------------
 
-def test_survey_quadrant_leaves_out_districts_whose_incident_count_is_hidden():
+def test_survey_quadrant_leaves_out_districts_whose_incident_count_is_hidden(downloads):
     at = _open("survey.py", KERSTIN, kat=SCHOOL)
+    csv = downloads(at, "csv-survey-quadrant")
+    assert "Östra Strand" not in set(csv["name"]) and "Prästgärdet" in set(csv["name"])
+    # Prästgärdet: 3 school burglaries in 2025 / 4 200 inhabitants × 1 000 = 0.714…
+    assert float(csv.set_index("name").loc["Prästgärdet", "rate_per_1000"]) == pytest.approx(3 / 4.2)
     assert CONTROLLED_BADGE in _captions(at)
     quadrant = _plotly(at, -1)["data"][0]
     names = list(quadrant["text"])
