@@ -159,7 +159,9 @@ def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) 
                     "report": {"file": file_name, "rows_read": int(report.rows_read),
                                "columns_used": dict(report.columns_used),
                                "columns_dropped": list(report.columns_dropped), "crs_found": report.crs_found,
-                               "crs_how": str(report.crs_how)}, "rejected": None, "problems": None, "crs": None}
+                               # The CLI's words for a chosen CRS ("med --crs") are not the page's.
+                               "crs_how": "angivet av användaren" if options.get("crs") else str(report.crs_how)},
+                    "rejected": None, "problems": None, "crs": None}
             else:
                 progress("read")
                 frame, report = read_survey_report(path, **options)
@@ -356,7 +358,9 @@ kind = st.radio(t("Vad innehåller filen?"), list(KINDS), format_func={k: t(v) f
 uploaded = st.file_uploader(t("Fil"), type=["csv", "tsv", "txt", "gz", "xlsx", "xlsm", "xls", "xlsb", "ods", "zip",
                                            "geojson", "json", "gpkg", "parquet"], key="upload_file")
 if uploaded is None:
-    st.session_state.pop(CHECKED, None)  # a removed upload takes its checked result with it
+    # A removed upload takes its checked result and its date question with it.
+    st.session_state.pop(CHECKED, None)
+    st.session_state.pop("date_ambiguity", None)
 else:
     # The upload stays in Streamlit's memory; the readers get a private temporary copy that is
     # removed when this run of the page ends, saved, refused or stopped (nothing under data_dir).
