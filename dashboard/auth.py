@@ -159,6 +159,9 @@ def sidebar_identity() -> None:
         st.caption(t("Arbetsstation för en användare – ingen inloggning"))
         return
     st.caption(f"{t('Inloggad som')} **{md(user_name())}**")
+    if st.user.get("is_logged_in", False) and _role_row() is _UNREADABLE:
+        st.error(t("Rolltabellen kunde inte läsas: databasen svarar inte. Du har ingen roll förrän den svarar "
+                   "igen; försök om en stund."))
     if st.button(t("Logga ut"), icon=":material/logout:", key="sign_out"):
         st.logout()
 

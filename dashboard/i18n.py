@@ -175,6 +175,9 @@ ENGLISH: dict[str, str] = {
     "Inga dataset delas med dig ännu. Be en analytiker eller administratören att dela ett dataset med din "
     "organisation.": "No dataset is shared with you yet. Ask an analyst or the administrator to share one with "
     "your organisation.",
+    "Rolltabellen kunde inte läsas: databasen svarar inte. Du har ingen roll förrän den svarar igen; försök om "
+    "en stund.": "The role table could not be read: the database does not answer. You have no role until it "
+    "answers again; try again in a moment.",
     # Administration (dashboard/pages/admin.py)
     "Administration": "Administration",
     "Roller": "Roles",

@@ -176,3 +176,17 @@ def test_editing_and_removing_a_row(data_dir):
     with open_store(data_dir / "problembild.db") as store:
         assert store.list_roles() == []
         assert [e.action for e in store.audit_log("role")] == ["create", "update", "delete"]
+
+
+def test_when_the_role_table_cannot_be_read_a_signed_in_person_gets_no_role_and_is_told_why(data_dir):
+    # A database nobody answers on (port 1): the claims are not trusted instead of the table.
+    (data_dir.parent / "samsyn.toml").write_text(
+        '[database]\nurl = "postgresql://samsyn@127.0.0.1:1/samsyn?connect_timeout=2"\n', encoding="utf-8")
+    at = _signed_in(ANNA)
+    assert not at.exception, [e.message for e in at.exception]
+    assert [e.value for e in at.sidebar.error] == [
+        "Rolltabellen kunde inte läsas: databasen svarar inte. Du har ingen roll förrän den svarar igen; försök "
+        "om en stund."]
+    assert [i.value for i in at.info] == ["Inga dataset delas med dig ännu. Be en analytiker eller administratören "
+                                          "att dela ett dataset med din organisation."]
+    assert "active" not in at.session_state
