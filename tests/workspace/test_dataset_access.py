@@ -133,3 +133,40 @@ def test_the_dashboard_changes_datasets_only_through_the_guarded_workspace_metho
             if isinstance(node, ast.Attribute) and node.attr in writers and getattr(node.value, "id", "") == "ds":
                 found.append(f"{path.relative_to(REPO)}: ds.{node.attr}")
     assert found == []
+
+
+@pytest.mark.parametrize("viewer", [POLICE_ANALYST, MUNICIPAL_ANALYST, ADMIN, PARTICIPANT, BOARD])
+def test_the_sample_is_visible_to_every_role(space, viewer):
+    # Owned by the police, shared "styrgrupp": the police's analysts in full, everyone else controlled.
+    [sample] = [d for d in space.visible_datasets(viewer) if d.builtin]
+    assert sample.id == "exempelstad"
+    assert space.view(sample, viewer).full is (viewer is POLICE_ANALYST)
+
+
+def _with_incidents(space, name, **kwargs):
+    from data.sample import paths
+    from geo.dataset import read_incidents, write_incidents
+    from store.datasets import save_role
+
+    dataset = create_dataset(space.data_dir, name, **kwargs)
+    incidents = read_incidents(paths().incidents).head(20)
+    return save_role(dataset, "incidents", ".parquet", lambda p: write_incidents(incidents, p))
+
+
+def test_a_session_starts_on_a_default_only_when_it_is_shared_with_the_viewer(space):
+    from dashboard.loaders import NOTHING_SHARED, choose_dataset
+    from store.datasets import set_default
+
+    police = _with_incidents(space, "Polisens export", owner="polisen", sharing="egen")
+    set_default(space.data_dir, police.id)
+    assert choose_dataset(space, None, None, POLICE_ANALYST) == (space.dataset(police.id), None)
+    # Not the kommun's to see: the sample instead, and no word of the police's default.
+    assert choose_dataset(space, None, None, MUNICIPAL_ANALYST) == (space.dataset("exempelstad"), None)
+    dataset, notice = choose_dataset(space, police.id, None, MUNICIPAL_ANALYST)
+    assert dataset.id == "exempelstad"
+    assert notice == ("Datasetet finns inte eller delas inte med dig; visar {name}.",
+                      {"name": "Exempelstad (fiktiv ort, exempeldata)"})
+    # A remembered choice that is no longer shared falls back without a notice (no link to explain).
+    assert choose_dataset(space, None, police.id, MUNICIPAL_ANALYST) == (space.dataset("exempelstad"), None)
+    # Signed in with no role: nothing at all.
+    assert choose_dataset(space, police.id, None, Viewer(frozenset(), "kommunen")) == (None, (NOTHING_SHARED, {}))
