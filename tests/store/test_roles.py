@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from store.access import AccessDenied, RoleGuardedStore
-from store.backends import SQLiteBackend
+from store.backends import PostgresBackend, SQLiteBackend
 from store.problem_store import ProblemStore, open_store
 from store.roles import RoleEntry
 
@@ -93,14 +93,19 @@ def test_only_the_administrator_may_change_the_role_table_even_when_the_call_is_
     assert admin.set_role("anna@kommun.example.se", roles=["styrgrupp"], user=ADMIN).roles == ("styrgrupp",)
 
 
-def test_an_existing_version_4_database_gets_the_empty_role_table_and_keeps_its_places(tmp_path):
+def test_an_existing_version_4_database_gets_the_empty_role_table_and_keeps_its_places(store_url):
     from store.model import Hotspot
 
-    old = SQLiteBackend(tmp_path / "problembild.db")
+    old = PostgresBackend(store_url) if store_url.startswith("postgresql") else SQLiteBackend(store_url)
     assert old.migrate(target=4) == 4
     spot = ProblemStore(old).add_hotspot(Hotspot(title="Torget", geometry_wkt="POINT (1 2)"), user="Anna")
+    with old.transaction(write=False) as tx, pytest.raises(Exception):  # noqa: B017, PT011 (no table yet)
+        tx.query("SELECT * FROM roles")
     old.close()
-    with open_store(tmp_path / "problembild.db") as store:
+    with open_store(store_url) as store:
         assert store.schema_version() == 5
         assert store.list_roles() == [] and store.get_hotspot(spot.id).title == "Torget"
         assert store.integrity_check() == []
+        with store._backend.transaction(write=False) as tx:
+            row = tx.one("SELECT description FROM schema_version WHERE version = 5")
+        assert row["description"] == "role table: a person's roles and organisation, set by an administrator"
