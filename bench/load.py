@@ -9,7 +9,9 @@ Karta: a click on the place in the map, then "Fäst" in the form beside it, unde
 The figures, one JSON line each: sessions, runs, errors, pins (confirmed on the page and, with a
 database URL, counted in PostgreSQL by title and by the change log's signed-in identity), page time
 p50/p95/max per page, sign-in time, and the resident memory (RSS) of every Samsyn process at the start,
-its peak during the load and at the end (from /proc).
+its peak during the load and at the end (from /proc). Before the load, one session alone browses for
+40 s: each page's p50 alone and the load's p50 as a multiple of it put the figures of this shared,
+noisy machine in proportion.
 
 ``python -m bench load`` runs it:
 
@@ -150,7 +152,7 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
             # Past the deadline a session that has not pinned yet goes to Karta and pins once, so that
             # every session has pinned however short the run.
             late = time.monotonic() >= deadline
-            if late and (number or pin_failed):
+            if late and (number or pin_failed or not pin_every):
                 break
             page = "Karta" if late else PAGES[step % len(PAGES)]
             step += 1
@@ -160,7 +162,7 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
             if run.errors and not run.status:
                 break  # the connection is gone: a person would reload; the error is counted
             until_pin -= 1
-            if page == "Karta" and (until_pin <= 0 or late):
+            if pin_every and page == "Karta" and (until_pin <= 0 or late):
                 places = places or tab.map_places(run)
                 if not places:
                     result.errors.append(f"{login}: Karta drew no named places to pin")
@@ -193,6 +195,8 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
 async def run_load(url: str, logins: Sequence[str], seconds: float, *, pids: Sequence[int] = (), pin_every: int = 8,
                    think: tuple[float, float] = (1.5, 4.5), ramp: float = 20.0, seed: int = 2026) -> LoadResult:
     """Run one session per login against ``url`` for ``seconds`` after a ramp; return what they did.
+
+    ``pin_every=0``: the sessions only browse (the baseline of one session alone does not pin).
 
     Sessions arrive spread over ``ramp`` seconds (people open the page one after the other); every
     session browses until the common deadline ``ramp + seconds`` from the start.
@@ -256,9 +260,19 @@ def _quantile(values: Sequence[float], q: float) -> float:
     return statistics.quantiles(ordered, n=100, method="inclusive")[int(q * 100) - 1]
 
 
+async def baseline(url: str, login: str, seconds: float = 40.0) -> LoadResult:
+    """One session alone for ``seconds``, browsing without pinning: the page times of a quiet installation
+    on this machine at this moment, for the ratios beside the load's (the machine is shared and noisy)."""
+    return await run_load(url, [login], seconds, pin_every=0, ramp=0.0)
+
+
 def figures(result: LoadResult, *, processes: Sequence[tuple[int, int]] = (), counted: dict[str, int] | None = None,
-            machine: str = "") -> list[dict]:
-    """The JSON lines of one load run: the summary, one line per page, one per Samsyn process."""
+            alone: LoadResult | None = None, machine: str = "") -> list[dict]:
+    """The JSON lines of one load run: the summary, one line per page, one per Samsyn process.
+
+    With ``alone`` (see :func:`baseline`) each page's line also has the p50 of one session alone and the
+    load's p50 as a multiple of it.
+    """
     confirmed = sum(1 for p in result.pins if p.id is not None)
     all_times = [s for times in result.times.values() for s in times]
     summary = {
@@ -285,9 +299,13 @@ def figures(result: LoadResult, *, processes: Sequence[tuple[int, int]] = (), co
                      and all(_quantile(times, 0.95) < HANG_SECONDS for times in result.times.values()))
     lines = [summary]
     for page, times in sorted(result.times.items()):
-        lines.append({"bench": "load", "measure": "page_seconds", "page": page, "runs": len(times),
-                      "p50": round(statistics.median(times), 3), "p95": round(_quantile(times, 0.95), 3),
-                      "max": round(max(times), 3)})
+        line = {"bench": "load", "measure": "page_seconds", "page": page, "runs": len(times),
+                "p50": round(statistics.median(times), 3), "p95": round(_quantile(times, 0.95), 3),
+                "max": round(max(times), 3)}
+        if alone is not None and alone.times.get(page):
+            line["alone_p50"] = round(statistics.median(alone.times[page]), 3)
+            line["p50_ratio"] = round(statistics.median(times) / statistics.median(alone.times[page]), 1)
+        lines.append(line)
     for number, (port, pid) in enumerate(processes, start=1):
         memory = result.memory.get(pid, {})
         line = {"bench": "load", "measure": "process_rss_mb", "process": number, "port": port, "pid": pid,
@@ -306,11 +324,12 @@ def _against_url(url: str) -> Iterator[dict]:
     logins = logins or [f"user{n:02d}" for n in range(1, sessions + 1)]
     pids = [int(p) for p in os.environ.get("SAMSYN_LOAD_PIDS", "").split(",") if p.strip()]
     seconds = float(os.environ.get("SAMSYN_LOAD_SECONDS", "180"))
+    alone = asyncio.run(baseline(url, logins[0]))
     result = asyncio.run(run_load(url, logins[:sessions], seconds, pids=pids))
     counted = None
     if os.environ.get("SAMSYN_LOAD_DATABASE"):
         counted = count_pins(os.environ["SAMSYN_LOAD_DATABASE"], result.pins)
-    yield from figures(result, processes=[(0, pid) for pid in pids], counted=counted)
+    yield from figures(result, processes=[(0, pid) for pid in pids], counted=counted, alone=alone)
 
 
 def run() -> Iterator[dict]:

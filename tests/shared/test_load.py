@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from bench.load import ARTIFACT, HANG_SECONDS, PIN_TITLE, count_pins, figures, run_load
+from bench.load import ARTIFACT, HANG_SECONDS, PIN_TITLE, baseline, count_pins, figures, run_load
 
 pytestmark = [pytest.mark.slow]
 
@@ -43,15 +43,18 @@ def test_signed_in_sessions_browse_and_pin_without_errors(shared_site):
     logins = [f"user{n:02d}" for n in range(1, SESSIONS + 1)]
     assert set(logins) <= set(shared_site.accounts), "the provider has no account for every session"
     processes = [(port, process.pid) for port, process in shared_site.processes]
+    # One session alone first (browsing, not pinning): the yardstick for the load's page times.
+    alone = asyncio.run(baseline(shared_site.url, logins[0]))
     result = asyncio.run(run_load(shared_site.url, logins, SECONDS, pids=[pid for _, pid in processes]))
     # The change log names a signed-in person as "Name (e-mail)" from the provider's claims.
     identities = {login: f"{shared_site.accounts[login]['name']} ({shared_site.accounts[login]['email']})"
                   for login in logins}
     counted = count_pins(shared_site.database_url, result.pins, identities)
-    lines = figures(result, processes=processes, counted=counted)
+    lines = figures(result, processes=processes, counted=counted, alone=alone)
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     ARTIFACT.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
 
+    assert alone.errors == [] and alone.pins == [], _server_tracebacks(shared_site, alone.errors)
     assert result.signed_in == SESSIONS, result.errors[:10]
     assert result.errors == [], _server_tracebacks(shared_site, result.errors)
     # Every session pinned, each pin under its own title ("Belastningstest user07 nr 2"), confirmed by the page.

@@ -67,7 +67,10 @@ def test_figures_from_hand_worked_page_times():
                    Pin("user02", "Belastningstest user02 nr 1", "P02", None)]
     result.memory = {4242: {"start": 100 * 2**20, "peak": 512 * 2**20, "end": 300 * 2**20}}
     result.served_by = {"user01": "1", "user02": "2"}  # nginx sent user02 to a process not measured here
-    lines = figures(result, processes=[(8601, 4242)], counted={"rows": 1, "matched": 1, "audited": 1})
+    alone = LoadResult(sessions=1, signed_in=1)
+    for seconds in (2.0, 3.0, 4.0):  # Karta alone: p50 3 s
+        alone.record("Karta", seconds)
+    lines = figures(result, processes=[(8601, 4242)], counted={"rows": 1, "matched": 1, "audited": 1}, alone=alone)
     # The same run with user02's pin confirmed and in the database: nothing wrong.
     result_ok = LoadResult(**{**result.__dict__, "pins": [result.pins[0], Pin("user02", "x", "P02", 8)]})
     assert figures(result_ok, counted={"rows": 2, "matched": 2, "audited": 2})[0]["ok"] is True
@@ -80,6 +83,8 @@ def test_figures_from_hand_worked_page_times():
     assert (summary["sign_in_p50_seconds"], summary["sign_in_max_seconds"]) == (5.0, 6.0)
     # p95 of 1…20 by linear interpolation between order statistics: 1 + 0.95 · 19 = 19.05.
     assert (karta["page"], karta["runs"], karta["p50"], karta["p95"], karta["max"]) == ("Karta", 20, 10.5, 19.05, 20.0)
+    assert (karta["alone_p50"], karta["p50_ratio"]) == (3.0, 3.5)  # 10.5 s under load against 3 s alone
+    assert "alone_p50" not in tid  # Tid did not run alone
     # Of all 22 runs (0.5, 1, 1.5, 2, 3, …, 20): 1 + 0.95 · 21 = 20.95th value = 18 + 0.95 · (19 − 18).
     assert summary["p95_seconds"] == 18.95
     assert (tid["p50"], tid["p95"], tid["max"]) == (1.0, 1.45, 1.5)
