@@ -204,6 +204,9 @@ ENGLISH: dict[str, str] = {
     "Delning": "Sharing",
     "Spara delning": "Save sharing",
     "(ingen ägare)": "(no owner)",
+    "Annan organisation …": "Another organisation …",
+    "Annan organisation (id, t.ex. räddningstjänsten)": "Another organisation (id, e.g. räddningstjänsten)",
+    "Skriv den andra organisationens id.": "Type the other organisation's id.",
     "Identitet": "Identity",
     "Ändrad av": "Changed by",
     "Ändrad": "Changed",
@@ -251,7 +254,7 @@ ENGLISH: dict[str, str] = {
         "Choose the coordinate system in the Coordinate system list and press Check again.",
     "Välj koordinatsystem i listan Koordinatsystem för att vara säker.":
         "Choose the coordinate system in the Coordinate system list to be sure.",
-    "i listan Koordinatsystem": "in the Coordinate system list",
+    "under Koordinatsystem": "under Coordinate system",
     "Välj hur datumen ska läsas i listan Datumformat och tryck Kontrollera igen.":
         "Choose how the dates are to be read in the Date format list and press Check again.",
     "Välj kolumnen i listan Brottstyp / kategori.": "Choose the column in the Offence / category list.",
@@ -271,6 +274,7 @@ ENGLISH: dict[str, str] = {
     "Blad (namn eller nummer, tomt = det första)": "Sheet (name or number, empty = the first)",
     "Rubrikrad (0 = hitta själv)": "Header row (0 = find it)",
     "Lager (tomt = det enda)": "Layer (empty = the only one)",
+    "Annat koordinatsystem (EPSG-kod)": "Other coordinate system (EPSG code)",
     "Kontrollera valet i listan Koordinatsystem.": "Check the choice in the Coordinate system list.",
     "Skriv bladets namn eller nummer (från 1) i rutan Blad.": "Write the sheet's name or number (from 1) in the Sheet box.",
     "Skriv vilket i rutan Lager.": "Write which one in the Layer box.",

@@ -60,7 +60,7 @@ PAGE_WORDS = {
                     "(de felaktiga kan du ladda ner med orsak).",
     "crs": "Välj koordinatsystem i listan Koordinatsystem och tryck Kontrollera igen.",
     "crs_check": "Välj koordinatsystem i listan Koordinatsystem för att vara säker.",
-    "crs_given": "i listan Koordinatsystem",
+    "crs_given": "under Koordinatsystem",
     "date_format": "Välj hur datumen ska läsas i listan Datumformat och tryck Kontrollera igen.",
     "category": "Välj kolumnen i listan Brottstyp / kategori.",
     "category_map": "Byt namnen i filen mot projektets kategorier (se mallen) eller välj rätt kolumn i listan "
@@ -286,6 +286,9 @@ def _upload(uploaded, path: Path) -> None:
             crs = extra[0].selectbox(t("Koordinatsystem"), CRS_CHOICES, key="map_crs",
                                      format_func={c: crs_name(c) if c else t("(gissa ur värdena)")
                                                   for c in CRS_CHOICES}.get)
+            # A system not in the list (another country's, an old local one) by its EPSG code.
+            crs = extra[0].text_input(t("Annat koordinatsystem (EPSG-kod)"), key="map_crs_other",
+                                      placeholder="EPSG:3067").strip() or crs
             source_value = extra[1].selectbox(t("Källa för hela filen"), ["", *SOURCES], key="map_source_value",
                                               format_func={"": t("(ur filen)"), **{s: s for s in SOURCES}}.get)
             skip = extra[2].checkbox(t("Hoppa över felaktiga rader"), key="map_skip",

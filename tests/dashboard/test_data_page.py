@@ -264,7 +264,7 @@ def test_an_unknown_crs_asks_for_the_pages_list_and_the_list_resolves_it(dirs):
     at = _click(at, "Kontrollera")
     assert not at.error
     text = "\n".join(c.value for c in at.code)
-    assert "Koordinatsystem i filen: SWEREF 99 lokal zon (EPSG:3008) – angivet i listan Koordinatsystem" in text
+    assert "Koordinatsystem i filen: SWEREF 99 lokal zon (EPSG:3008) – angivet under Koordinatsystem" in text
     assert "--" not in text
 
 
@@ -358,3 +358,14 @@ def test_an_area_layer_without_crs_asks_for_the_pages_list(dirs, tmp_path):
     at = _click(at, "Kontrollera")
     assert not at.error
     assert "Områden: 2" in "\n".join(c.value for c in at.code)
+
+
+def test_a_crs_not_in_the_list_by_its_epsg_code(dirs):
+    # RT 90 2.5 gon V (EPSG:3021) is in the list; RT 90 5 gon V (EPSG:3024) is not – typed as a code.
+    content = b"Id,Brottstyp,Datum,X,Y\r\n1,Klotter,2025-04-01 10:00,1283000,6580000\r\n"
+    at = _upload(_open(), "rt90.csv", content)
+    at.text_input(key="map_crs_other").input("EPSG:3024")
+    at = _click(at, "Kontrollera")
+    assert not at.error, [e.value for e in at.error]
+    text = "\n".join(c.value for c in at.code)
+    assert "(EPSG:3024) – angivet under Koordinatsystem" in text
