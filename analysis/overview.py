@@ -66,7 +66,7 @@ def data_quality(incidents: pd.DataFrame, *, max_window_hours: float = DEFAULT_M
         unknown_time=unknown,
         no_place=no_place,
         with_window=int(has_window.sum()),
-        not_places=stacked.precision_counts(incidents["position_precision"].astype("object"))
+        not_places=stacked.precision_counts(incidents["position_precision"])
         if "position_precision" in incidents else {},
     )
 

@@ -540,7 +540,7 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
             "y": y,
             "source": pd.Categorical.from_codes(source[keep], categories=SOURCES),
             "place_type": pd.Categorical.from_codes(place[keep], categories=PLACE_TYPES),
-            "position_precision": pd.Categorical(precision[keep], categories=stacked.PRECISIONS),
+            "position_precision": pd.Categorical.from_codes(precision[keep], categories=stacked.PRECISIONS),
         }
     )
     _report_precision(incidents["position_precision"], report)
@@ -962,25 +962,27 @@ def _summaries(table: Table, column: str | None, report: ImportReport) -> np.nda
 
 def _position_precision(table: Table, feed: bool, x: np.ndarray, y: np.ndarray, category: np.ndarray,
                         excluded: np.ndarray) -> np.ndarray:
-    """``position_precision`` of every row (see geo.stacked): the feed's kommun/län, stacked points, none."""
+    """``position_precision`` codes (into ``stacked.PRECISIONS``): the feed's kommun/län, stacked points, none."""
     n = table.row_count
+    code = {name: np.int8(i) for i, name in enumerate(stacked.PRECISIONS)}
     if feed:
         names = [str(c) for c in table.frame.columns]
         location = table.frame[police_feed.feed_column(names, "location_name")]
-        return police_feed.location_precision(location).astype(object)
-    precision = np.full(n, stacked.EXACT, dtype=object)
+        return np.where(police_feed.location_precision(location) == stacked.LAN, code[stacked.LAN],
+                        code[stacked.KOMMUN]).astype(np.int8)
+    precision = np.full(n, code[stacked.EXACT], dtype=np.int8)
     rows = ~excluded
     on_stack = np.zeros(n, dtype=bool)
     on_stack[rows] = stacked.stacked_points(x[rows], y[rows], category[rows])
-    precision[on_stack] = stacked.APPROXIMATE
-    precision[~(np.isfinite(x) & np.isfinite(y))] = stacked.MISSING
+    precision[on_stack] = code[stacked.APPROXIMATE]
+    precision[~(np.isfinite(x) & np.isfinite(y))] = code[stacked.MISSING]
     return precision
 
 
 def _report_precision(precision: pd.Series, report: ImportReport) -> None:
     from core.formatting import number
 
-    for kind, count in stacked.precision_counts(precision.astype("object")).items():
+    for kind, count in stacked.precision_counts(precision).items():
         if kind == stacked.MISSING:
             report.notes.append(f"{number(count)} händelser saknar position (X = Y = 0, positionen saknas eller är "
                                 "skyddad); de räknas i antal och tider men inte på kartan, platser, hotspots, täthet "

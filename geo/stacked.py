@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 EXACT, APPROXIMATE, KOMMUN, LAN, MISSING = "exakt", "ungefärlig", "kommun", "län", "saknas"
-PRECISIONS: tuple[str, ...] = (EXACT, APPROXIMATE, KOMMUN, LAN, MISSING)
+PRECISIONS: tuple[str, ...] = (EXACT, APPROXIMATE, KOMMUN, LAN, MISSING)  # codes 0–4 in this order
 MIN_INCIDENTS = 20
 MIN_SHARE = 0.02
 MAX_TOP_SHARE = 0.8
@@ -88,34 +88,38 @@ def stacked_points(x: np.ndarray, y: np.ndarray, categories: np.ndarray | None =
     y = np.asarray(y, dtype="float64")
     n = len(x)
     out = np.zeros(n, dtype=bool)
-    finite = np.isfinite(x) & np.isfinite(y)
-    if not finite.any():
-        return out
-    points = pd.DataFrame({"x": x[finite], "y": y[finite]})
-    key = points.groupby(["x", "y"], sort=False).ngroup().to_numpy()
-    counts = np.bincount(key)
     threshold = max(min_incidents, int(np.ceil(min_share * n)))
-    candidates = np.flatnonzero(counts >= threshold)
-    if not len(candidates):
+    finite = np.isfinite(x) & np.isfinite(y)
+    if finite.sum() < threshold:
         return out
-    stacked_groups = set(candidates.tolist())
+    # A stacked point's x is shared by at least as many incidents, so only rows with such an x need
+    # grouping: sorting the x values is fast, grouping a million (x, y) pairs is not.
+    values, counts = np.unique(x[finite], return_counts=True)
+    frequent = values[counts >= threshold]
+    if not len(frequent):
+        return out
+    rows = np.flatnonzero(finite & np.isin(x, frequent))
+    points = pd.DataFrame({"x": x[rows], "y": y[rows]})
+    key = points.groupby(["x", "y"], sort=False).ngroup().to_numpy()
+    stacked_groups = np.flatnonzero(np.bincount(key) >= threshold)
+    if not len(stacked_groups):
+        return out
     if categories is not None:
-        kinds = pd.Series(np.asarray(categories)[finite])
-        one_kind_file = kinds.nunique(dropna=False) <= 1
+        kinds = np.asarray(categories)
+        one_kind_file = pd.Series(kinds[finite]).nunique(dropna=False) <= 1
         if not one_kind_file:
-            frame = pd.DataFrame({"group": key, "kind": kinds.to_numpy()})
+            frame = pd.DataFrame({"group": key, "kind": kinds[rows]})
             frame = frame[frame["group"].isin(stacked_groups)]
             top = frame.groupby("group")["kind"].agg(lambda k: k.value_counts(dropna=False).iloc[0] / len(k))
-            stacked_groups = {int(g) for g, share in top.items() if share < max_top_share}
-    inside = np.isin(key, list(stacked_groups))
-    out[np.flatnonzero(finite)[inside]] = True
+            stacked_groups = np.array([int(g) for g, share in top.items() if share < max_top_share], dtype=np.int64)
+    out[rows[np.isin(key, stacked_groups)]] = True
     return out
 
 
 def precision_counts(precision: Iterable[object]) -> dict[str, int]:
     """How many incidents have each position precision other than ``exakt`` (in PRECISIONS' order)."""
-    counts = pd.Series(list(precision) if not isinstance(precision, pd.Series) else precision,
-                       dtype="object").value_counts()
+    values = precision if isinstance(precision, pd.Series) else pd.Series(list(precision), dtype="object")
+    counts = values.value_counts()
     return {p: int(counts.get(p, 0)) for p in PRECISIONS if p != EXACT and counts.get(p, 0)}
 
 
