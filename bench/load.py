@@ -45,6 +45,7 @@ REPO = Path(__file__).resolve().parents[1]
 ARTIFACT = REPO / "test-artifacts" / "load.jsonl"
 PAGES = ("Översikt", "Karta", "Tid", "Problembild")
 PIN_TITLE = "Belastningstest {login} nr {number}"
+FIRST_PAGE = "Översikt efter inloggning"
 # A page that has not finished in this time hangs; the load test fails on it (the figures are the point).
 HANG_SECONDS = 60.0
 
@@ -135,11 +136,14 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
     try:
         started = time.perf_counter()
         try:
-            await tab.sign_in(login)
+            first = await tab.sign_in(login)
         except ClientError as error:
             result.errors.append(f"{login}: sign-in: {error}")
             return
         result.sign_in_times.append(time.perf_counter() - started)
+        # The page the provider sends the person back to, a part of the sign-in time: the session's first run.
+        result.record(FIRST_PAGE, first.seconds, first.bytes)
+        result.errors.extend(f"{login}: {e}" for e in first.errors)
         result.signed_in += 1
         if tab.served_by is not None:
             result.served_by[login] = tab.served_by
