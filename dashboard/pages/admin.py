@@ -18,6 +18,8 @@ from dashboard.loaders import problem_store, workspace
 from store.access import ADMIN, ROLES
 
 NEW = "__new__"
+NO_OWNER, OTHER = "__none__", "__other__"
+OWNER_CHOICES = {NO_OWNER: "(ingen ägare)", OTHER: "Annan organisation …"}
 
 st.title(t("Administration"))
 if ADMIN not in session_roles():  # the navigation hides the page; an address typed directly ends here
@@ -121,15 +123,20 @@ for dataset in datasets:
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(dataset.name)}** · `{dataset.id}`")
         columns = st.columns([2, 2, 1], vertical_alignment="bottom")
-        options = organisations if dataset.owner in organisations else [t("(ingen ägare)"), *organisations]
-        owner = columns[0].selectbox(t("Ägare"), options, index=options.index(dataset.owner or options[0]),
+        options = [*([] if dataset.owner else [NO_OWNER]), *organisations, OTHER]
+        owner = columns[0].selectbox(t("Ägare"), options, index=options.index(dataset.owner or NO_OWNER),
+                                     format_func=lambda o: t(OWNER_CHOICES[o]) if o in OWNER_CHOICES else o,
                                      key=f"owner_{dataset.id}")
         sharing = columns[1].selectbox(t("Delning"), SHARING_LEVELS, index=SHARING_LEVELS.index(dataset.sharing),
                                        format_func=names.get, key=f"sharing_{dataset.id}")
+        other = st.text_input(t("Annan organisation (id, t.ex. räddningstjänsten)"), key=f"owner_other_{dataset.id}") \
+            if owner == OTHER else ""
         if columns[2].button(t("Spara delning"), key=f"share_{dataset.id}"):
+            chosen_owner = None if owner == NO_OWNER else (other if owner == OTHER else owner)
             try:
-                saved = space.set_sharing(dataset.id, viewer=viewer, sharing=sharing,
-                                          owner=owner if owner in organisations else None)
+                if chosen_owner is not None and not chosen_owner.strip():
+                    raise ValueError(t("Skriv den andra organisationens id."))
+                saved = space.set_sharing(dataset.id, viewer=viewer, sharing=sharing, owner=chosen_owner)
             except ValueError as error:
                 st.error(escape_markdown(str(error), limit=None))
             else:

@@ -190,3 +190,17 @@ def test_when_the_role_table_cannot_be_read_a_signed_in_person_gets_no_role_and_
     assert [i.value for i in at.info] == ["Inga dataset delas med dig ännu. Be en analytiker eller administratören "
                                           "att dela ett dataset med din organisation."]
     assert "active" not in at.session_state
+
+
+def test_the_administrator_names_another_organisation_as_owner(data_dir, police_own):
+    at = _admin_page()
+    assert at.selectbox(key=f"owner_{police_own}").options == ["kommunen", "polisen", "Annan organisation …"]
+    at.selectbox(key=f"owner_{police_own}").set_value("__other__").run()
+    at.button(key=f"share_{police_own}").click().run()
+    assert [e.value for e in at.error] == ["Skriv den andra organisationens id."]
+    at.text_input(key=f"owner_other_{police_own}").input(" Räddningstjänsten ")
+    at.button(key=f"share_{police_own}").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [s.value for s in at.success] == [f"Sparat: {SECRET} ägs av räddningstjänsten och delas egen."]
+    meta = json.loads((data_dir / "datasets" / police_own / "dataset.json").read_text(encoding="utf-8"))
+    assert (meta["owner"], meta["sharing"]) == ("räddningstjänsten", "egen")
