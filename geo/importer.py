@@ -494,7 +494,9 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
     place = _place_types(table, place_column, report)
 
     invalid = problems.any_mask()
-    precision = _position_precision(table, feed, x, y, category, invalid | left_out)
+    # The file's own category names: mapped ones may all be Övrigt, and a point's mix is what counts.
+    kinds = factorize(table.frame[category_column])[0] if category_column is not None else category
+    precision = _position_precision(table, feed, x, y, kinds, invalid | left_out)
     rejected = row_problems = None
     if invalid.any():
         rejected = _rejected_rows(table, used, problems, invalid, personal)
@@ -960,7 +962,7 @@ def _summaries(table: Table, column: str | None, report: ImportReport) -> np.nda
     return mask
 
 
-def _position_precision(table: Table, feed: bool, x: np.ndarray, y: np.ndarray, category: np.ndarray,
+def _position_precision(table: Table, feed: bool, x: np.ndarray, y: np.ndarray, kinds: np.ndarray,
                         excluded: np.ndarray) -> np.ndarray:
     """``position_precision`` codes (into ``stacked.PRECISIONS``): the feed's kommun/län, stacked points, none."""
     n = table.row_count
@@ -973,7 +975,7 @@ def _position_precision(table: Table, feed: bool, x: np.ndarray, y: np.ndarray, 
     precision = np.full(n, code[stacked.EXACT], dtype=np.int8)
     rows = ~excluded
     on_stack = np.zeros(n, dtype=bool)
-    on_stack[rows] = stacked.stacked_points(x[rows], y[rows], category[rows])
+    on_stack[rows] = stacked.stacked_points(x[rows], y[rows], kinds[rows])
     precision[on_stack] = code[stacked.APPROXIMATE]
     precision[~(np.isfinite(x) & np.isfinite(y))] = code[stacked.MISSING]
     return precision

@@ -164,3 +164,17 @@ def test_titles_as_the_feed_writes_them(tmp_path):
     assert "1 händelser ligger på ett läns mittpunkt; de räknas inte på platser, hotspots och täthet (men i det " \
            "område punkten ligger i)." in lines
     assert {"summary", "url", "location_name"} <= set(result.report.columns_dropped)
+
+
+def test_samsyn_import_of_the_json_snapshot(real_data, tmp_path, run_cli):
+    from geo.dataset import read_incidents
+
+    out = tmp_path / "handelser.parquet"
+    result = run_cli("import", real_data.joinpath(*SNAPSHOT), "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "Rader skrivna: 404" in result.stdout
+    assert "Polisens händelser: händelsetiden tas ur rubriken ('name')." in result.stdout
+    frame = read_incidents(out)
+    assert len(frame) == 404 and set(frame["source"].astype(str)) == {"polis"}
+    # Every location of this snapshot is a län ("Skåne län", "Västra Götalands län" …).
+    assert frame["position_precision"].astype(str).value_counts().to_dict() == {"län": 404}

@@ -106,3 +106,27 @@ def test_a_dataset_without_the_column_is_all_places():
     assert (len(x), left_out) == (3, 0)
     assert hotspots(frame, cell=100).attrs["not_places"] == 0
     assert np.array_equal(x, frame["x"].to_numpy())
+
+
+def test_police_uk_snap_points_are_streets_not_centroids(real_data, tmp_path):
+    # police.uk moves each crime to one of a fixed set of points on or near its street; a point holds a
+    # handful of a month's burglaries (at most 12 of 4,761 here), so it stays a place.
+    path = real_data / "london" / "2024-12-metropolitan-street.csv"
+    raw = pd.read_csv(path)
+    assert raw.groupby(["Longitude", "Latitude"]).size().max() == 12
+    result = import_incidents(path, datetime="Month", category_value="Inbrott i bostad", work_crs="EPSG:27700",
+                              source_value="polis")
+    assert set(result.frame["position_precision"].astype(str)) == {"exakt"}
+
+
+def test_vancouver_stores_with_many_thefts_stay_places(real_data):
+    # 31XX Grandview Hwy: 1,024 incidents on one point, 1,022 of them "Other Theft" – a shop, not a centroid.
+    path = real_data / "vancouver" / "crimedata_csv_AllNeighbourhoods_2023.csv"
+    raw = pd.read_csv(path)
+    shop = raw[(raw["X"] - 497311.413).abs() < 0.01]
+    assert len(shop) == 1024 and (shop["TYPE"] == "Other Theft").sum() == 1022
+    result = import_incidents(path, crs="EPSG:26910", work_crs="EPSG:26910", skip_invalid=True)
+    precision = result.frame["position_precision"].astype(str)
+    zero = int(((raw["X"] == 0) & (raw["Y"] == 0)).sum())
+    assert precision.value_counts().to_dict() == {"exakt": len(raw) - zero - int(raw["X"].isna().sum()),
+                                                  "saknas": zero}
