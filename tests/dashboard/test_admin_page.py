@@ -204,3 +204,20 @@ def test_the_administrator_names_another_organisation_as_owner(data_dir, police_
     assert [s.value for s in at.success] == [f"Sparat: {SECRET} ägs av räddningstjänsten och delas egen."]
     meta = json.loads((data_dir / "datasets" / police_own / "dataset.json").read_text(encoding="utf-8"))
     assert (meta["owner"], meta["sharing"]) == ("räddningstjänsten", "egen")
+
+
+def test_an_administrator_demoted_while_the_page_is_open_cannot_save(data_dir):
+    at = _admin_page()
+    at.text_input(key="role_identity").input("karin@kommun.example.se")
+    at.multiselect(key="role_roles").set_value(["administratör"])
+    # Meanwhile another administrator takes Eva's role away in the table.
+    with open_store(data_dir / "problembild.db") as store:
+        store.set_role("eva@kommun.example.se", roles=["styrgrupp"], user="Olle Admin")
+    next(b for b in at.button if b.label == "Spara roller").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    # Her next run is the steering group's: the page is gone from the navigation, the first page shows.
+    assert not at.success and [h.value for h in at.title] == ["Översikt"]
+    with open_store(data_dir / "problembild.db") as store:
+        assert [e.identity for e in store.list_roles()] == ["eva@kommun.example.se"]
+        assert [e.user for e in store.audit_log("role")] == ["Olle Admin"]
