@@ -382,36 +382,68 @@ def read_csv(path: Path, *, delimiter: str | None = None, encoding: str | None =
                 rows=[1],
             )
     rows = np.arange(2 + skip, len(frame) + 2 + skip, dtype=np.int64)
+    footer = _csv_footer_start(frame)
+    if footer < len(frame):
+        text_rows = rows[footer:][frame.iloc[footer:].notna().any(axis=1).to_numpy()]
+        where = f"rad {text_rows[0]}" if len(text_rows) == 1 else f"rad {text_rows[0]}–{text_rows[-1]}"
+        notes.append(f"Text under tabellen ({where}, t.ex. en källhänvisning) lästes inte som data.")
+        frame, rows = frame.iloc[:footer].reset_index(drop=True), rows[:footer]
     blank = frame.isna().all(axis=1).to_numpy()
     table = Table(frame, path, "csv", rows, encoding=file_encoding, delimiter=chosen, notes=notes)
     return _drop_blank(table, blank)
 
 
-def _title_lines(lines: list[str], delimiter: str | None) -> int:
-    """How many title lines stand above the header: leading lines without the table's delimiter.
+def _csv_footer_start(frame: pd.DataFrame) -> int:
+    """Where a footer under a text file's table begins, by the rule of :func:`_footer_start`."""
+    if frame.shape[1] < 3 or len(frame) == 0:
+        return len(frame)
+    tail = frame.iloc[-20:]  # a footer is a few lines; the rest of the file is not looked at
+    only_first = tail.iloc[:, 1:].isna().all(axis=1).to_numpy() & np.array(
+        [value is None or value != value or _sentence(value) for value in tail.iloc[:, 0]], dtype=bool)
+    start = len(frame)
+    for i in range(len(tail) - 1, -1, -1):
+        if not only_first[i]:
+            break
+        start = len(frame) - len(tail) + i
+    if start == len(frame) or frame.iloc[start:, 0].isna().all():
+        return len(frame)  # only blank lines: counted as blank rows, not a footer
+    return start
 
-    Only lines the sniffer cannot place are titles; at most ten are skipped, so a file that is one
-    column throughout keeps its first line as the header.
+
+def _title_lines(lines: list[str], delimiter: str | None) -> int:
+    """How many title lines stand above the header.
+
+    The header is the first line (of the first eleven) that names at least 80 % of its fields, two or more;
+    every line above it must fill fewer than half as many fields — a title ("Anmälda brott 2024"), also as
+    Excel saves it to CSV ("Anmälda brott 2024;;;;"), an empty line, an extraction date. A file with
+    one column, or whose first line already is such a header, has no title lines.
 
     >>> _title_lines(["Anmälda brott 2024", "", "Datum;Brott;X;Y", "2024-03-05;Rån;1;2"], None)
     2
+    >>> _title_lines(["Anmälda brott 2024;;;", "Datum;Brott;X;Y", "2024-03-05;Rån;1;2"], None)
+    1
     >>> _title_lines(["Datum;Brott", "2024-03-05;Rån"], None)
     0
     """
-    if not lines:
-        return 0
-    if delimiter is None and sniff_delimiter("\n".join(lines)) is not None:
-        return 0
-    for skip in range(1, min(11, len(lines))):
+    import csv
+
+    def filled(line: str, found: str) -> tuple[int, int]:
+        fields = next(csv.reader([line], delimiter=found), [])
+        return sum(1 for f in fields if f.strip()), len(fields)
+
+    for skip in range(min(11, len(lines))):
         rest = lines[skip:]
         if not rest[0].strip():
             continue
         found = delimiter if delimiter is not None else sniff_delimiter("\n".join(rest))
         if found is None:
             continue
-        width = _strip_quoted(rest[0]).count(found)
-        if width and all(_strip_quoted(line).count(found) < width for line in lines[:skip]):
+        named, width = filled(rest[0], found)
+        if named < max(2, int(np.ceil(0.8 * width))):
+            continue
+        if all(filled(line, found)[0] < 0.5 * named for line in lines[:skip]):
             return skip
+        return 0
     return 0
 
 
@@ -628,9 +660,9 @@ def _header_like(value: object) -> bool:
 def _footer_start(cells: list[list], width: int, first: int = 0) -> int:
     """Index where a footer below the table begins ("Källa: …", "Uttaget av …"), or ``len(cells)``.
 
-    A footer is the trailing run of rows that are blank or hold a single text cell in the table's first
-    column (``first``); it is only looked for in tables of three or more columns, where a data row is
-    never that empty.
+    A footer is the trailing run of rows that are blank or hold a single cell of text in words in the
+    table's first column (``first``); it is only looked for in tables of three or more columns, where a
+    data row is never that empty — and a lone case number there stays a row, to be reported.
     """
     end = len(cells)
     if width < 3:
@@ -638,7 +670,7 @@ def _footer_start(cells: list[list], width: int, first: int = 0) -> int:
     start = end
     while start > 0:
         filled = _filled(cells[start - 1])
-        if not filled or (filled == [first] and isinstance(cells[start - 1][first], str)):
+        if not filled or (filled == [first] and _sentence(cells[start - 1][first])):
             start -= 1
         else:
             break
@@ -646,6 +678,11 @@ def _footer_start(cells: list[list], width: int, first: int = 0) -> int:
     if not any(_filled(row) for row in cells[start:]):
         return end
     return start
+
+
+def _sentence(value: object) -> bool:
+    """Text of several words ("Källa: Polismyndigheten"), as a footer holds; never a lone code or number."""
+    return isinstance(value, str) and len(value.split()) >= 2
 
 
 def _header_names_from_cells(row: list, width: int) -> list[str]:

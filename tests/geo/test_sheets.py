@@ -234,6 +234,38 @@ def test_csv_with_title_lines_and_header_row(tmp_path, run_cli):
     assert not (tmp_path / "fel.parquet").exists()
 
 
+def test_csv_saved_from_excel_keeps_the_title_row_as_empty_fields(tmp_path):
+    # Excel writes a title row to CSV with the delimiters of the empty cells: "Titel;;;;".
+    path = tmp_path / "sparad_fran_excel.csv"
+    path.write_text(
+        "Anmälda brott Q1;;;;\n"
+        "Uttaget 2024-04-02;;;;\n"
+        "Datum;Klockslag;Brottstyp;X;Y\n"
+        f"2024-03-05;14:30;Cykelstöld;{PLACES[0][0]:.0f};{PLACES[0][1]:.0f}\n"
+        ";;;;\n"
+        "Källa: Polisen;;;;\n",
+        encoding="utf-8-sig",
+    )
+    table = read_table(path)
+    assert table.frame.columns.tolist() == ["Datum", "Klockslag", "Brottstyp", "X", "Y"]
+    assert table.rows.tolist() == [4]
+    assert "Text under tabellen (rad 6," in " ".join(table.notes)
+    result = import_incidents(path, source_value="polis")
+    assert result.frame["occurred_from"].tolist() == [pd.Timestamp("2024-03-05 14:30")]
+    assert (result.frame["x"].iloc[0], result.frame["y"].iloc[0]) == PLACES[0]
+
+
+def test_a_last_row_with_only_a_case_number_is_a_row_not_a_footer(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Ärende;Datum;Brottstyp;X;Y\n"
+                    f"5000-K1-24;2024-03-05;Klotter;{PLACES[0][0]:.0f};{PLACES[0][1]:.0f}\n"
+                    "5000-K2-24;;;;\n", encoding="utf-8")
+    assert read_table(path).rows.tolist() == [2, 3]
+    with pytest.raises(InputError) as error:
+        import_incidents(path, source_value="polis")
+    assert "rad 3" in str(error.value)
+
+
 def test_cli_sheet_and_header_row(tmp_path, run_cli):
     path = police_workbook(tmp_path / "export.xlsx", hidden_first=True)
     out = tmp_path / "brott.parquet"
