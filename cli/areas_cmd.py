@@ -120,9 +120,11 @@ def _cell_counts(
     from geo.crs import frame_crs
     from geo.grid import grid_for_extent
     from geo.microplaces import grid_counts, hex_counts
+    from geo.stacked import exact_only
 
     if cell <= 0:
         raise InputError("Rutstorleken (--cell) måste vara större än 0 meter.")
+    incidents = exact_only(incidents)  # a kommun's centroid is no cell's incidents (geo.stacked)
     x = incidents["x"].to_numpy(dtype=float)
     y = incidents["y"].to_numpy(dtype=float)
     crs = frame_crs(incidents)

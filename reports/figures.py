@@ -114,6 +114,10 @@ def map_png(
                 part = background[background.get("layer", pd.Series(dtype=str)) == layer]
                 if len(part):
                     part.plot(ax=axes, zorder=1, **style)
+        if incidents is not None:
+            from geo.stacked import exact_only
+
+            incidents = exact_only(incidents)  # positions that are not places are no cell's (geo.stacked)
         if incidents is not None and len(incidents):
             counts, x_edges, y_edges = _grid_counts(
                 incidents["x"].to_numpy(float), incidents["y"].to_numpy(float), bounds, cell

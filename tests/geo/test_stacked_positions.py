@@ -130,3 +130,16 @@ def test_vancouver_stores_with_many_thefts_stay_places(real_data):
     zero = int(((raw["X"] == 0) & (raw["Y"] == 0)).sum())
     assert precision.value_counts().to_dict() == {"exakt": len(raw) - zero - int(raw["X"].isna().sum()),
                                                   "saknas": zero}
+
+
+def test_samsyn_grid_counts_only_places(tmp_path, run_cli):
+    from geo.dataset import write_incidents
+
+    incidents = import_incidents(export(tmp_path), source_value="polis").frame
+    write_incidents(incidents, tmp_path / "handelser.parquet")
+    result = run_cli("grid", tmp_path / "handelser.parquet", "--cell", "100", "--out", tmp_path / "rutor.gpkg")
+    assert result.returncode == 0, result.stderr
+    cells = gpd.read_file(tmp_path / "rutor.gpkg")
+    # The 60 lattice points lie 150 m apart: one per 100 m cell; the stacked point's cell is not there.
+    assert len(cells) == 60 and set(cells["count"]) == {1}
+    assert not cells.geometry.contains(shapely.Point(PX + 1, PY + 1)).any()
