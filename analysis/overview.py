@@ -6,6 +6,7 @@ The sentences come in Swedish or English (``lang``), with numbers and dates from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 
 from analysis.aoristic import DEFAULT_MAX_WINDOW_HOURS
 from core import formatting
+from core.disclosure import HIDDEN
 from geo import stacked
 
 REASONS: dict[str, dict[str, str]] = {
@@ -89,11 +91,11 @@ NOT_PLACE_TAIL: dict[str, tuple[str, str]] = {
 }
 
 
-def not_places_text(counts: dict[str, int], *, lang: str = "sv") -> str:
+def not_places_text(counts: dict[str, int], *, lang: str = "sv", hides: Callable[[float], bool] | None = None) -> str:
     """The note on positions that are not places: how many, why, and what they are left out of.
 
     ``counts`` is :attr:`DataQuality.not_places` (or :func:`geo.stacked.precision_counts`); the
-    text is empty when every position is a place.
+    text is empty when every position is a place. ``hides`` as in :func:`data_quality_text`.
 
     Examples
     --------
@@ -107,8 +109,11 @@ def not_places_text(counts: dict[str, int], *, lang: str = "sv") -> str:
     counts = {kind: n for kind, n in counts.items() if n and kind in words}
     if not counts:
         return ""
-    parts = [f"{_incidents(n, lang)} {words[kind][0 if n == 1 else 1]}" for kind, n in counts.items()]
-    return "; ".join(parts) + ". " + NOT_PLACE_TAIL[lang][0 if sum(counts.values()) == 1 else 1]
+    hidden = hides or _never
+    parts = [f"{_incidents(n, lang, hidden(n))} {words[kind][0 if n == 1 and not hidden(n) else 1]}"
+             for kind, n in counts.items()]
+    one = sum(counts.values()) == 1 and not hidden(1)
+    return "; ".join(parts) + ". " + NOT_PLACE_TAIL[lang][0 if one else 1]
 
 
 def standout_districts(changes: pd.DataFrame, summary: pd.DataFrame, *, top: int = 3,
@@ -138,10 +143,15 @@ def _lang(lang: str) -> str:
     return lang
 
 
-def _incidents(count: float, lang: str) -> str:
-    one = count == 1
+def _never(_value: float) -> bool:
+    return False
+
+
+def _incidents(count: float, lang: str, hidden: bool = False) -> str:
+    # A hidden count takes the plural: "1 händelse" would give the ".." away.
+    one = count == 1 and not hidden
     noun = ("händelse" if one else "händelser") if lang == "sv" else ("incident" if one else "incidents")
-    return f"{formatting.count(count, lang=lang)} {noun}"
+    return f"{HIDDEN if hidden else formatting.count(count, lang=lang)} {noun}"
 
 
 def standout_text(count: float, rate_per_1000: float | None, change_pct: float | None, previous_period: str,
@@ -166,11 +176,13 @@ def standout_text(count: float, rate_per_1000: float | None, change_pct: float |
 
 
 def data_quality_text(quality: DataQuality, *, districts: bool = True,
-                      max_window_hours: float = DEFAULT_MAX_WINDOW_HOURS, lang: str = "sv") -> str:
+                      max_window_hours: float = DEFAULT_MAX_WINDOW_HOURS, lang: str = "sv",
+                      hides: Callable[[float], bool] | None = None) -> str:
     """The "what data is loaded" sentences: how many, which dates, and what the analyses leave out.
 
     ``districts`` says whether the dataset has an area layer; without one nothing is said about
-    incidents outside every area.
+    incidents outside every area. ``hides`` (a viewer's :meth:`core.disclosure.View.hides`) says which
+    counts are written ``".."`` below the owner's level.
 
     Examples
     --------
@@ -185,7 +197,8 @@ def data_quality_text(quality: DataQuality, *, districts: bool = True,
         span = " " + formatting.date_span(quality.first, quality.last, lang=lang)
     else:
         span = ""
-    n = {key: formatting.number(getattr(quality, key), lang=lang)
+    hidden = hides or _never
+    n = {key: HIDDEN if hidden(getattr(quality, key)) else formatting.number(getattr(quality, key), lang=lang)
          for key in ("n_incidents", "with_window", "unknown_time", "no_place")}
     if lang == "sv":
         parts = [
@@ -194,11 +207,12 @@ def data_quality_text(quality: DataQuality, *, districts: bool = True,
         ]
         if districts:
             parts.append(f"{n['no_place']} ligger utanför alla områden")
-        places = not_places_text(quality.not_places, lang=lang)
-        return f"{_incidents(quality.n_incidents, lang)}{span}. {'; '.join(parts)}." + (f" {places}" if places else "")
+        places = not_places_text(quality.not_places, lang=lang, hides=hides)
+        return (f"{_incidents(quality.n_incidents, lang, hidden(quality.n_incidents))}{span}. {'; '.join(parts)}."
+                + (f" {places}" if places else ""))
 
     def verb(count: int, one: str, many: str) -> str:
-        return one if count == 1 else many
+        return one if count == 1 and not hidden(count) else many
 
     parts = [
         f"{n['with_window']} {verb(quality.with_window, 'has', 'have')} a time window (weighted aoristically)",
@@ -207,5 +221,6 @@ def data_quality_text(quality: DataQuality, *, districts: bool = True,
     ]
     if districts:
         parts.append(f"{n['no_place']} {verb(quality.no_place, 'lies', 'lie')} outside every district")
-    places = not_places_text(quality.not_places, lang=lang)
-    return f"{_incidents(quality.n_incidents, lang)}{span}. {'; '.join(parts)}." + (f" {places}" if places else "")
+    places = not_places_text(quality.not_places, lang=lang, hides=hides)
+    return (f"{_incidents(quality.n_incidents, lang, hidden(quality.n_incidents))}{span}. {'; '.join(parts)}."
+            + (f" {places}" if places else ""))

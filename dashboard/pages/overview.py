@@ -129,6 +129,6 @@ else:
 
 st.subheader(t("Inläst data"))
 quality = active.data_quality()
-st.markdown(data_quality_text(quality, districts=active.districts is not None, lang=lang()))
+st.markdown(data_quality_text(quality, districts=active.districts is not None, lang=lang(), hides=disclosure.hides))
 sources = quality.by_source.rename_axis(t("Källa")).reset_index(name=t("Antal"))
 st.dataframe(masked_frame(sources, disclosure, [t("Antal")]), hide_index=True)
