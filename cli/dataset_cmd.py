@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.errors import InputError
+from core.errors import InputError, worded
 
 # The groups of `samsyn import` whose flags `dataset add` takes too, for the incident file.
 IMPORT_GROUPS = ("läsning", "position och koordinatsystem", "tid", "innehåll", "kontroll och anonymisering")
@@ -205,10 +205,10 @@ def run_add(args: argparse.Namespace) -> int:
         label = "Områden" if role == "districts" else "Platser"
         lines.append(f"{label}: {len(frame)} ur {Path(getattr(args, role)).name} "
                      f"({crs_name(report.crs_found)} – {report.crs_how})")
-        lines += [f"  - {warning}" for warning in report.warnings]
+        lines += [f"  - {worded(warning)}" for warning in report.warnings]
     if survey is not None:
         lines.append(f"Trygghetsmätning: {len(survey[0])} rader ur {Path(args.survey).name}")
-        lines += [f"  - {warning}" for warning in survey[1].warnings]
+        lines += [f"  - {worded(warning)}" for warning in survey[1].warnings]
     if imported.report.rows_rejected and rejected_file is not None:
         lines.append(f"Avvisade rader med orsak: {rejected_file}")
     elif imported.report.rows_rejected:

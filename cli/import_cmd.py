@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from cli.common import atomic_output
-from core.errors import InputError
+from core.errors import InputError, worded
 
 INCIDENT_OUTPUTS = (".parquet", ".geoparquet", ".gpkg")
 AREA_OUTPUTS = (".gpkg", ".parquet", ".geoparquet", ".geojson", ".json")
@@ -197,7 +197,7 @@ def _run_areas(args: argparse.Namespace, src: Path, out: Path) -> list[str]:
     lines.append(f"Arbets-koordinatsystem: {crs_name(report.work_crs)}")
     if report.warnings:
         lines.append("Varningar:")
-        lines += [f"  - {w}" for w in report.warnings]
+        lines += [f"  - {worded(w)}" for w in report.warnings]
     lines.append(f"Skrev {len(areas)} områden till {out}")
     return lines
 
@@ -217,6 +217,6 @@ def _run_survey(args: argparse.Namespace, src: Path, out: Path) -> list[str]:
     lines.append("Kolumner som tas bort: " + (", ".join(report.columns_dropped) or "inga"))
     if report.warnings:
         lines.append("Varningar:")
-        lines += [f"  - {w}" for w in report.warnings]
+        lines += [f"  - {worded(w)}" for w in report.warnings]
     lines.append(f"Skrev {len(survey)} rader till {out}")
     return lines

@@ -17,6 +17,8 @@ COMMAND_LINE_WORDS: dict[str, str] = {
     "crs_check": "Ange --crs för att vara säker.",
     "crs_given": "med --crs",
     "crs_verify": "Kontrollera koordinatsystemet (--crs).",
+    "unit": "Ange --unit eller en enhetskolumn för att vara säker.",
+    "direction": "Ange --direction higher_better för t.ex. andel trygga.",
     "date_format": "Ange formatet med --date-format, t.ex. --date-format \"{day_first}\" (dag/månad/år) eller "
                    "--date-format \"{month_first}\" (månad/dag/år).",
     "category": "Ange --category KOLUMN eller --category-value NAMN.",
@@ -50,6 +52,11 @@ class Hinted(str):
     def worded(self, words: dict[str, str] | None = None) -> str:
         """The line followed by what to do, in ``words`` (default: the command line's)."""
         return join_hint(str(self), self.hint, self.hint_args, words)
+
+
+def worded(line: str, words: dict[str, str] | None = None) -> str:
+    """A report line with its hint in ``words`` (default the CLI's) when it has one; else the line."""
+    return line.worded(words) if isinstance(line, Hinted) else str(line)
 
 
 def join_hint(text: str, hint: str | None, hint_args: dict, words: dict[str, str] | None = None) -> str:

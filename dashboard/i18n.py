@@ -275,6 +275,13 @@ ENGLISH: dict[str, str] = {
     "Rubrikrad (0 = hitta själv)": "Header row (0 = find it)",
     "Lager (tomt = det enda)": "Layer (empty = the only one)",
     "Annat koordinatsystem (EPSG-kod)": "Other coordinate system (EPSG code)",
+    "Enhet för hela filen": "Unit for the whole file", "Riktning": "Direction",
+    "(ur filen eller gissad)": "(from the file or guessed)", "andel 0–1": "share 0–1",
+    "procent 0–100": "per cent 0–100", "index 0–6": "index 0–6",
+    "(ur filen, annars lägre är bättre)": "(from the file, else lower is better)",
+    "Välj Enhet för hela filen för att vara säker.": "Choose Unit for the whole file to be sure.",
+    "Välj Riktning, t.ex. högre är bättre för andel trygga.":
+        "Choose Direction, e.g. higher is better for the share who feel safe.",
     "Kontrollera valet i listan Koordinatsystem.": "Check the choice in the Coordinate system list.",
     "Skriv bladets namn eller nummer (från 1) i rutan Blad.": "Write the sheet's name or number (from 1) in the Sheet box.",
     "Skriv vilket i rutan Lager.": "Write which one in the Layer box.",

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.errors import InputError
+from core.errors import Hinted, InputError
 from geo.columns import find_column, normalise_name, parse_integers, resolve_column, to_number
 from geo.model import SURVEY_COLUMNS
 from geo.readers import read_table
@@ -146,11 +146,12 @@ def read_survey_report(
         top = np.nanmax(value[undecided])
         guessed = "share" if top <= 1 else "index" if top <= 6 else "percent"
         unit_kind[undecided] = guessed
-        report.warnings.append(
+        # What to do is a key (core.errors.COMMAND_LINE_WORDS): the CLI words it with --unit, the Data page
+        # with its own control.
+        report.warnings.append(Hinted(
             f"Enhet saknas för {int(undecided.sum())} rader; gissades till "
             f"{ {'share': 'andel 0–1', 'index': 'index 0–6', 'percent': 'procent 0–100'}[guessed] } "
-            "utifrån värdena. Ange --unit eller en enhetskolumn för att vara säker."
-        )
+            "utifrån värdena.", "unit"))
     ci_low = to_number(frame[chosen["ci_low"]])[0] if "ci_low" in chosen else np.full(n, np.nan)
     ci_high = to_number(frame[chosen["ci_high"]])[0] if "ci_high" in chosen else np.full(n, np.nan)
     share = unit_kind == "share"
@@ -183,8 +184,8 @@ def read_survey_report(
             raise InputError(f"Okänd riktning '{direction}'; använd lower_better eller higher_better.", path=path)
         if constant is None:
             constant = "lower_better"
-            report.warnings.append("Riktning saknas; antog lower_better (lägre är bättre, som Polisens index och "
-                                   "andel otrygga). Ange --direction higher_better för t.ex. andel trygga.")
+            report.warnings.append(Hinted("Riktning saknas; antog lower_better (lägre är bättre, som Polisens index "
+                                          "och andel otrygga).", "direction"))
         direction_values = pd.Series([constant] * n, dtype="str")
 
     if "n" in chosen:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.errors import InputError
+from core.errors import InputError, worded
 from dashboard.auth import session_viewer
 from dashboard.components.errors import end_page
 from dashboard.components.private_upload import dataset_name_from_file, private_copy, safe_upload_name
@@ -77,7 +77,12 @@ PAGE_WORDS = {
     "work_crs": "Sidan Data arbetar i Sveriges koordinatsystem; läs in en fil från ett annat område på "
                 "kommandoraden: samsyn import --work-crs {zone}.",
     "xy_columns": "Välj dem i listorna X / östlig koordinat och Y / nordlig koordinat.",
+    "unit": "Välj Enhet för hela filen för att vara säker.",
+    "direction": "Välj Riktning, t.ex. högre är bättre för andel trygga.",
 }
+UNITS = {"": "(ur filen eller gissad)", "share": "andel 0–1", "percent": "procent 0–100", "index": "index 0–6"}
+DIRECTIONS = {"": "(ur filen, annars lägre är bättre)", "lower_better": "lägre är bättre",
+              "higher_better": "högre är bättre"}
 STAGE_WORDS = {"read": "Läser fil …", "coordinates": "Koordinater …", "dates": "Tolkar datum …",
                "anonymise": "Anonymiserar …", "write": "Skriver …"}
 MAX_BAD_ROWS = 10
@@ -155,7 +160,8 @@ def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) 
                 frame, report = read_areas_report(path, **mapping, **options)
                 checked = {"frame": frame, "lines": [
                     f"Områden: {len(frame)}", f"Kolumner som används: {report.columns_used}",
-                    f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}", *report.warnings],
+                    f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
+                    *(worded(w, _words()) for w in report.warnings)],
                     "report": {"file": file_name, "rows_read": int(report.rows_read),
                                "columns_used": dict(report.columns_used),
                                "columns_dropped": list(report.columns_dropped), "crs_found": report.crs_found,
@@ -167,7 +173,8 @@ def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) 
                 frame, report = read_survey_report(path, **options)
                 checked = {"frame": frame, "lines": [
                     f"Resultat: {len(frame)}",
-                    f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}", *report.warnings],
+                    f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
+                    *(worded(w, _words()) for w in report.warnings)],
                     "report": {"file": file_name, "rows_read": int(report.rows_read),
                                "columns_used": dict(report.columns_used),
                                "columns_dropped": list(report.columns_dropped)},
@@ -308,8 +315,14 @@ def _upload(uploaded, path: Path) -> None:
                                                       for c in CRS_CHOICES}.get)
             options = {**({"layer": reading["layer"]} if "layer" in reading else {}),
                        **({"crs": area_crs} if area_crs else {})}
-        elif kind == "survey" and "sheet" in reading:
-            options = {"sheet": reading["sheet"]}
+        elif kind == "survey":
+            grid = st.columns(2)
+            unit = grid[0].selectbox(t("Enhet för hela filen"), list(UNITS), key="map_unit",
+                                     format_func={k: t(v) for k, v in UNITS.items()}.get)
+            direction = grid[1].selectbox(t("Riktning"), list(DIRECTIONS), key="map_direction",
+                                          format_func={k: t(v) for k, v in DIRECTIONS.items()}.get)
+            options = {**({"sheet": reading["sheet"]} if "sheet" in reading else {}),
+                       **({"unit": unit} if unit else {}), **({"direction": direction} if direction else {})}
         # Only datasets this person may add files to (store.access: the owner's analysts, the administrator).
         dataset_choices = [d for d in workspace().visible_datasets(session_viewer())
                            if workspace().may(session_viewer(), "add_file", d)]

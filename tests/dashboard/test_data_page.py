@@ -369,3 +369,23 @@ def test_a_crs_not_in_the_list_by_its_epsg_code(dirs):
     assert not at.error, [e.value for e in at.error]
     text = "\n".join(c.value for c in at.code)
     assert "(EPSG:3024) – angivet under Koordinatsystem" in text
+
+
+def test_a_survey_without_unit_and_direction_is_answered_with_the_pages_controls(dirs):
+    content = "Område;År;Indikator;Värde;Antal svar\r\nC;2024;otrygg_kvall;0,31;312\r\nN;2024;otrygg_kvall;0,24;298\r\n"
+    at = _open()
+    at.radio(key="upload_kind").set_value("survey").run()
+    at = _click(_upload(at, "trygghet.csv", content.encode("cp1252")), "Kontrollera")
+    text = "\n".join(c.value for c in at.code)
+    assert ("Enhet saknas för 2 rader; gissades till andel 0–1 utifrån värdena. Välj Enhet för hela filen för att "
+            "vara säker.") in text
+    assert ("Riktning saknas; antog lower_better (lägre är bättre, som Polisens index och andel otrygga). Välj "
+            "Riktning, t.ex. högre är bättre för andel trygga.") in text
+    assert "--" not in text
+    at.selectbox(key="map_unit").select("share")
+    at.selectbox(key="map_direction").select("lower_better")
+    at = _click(at, "Kontrollera")
+    text = "\n".join(c.value for c in at.code)
+    assert "Resultat: 2\n" in text and "saknas" not in text
+    [preview] = [df.value for df in at.dataframe if "value" in df.value.columns]
+    assert list(preview["value"]) == [0.31, 0.24] and list(preview["n"]) == [312, 298]
