@@ -337,11 +337,14 @@ def not_degrees(lon: np.ndarray, lat: np.ndarray) -> bool:
     return float(np.mean(inside)) < 0.5
 
 
-def none_inside_error(lon: np.ndarray, lat: np.ndarray, work_crs: str, **where) -> InputError:
-    """The error for points (WGS84) of which none lies in the working CRS's area.
+def none_inside_error(lon: np.ndarray, lat: np.ndarray, work_crs: str, *, source: str = WGS84,
+                      **where) -> InputError:
+    """The error for points of which none lies in the working CRS's area (``lon``/``lat`` in WGS84).
 
-    It names the middle of the points; its hint (``work_crs``) proposes the UTM zone that holds it.
-    ``where`` (``path``, ``column``) locates it.
+    It names the middle of the points. From latitude/longitude the system is certain, so the place must
+    be elsewhere: the hint (``work_crs``) proposes the UTM zone that holds it. From x/y in ``source``
+    a wrong system is the likelier cause (a local zone read as SWEREF 99 TM lands in the sea), so the
+    hint is ``crs``. ``where`` (``path``, ``column``) locates it.
     """
     from core.formatting import number
 
@@ -349,6 +352,14 @@ def none_inside_error(lon: np.ndarray, lat: np.ndarray, work_crs: str, **where) 
     lat = np.asarray(lat, dtype="float64")
     ok = np.isfinite(lon) & np.isfinite(lat)
     area = "Sverige" if work_crs == SWEREF99_TM else f"användningsområdet för {crs_name(work_crs)}"
+    if source != WGS84:
+        landed = ""
+        if ok.any():
+            mid_lon, mid_lat = float(np.median(lon[ok])), float(np.median(lat[ok]))
+            landed = (f"; de hamnar kring {number(abs(mid_lat), 2)}° {'N' if mid_lat >= 0 else 'S'}, "
+                      f"{number(abs(mid_lon), 2)}° {'Ö' if mid_lon >= 0 else 'V'}")
+        return InputError(f"ingen av punkterna ligger i {area} när koordinaterna läses som {crs_name(source)}{landed}. "
+                          "Kontrollera filens koordinatsystem.", hint="crs", **where)
     if not ok.any():
         return InputError(f"ingen av punkterna ligger i {area}.", **where)
     mid_lon, mid_lat = float(np.median(lon[ok])), float(np.median(lat[ok]))

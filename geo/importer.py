@@ -762,7 +762,7 @@ def _coordinates(table: Table, columns: _Columns, roles: Sequence[str], options:
     if usable.any() and outside[usable].all():
         # Not a few bad rows but the wrong area: say where the points are instead of listing rows.
         lon, lat = transform(x[usable], y[usable], source_crs, WGS84)
-        raise none_inside_error(lon, lat, work, path=table.path,
+        raise none_inside_error(lon, lat, work, source=source_crs, path=table.path,
                                 column=x_col if x_col == y_col else f"{x_col}/{y_col}")
     where = "Sverige" if work == WORK_CRS else f"användningsområdet för {work}"
     problems.add(outside, f"punkten ligger utanför {where}", x_col if x_col == y_col else f"{x_col}/{y_col}")

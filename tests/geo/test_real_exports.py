@@ -86,6 +86,19 @@ def test_open_data_far_from_sweden_without_work_crs_says_where(tmp_path, run_cli
     assert not (tmp_path / "x.parquet").exists()
 
 
+def test_local_zone_read_as_sweref_says_check_the_crs(tmp_path, run_cli):
+    # Malmö's EPSG:3008 metres (easting about 120 000) given as SWEREF 99 TM land in the sea west of Norway.
+    path = tmp_path / "malmo.csv"
+    path.write_text("datum;kategori;x;y\n2024-03-05 10:00;Klotter;119000;6163000\n"
+                    "2024-03-05 11:00;Klotter;119500;6162500\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        import_incidents(path, crs="EPSG:3006")
+    message = str(error.value)
+    assert "när koordinaterna läses som SWEREF 99 TM (EPSG:3006); de hamnar kring" in message
+    assert "Kontrollera filens koordinatsystem" in message and "--work-crs" not in message
+    assert error.value.hint == "crs"
+
+
 def test_lat_lon_columns_holding_metres_are_refused(tmp_path):
     path = tmp_path / "fel.csv"
     path.write_text("datum;kategori;lat;lon\n2024-03-05 10:00;Klotter;6164102;374532\n", encoding="utf-8")
