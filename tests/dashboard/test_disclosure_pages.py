@@ -157,6 +157,20 @@ def test_overview_in_english_says_the_level_and_dots_the_same_cells():
     assert "Places with fewer than 5 incidents are not shown at this view level." in _captions(at)
 
 
+def test_the_owners_thresholds_from_samsyn_toml_apply_on_the_page(tmp_path, monkeypatch, downloads):
+    config = tmp_path / "samsyn.toml"
+    config.write_text("[disclosure]\nmin_count = 5\nmin_place = 8\n", encoding="utf-8")
+    monkeypatch.setenv("SAMSYN_CONFIG", str(config))
+    at = _open("overview.py", KERSTIN, kat=SCHOOL)
+    assert any("antal 1–4 visas som ”..”, platser med färre än 8 händelser" in c for c in _captions(at))
+    table = _table(at, "Område").set_index("Område")
+    # Centrum 4 and Prästgärdet 3 are now below 5; Kvarnbacken 7 is shown, and so is its rate 7 / 5 400 × 1 000.
+    assert table.loc[["Centrum", "Prästgärdet", "Östra Strand"], "Antal"].tolist() == ["..", "..", ".."]
+    assert table.loc["Kvarnbacken", "Antal"] == "7" and table.loc["Kvarnbacken", "per 1 000 inv."] == "1.3"
+    # Kvarnbackeskolan's 7 is below the 8 a place now needs: no place is listed.
+    assert _table(at, "Plats").empty and downloads(at, "csv-overview-places").empty
+
+
 def test_overview_shows_the_numbers_in_the_full_view():
     at = _open("overview.py", None, kat=SCHOOL)
     assert FULL_BADGE in _captions(at)
