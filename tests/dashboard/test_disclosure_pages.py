@@ -350,6 +350,15 @@ def test_time_heatmap_cells_of_a_kommunanalytiker_are_dotted_and_drawn_as_empty(
     assert ".." in set(csv["weight"]) and set(csv["weight"]) <= {"..", "0.0"}
     profile = downloads(at, "csv-hour-profile")  # Friday and Saturday: Friday 02 is 1.0
     assert profile.iloc[2, -1] == ".."
+    # The monthly trend: Sörby has at most one school burglary a month (Apr, Aug, Sep, Dec 2025): dotted,
+    # and the line has no point there at all (a gap, not a height).
+    trend = downloads(at, "csv-trend")
+    this_year = trend[trend["serie"] == "Vald period"].set_index("period")["count"]
+    assert this_year[["2025-04", "2025-08", "2025-09", "2025-12"]].tolist() == [".."] * 4
+    assert set(this_year) == {"..", "0"}
+    line = next(tr for tr in _plotly(at, -1)["data"] if tr["name"] == "Vald period")
+    heights = _array(line["y"]).astype(float)
+    assert np.isnan(heights[[3, 7, 8, 11]]).all() and np.nansum(heights) == 0
 
 
 def test_time_heatmap_in_the_full_view_shows_the_counts():
