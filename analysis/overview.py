@@ -42,7 +42,8 @@ def data_quality(incidents: pd.DataFrame, *, max_window_hours: float = DEFAULT_M
 
     ``unknown_time`` counts incidents whose time window is longer than ``max_window_hours``
     (they are left out of the time-of-day analyses); ``no_place`` those outside every district
-    (a missing ``district``), when the frame has a ``district`` column; ``not_places`` the
+    (a missing ``district``, not counting incidents with no position), when the frame has a
+    ``district`` column; ``not_places`` the
     incidents per ``position_precision`` whose position is not a place (:mod:`geo.stacked`).
 
     Examples
@@ -59,7 +60,13 @@ def data_quality(incidents: pd.DataFrame, *, max_window_hours: float = DEFAULT_M
     length = (to - when) / pd.Timedelta(hours=1)
     has_window = to.notna() & (length > 0)
     unknown = int((has_window & (length > max_window_hours)).sum())
-    no_place = int(incidents["district"].isna().sum()) if "district" in incidents else 0
+    no_place = 0
+    if "district" in incidents:
+        outside = incidents["district"].isna()
+        if "position_precision" in incidents:
+            # An incident with no position is said once, as having none, not also as outside every district.
+            outside &= incidents["position_precision"].astype("string").ne(stacked.MISSING).fillna(True)
+        no_place = int(outside.sum())
     return DataQuality(
         n_incidents=len(incidents),
         first=when.min() if len(when) else None,

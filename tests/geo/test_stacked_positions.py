@@ -143,3 +143,16 @@ def test_samsyn_grid_counts_only_places(tmp_path, run_cli):
     # The 60 lattice points lie 150 m apart: one per 100 m cell; the stacked point's cell is not there.
     assert len(cells) == 60 and set(cells["count"]) == {1}
     assert not cells.geometry.contains(shapely.Point(PX + 1, PY + 1)).any()
+
+
+def test_no_position_is_not_also_outside_every_district(tmp_path):
+    rows = [["Datum", "Brottstyp", "X", "Y"], ["2025-03-01", "Klotter", 0, 0], ["2025-03-02", "Klotter", PX, PY],
+            ["2025-03-03", "Klotter", PX + 5000, PY]]
+    incidents = import_incidents(write_text(tmp_path / "noll.csv", rows), source_value="kommun").frame
+    from analysis.aggregate import area_assignment
+
+    codes = area_assignment(incidents, district())
+    incidents["district"] = pd.Series(np.where(codes >= 0, "D1", None), dtype="object")
+    text = data_quality_text(data_quality(incidents))
+    # Row 1 has no position, row 3 lies 5 km east of the district: one of each, said once each.
+    assert "; 1 ligger utanför alla områden. 1 händelse saknar position. De räknas inte på platser" in text, text
