@@ -219,46 +219,54 @@ class ImportReport:
         known = {f.name for f in fields(cls)} - {"path", "warnings"}
         return cls(path=stored.get("file", ""), **{k: v for k, v in stored.items() if k in known})
 
-    def lines(self, words: dict[str, str] | None = None) -> list[str]:
+    def lines(self, words: dict[str, str] | None = None, *,
+              label: Callable[[str], str] | None = None) -> list[str]:
         """The report as Swedish lines, in the order the CLI prints them.
 
         ``words`` words the hints (what to do) for a front-end's controls; default the CLI's flags.
+        ``label`` translates the report's own fixed labels (the Data page passes its ``t``); the
+        file's column names and the findings' sentences stay as they are.
         """
-        out = [f"Fil: {self.path if words is None else Path(self.path).name} ({self.file_kind})",
-               f"Rader lästa: {self.rows_read}"]
+        say = label or (lambda text: text)
+        out = [f"{say('Fil')}: {self.path if words is None else Path(self.path).name} ({self.file_kind})",
+               f"{say('Rader lästa')}: {self.rows_read}"]
         if self.blank_rows:
-            out.append(f"Tomma rader hoppades över: {self.blank_rows}")
-        out.append(f"Rader skrivna: {self.rows_written}")
+            out.append(f"{say('Tomma rader hoppades över')}: {self.blank_rows}")
+        out.append(f"{say('Rader skrivna')}: {self.rows_written}")
         if self.rows_rejected:
-            out.append(f"Rader avvisade: {self.rows_rejected}")
+            out.append(f"{say('Rader avvisade')}: {self.rows_rejected}")
             out += [f"  {count} – {reason}" for reason, count in self.rejected_reasons.items()]
-        out.append("Kolumner som används:")
-        out += [f"  {ROLE_LABELS.get(role, role)}: {column}" for role, column in self.columns_used.items()]
+        out.append(say("Kolumner som används:"))
+        out += [f"  {say(ROLE_LABELS.get(role, role))}: {column}" for role, column in self.columns_used.items()]
         if self.columns_dropped:
-            out.append("Kolumner som tas bort (sparas inte): " + ", ".join(self.columns_dropped))
+            out.append(f"{say('Kolumner som tas bort (sparas inte)')}: " + ", ".join(self.columns_dropped))
         else:
-            out.append("Kolumner som tas bort: inga")
+            out.append(say("Kolumner som tas bort: inga"))
         if self.date_formats:
-            out.append("Datumformat:")
+            out.append(say("Datumformat:"))
             out += [f"  {column}: {words}" for column, words in self.date_formats.items()]
-        out.append(f"Koordinatsystem i filen: {crs_name(self.crs_found)}" + (f" – {_worded(self.crs_how, words)}" if self.crs_how
-                                                                               else ""))
-        out.append(f"Arbets-koordinatsystem: {crs_name(self.work_crs)}")
+        out.append(f"{say('Koordinatsystem i filen')}: {crs_name(self.crs_found)}"
+                   + (f" – {_worded(self.crs_how, words)}" if self.crs_how else ""))
+        out.append(f"{say('Arbets-koordinatsystem')}: {crs_name(self.work_crs)}")
         if self.id_how:
             out.append(f"Id: {self.id_how}")
         out += self.notes
         if self.warnings:
-            out.append("Varningar:")
+            out.append(say("Varningar:"))
             out += [f"  - {_worded(w, words)}" for w in self.warnings]
         return out
 
 
-def stored_report_lines(role: str, stored: dict) -> list[str]:
-    """A stored import report (``store.import_report``) as the Swedish lines the page and ``dataset show`` print."""
+def stored_report_lines(role: str, stored: dict, *, label: Callable[[str], str] | None = None) -> list[str]:
+    """A stored import report (``store.import_report``) as the Swedish lines the page and ``dataset show`` print.
+
+    ``label`` translates the fixed labels, as in :meth:`ImportReport.lines`.
+    """
+    say = label or (lambda text: text)
     saved = str(stored.get("saved", ""))[:16].replace("T", " ")
-    head = [f"Sparad: {saved}"] if saved else []
+    head = [f"{say('Sparad')}: {saved}"] if saved else []
     if role == "incidents":
-        return head + ImportReport.from_dict(stored).lines(words={})
+        return head + ImportReport.from_dict(stored).lines(words={}, label=label)
     lines = [*head, f"Fil: {stored.get('file', '')}", f"Rader lästa: {stored.get('rows_read', 0)}"]
     used = stored.get("columns_used") or {}
     if used:

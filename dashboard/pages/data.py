@@ -152,7 +152,7 @@ def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) 
         try:
             if kind == "incidents":
                 result = import_incidents(path, ImportOptions(**mapping, **options), progress=progress)
-                checked = {"frame": result.frame, "lines": result.report.lines(words=_words()),
+                checked = {"frame": result.frame, "lines": result.report.lines(words=_words(), label=t),
                            "report": result.report.to_dict(), "rejected": result.rejected,
                            "problems": result.problems, "crs": result.frame.attrs.get("crs")}
             elif kind in ("districts", "places"):
@@ -428,7 +428,7 @@ if reports:
     with st.expander(t("Importrapport")):
         for role, report in reports.items():
             st.markdown(f"**{escape_markdown(t(ROLE_WORDS.get(role, role)).capitalize())}**")
-            st.code(clean_text("\n".join(stored_report_lines(role, report))), language=None)
+            st.code(clean_text("\n".join(stored_report_lines(role, report, label=t))), language=None)
 cols = st.columns(2)
 if cols[0].button(t("Använd som aktivt dataset"), key="activate"):
     _activate(chosen)

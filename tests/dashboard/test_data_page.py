@@ -329,6 +329,12 @@ def test_the_bad_rows_in_english(dirs):
         ("polisens_export.csv", 5, "Brottsdatum", "the date cannot be read (write e.g. 2024-03-05)"),
         ("polisens_export.csv", 7, "Latitud", "coordinate missing"),
         ("polisens_export.csv", 9, "Klockslag", "the time of day cannot be read (write e.g. 14:30)")]
+    report = "\n".join(c.value for c in at.code).splitlines()
+    for line in ("File: polisens_export.csv (CSV, semikolonseparerad, cp1252)", "Rows read: 9", "Rows written: 6",
+                 "Rows rejected: 3", "Columns used:", "  category: Brottskod/Brott", "  latitude: Latitud",
+                 "Columns removed (not saved): Målsägande personnummer, Fritext", "Date formats:",
+                 "Working coordinate system: SWEREF 99 TM (EPSG:3006)"):
+        assert line in report, line
     [status] = at.get("status")
     assert status.label == "Check complete"
     assert [m.value for m in status.markdown] == ["Reading the file …", "Coordinates …", "Reading dates …",
