@@ -178,3 +178,17 @@ def test_samsyn_import_of_the_json_snapshot(real_data, tmp_path, run_cli):
     assert len(frame) == 404 and set(frame["source"].astype(str)) == {"polis"}
     # Every location of this snapshot is a län ("Skåne län", "Västra Götalands län" …).
     assert frame["position_precision"].astype(str).value_counts().to_dict() == {"län": 404}
+
+
+def test_the_feeds_positions_are_kommun_and_lan_centroids(feed):
+    result, raw = feed
+    kept = raw[~raw["type"].str.startswith("Sammanfattning")]
+    on_lan = int(kept["location_name"].str.endswith(" län").sum())
+    assert (on_lan, len(kept) - on_lan) == (17_390, 52_584)
+    # Of the whole feed, summaries included, 38 % name a län.
+    assert round(raw["location_name"].str.endswith(" län").mean(), 2) == 0.38
+    assert result.frame["position_precision"].astype(str).value_counts().to_dict() == {"kommun": 52_584,
+                                                                                        "län": 17_390}
+    lines = result.report.lines()
+    assert ("52\u00a0584 händelser ligger på en kommuns mittpunkt; de räknas inte på platser, hotspots och täthet "
+            "(men i det område punkten ligger i).") in lines
