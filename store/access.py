@@ -13,6 +13,10 @@ Roles (issue "Sign-in and roles"):
 ``deltagare``             the workshop: view, and pin suggestions (new places only)
 ``styrgrupp``             read-only: Översikt, Uppföljning and the reports
 ========================  ===========================================================
+
+The role table (``store.roles``) is the administrator's alone: ``set_role`` and ``remove_role`` are
+refused here for everyone else. Who may create, add files to, archive and share a dataset is decided
+by :func:`dataset_refusal`, which ``workspace.Workspace``'s guarded dataset methods ask first.
 """
 
 from __future__ import annotations
