@@ -205,6 +205,7 @@ ENGLISH: dict[str, str] = {
     "Spara delning": "Save sharing",
     "(ingen ägare)": "(no owner)",
     "Annan organisation …": "Another organisation …",
+    "egen": "own", "gemensam": "joint", "styrgrupp/offentlig": "steering group/public",
     "Annan organisation (id, t.ex. räddningstjänsten)": "Another organisation (id, e.g. räddningstjänsten)",
     "Skriv den andra organisationens id.": "Type the other organisation's id.",
     "Identitet": "Identity",

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from core.disclosure import SHARING_NAMES
 from core.errors import InputError, worded
 from dashboard.auth import session_viewer
 from dashboard.components.errors import end_page
@@ -392,6 +393,7 @@ default_id = workspace().default_dataset().id
 rows = pd.DataFrame([
     {t("Namn"): d.name, t("Innehåll"): ", ".join(t(ROLE_WORDS.get(r, r)) for r in sorted(d.files)),
      t("Skapad"): d.created[:16].replace("T", " ") if d.created else "–",
+     t("Ägare"): d.owner or "–", t("Delning"): t(SHARING_NAMES["sv"][d.sharing]),
      t("Aktivt"): "✔" if d.id == active.id else "", t("Standard"): "✔" if d.id == default_id else ""}
     for d in datasets
 ])

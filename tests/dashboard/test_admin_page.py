@@ -136,6 +136,9 @@ def test_the_administrator_shares_a_dataset_and_the_kommun_sees_it_controlled(da
     anna.switch_page("pages/data.py").run()
     assert not anna.exception, [e.message for e in anna.exception]
     assert anna.selectbox(key="dataset_choice").options == [SAMPLE_NAME, SECRET]
+    table = anna.table[0].value
+    assert table.loc[SECRET, "Ägare"] == "polisen" and table.loc[SECRET, "Delning"] == "gemensam"
+    assert table.loc[SAMPLE_NAME, "Delning"] == "styrgrupp/offentlig"
     # Shared, not hers: no removal for the kommun's analyst; the administrator has it.
     anna.selectbox(key="dataset_choice").set_value(police_own).run()
     assert "confirm_archive" not in [c.key for c in anna.checkbox]
