@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 MAX_ROWS_LISTED = 10
@@ -100,18 +100,24 @@ class InputError(ValueError):
         """The message with the hint in a front-end's own words (the Data page's controls)."""
         return join_hint(self.located(), self.hint, self.hint_args, words)
 
-    def located(self) -> str:
-        """Where (file, column, rows) and what, without what to do about it."""
+    def located(self, *, label: Callable[[str], str] | None = None, reason: str | None = None) -> str:
+        """Where (file, column, rows) and what, without what to do about it.
+
+        ``label`` translates the fixed words (a page's ``t``), ``reason`` replaces the reason
+        (the page's translation of it); the defaults give the Swedish message.
+        """
+        say = label or (lambda text: text)
         parts = []
         if self.path:
-            parts.append(f"Fil {Path(self.path).name}")
+            parts.append(f"{say('Fil')} {Path(self.path).name}")
         if self.column:
-            parts.append(f"kolumn '{self.column}'")
+            parts.append(f"{say('kolumn')} '{self.column}'")
         if self.rows:
             shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_LISTED])
             more = self.row_count - min(len(self.rows), MAX_ROWS_LISTED)
-            suffix = f" och {more} till" if more > 0 else ""
-            word = "rad" if self.row_count == 1 else "rader"
+            suffix = " " + say("och {n} till").format(n=more) if more > 0 else ""
+            word = say("rad") if self.row_count == 1 else say("rader")
             parts.append(f"{word} {shown}{suffix}")
         where = ", ".join(parts)
-        return f"{where}: {self.reason}" if where else self.reason
+        what = self.reason if reason is None else reason
+        return f"{where}: {what}" if where else what

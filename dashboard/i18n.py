@@ -278,6 +278,12 @@ ENGLISH: dict[str, str] = {
     "Annat koordinatsystem (EPSG-kod)": "Other coordinate system (EPSG code)",
     "Enhet för hela filen": "Unit for the whole file", "Riktning": "Direction",
     # The import report's own labels (geo.importer.ImportReport.lines(label=t))
+    "kolumn": "column", "rad": "row", "och {n} till": "and {n} more",
+    "Dessutom har {n} andra rader andra fel.": "Another {n} rows have other errors.",
+    "kolumnen innehåller något som ser ut som personnummer. Filen importeras inte: personuppgifter får inte lämna "
+    "importen. Ta bort eller ersätt värdena och försök igen.":
+        "the column holds something that looks like a personal identity number. The file is not imported: "
+        "personal data must not leave the import. Remove or replace the values and try again.",
     "Rader lästa": "Rows read", "Tomma rader hoppades över": "Empty rows skipped", "Rader skrivna": "Rows written",
     "Rader avvisade": "Rows rejected", "Kolumner som används:": "Columns used:",
     "Kolumner som tas bort (sparas inte)": "Columns removed (not saved)",

@@ -516,7 +516,8 @@ def import_incidents(path: str | Path, options: ImportOptions | None = None, *,
             extra = f" Dessutom har {others} andra rader andra fel." if others else ""
             error = InputError(f"{reason}.{extra}", path=path, rows=table.rows[mask], column=column,
                                row_count=int(mask.sum()), hint="skip_invalid")
-            error.rejected, error.problems = rejected, row_problems
+            # The parts of the reason, for a front-end that words it in another language.
+            error.rejected, error.problems, error.reason_parts = rejected, row_problems, (reason, others)
             raise error
         report.rows_rejected = int(invalid.sum())
         report.rejected_reasons = rejected["reason"].value_counts(sort=True).to_dict()

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from core.disclosure import SHARING_NAMES
-from core.errors import InputError, worded
+from core.errors import InputError, join_hint, worded
 from dashboard.auth import session_viewer
 from dashboard.components.errors import end_page
 from dashboard.components.private_upload import dataset_name_from_file, private_copy, safe_upload_name
@@ -93,6 +93,17 @@ CHECKED = "_checked_upload"
 
 def _words() -> dict[str, str]:
     return {key: t(text) for key, text in PAGE_WORDS.items()}
+
+
+def _error_text(error: InputError) -> str:
+    """An importer's error in the page's language and with its hint in the page's controls."""
+    reason = t(error.reason)
+    parts = getattr(error, "reason_parts", None)
+    if parts is not None:  # invalid rows: the commonest problem, and how many rows have others
+        first, others = parts
+        reason = t(first) + "." + (" " + t("Dessutom har {n} andra rader andra fel.").format(n=others)
+                                   if others else "")
+    return join_hint(error.located(label=t, reason=reason), error.hint, error.hint_args, _words())
 
 
 def _date_format_control(ambiguity: tuple | None) -> str | None:
@@ -188,7 +199,7 @@ def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) 
             st.rerun()
         except InputError as error:
             status.update(label=t("Filen kan inte läsas in"), state="error")
-            st.error(escape_markdown(error.worded(_words()), limit=None))
+            st.error(escape_markdown(_error_text(error), limit=None))
             problems = getattr(error, "problems", None)
             if problems is not None and len(problems):
                 _bad_rows(problems, file_name)
@@ -271,7 +282,7 @@ def _upload(uploaded, path: Path) -> None:
     try:
         table = read_table(path, **reading)
     except InputError as error:
-        st.error(escape_markdown(error.worded(_words()), limit=None))
+        st.error(escape_markdown(_error_text(error), limit=None))
         end_page()
     # Only the column names are shown before the importer has run: the raw rows can hold case
     # numbers, names and free text that must not reach the projector.

@@ -395,3 +395,17 @@ def test_a_survey_without_unit_and_direction_is_answered_with_the_pages_controls
     assert "Resultat: 2\n" in text and "saknas" not in text
     [preview] = [df.value for df in at.dataframe if "value" in df.value.columns]
     assert list(preview["value"]) == [0.31, 0.24] and list(preview["n"]) == [312, 298]
+
+
+def test_the_refusals_in_english(dirs):
+    at = _click(_upload(_open({"lang": "en"}), "polisens_export.csv", police_export()), "Check")
+    [error] = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+    assert error == ("File polisens_export.csv, column 'Latitud', row 7: coordinate missing. Another 2 rows have other "
+                     "errors. Correct the file, or tick Skip invalid rows to save the valid rows (the invalid ones can "
+                     "be downloaded with their reasons).")
+    rows = [*ROWS[:2], ("5000-K110-25", f"Olaga hot {PERSONNUMMER}", "2025-04-09", "12:00", "59,3135", "17,6455")]
+    at = _click(_upload(at, "polisens_export.csv", police_export(rows)), "Check")
+    [error] = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+    assert error == ("File polisens_export.csv, column 'Brottskod/Brott', row 4: the column holds something that looks "
+                     "like a personal identity number. The file is not imported: personal data must not leave the "
+                     "import. Remove or replace the values and try again.")
