@@ -11,6 +11,7 @@ import streamlit as st
 from analysis.aoristic import weekday_hour
 from analysis.problem_numbers import Place, filter_text, place_numbers
 from analysis.snapshot import place_snapshot, suggest_time_window
+from core.disclosure import HIDDEN
 from dashboard.auth import audit_user, signed_in
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import Filters
@@ -81,7 +82,11 @@ def pin_form(
         notes = st.text_area(t("Anteckningar"), height=80)
         cols = st.columns([1, 2], vertical_alignment="center")
         submitted = cols[0].form_submit_button(t("Fäst"), type="primary", icon=":material/push_pin:")
-        cols[1].metric(t("Händelser som fäst plats"), current_view().count(pinned_count, fmt_int(pinned_count)))
+        view = current_view()
+        # A place, cell or drawn area is a micro-place: below the owner's level its count needs min_place.
+        micro_hidden = source_kind != "district" and not view.place_shown(pinned_count) and pinned_count > 0
+        cols[1].metric(t("Händelser som fäst plats"),
+                       HIDDEN if micro_hidden else view.count(pinned_count, fmt_int(pinned_count)))
         counted = filter_text(chosen_categories, sorted(chosen_days), sorted(chosen_hours),
                               (filters.start, filters.end), lang=lang())
         cols[1].caption(t("Så räknar Problembild platsen (Nu): {counted}.").format(counted=counted))
