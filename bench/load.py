@@ -24,6 +24,7 @@ noisy machine in proportion.
   tests/shared/test_load.py, and prints the lines that test wrote to test-artifacts/load.jsonl.
 
 ``SAMSYN_LOAD_SECONDS`` (default 180) and ``SAMSYN_LOAD_SESSIONS`` (default 30) apply to both.
+docs/load.md has the figures of a run and how to read them.
 """
 
 from __future__ import annotations
