@@ -267,14 +267,16 @@ def stored_report_lines(role: str, stored: dict, *, label: Callable[[str], str] 
     head = [f"{say('Sparad')}: {saved}"] if saved else []
     if role == "incidents":
         return head + ImportReport.from_dict(stored).lines(words={}, label=label)
-    lines = [*head, f"Fil: {stored.get('file', '')}", f"Rader lästa: {stored.get('rows_read', 0)}"]
+    lines = [*head, f"{say('Fil')}: {stored.get('file', '')}", f"{say('Rader lästa')}: {stored.get('rows_read', 0)}"]
     used = stored.get("columns_used") or {}
     if used:
-        lines.append("Kolumner som används:")
+        lines.append(say("Kolumner som används:"))
         lines += [f"  {role_name}: {column}" for role_name, column in used.items()]
-    lines.append("Kolumner som tas bort: " + (", ".join(stored.get("columns_dropped") or []) or "inga"))
+    dropped = stored.get("columns_dropped") or []
+    lines.append(f"{say('Kolumner som tas bort (sparas inte)')}: {', '.join(dropped)}" if dropped
+                 else say("Kolumner som tas bort: inga"))
     if stored.get("crs_found"):
-        lines.append(f"Koordinatsystem i filen: {crs_name(stored['crs_found'])}"
+        lines.append(f"{say('Koordinatsystem i filen')}: {crs_name(stored['crs_found'])}"
                      + (f" – {stored['crs_how']}" if stored.get("crs_how") else ""))
     return lines
 

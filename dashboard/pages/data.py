@@ -170,27 +170,22 @@ def _check(kind: str, path: Path, mapping: dict, options: dict, file_name: str) 
             elif kind in ("districts", "places"):
                 progress("read")
                 frame, report = read_areas_report(path, **mapping, **options)
-                checked = {"frame": frame, "lines": [
-                    f"Områden: {len(frame)}", f"Kolumner som används: {report.columns_used}",
-                    f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
-                    *(worded(w, _words()) for w in report.warnings)],
-                    "report": {"file": file_name, "rows_read": int(report.rows_read),
-                               "columns_used": dict(report.columns_used),
-                               "columns_dropped": list(report.columns_dropped), "crs_found": report.crs_found,
-                               # The CLI's words for a chosen CRS ("med --crs") are not the page's.
-                               "crs_how": "angivet av användaren" if options.get("crs") else str(report.crs_how)},
-                    "rejected": None, "problems": None, "crs": None}
+                stored = {"file": file_name, "rows_read": int(report.rows_read),
+                          "columns_used": dict(report.columns_used), "columns_dropped": list(report.columns_dropped),
+                          "crs_found": report.crs_found,
+                          # The CLI's words for a chosen CRS ("med --crs") are not the page's.
+                          "crs_how": "angivet av användaren" if options.get("crs") else str(report.crs_how)}
+                checked = {"frame": frame, "report": stored, "rejected": None, "problems": None, "crs": None,
+                           "lines": [*stored_report_lines(kind, stored, label=t),
+                                     *(worded(w, _words()) for w in report.warnings)]}
             else:
                 progress("read")
                 frame, report = read_survey_report(path, **options)
-                checked = {"frame": frame, "lines": [
-                    f"Resultat: {len(frame)}",
-                    f"Kolumner som tas bort: {', '.join(report.columns_dropped) or 'inga'}",
-                    *(worded(w, _words()) for w in report.warnings)],
-                    "report": {"file": file_name, "rows_read": int(report.rows_read),
-                               "columns_used": dict(report.columns_used),
-                               "columns_dropped": list(report.columns_dropped)},
-                    "rejected": None, "problems": None, "crs": None}
+                stored = {"file": file_name, "rows_read": int(report.rows_read),
+                          "columns_used": dict(report.columns_used), "columns_dropped": list(report.columns_dropped)}
+                checked = {"frame": frame, "report": stored, "rejected": None, "problems": None, "crs": None,
+                           "lines": [*stored_report_lines(kind, stored, label=t),
+                                     *(worded(w, _words()) for w in report.warnings)]}
         except DateFormatNeeded as error:
             status.update(label=t("Datumformatet behöver väljas"), state="error")
             # The page's own control, not the CLI flag: the choice appears above after the rerun.

@@ -363,7 +363,9 @@ def test_an_area_layer_without_crs_asks_for_the_pages_list(dirs, tmp_path):
     at.selectbox(key="map_area_crs").select("EPSG:3008")
     at = _click(at, "Kontrollera")
     assert not at.error
-    assert "Områden: 2" in "\n".join(c.value for c in at.code)
+    text = "\n".join(c.value for c in at.code)
+    assert "Fil: stadsdelar.gpkg\nRader lästa: 2\nKolumner som används:\n  area_id: kod\n  name: namn\n" in text
+    assert "Koordinatsystem i filen: SWEREF 99 lokal zon (EPSG:3008) – angivet av användaren" in text
 
 
 def test_a_crs_not_in_the_list_by_its_epsg_code(dirs):
@@ -392,7 +394,7 @@ def test_a_survey_without_unit_and_direction_is_answered_with_the_pages_controls
     at.selectbox(key="map_direction").select("lower_better")
     at = _click(at, "Kontrollera")
     text = "\n".join(c.value for c in at.code)
-    assert "Resultat: 2\n" in text and "saknas" not in text
+    assert "Rader lästa: 2\n" in text and "saknas" not in text
     [preview] = [df.value for df in at.dataframe if "value" in df.value.columns]
     assert list(preview["value"]) == [0.31, 0.24] and list(preview["n"]) == [312, 298]
 
