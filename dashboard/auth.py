@@ -16,6 +16,7 @@ import streamlit as st
 from core.disclosure import Viewer, organisation_of
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import t
+from dashboard.services import shared_store, workspace
 from store.access import ADMIN, ANALYSTS, parse_roles, read_only
 from store.roles import RoleEntry
 
@@ -84,13 +85,12 @@ def _role_row() -> RoleEntry | None:
     cached = st.session_state.get("_role_row")
     if cached is not None and cached[0] == key:
         return cached[1]
-    from dashboard.loaders import _problem_store, workspace
     from store.backends import StoreUnavailableError
 
     space = workspace()
     space.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        row = _problem_store(space.store_url).role_for(*identities) if identities else None
+        row = shared_store(space.store_url).role_for(*identities) if identities else None
     except StoreUnavailableError:
         row = _UNREADABLE
     st.session_state["_role_row"] = (key, row)

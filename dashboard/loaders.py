@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from core.disclosure import Viewer
+from dashboard.services import shared_store, workspace
 from store.datasets import Dataset
 from workspace import FileReader, Frames, Workspace
 
@@ -113,11 +114,6 @@ class ActiveData(Frames):
                                 str(districts) if districts else None, _mtime(districts))
 
 
-def workspace() -> Workspace:
-    """The workspace, built as ``samsyn`` builds it: samsyn.toml, SAMSYN_CONFIG, SAMSYN_DATA."""
-    return Workspace.open()
-
-
 def load_dataset(dataset: Dataset | str) -> ActiveData:
     """A dataset's frames through the cache (the same frames ``Workspace.load`` gives the CLI)."""
     frames = workspace().load(dataset, reader=CachedReader())
@@ -181,13 +177,6 @@ def fallback_datasets(space: Workspace, viewer: Viewer | None = None) -> list[Da
     return [d for d in (space.default_dataset(), sample_dataset()) if space.view(d, viewer).visible]
 
 
-@st.cache_resource(show_spinner=False)
-def _problem_store(url: str):
-    from store.problem_store import open_store
-
-    return open_store(url)
-
-
 def problem_store():
     """The problem-picture store of the workspace: ``[database] url``, else SQLite in the data directory."""
     space = workspace()
@@ -196,7 +185,7 @@ def problem_store():
     from dashboard.auth import session_roles
     from store.access import RoleGuardedStore
 
-    return RoleGuardedStore(_problem_store(space.store_url), session_roles())
+    return RoleGuardedStore(shared_store(space.store_url), session_roles())
 
 
 def current_view(dataset: Dataset | None = None):
