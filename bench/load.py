@@ -45,7 +45,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACT = REPO / "test-artifacts" / "load.jsonl"
 PAGES = ("Översikt", "Karta", "Tid", "Problembild")
-PIN_TITLE = "Belastningstest {login} nr {number}"
+# The run's tag (its start, to the second) keeps the titles of two runs on one database apart.
+PIN_TITLE = "Belastningstest {tag} {login} nr {number}"
 FIRST_PAGE = "Översikt efter inloggning"
 # A page that has not finished in this time hangs; the load test fails on it (the figures are the point).
 HANG_SECONDS = 60.0
@@ -73,6 +74,7 @@ class LoadResult:
     sign_in_times: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     pins: list[Pin] = field(default_factory=list)
+    tag: str = ""  # in every pin's title: this run's places among those of earlier runs
     memory: dict[int, dict[str, int]] = field(default_factory=dict)  # pid → start/peak/end RSS in bytes
     served_by: dict[str, str] = field(default_factory=dict)  # login → the process nginx named (1 …)
 
@@ -175,7 +177,7 @@ async def _session(url: str, login: str, index: int, *, deadline: float, start_a
                 else:
                     number += 1
                     place, _name = rng.choice(places)
-                    title = PIN_TITLE.format(login=login, number=number)
+                    title = PIN_TITLE.format(tag=result.tag, login=login, number=number)
                     await asyncio.sleep(rng.uniform(*think))
                     try:
                         runs, saved = await tab.pin_place(place, title)
@@ -206,7 +208,7 @@ async def run_load(url: str, logins: Sequence[str], seconds: float, *, pids: Seq
     Sessions arrive spread over ``ramp`` seconds (people open the page one after the other); every
     session browses until the common deadline ``ramp + seconds`` from the start.
     """
-    result = LoadResult(sessions=len(logins), load_before=os.getloadavg())
+    result = LoadResult(sessions=len(logins), load_before=os.getloadavg(), tag=time.strftime("%Y%m%d-%H%M%S"))
     stop = asyncio.Event()
     sampler = asyncio.create_task(_sample_memory(pids, result, stop))
     watcher = asyncio.create_task(_watch_loop(result, stop))
@@ -223,14 +225,14 @@ async def run_load(url: str, logins: Sequence[str], seconds: float, *, pids: Seq
     return result
 
 
-def count_pins(database_url: str, pins: Sequence[Pin], identities: Mapping[str, str] | None = None,
+def count_pins(database_url: str, tag: str, pins: Sequence[Pin], identities: Mapping[str, str] | None = None,
                ) -> dict[str, int]:
     """Count in PostgreSQL the places the sessions pinned: by title, and in the change log by identity.
 
     ``identities`` maps a login to the name the change log must show for it (``"Name (e-mail)"``, the
     provider's claims). Without it (an installation whose accounts are not known here) a pin's identity
     is the one on its own row, which must then be a signed-in one (not empty, not the workstation's).
-    Returns ``rows`` (rows with a load title), ``matched`` (pins whose title is in exactly one row, with the
+    Returns ``rows`` (rows with the run's ``tag`` in the title), ``matched`` (pins whose title is in exactly one row, with the
     id the page confirmed and the pinning person's identity) and ``audited`` (pins whose "create" in the
     change log names that identity).
     """
@@ -238,7 +240,7 @@ def count_pins(database_url: str, pins: Sequence[Pin], identities: Mapping[str, 
 
     with psycopg.connect(database_url) as conn:
         rows = conn.execute("SELECT id, title, created_by FROM hotspots WHERE title LIKE %s",
-                            ("Belastningstest %",)).fetchall()
+                            (PIN_TITLE.format(tag=tag, login="%", number="%"),)).fetchall()
         audit = conn.execute("SELECT entity_id, \"user\" FROM audit WHERE entity = 'hotspot' AND action = 'create'"
                              ).fetchall()
     by_title: dict[str, list[tuple[int, str]]] = {}
@@ -333,7 +335,7 @@ def _against_url(url: str) -> Iterator[dict]:
     result = asyncio.run(run_load(url, logins[:sessions], seconds, pids=pids))
     counted = None
     if os.environ.get("SAMSYN_LOAD_DATABASE"):
-        counted = count_pins(os.environ["SAMSYN_LOAD_DATABASE"], result.pins)
+        counted = count_pins(os.environ["SAMSYN_LOAD_DATABASE"], result.tag, result.pins)
     yield from figures(result, processes=[(0, pid) for pid in pids], counted=counted, alone=alone)
 
 

@@ -49,7 +49,7 @@ def test_signed_in_sessions_browse_and_pin_without_errors(shared_site):
     # The change log names a signed-in person as "Name (e-mail)" from the provider's claims.
     identities = {login: f"{shared_site.accounts[login]['name']} ({shared_site.accounts[login]['email']})"
                   for login in logins}
-    counted = count_pins(shared_site.database_url, result.pins, identities)
+    counted = count_pins(shared_site.database_url, result.tag, result.pins, identities)
     lines = figures(result, processes=processes, counted=counted, alone=alone)
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     ARTIFACT.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
@@ -57,10 +57,11 @@ def test_signed_in_sessions_browse_and_pin_without_errors(shared_site):
     assert alone.errors == [] and alone.pins == [], _server_tracebacks(shared_site, alone.errors)
     assert result.signed_in == SESSIONS, result.errors[:10]
     assert result.errors == [], _server_tracebacks(shared_site, result.errors)
-    # Every session pinned, each pin under its own title ("Belastningstest user07 nr 2"), confirmed by the page.
+    # Every session pinned, each pin under its own title ("Belastningstest 20261202-004501 user07 nr 2"),
+    # confirmed by the page.
     assert {pin.login for pin in result.pins} == set(logins)
     assert all(pin.id is not None for pin in result.pins)
-    assert all(pin.title == PIN_TITLE.format(login=pin.login, number=pin.title.rsplit(" ", 1)[1])
+    assert all(pin.title == PIN_TITLE.format(tag=result.tag, login=pin.login, number=pin.title.rsplit(" ", 1)[1])
                for pin in result.pins)
     assert len({pin.id for pin in result.pins}) == len(result.pins)  # no two pins share a row
     # Every pin saved once, no more rows than pins, and the change log names who pinned.
