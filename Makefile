@@ -8,7 +8,7 @@ IDP    := tests/idp
 IDP_STAMP := $(IDP)/node_modules/.installed-stamp
 PORT   ?= 8501
 
-.PHONY: install run test bench lint sample lock clean
+.PHONY: install run serve-shared test bench lint sample lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@sh scripts/system-deps.sh python
@@ -22,6 +22,15 @@ install: $(STAMP)
 ## Install everything and start the dashboard on the Exempelstad sample.
 run: install
 	$(BIN)/samsyn serve --port $(PORT)
+
+## Several Samsyn processes behind nginx on one PostgreSQL, for a shared server (docs/shared-server.md):
+##   make serve-shared CONFIG=/etc/samsyn/samsyn.toml PROCESSES=3 LISTEN=0.0.0.0:8080
+CONFIG    ?= samsyn.toml
+PROCESSES ?= 3
+LISTEN    ?= 0.0.0.0:8080
+serve-shared: install
+	@sh scripts/system-deps.sh shared
+	$(BIN)/python -m deploy.shared --config $(CONFIG) --processes $(PROCESSES) --listen $(LISTEN)
 
 $(IDP_STAMP): $(IDP)/package.json $(IDP)/package-lock.json
 	cd $(IDP) && npm ci --no-audit --no-fund --loglevel=error

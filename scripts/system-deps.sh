@@ -3,7 +3,10 @@
 #   system-deps.sh python  – what `make run` needs (Python's venv module)
 #   system-deps.sh test    – plus Chromium for the browser tests and the PostgreSQL server
 #                            that tests/store starts (initdb/pg_ctl, run as a throwaway instance), and
-#                            Node.js with npm for the OpenID Connect provider of the sign-in test (tests/idp)
+#                            Node.js with npm for the OpenID Connect provider of the sign-in test (tests/idp),
+#                            and nginx for the shared-server tests (tests/shared)
+#   system-deps.sh shared  – what `make serve-shared` needs: nginx (the PostgreSQL server itself may run
+#                            on another machine; its client library comes with psycopg)
 set -eu
 want="$1"
 missing=""
@@ -17,6 +20,9 @@ if [ "$want" = test ]; then
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need postgresql
     command -v node >/dev/null 2>&1 || need nodejs
     command -v npm >/dev/null 2>&1 || need npm
+fi
+if [ "$want" = test ] || [ "$want" = shared ]; then
+    [ -x /usr/sbin/nginx ] || need nginx
 fi
 [ -z "$missing" ] && exit 0
 
