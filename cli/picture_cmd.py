@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``samsyn picture export`` and ``samsyn picture import``."""
+    """Add ``samsyn picture export``, ``samsyn picture import`` and ``samsyn picture demo``."""
     parser = subparsers.add_parser(
         "picture",
         help="problembilden som fil: exportera och importera (JSON)",
@@ -76,6 +76,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="koppla platser och uppföljningar till detta dataset i stället för filens")
     _store_arguments(load)
     load.set_defaults(handler=run_import)
+
+    demo = actions.add_parser(
+        "demo",
+        help="läs in exempelbilden (Exempelstad) i en ny databas, eller återställ den",
+        description=(
+            "Läs in exempelbilden: handbokens exempel från Exempelstad (platserna, orsakerna, åtgärderna vid "
+            "Stortorget och fritidsgården J, mål av alla tre slagen och uppföljningen mot Östra Strand). Utan "
+            "--reset bara i en tom databas; med --reset arkiveras exempeldatats platser, orsaker, åtgärder, "
+            "mål och uppföljningar (inget raderas) och exempelbilden läses in på nytt. Andra dataset rörs inte."
+        ),
+    )
+    demo.add_argument("--reset", action="store_true",
+                      help="arkivera exempeldatats problembild och läs in exempelbilden på nytt")
+    demo.add_argument("--user", metavar="NAMN",
+                      help="vem som gör det, skrivs i ändringsloggen (standard: inloggad användare)")
+    _store_arguments(demo)
+    demo.set_defaults(handler=run_demo)
 
 
 def _store_arguments(parser: argparse.ArgumentParser) -> None:
@@ -173,6 +190,32 @@ def run_import(args: argparse.Namespace) -> int:
         where = re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", store.url)  # never print a password
     what = summary.sentence() if summary.counts else "inga poster (filen är tom)"
     print(f"Importerade {what} från {source.name} till {where}.", file=sys.stdout)
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Load the demo picture (``--reset``: archive the sample's picture first); 0 on success, 2 if refused."""
+    from exempelstad.demo_picture import DEMO_FILE, reset
+    from store.picture_file import import_picture, read_picture
+
+    user = (args.user or getpass.getuser()).strip()
+    workspace = _workspace(args)
+    with workspace.store() as store:
+        try:
+            if args.reset:
+                result = reset(store, user=user)
+                print(result.sentence(), file=sys.stdout)
+                return 0
+            if any(store.all_rows().values()):  # archived rows too: a picture the user emptied stays empty
+                raise InputError("Problembilden i databasen är inte tom; exempelbilden läses bara in i en tom "
+                                 "databas. Använd --reset för att arkivera exempeldatats problembild och läsa in "
+                                 "exempelbilden på nytt.")
+            summary = import_picture(store, read_picture(DEMO_FILE), user=user, source=DEMO_FILE)
+        except InputError:
+            raise
+        except ValueError as error:  # the database went away
+            raise InputError(f"Ingenting sparades: {error}") from error
+    print(f"Exempelbilden är inläst: {summary.sentence()}.", file=sys.stdout)
     return 0
 
 

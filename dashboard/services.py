@@ -21,4 +21,6 @@ def shared_store(url: str):
     """The store at ``url``, opened once per process (its connections are shared by the sessions)."""
     from store.problem_store import open_store
 
-    return open_store(url)
+    store = open_store(url)
+    workspace().first_start(store)  # a new store on the sample gets the demo picture, as from the CLI
+    return store

@@ -610,8 +610,12 @@ def open_store(url_or_path: str | Path) -> ProblemStore:
         if text in ("", ":memory:"):
             raise ValueError("Ange en fil för databasen; en databas i minnet sparas inte.")
         backend = SQLiteBackend(Path(text).expanduser())
+    # Version 0 before migrating: this call creates the store (a first start may load the demo picture).
+    created = backend.migrate(target=0) == 0
     backend.migrate()
-    return ProblemStore(backend)
+    store = ProblemStore(backend)
+    store.created = created
+    return store
 
 
 class ProblemStore:
@@ -623,6 +627,7 @@ class ProblemStore:
 
     def __init__(self, backend: Backend) -> None:
         self._backend = backend
+        self.created = False  # True when open_store made the schema: a store that did not exist before
 
     # -- housekeeping ------------------------------------------------------------------------------
 

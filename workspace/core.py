@@ -395,6 +395,20 @@ class Workspace:
         except ValueError as error:
             raise InputError(str(error)) from error
 
+    def first_start(self, store: ProblemStore) -> None:
+        """Load the demo picture into a store the dashboard created just now, when it starts on the sample.
+
+        The dashboard calls this when it opens its store (``dashboard.services.shared_store``); the
+        command line does not, so a script's ``samsyn picture import`` into a new store still finds it
+        empty (``samsyn picture demo`` loads the demo from there). A user's own data (another default
+        dataset) starts with an empty picture; an existing store is never touched
+        (``exempelstad.demo_picture.load_if_new``).
+        """
+        if getattr(store, "created", False) and self.default_dataset().id == SAMPLE_ID:
+            from exempelstad.demo_picture import load_if_new
+
+            load_if_new(store)
+
     # -- which dataset an item of the problem picture belongs to --------------------------------
 
     def dataset_id_of(self, item: Hotspot | Followup | Measure | Goal,
