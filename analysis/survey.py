@@ -186,8 +186,8 @@ def survey_change(
     -------
     DataFrame
         One row per area and indicator present in both years: ``area_id,
-        indicator, label, unit, direction, value_a, value_b, change, n_a, n_b,
-        z, p_value, method, significant, assessment, uncertain``.
+        indicator, label, unit, direction, value_a, value_b, change, change_low,
+        change_high, n_a, n_b, z, p_value, method, significant, assessment, uncertain``.
 
     Examples
     --------
@@ -246,6 +246,9 @@ def survey_change(
         "value_a": value_a,
         "value_b": value_b,
         "change": change,
+        # The change's own 95 % interval (normal, the test's standard error): what "ingen säker förändring" spans.
+        "change_low": np.where(tested, change - Z_95 * se, np.nan),
+        "change_high": np.where(tested, change + Z_95 * se, np.nan),
         "n_a": pd.array(np.where(np.isnan(n_a), None, n_a), dtype="Int64"),
         "n_b": pd.array(np.where(np.isnan(n_b), None, n_b), dtype="Int64"),
         "z": z,

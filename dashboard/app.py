@@ -135,6 +135,7 @@ def _app() -> None:
         st.Page("pages/problem.py", title=t("Problembild"), icon=":material/push_pin:", url_path="problembild"),
         st.Page("pages/followup.py", title=t("Uppföljning"), icon=":material/trending_down:",
                 url_path="uppfoljning"),
+        st.Page("pages/steering.py", title=t("Styrgrupp"), icon=":material/groups:", url_path="styrgrupp"),
         st.Page("pages/data.py", title=t("Data"), icon=":material/folder_open:", url_path="data"),
         st.Page("pages/admin.py", title=t("Administration"), icon=":material/admin_panel_settings:",
                 url_path="administration"),

@@ -23,7 +23,7 @@ from store.roles import RoleEntry
 # Who the audit log names on a workstation when nobody typed a name (nobody signs in there).
 WORKSTATION_USER = "arbetsstation"
 # "" is the default page (Översikt): st.Page gives the default page an empty url_path.
-READ_ONLY_PAGES = frozenset({"", "oversikt", "uppfoljning"})
+READ_ONLY_PAGES = frozenset({"", "oversikt", "uppfoljning", "styrgrupp"})
 ADMIN_PAGE = "administration"
 
 
@@ -128,9 +128,9 @@ def session_viewer() -> Viewer:
 
 
 def page_allowed(url_path: str) -> bool:
-    """True when this session's roles may open the page: styrgrupp (read-only) only Översikt and
-    Uppföljning (where the reports are); the Data page (datasets) only analysts and the administrator;
-    Administration (the role table, owners and sharing) only the administrator."""
+    """True when this session's roles may open the page: styrgrupp (read-only) only Översikt,
+    Uppföljning (where the reports are) and Styrgrupp (the steering group's view); the Data page
+    (datasets) only analysts and the administrator; Administration (the role table, owners and sharing) only the administrator."""
     roles = session_roles()
     if read_only(roles):
         return url_path in READ_ONLY_PAGES

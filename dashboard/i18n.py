@@ -499,6 +499,24 @@ ENGLISH: dict[str, str] = {
     "invånartalet): {n}.":
         "Districts not shown at this view level because they have too few incidents (the count could be worked "
         "out from the population): {n}.",
+    # Styrgrupp (dashboard/pages/steering.py) and Uppföljning's comparison area
+    "Styrgrupp": "Steering group",
+    "Föregående": "Previous",
+    "Nästa": "Next",
+    "Skriv ut": "Print",
+    "Tillbaka till visningen": "Back to the view",
+    "Bläddra med piltangenterna ← →.": "Page through with the arrow keys ← →.",
+    "Åtgärd {number} av {count}": "Measure {number} of {count}",
+    "Vad som gjorts": "What was done",
+    "Genomförande": "Progress",
+    "Trygghet i området {first}–{last}": "Safety in the area {first}–{last}",
+    "Jämförelseområdet ändras från {old} till {new} – spara för att ändra.":
+        "The comparison area changes from {old} to {new} – save to change it.",
+    "Ja, byt jämförelseområde från {old} till {new}": "Yes, change the comparison area from {old} to {new}",
+    "Kryssa i att jämförelseområdet ska bytas, eller välj {old} igen.":
+        "Tick that the comparison area is to change, or choose {old} again.",
+    "Sparat jämförelseområde: {name}": "Saved comparison area: {name}",
+    "{name} (sparat område)": "{name} (saved area)",
 }
 
 WEEKDAYS_SV = ("mån", "tis", "ons", "tors", "fre", "lör", "sön")

@@ -30,8 +30,17 @@ from dashboard.components.exports import show_figure
 from dashboard.components.maps import build_problem_map
 from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
+from dashboard.components.steering import (
+    chosen_layer,
+    clicked_area,
+    comparison_areas,
+    light_html,
+    opening_bounds,
+    saved_area_id,
+    shown_picture,
+)
 from dashboard.i18n import english, fmt_int, t
-from dashboard.loaders import current_view, frames_for, problem_store, workspace
+from dashboard.loaders import current_view, frames_for, problem_store
 from geo.crs import frame_crs
 from reports.export import export_hotspots
 from reports.report import (
@@ -51,8 +60,6 @@ from reports.report import (
 )
 from store.model import Followup
 
-LIGHTS = {"grön": "🟢", "gul": "🟡", "röd": "🔴", "grå": "⚪"}
-
 active = st.session_state["active"]
 projector = st.session_state.get("projector", False)
 crs = frame_crs(active.incidents)  # no CRS: a Swedish error, never SWEREF 99 TM
@@ -63,21 +70,8 @@ data_end = incidents["occurred_from"].max().date()
 lang = "en" if english() else "sv"
 
 st.title(t("Uppföljning"))
-every_pin = store.list_hotspots()
-
-
-def _view_of(item):
-    """The session's view of the dataset an item belongs to; the active one's when that is gone."""
-    dataset = workspace().dataset_of(item, every_pin)
-    return current_view(dataset if dataset is not None else active.dataset)
-
-
 # Places (and their measures and goals) on a dataset not shared with this viewer are not shown at all.
-hotspots = {h.id: h for h in every_pin if _view_of(h).visible}
-hidden_ids = {h.id for h in every_pin} - set(hotspots)
-measures = [m for m in store.list_measures()
-            if not (m.hotspot_ids and set(m.hotspot_ids) <= hidden_ids) and _view_of(m).visible]
-goals = [g for g in store.list_goals() if g.hotspot_id not in hidden_ids]
+hotspots, measures, goals, _view_of = shown_picture(store, active)
 if not measures:
     st.info(t("Inga åtgärder är beslutade ännu. Lägg till åtgärder och mål på sidan Problembild."))
     end_page()
@@ -104,60 +98,94 @@ if attached is not None:
     st.info(attached)
 counted_incidents = counted.incidents
 data_end = counted_incidents["occurred_from"].max().date()
-# --- choose the target, the control area on the map, and the periods --------------------------
-with st.expander(t("Jämförelseområde och perioder"), expanded=not plans):
-    if active.districts is None:
-        st.warning(t("Datasetet har inget områdeslager att välja jämförelseområde ur. Lägg till ett områdeslager "
-                     "på sidan Data."))
-    else:
-        districts = active.districts
-        target = shapely.from_wkt(places[0].geometry_wkt) if places else None
-        frame = gpd.GeoDataFrame([{"id": h.id, "title": h.title, "picture": h.picture, "status": h.status,
-                                   "geometry": shapely.from_wkt(h.geometry_wkt)} for h in places],
-                                 geometry="geometry", crs=crs) if places else gpd.GeoDataFrame(
-            {"id": [], "title": [], "picture": [], "status": []}, geometry=[], crs=crs)
-        st.caption(t("Klicka på ett område på kartan för att välja det som jämförelseområde: likt målområdet, "
-                     "utan åtgärden och inte granne med det."))
-        result = st_folium(build_problem_map(frame, tuple(districts.to_crs(4326).total_bounds), districts=None,
-                                             background=active.background_geojson(), crs=crs,
-                                             config=load_config(), control_areas=districts),
-                           height=420, use_container_width=True, returned_objects=["last_active_drawing"],
-                           key="followup-map")
-        clicked = (result or {}).get("last_active_drawing") or {}
-        names = dict(zip(districts["area_id"], districts["name"], strict=False))
-        if clicked.get("properties", {}).get("samsyn_kind") == "district":
-            st.session_state["followup_control"] = clicked["properties"]["samsyn_id"]
-        ids = list(names)
-        current = st.session_state.get("followup_control", ids[-1])
-        with st.form("followup-plan"):
-            control = st.selectbox(t("Jämförelseområde"), ids, index=ids.index(current) if current in ids else 0,
-                                   format_func=lambda a: names.get(a, a))
-            cols = st.columns(3)
-            ring = cols[0].number_input(t("Område runt omkring (m) för undanträngning"), min_value=0, value=200,
-                                        step=50)
-            start = pd.Timestamp(measure.start) if measure.start else pd.Timestamp(data_end)
-            before = cols[1].date_input(t("Före"), value=((start - pd.DateOffset(years=1)).date(),
-                                                          (start - pd.Timedelta(days=1)).date()), format="YYYY-MM-DD")
-            after = cols[2].date_input(t("Efter"), value=(start.date(), data_end), format="YYYY-MM-DD")
-            saved = st.form_submit_button(t("Spara uppföljningen"), type="primary")
-        if saved:
-            plan = Followup(measure_id=measure.id, control_wkt=shapely.to_wkt(
-                districts.set_index("area_id").loc[control].geometry, rounding_precision=1),
-                control_name=names.get(control, control), hotspot_id=places[0].id if places else None,
-                displacement_m=float(ring) or None,
-                before_start=before[0].isoformat() if len(before) == 2 else "",
-                before_end=before[1].isoformat() if len(before) == 2 else "",
-                after_start=after[0].isoformat() if len(after) == 2 else "",
-                after_end=after[1].isoformat() if len(after) == 2 else "", created_by=user,
-                dataset_id=counted.dataset.id)
-            if plans:
-                forms.save(lambda: store.update_followup(plans[0].id, {
-                    k: getattr(plan, k) for k in ("control_wkt", "control_name", "hotspot_id", "displacement_m",
-                                                  "before_start", "before_end", "after_start", "after_end")},
-                    expected_version=plans[0].version, user=user), user=user, success=t("Uppföljningen är sparad."))
-            else:
-                forms.save(lambda: store.add_followup(plan, user=user), user=user,
-                            success=t("Uppföljningen är sparad."))
+# --- choose the target, the control area on the map or in the list, and the periods -------------
+# Not in a collapsed expander: a map drawn while hidden opens blank at world zoom.
+st.subheader(t("Jämförelseområde och perioder"))
+if active.districts is None:
+    st.warning(t("Datasetet har inget områdeslager att välja jämförelseområde ur. Lägg till ett områdeslager "
+                 "på sidan Data."))
+else:
+    districts = active.districts
+    saved_plan = plans[0] if plans else None
+    areas = comparison_areas(districts, saved_plan, saved_label=t("{name} (sparat område)"))
+    names = dict(zip(areas["area_id"], areas["name"], strict=False))
+    ids = list(names)
+    saved_id = saved_area_id(areas, saved_plan)
+    choice_key = f"followup_control_{measure.id}"
+    if choice_key not in st.session_state or st.session_state[choice_key] not in ids:
+        # A new session opens on the saved choice (a new plan on the last district, as before).
+        st.session_state[choice_key] = saved_id if saved_id is not None else ids[-1]
+    target = shapely.union_all([shapely.from_wkt(h.geometry_wkt) for h in places]) if places else None
+    frame = gpd.GeoDataFrame([{"id": h.id, "title": h.title, "picture": h.picture, "status": h.status,
+                               "geometry": shapely.from_wkt(h.geometry_wkt)} for h in places],
+                             geometry="geometry", crs=crs) if places else gpd.GeoDataFrame(
+        {"id": [], "title": [], "picture": [], "status": []}, geometry=[], crs=crs)
+    st.caption(t("Klicka på ett område på kartan för att välja det som jämförelseområde: likt målområdet, "
+                 "utan åtgärden och inte granne med det."))
+    # The map itself is the same on every run (fitted to the target and the saved area), so st_folium keeps it
+    # and the first click counts; the chosen area is drawn as a layer added to it, not as a new map.
+    result = st_folium(build_problem_map(frame, opening_bounds(target, areas, saved_id, crs), districts=None,
+                                         background=active.background_geojson(), crs=crs, config=load_config(),
+                                         control_areas=districts),
+                       height=460, use_container_width=True,
+                       returned_objects=["last_active_drawing", "last_object_clicked"],
+                       feature_group_to_add=chosen_layer(areas, st.session_state[choice_key], crs),
+                       key=f"followup-map-{measure.id}")
+    click = clicked_area(result, st.session_state.get(f"followup_click_{measure.id}"))
+    if click is not None:
+        # A click counts once: st_folium keeps returning the last one, which must not undo a choice in the list.
+        st.session_state[f"followup_click_{measure.id}"] = click[1]
+        if click[0] in ids:
+            st.session_state[choice_key] = click[0]
+    control = st.selectbox(t("Jämförelseområde"), ids, format_func=lambda a: names.get(a, a), key=choice_key)
+    changed = saved_id is not None and control != saved_id
+    if saved_plan is not None:
+        st.caption(t("Sparat jämförelseområde: {name}").format(name=md(names.get(saved_id, saved_plan.control_name)
+                                                                        if saved_id else saved_plan.control_name)))
+    if changed:
+        st.warning(t("Jämförelseområdet ändras från {old} till {new} – spara för att ändra.").format(
+            old=md(names[saved_id]), new=md(names[control])))
+    with st.form(f"followup-plan-{measure.id}"):
+        confirmed = st.checkbox(t("Ja, byt jämförelseområde från {old} till {new}").format(
+            old=md(names[saved_id]), new=md(names[control]))) if changed else True
+        cols = st.columns(3)
+        saved_ring = saved_plan.displacement_m if saved_plan is not None else 200.0
+        ring = cols[0].number_input(t("Område runt omkring (m) för undanträngning"), min_value=0,
+                                    value=int(saved_ring or 0), step=50)
+        start = pd.Timestamp(measure.start) if measure.start else pd.Timestamp(data_end)
+        before_default = ((start - pd.DateOffset(years=1)).date(), (start - pd.Timedelta(days=1)).date())
+        after_default = (start.date(), data_end)
+        if saved_plan is not None and saved_plan.before_start and saved_plan.before_end:
+            before_default = (date.fromisoformat(saved_plan.before_start), date.fromisoformat(saved_plan.before_end))
+        if saved_plan is not None and saved_plan.after_start and saved_plan.after_end:
+            after_default = (date.fromisoformat(saved_plan.after_start), date.fromisoformat(saved_plan.after_end))
+        before = cols[1].date_input(t("Före"), value=before_default, format="YYYY-MM-DD")
+        after = cols[2].date_input(t("Efter"), value=after_default, format="YYYY-MM-DD")
+        saved = st.form_submit_button(t("Spara uppföljningen"), type="primary")
+    if saved and not confirmed:
+        st.error(t("Kryssa i att jämförelseområdet ska bytas, eller välj {old} igen.").format(old=md(names[saved_id])))
+    elif saved:
+        control_geometry = areas.set_index("area_id").loc[control].geometry
+        # The saved area unchanged keeps its own geometry and name, exactly as stored.
+        keep = saved_plan is not None and control == saved_id
+        plan = Followup(measure_id=measure.id,
+                        control_wkt=saved_plan.control_wkt if keep else shapely.to_wkt(control_geometry,
+                                                                                       rounding_precision=1),
+                        control_name=saved_plan.control_name if keep else names.get(control, control),
+                        hotspot_id=places[0].id if places else None, displacement_m=float(ring) or None,
+                        before_start=before[0].isoformat() if len(before) == 2 else "",
+                        before_end=before[1].isoformat() if len(before) == 2 else "",
+                        after_start=after[0].isoformat() if len(after) == 2 else "",
+                        after_end=after[1].isoformat() if len(after) == 2 else "", created_by=user,
+                        dataset_id=counted.dataset.id)
+        if plans:
+            forms.save(lambda: store.update_followup(plans[0].id, {
+                k: getattr(plan, k) for k in ("control_wkt", "control_name", "hotspot_id", "displacement_m",
+                                              "before_start", "before_end", "after_start", "after_end")},
+                expected_version=plans[0].version, user=user), user=user, success=t("Uppföljningen är sparad."))
+        else:
+            forms.save(lambda: store.add_followup(plan, user=user), user=user,
+                        success=t("Uppföljningen är sparad."))
 
 # --- the result ---------------------------------------------------------------------------------
 outcomes = {}
@@ -221,8 +249,10 @@ if not linked:
 for goal in linked:
     status = masked_goal(evaluate_goal(goal, incidents=counted_incidents, hotspots=hotspots, outcomes=outcomes,
                                        data_end=data_end, lang=lang), view, lang=lang)
-    cols = st.columns([1, 12])
-    cols[0].markdown(f"<div style='font-size:2.2rem'>{LIGHTS[status.status]}</div>", unsafe_allow_html=True)
+    cols = st.columns([3, 9])
+    with cols[0]:
+        # Drawn, with its word: an emoji light needs a font the machine may lack, and colour alone is not enough.
+        st.html(light_html(status.status, lang, size=44))
     cols[1].markdown(f"**{md(goal.kind.capitalize())}: {md(goal.description, limit=None)}**  \n{status.sentence}")
     if goal.kind != "effektmål" and goal.planned:
         cols[1].progress(min(1.0, (goal.done or 0) / goal.planned),

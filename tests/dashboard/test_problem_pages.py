@@ -131,7 +131,12 @@ def test_followup_page_runs_the_wdd_for_the_planted_intervention(store, truth):
     # The planted intervention: 530 → 397 against 99 → 99, z = −133 / √1125 = −3,97, so p ≈ 0,00007.
     assert next(m for m in at.metric if m.label == "p").value == "< 0,001"
     assert next(m for m in at.metric if m.label == "Skattad effekt (WDD)").value == "−133"
-    assert "🟢" in sentence
+    assert "Grönt – målet nås" in _lights(at)  # drawn, with its word (dashboard/components/steering.py)
+
+
+def _lights(at) -> str:
+    """The drawn traffic lights' HTML on the page."""
+    return " ".join(e.proto.body for e in at.get("html") if "samsyn-light" in e.proto.body)
 
 
 def _date(text: str):
@@ -148,11 +153,11 @@ def test_followup_page_updates_production_progress(store, truth):
                                planned=12, done=3, unit="vandringar"), user="Anna")
     at = _page("followup.py")
     _named(at.text_input, "Ditt namn (för ändringsloggen)").input("Styrgruppen")
-    assert any("🔴" in m.value for m in at.markdown)  # 3 of 12: red
+    assert "Rött – fel håll" in _lights(at)  # 3 of 12: red
     _named(at.number_input, "Utfört").set_value(12.0)
     _submit(at, "Spara utfört")
     assert store.get_goal(goal.id).done == 12
-    assert any("🟢" in m.value for m in at.markdown)
+    assert "Grönt – målet nås" in _lights(at)
 
 
 # --- one number for a pinned place: the page, the report and a hand count agree ----------------------
@@ -259,4 +264,5 @@ def test_followup_page_in_english_translates_the_findings(store, truth):
     assert "In the target area misshandel utomhus fell from 530 to 397 incidents (-25%)." in text
     assert "In the comparison area the number was unchanged (99 before and 99 after)." in text
     assert "Displacement to the surrounding area has not been examined." in text
-    assert "change -25%, goal -20%" in text and "The goal is reached" in text and "🟢" in text
+    assert "change -25%, goal -20%" in text and "The goal is reached" in text
+    assert "Green – the goal is reached" in _lights(at)
