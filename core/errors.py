@@ -32,6 +32,7 @@ COMMAND_LINE_WORDS: dict[str, str] = {
     "layer": "Ange vilket med --layer.",
     "work_crs": "Ange det med --work-crs {zone}.",
     "xy_columns": "Ange dem som x och y med --x/--y.",
+    "delimiter": "Ange rätt avgränsare, t.ex. --delimiter '{delimiter}'.",
 }
 
 

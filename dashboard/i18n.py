@@ -311,6 +311,8 @@ ENGLISH: dict[str, str] = {
         "samsyn import --work-crs {zone}.",
     "Välj dem i listorna X / östlig koordinat och Y / nordlig koordinat.":
         "Choose them in the X / easting and Y / northing lists.",
+    "Spara filen med {delimiter_name} som avgränsare på varje rad och ladda upp den igen.":
+        "Save the file with {delimiter_name} as the separator on every line and upload it again.",
     # The importer's reasons for a bad row, as the bad-rows table shows them
     "datum/tid kan inte tolkas (skriv t.ex. 2024-03-05 14:30)": "date/time cannot be read (write e.g. 2024-03-05 14:30)",
     "datum/tid saknas": "date/time missing",

@@ -264,7 +264,7 @@ def guess_crs(x: np.ndarray, y: np.ndarray, *, latlon_columns: bool = False) -> 
             how = "x och y var omkastade; " if swapped else ""
             return CrsGuess(RT90, swapped=swapped,
                             note=f"gissat från värdena: {how}östlig 1,2–1,9 miljoner ser ut som RT 90 2.5 gon V; "
-                                 "ange --crs om filen är i en annan RT 90-zon")
+                                 "en annan RT 90-zon måste anges")
         if _ranges_fit(a, b, (0.0, 300_000.0), north):
             return CrsGuess(None, swapped=swapped,
                             note="östlig kring 150 000 ser ut som en lokal SWEREF 99-zon (EPSG:3007–3018), men "

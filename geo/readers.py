@@ -376,10 +376,11 @@ def read_csv(path: Path, *, delimiter: str | None = None, encoding: str | None =
         if others:
             raise InputError(
                 f"Filen lästes som en enda kolumn med avgränsaren {DELIMITER_NAMES.get(chosen, repr(chosen))}, men "
-                f"rubrikraden innehåller {DELIMITER_NAMES[others[0]]}. Ange rätt avgränsare "
-                f"(t.ex. --delimiter '{others[0]}').",
+                f"rubrikraden innehåller {DELIMITER_NAMES[others[0]]}.",
                 path=path,
                 rows=[1],
+                hint="delimiter",
+                hint_args={"delimiter": others[0], "delimiter_name": DELIMITER_NAMES[others[0]]},
             )
     rows = np.arange(2 + skip, len(frame) + 2 + skip, dtype=np.int64)
     footer = _csv_footer_start(frame)
@@ -955,7 +956,7 @@ def read_zip(path: Path, *, layer: str | None = None, sheet: str | int | None = 
             table = read_vector(Path(folder) / "layer.shp")
             if ".prj" not in parts:
                 table.notes.append(f"Shapefilen '{chosen}' har ingen .prj-fil; koordinatsystemet bestäms från "
-                                   "värdena eller med --crs.")
+                                   "värdena.")
         else:
             member = others[chosen]
             suffixes = "".join(s.lower() for s in Path(member.filename).suffixes[-2:])

@@ -78,6 +78,7 @@ PAGE_WORDS = {
     "work_crs": "Sidan Data arbetar i Sveriges koordinatsystem; läs in en fil från ett annat område på "
                 "kommandoraden: samsyn import --work-crs {zone}.",
     "xy_columns": "Välj dem i listorna X / östlig koordinat och Y / nordlig koordinat.",
+    "delimiter": "Spara filen med {delimiter_name} som avgränsare på varje rad och ladda upp den igen.",
     "unit": "Välj Enhet för hela filen för att vara säker.",
     "direction": "Välj Riktning, t.ex. högre är bättre för andel trygga.",
 }
