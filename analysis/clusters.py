@@ -132,21 +132,26 @@ def cluster_of(clusters: gpd.GeoDataFrame, cell_id: str) -> pd.Series | None:
     return None
 
 
-def _where(geometry: shapely.Geometry, places: gpd.GeoDataFrame | None,
+def _where(geometry: shapely.Geometry, incidents: pd.DataFrame, places: gpd.GeoDataFrame | None,
            districts: gpd.GeoDataFrame | None, lang: str) -> str:
-    """The named places the geometry touches (biggest overlap first, at most two), else its district."""
+    """The named places the geometry touches (most incidents first, at most two), else its district."""
     if places is not None and len(places):
         shapes = places.geometry
         radius = places.get("radius_m", pd.Series(np.nan, index=places.index)).fillna(50.0)
         points = shapes.geom_type.eq("Point")
         shapes = shapes.where(~points, shapes.buffer(radius))
-        overlap = shapes.intersection(geometry).area
-        # A street is a line: it counts when it crosses the place, by its length inside.
-        length = places.geometry.intersection(geometry).length
-        score = overlap.where(overlap > 0, length)
-        hit = score[score > 0].sort_values(ascending=False, kind="stable")
-        if len(hit):
-            names = list(dict.fromkeys(places.loc[hit.index, "name"].astype(str)))[:2]
+        inside = shapes.intersection(geometry)
+        # A street is a line: it is in the place when it crosses it.
+        touched = (inside.area > 0) | (places.geometry.intersection(geometry).length > 0)
+        if touched.any():
+            x = incidents["x"].to_numpy(dtype=float) if "x" in incidents else np.empty(0)
+            y = incidents["y"].to_numpy(dtype=float) if "y" in incidents else np.empty(0)
+            # The room names a hot spot by where its incidents are, not by the biggest area it grazes.
+            counted = pd.Series([int(shapely.contains_xy(shapes[i], x, y).sum()) if len(x) else 0
+                                 for i in places.index[touched]], index=places.index[touched])
+            order = pd.DataFrame({"n": counted, "area": inside.area[touched]}).sort_values(
+                ["n", "area"], ascending=False, kind="stable")
+            names = list(dict.fromkeys(places.loc[order.index, "name"].astype(str)))[:2]
             return formatting.listing(names, lang=lang)
     if districts is not None and len(districts):
         overlap = districts.geometry.intersection(geometry).area
@@ -199,8 +204,8 @@ def place_title(geometry: shapely.Geometry, incidents: pd.DataFrame, *, places: 
                 districts: gpd.GeoDataFrame | None = None, lang: str = "sv", fallback: str = "") -> str:
     """A title a room recognises for a place: where it is, what happens there and when.
 
-    ``where`` is the named places or streets the geometry touches (at most two, biggest overlap
-    first), else the district it lies mostly in; ``what`` the offence group of at least half the
+    ``where`` is the named places or streets the geometry touches (at most two, the ones with
+    most of ``incidents`` first; ``x``/``y`` in the places' CRS), else the district it lies mostly in; ``what`` the offence group of at least half the
     incidents (``"våld"``); ``when`` the time of day that holds most of them (aoristic). Parts that
     are not true of most of the place are left out; with nothing at all, ``fallback``.
 
@@ -213,7 +218,7 @@ def place_title(geometry: shapely.Geometry, incidents: pd.DataFrame, *, places: 
     >>> place_title(shapely.box(50, 50, 150, 150), late, places=square)
     'Stortorget – våld kvällar och nätter'
     """
-    where = _where(geometry, places, districts, lang)
+    where = _where(geometry, incidents, places, districts, lang)
     what, when = _what(incidents, lang), _when(incidents, lang)
     description = " ".join(part for part in (what, when) if part)
     if where and description:

@@ -124,6 +124,25 @@ ENGLISH: dict[str, str] = {
         "to the problem picture.",
     "Ritat område": "Drawn area",
     "Skapa kartbild (PNG)": "Create map image (PNG)",
+    # Pinning for a room (Karta): clusters, the pinned layer, undo, the minimum detectable effect.
+    "Fästa platser": "Pinned places",
+    "Platserna som redan är fästa i problembilden, med sin rubrik.":
+        "The places already pinned to the problem picture, with their titles.",
+    "Fäst plats": "Pinned place",
+    "Vald plats": "Selected place",
+    "Hot spot": "Hot spot",
+    "Vad ska fästas?": "What is pinned?",
+    "Fäst hela klustret ({cells} rutor, {incidents} händelser)":
+        "Pin the whole cluster ({cells} cells, {incidents} incidents)",
+    "Fäst bara rutan": "Pin only the cell",
+    "Redan fäst som ‘{title}’ (#{id}).": "Already pinned as ‘{title}’ (#{id}).",
+    "Redan fäst som ‘{title}’ (#{id}). Ändra den på sidan Problembild.":
+        "Already pinned as ‘{title}’ (#{id}). Change it on the Problem picture page.",
+    "Ångra fästningen": "Undo the pin",
+    "Fästningen är ångrad: ‘{title}’ är arkiverad och visas inte längre i problembilden eller på kartan.":
+        "The pin is undone: ‘{title}’ is archived and no longer shown in the problem picture or on the map.",
+    "För få händelser för att en uppföljning ska kunna visa en effekt här – välj ett större område eller en längre period.":
+        "Too few incidents for a follow-up to show an effect here – choose a larger area or a longer period.",
     "Ladda ner kartbild": "Download map image",
     "Ruta": "Cell",
     "Veckodag × timme": "Weekday × hour",

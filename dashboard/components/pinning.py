@@ -9,6 +9,7 @@ import shapely
 import streamlit as st
 
 from analysis.aoristic import weekday_hour
+from analysis.detectable import detectable_text, wdd_minimum_detectable
 from analysis.problem_numbers import Place, filter_text, place_numbers
 from analysis.snapshot import place_snapshot, suggest_time_window
 from core.disclosure import HIDDEN
@@ -18,6 +19,9 @@ from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, lang, t, weekday_names
 from dashboard.loaders import current_view, problem_store
 from store.model import ORGANISATIONS, PICTURES, STATUSES, Hotspot
+
+LAST_PIN = "map_last_pin"  # the place this session pinned last on Karta, for "Ångra fästningen"
+PIN_FLASH = "map_pin_flash"  # (kind, message) shown after the page reran for a pin or an undo
 
 PRIORITY_LABELS = {1: "1 – hög", 2: "2 – medel", 3: "3 – låg"}
 
@@ -90,6 +94,8 @@ def pin_form(
         counted = filter_text(chosen_categories, sorted(chosen_days), sorted(chosen_hours),
                               (filters.start, filters.end), lang=lang())
         cols[1].caption(t("Så räknar Problembild platsen (Nu): {counted}.").format(counted=counted))
+        detectable_warning(pinned_count, days=(filters.end - filters.start).days + 1,
+                           hidden=micro_hidden or view.hides(pinned_count))
     if not submitted:
         return None
     if not signed_in():
@@ -111,5 +117,61 @@ def pin_form(
     except ValueError as error:
         st.error(str(error))
         return None
-    st.success(t("Fäst i problembilden som") + f" #{saved.id} {md(saved.title)}.")
+    st.success(pinned_message(saved))
     return saved
+
+
+def pinned_message(saved: Hotspot) -> str:
+    """The confirmation of a pin, as Karta and Problembild show it."""
+    return t("Fäst i problembilden som") + f" #{saved.id} {md(saved.title)}."
+
+
+def detectable_warning(count: float, *, days: int, hidden: bool = False) -> None:
+    """Warn when a place has too few incidents for a follow-up to show any realistic goal (WDD's MDE).
+
+    ``hidden``: below the owner's level with a count that is not shown, the sentence gives no number.
+    """
+    result = wdd_minimum_detectable(count)
+    if not result.warn:
+        st.caption(detectable_text(result, days=days, lang=lang()))
+    elif hidden:
+        st.warning(t("För få händelser för att en uppföljning ska kunna visa en effekt här – välj ett större "
+                     "område eller en längre period."), icon=":material/warning:")
+    else:
+        st.warning(detectable_text(result, days=days, lang=lang()), icon=":material/warning:")
+
+
+def remember_pin(saved: Hotspot) -> None:
+    """Keep the new pin for "Ångra fästningen" and its confirmation for the run that draws it on the map."""
+    st.session_state[LAST_PIN] = {"id": saved.id, "version": saved.version, "title": saved.title}
+    st.session_state[PIN_FLASH] = ("success", pinned_message(saved))
+
+
+def pin_flash() -> None:
+    """The confirmation of the last pin or undo, where the form was."""
+    kind, message = st.session_state.pop(PIN_FLASH, (None, None))
+    if message:
+        (st.success if kind == "success" else st.info)(message, icon=":material/check_circle:")
+
+
+def undo_last_pin() -> bool:
+    """The button "Ångra fästningen" for this session's last pin; archives it when clicked.
+
+    Archiving is the store's delete (the change log keeps it): the place leaves the problem picture
+    and the map. Returns True when the page should rerun to draw the map without it.
+    """
+    last = st.session_state.get(LAST_PIN)
+    if not last:
+        return False
+    if not st.button(t("Ångra fästningen"), icon=":material/undo:", key=f"undo-pin-{last['id']}"):
+        return False
+    st.session_state.pop(LAST_PIN, None)
+    try:
+        problem_store().archive_hotspot(last["id"], expected_version=last["version"],
+                                        user=audit_user(remembered("person", "")))
+    except ValueError as error:  # changed or archived in the meantime by someone else: say so, change nothing
+        st.error(str(error))
+        return False
+    st.session_state[PIN_FLASH] = ("info", t("Fästningen är ångrad: ‘{title}’ är arkiverad och visas inte längre "
+                                             "i problembilden eller på kartan.").format(title=md(last["title"])))
+    return True

@@ -103,3 +103,13 @@ def test_title_leaves_out_what_is_not_true_of_most():
     places = gpd.GeoDataFrame({"name": ["Torget"]}, geometry=[shapely.Point(0, 0)])
     assert place_title(shapely.box(0, 0, 10, 10), mixed, places=places) == "Torget"
     assert place_title(shapely.box(0, 0, 10, 10), mixed, fallback="Hot spot-kluster") == "Hot spot-kluster"
+
+
+def test_title_names_the_place_with_most_incidents_first():
+    # A big park grazed by the cluster and a small square where the incidents are: the square first.
+    places = gpd.GeoDataFrame({"name": ["Stadsparken", "Lilla torget"]},
+                              geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 1050, 50)])
+    cluster = shapely.box(900, 0, 1100, 100)  # 10,000 m² of the park, 2,500 m² of the square
+    incidents = _incidents([("Klotter", "2025-03-04 12:00")] * 3).assign(x=[1010.0, 1020.0, 950.0],
+                                                                        y=[10.0, 20.0, 50.0])
+    assert place_title(cluster, incidents, places=places) == "Lilla torget och Stadsparken – skadegörelse dagtid"
