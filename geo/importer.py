@@ -619,10 +619,23 @@ def _choose_time_roles(columns: _Columns, table: Table) -> tuple[str, ...]:
         return ("date", *_clock(columns))
     if columns.guess("year") and columns.guess("month") and columns.guess("day"):
         return ("year", "month", "day", *_clock(columns, allow_time=False))
+    month = columns.guess("month")
+    if month is not None and _year_months(table.frame[month]):
+        # police.uk and other open data give only "Month" as 2024-12: a whole-month date, not a month number.
+        del columns.roles["month"]
+        columns.roles["date"] = month
+        return ("date",)
     raise InputError(
         f"Ingen kolumn för datum/tid hittades. Kolumnerna i filen är: {', '.join(columns.names)}.",
         path=table.path, hint="time_columns",
     )
+
+
+def _year_months(values: pd.Series) -> bool:
+    """True when every filled value reads as a year and a month, ``2024-12`` or ``2024/12``."""
+    text = values.dropna().astype(str).str.strip()
+    text = text[text != ""]
+    return bool(len(text)) and bool(text.str.fullmatch(r"(19|20)\d\d[-/](0?[1-9]|1[0-2])").all())
 
 
 def _clock(columns: _Columns, allow_time: bool = True) -> tuple[str, ...]:

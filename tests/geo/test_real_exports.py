@@ -153,6 +153,15 @@ def test_police_uk_month_only_in_british_grid(real, tmp_path):
     assert "EPSG:32630" in str(error.value)  # London's UTM zone, 6° W – 0°
 
 
+def test_police_uk_month_column_is_found_without_a_flag(real):
+    # police.uk names its only date column "Month" ("2024-12"): a whole month, not a month number.
+    result = import_incidents(real / "london" / "2025-02-metropolitan-street.csv", work_crs="EPSG:27700")
+    assert result.report.rows_written == 3_739
+    assert result.report.columns_used["date"] == "Month"
+    assert (result.frame["occurred_from"] == pd.Timestamp("2025-02-01")).all()
+    assert (result.frame["occurred_to"] == pd.Timestamp("2025-03-01")).all()
+
+
 def test_malmo_delomraden_as_a_zipped_shapefile(real, tmp_path):
     import zipfile
 
