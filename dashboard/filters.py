@@ -142,7 +142,7 @@ def sidebar_filters(incidents: pd.DataFrame, districts: pd.DataFrame | None, dat
         st.header(t("Filter"))
         period = st.date_input(t("Period"), key="f_period", min_value=first_day, max_value=last_day,
                                format="YYYY-MM-DD")
-        groups = st.multiselect(t("Brottsgrupper (tomt = alla)"), all_groups, key="f_groups", placeholder=t("Alla"))
+        groups = st.multiselect(t("Händelsegrupper (tomt = alla)"), all_groups, key="f_groups", placeholder=t("Alla"))
         in_groups = [c for c in categories if not groups or (BY_NAME.get(c) and BY_NAME[c].group in groups)]
         st.session_state["f_categories"] = [c for c in st.session_state["f_categories"] if c in in_groups]
         chosen = st.multiselect(t("Kategorier (tomt = alla i valda grupper)"), in_groups, key="f_categories",

@@ -24,7 +24,8 @@ ENGLISH: dict[str, str] = {
     "Filter": "Filters",
     "Alla": "All",
     "Period": "Period",
-    "Brottsgrupper (tomt = alla)": "Offence groups (empty = all)",
+    # Crime groups and the "Ej brott: …" groups (traffic accidents, fires) of the police's event feed.
+    "Händelsegrupper (tomt = alla)": "Incident groups (empty = all)",
     "Kategorier (tomt = alla i valda grupper)": "Categories (empty = all in chosen groups)",
     "Källor (tomt = alla)": "Sources (empty = all)",
     "Områden (tomt = alla)": "Districts (empty = all)",
