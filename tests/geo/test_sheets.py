@@ -167,6 +167,35 @@ def test_ods_from_libreoffice_kind_of_writer(tmp_path):
     assert "Rubrikraden är rad 3" in " ".join(result.report.notes)
 
 
+def test_xls_as_older_police_and_municipal_systems_write_it(tmp_path):
+    xlwt = pytest.importorskip("xlwt", reason="xlwt (a test dependency in pyproject.toml) writes the .xls file")
+    path = tmp_path / "Anmälda brott 2023.xls"
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Brott")
+    date_cell = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    time_cell = xlwt.easyxf(num_format_str="HH:MM")
+    sheet.write(0, 0, "Anmälda brott, utdrag ur RAR")
+    for column, name in enumerate(["Ärendenummer", "Brottsdatum", "Klockslag", "Brottstyp", "X", "Y"]):
+        sheet.write(2, column, name)
+    rows = [("5000-K7-23", datetime.date(2023, 11, 4), datetime.time(22, 15), "Skadegörelse", *PLACES[0]),
+            ("5000-K8-23", datetime.date(2023, 12, 31), datetime.time(23, 55), "Klotter", *PLACES[1])]
+    for r, (case, day, clock, category, x, y) in enumerate(rows, start=3):
+        sheet.write(r, 0, case)
+        sheet.write(r, 1, day, date_cell)
+        sheet.write(r, 2, clock, time_cell)
+        sheet.write(r, 3, category)
+        sheet.write(r, 4, x)
+        sheet.write(r, 5, y)
+    book.save(str(path))
+    result = import_incidents(path, source_value="polis")
+    assert result.report.rows_written == 2
+    assert result.frame["occurred_from"].tolist() == [pd.Timestamp("2023-11-04 22:15"),
+                                                      pd.Timestamp("2023-12-31 23:55")]
+    assert result.frame["category"].tolist() == ["Övrig skadegörelse", "Klotter"]
+    assert list(zip(result.frame["x"], result.frame["y"], strict=True)) == PLACES[:2]
+    assert "Rubrikraden är rad 3" in " ".join(result.report.notes)
+
+
 def test_broken_workbook_is_refused_in_swedish(tmp_path):
     path = tmp_path / "trasig.xlsx"
     path.write_bytes(b"PK\x03\x04 inte en riktig arbetsbok")
