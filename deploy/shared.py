@@ -141,7 +141,17 @@ class SharedSite:
     def nginx_config(self) -> str:
         """The nginx configuration for this site, from deploy/nginx.conf.template."""
         servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in self.ports)
-        process_map = "\n".join(f"        127.0.0.1:{port} {n};" for n, port in enumerate(self.ports, start=1))
+        numbered = list(enumerate(self.ports, start=1))
+        backend_map = "\n".join(f"        {n} samsyn_{n};" for n, _ in numbered)
+        process_map = "\n".join(f"        ~127\\.0\\.0\\.1:{port}$ {n};" for n, port in numbered)
+        sticky = []
+        for n, port in numbered:
+            # The others as backups, each process's list starting after itself, so that the browsers of
+            # a process that is down are not all sent to the same one.
+            others = [p for _, p in numbered[n:]] + [p for _, p in numbered[:n - 1]]
+            lines = [f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;",
+                     *(f"        server 127.0.0.1:{p} backup;" for p in others)]
+            sticky.append(f"    upstream samsyn_{n} {{\n" + "\n".join(lines) + "\n    }")
         health = "\n".join(
             f"        location = /_samsyn/health/{n} {{\n"
             f"            proxy_pass http://127.0.0.1:{port}/_stcore/health;\n"
@@ -150,7 +160,8 @@ class SharedSite:
         listen = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         text = TEMPLATE.read_text(encoding="utf-8")
         for token, value in {"@PREFIX@": str(self.prefix), "@LISTEN@": listen, "@SERVERS@": servers,
-                             "@PROCESS_MAP@": process_map, "@HEALTH@": health,
+                             "@BACKEND_MAP@": backend_map, "@PROCESS_MAP@": process_map,
+                             "@STICKY_UPSTREAMS@": "\n".join(sticky), "@HEALTH@": health,
                              "@MAX_UPLOAD@": MAX_UPLOAD}.items():
             text = text.replace(token, value)
         return text

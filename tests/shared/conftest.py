@@ -8,7 +8,7 @@ runs):
 * the identity provider of tests/identity.py with the accounts in :data:`ACCOUNTS` (``anna``,
   ``per``, ``user01`` … ``user30``; any password);
 * three ``samsyn serve`` processes on 127.0.0.1 with one ``samsyn.toml`` and one secrets file;
-* Debian's nginx on a free 127.0.0.1 port, sticky by the ``samsyn_route`` cookie; the provider sends
+* Debian's nginx on a free 127.0.0.1 port, sticky by the ``samsyn_process`` cookie; the provider sends
   the browser back to nginx's address.
 
 A watcher thread restarts a process that dies, as the launcher does. The object yielded:

@@ -50,9 +50,11 @@ def test_the_nginx_configuration_is_one_nginx_accepts(tmp_path):
                       listen="127.0.0.1:8080", first_port=8601)
     text = site.nginx_config()
     assert not re.search(r"@[A-Z_]+@", text.replace("@CAPITALS@", ""))  # every placeholder filled in
-    for port in (8601, 8602, 8603):
-        assert f"server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" in text
-    assert "hash $samsyn_route consistent;" in text and "listen 127.0.0.1:8080;" in text
+    # Process 2's browsers: process 2, and while it is down process 3, then 1.
+    assert ("upstream samsyn_2 {\n        server 127.0.0.1:8602 max_fails=1 fail_timeout=10s;\n"
+            "        server 127.0.0.1:8603 backup;\n        server 127.0.0.1:8601 backup;\n    }") in text
+    assert "        2 samsyn_2;\n" in text and "        ~127\\.0\\.0\\.1:8602$ 2;\n" in text
+    assert "listen 127.0.0.1:8080;" in text
     assert "location = /_samsyn/health/3 {\n            proxy_pass http://127.0.0.1:8603/_stcore/health;" in text
     conf = tmp_path / "nginx.conf"
     for folder in ("logs", "temp"):
