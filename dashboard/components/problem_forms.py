@@ -75,10 +75,18 @@ def snapshot_text(snapshot: dict) -> str:
     return ", ".join(parts) or "–"
 
 
-def flash() -> None:
-    """Show the confirmation of the last save (set by a form before it reran the page)."""
-    message = st.session_state.pop("_flash", None)
-    if message:
+def flash(where: str = "top") -> None:
+    """Show the confirmation of the last save at ``where`` (the form that saved it, or the top of the page).
+
+    A form's confirmation is drawn right below its own button (``save(..., where=key)``), where the
+    person who clicked is looking; ``"top"`` is the page's own place for the others.
+    """
+    pending = st.session_state.get("_flash")
+    if not pending:
+        return
+    spot, message = pending if isinstance(pending, tuple) else ("top", pending)
+    if spot == where:
+        del st.session_state["_flash"]
         st.success(message, icon=":material/check_circle:")
 
 
@@ -103,11 +111,16 @@ def who() -> str:
     return user
 
 
-def save(action, *, user: str, success: str) -> bool:
-    """Run a store call; show conflicts and validation errors in Swedish instead of failing."""
+def save(action, *, user: str, success: str | None, where: str = "top") -> bool:
+    """Run a store call; show conflicts and validation errors in Swedish instead of failing.
+
+    The confirmation is shown after the rerun by :func:`flash` at ``where`` (default the top of the page);
+    ``success=None`` shows none (an archived item says so in its own place, with "Ångra").
+    """
     if not user:
         st.error(t("Skriv ditt namn överst på sidan innan du sparar."))
         return False
+    st.session_state.pop("_undo", None)  # "Ångra" is offered for the last change only
     try:
         action()
     except ConflictError as conflict:
@@ -117,7 +130,8 @@ def save(action, *, user: str, success: str) -> bool:
         st.error(str(error))
         return False
     # Show the confirmation after a fresh run, so every list and map on the page already has the change.
-    st.session_state["_flash"] = success
+    if success is not None:
+        st.session_state["_flash"] = (where, success)
     st.rerun()
     return True
 
@@ -187,87 +201,447 @@ def merge_hotspots(hotspots: list[Hotspot], *, user: str) -> None:
               user=user, success=t("Platserna är sammanslagna."))
 
 
+# --------------------------------------------------------------------------------------------------
+# Causes, measures and goals: listed with "Ändra", "Arkivera" (with "Ångra" in its place) and "Historik"
+
+NOUNS = {"cause": "Orsaken", "measure": "Åtgärden", "goal": "Målet"}
+CHANGED = {"cause": "Orsaken är ändrad.", "measure": "Åtgärden är ändrad.", "goal": "Målet är ändrat."}
+ARCHIVED = {"cause": "Orsaken är arkiverad:", "measure": "Åtgärden är arkiverad:", "goal": "Målet är arkiverat:"}
+RESTORED = {"cause": "Orsaken är tillbaka.", "measure": "Åtgärden är tillbaka.", "goal": "Målet är tillbaka."}
+ARCHIVE_NOTES = {
+    "cause": "Orsaken flyttas till arkivet; inget raderas och den kan tas tillbaka.",
+    "measure": "Åtgärden flyttas till arkivet med sina kopplingar; inget raderas och den kan tas tillbaka.",
+    "goal": "Målet flyttas till arkivet; inget raderas och det kan tas tillbaka.",
+}
+ACTIONS = {"create": "skapad", "update": "ändrad", "archive": "arkiverad", "restore": "tillbakatagen",
+           "import": "inläst från fil", "merge": "sammanslagen", "link": "kopplad till plats", "purge": "raderad"}
+# The store's field names in English (store.problem_store.FIELD_LABELS has the Swedish ones).
+FIELDS_EN = {
+    "title": "title", "categories": "offence types", "weekdays": "weekdays", "hours": "hours",
+    "organisation": "organisation", "picture": "problem picture", "priority": "priority", "status": "status",
+    "notes": "notes", "archived": "archived", "hotspot_id": "place", "perspective": "perspective",
+    "proximity": "proximity", "text": "text", "shareable": "shareable", "description": "description",
+    "responsible": "responsible", "kind": "kind", "start": "start", "end": "end", "hotspot_ids": "places",
+    "measure_id": "measure", "baseline_start": "baseline start", "baseline_end": "baseline end",
+    "followup_start": "follow-up start", "followup_end": "follow-up end", "target_change": "target change",
+    "planned": "planned", "done": "done", "unit": "unit", "geometry_wkt": "geometry", "snapshot": "snapshot",
+    "merged_into": "merged into", "source_kind": "source kind", "source_id": "source id", "crs": "CRS",
+    "dataset_id": "dataset", "created_by": "created by",
+}
+_NOT_QUOTED = frozenset({"text", "description", "notes", "geometry_wkt", "snapshot", "control_wkt"})
+HALF_RANGE = "Välj både start- och slutdatum"
+
+
+def _store_labels() -> dict[str, str]:
+    from store.problem_store import FIELD_LABELS
+
+    return FIELD_LABELS
+
+
+def _value(value, lang: str) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return t("ja") if value else t("nej")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return formatting.number(value, 0 if value.is_integer() else 2, lang=lang)
+    return str(value)
+
+
+def _moment(at: str, lang: str) -> str:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    return f"{formatting.short_date(moment, lang=lang)} {moment:%H:%M}"
+
+
+def history_rows(entity: str, entity_id: int) -> list[dict[str, str]]:
+    """The change log of one item in the reader's language: when, who, what, and which fields changed how."""
+    lang = _lang()
+    labels = FIELDS_EN if lang == "en" else _store_labels()
+    rows = []
+    for entry in problem_store().audit_log(entity, entity_id):
+        parts = []
+        if entry.action not in ("create", "import"):  # a new row lists every field; say only what changed
+            for name, change in entry.changes.items():
+                if name in ("archived", "merged_from") or not isinstance(change, list) or len(change) != 2:
+                    continue
+                label = labels.get(name, name)
+                old, new = (formatting.percent(v, lang=lang, signed=True) if name == "target_change"
+                            and isinstance(v, int | float) else _value(v, lang) for v in change)
+                parts.append(label if name in _NOT_QUOTED else f"{label}: {old} → {new}")
+        rows.append({t("När"): _moment(entry.at, lang), t("Vem"): entry.user,
+                     t("Vad"): t(ACTIONS.get(entry.action, entry.action)), t("Ändrat"): "; ".join(parts)})
+    return rows
+
+
+def history(entity: str, entity_id: int) -> None:
+    """The change log of one item as a table (who, when, what changed)."""
+    import pandas as pd
+
+    rows = history_rows(entity, entity_id)
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    else:
+        st.caption(t("Inga ändringar är loggade."))
+
+
+def _key(entity: str, item_id: int) -> str:
+    return f"{entity}-{item_id}"
+
+
+def _form_id(key: str) -> str:
+    """The form's id; a new one after each save, so the next entry starts empty.
+
+    Not ``clear_on_submit``: that empties the form also when the save is refused, and the person
+    would have to type everything again to fix one field.
+    """
+    generation = st.session_state.get(f"form-generation-{key}", 0)
+    return f"form-{key}" + (f"-{generation}" if generation else "")
+
+
+def _fresh_form(key: str) -> None:
+    st.session_state[f"form-generation-{key}"] = st.session_state.get(f"form-generation-{key}", 0) + 1
+
+
+def _close_editor(key: str) -> None:
+    if st.session_state.get("_editing") == key:
+        del st.session_state["_editing"]
+    st.session_state.pop(f"opened-{key}", None)
+
+
+def opened_version(entity: str, item) -> int:
+    """The version an edit form was opened at (a save over someone else's later change is refused)."""
+    return st.session_state.get(f"opened-{_key(entity, item.id)}", item.version)
+
+
+def with_undo(entity: str, items: list, belongs=lambda item: True) -> list:
+    """``items`` with the one this session just archived put back in its place, to show "Ångra" there."""
+    undo = st.session_state.get("_undo")
+    if not undo or not undo.startswith(f"{entity}-"):
+        return items
+    item_id = int(undo.rsplit("-", 1)[1])
+    if any(i.id == item_id for i in items):
+        return items
+    try:
+        gone = getattr(problem_store(), f"get_{entity}")(item_id)
+    except (LookupError, ValueError):
+        return items
+    if not gone.archived or not belongs(gone):
+        return items
+    return sorted([*items, gone], key=lambda i: i.id)
+
+
+def item_row(entity: str, item, text: str, *, user: str, edit) -> None:
+    """One cause, measure or goal: its text, "Ändra" (the form opens in place), "Arkivera", "Historik".
+
+    An item this session just archived shows in its own place as archived, with "Ångra" beside it.
+    """
+    key = _key(entity, item.id)
+    with st.container(border=True, key=f"row-{key}"):
+        if item.archived:
+            cols = st.columns([6, 1], vertical_alignment="center")
+            cols[0].warning(f"{t(ARCHIVED[entity])} {text}", icon=":material/archive:")
+            if cols[1].button(t("Ångra"), key=f"undo-{key}", icon=":material/undo:", type="primary"):
+                save(lambda: problem_store().restore(entity, item.id, expected_version=item.version, user=user),
+                     user=user, success=t(RESTORED[entity]), where=key)
+            flash(where=key)
+            return
+        cols = st.columns([6, 1, 1, 1], vertical_alignment="center")
+        cols[0].markdown(text)
+        editing = st.session_state.get("_editing") == key
+        if cols[1].button(t("Stäng") if editing else t("Ändra"), key=f"edit-{key}",
+                          icon=":material/close:" if editing else ":material/edit:"):
+            if editing:
+                _close_editor(key)
+            else:
+                st.session_state["_editing"] = key
+                st.session_state[f"opened-{key}"] = item.version
+            st.rerun()
+        with cols[2].popover(t("Arkivera"), icon=":material/archive:"):
+            st.caption(t(ARCHIVE_NOTES[entity]))
+            if st.checkbox(t("Ja, arkivera"), key=f"confirm-archive-{key}") and st.button(
+                    t("Arkivera"), key=f"archive-{key}", type="primary"):
+                def archive() -> None:
+                    getattr(problem_store(), f"archive_{entity}")(item.id, expected_version=item.version, user=user)
+                    _close_editor(key)
+                    st.session_state["_undo"] = key
+
+                save(archive, user=user, success=None, where=key)
+        with cols[3].popover(t("Historik"), icon=":material/history:"):
+            history(entity, item.id)
+        if editing:
+            edit()
+        flash(where=key)
+
+
+def cause_text(cause: Cause) -> str:
+    """A cause in one line: perspective, proximity, the hypothesis; a lock when it stays in the room."""
+    kept = "" if cause.shareable else f" :material/lock: *{t('stannar i rummet')}*"
+    return (f"**{t(cause.perspective.capitalize())}**, {t(f'{cause.proximity} orsak')}: "
+            f"{md(cause.text, limit=None)}{kept}")
+
+
+def cause_form(hotspot: Hotspot, *, user: str, cause: Cause | None = None) -> None:
+    """Add a cause to a place, or edit ``cause``; the confirmation appears below the button."""
+    key = _key("cause", cause.id) if cause else f"new-cause-{hotspot.id}"
+    with st.form(_form_id(key)):
+        cols = st.columns(3)
+        perspective = cols[0].selectbox(t("Perspektiv"), PERSPECTIVES, format_func=lambda p: t(p.capitalize()),
+                                        index=PERSPECTIVES.index(cause.perspective) if cause else 0)
+        proximity = cols[1].selectbox(t("Orsak"), PROXIMITIES, format_func=lambda p: t(f"{p} orsak"),
+                                      index=PROXIMITIES.index(cause.proximity) if cause else 0)
+        shareable = cols[2].checkbox(t("Får delas utanför rummet"), value=cause.shareable if cause else False)
+        text = st.text_area(t("Hypotes"), value=cause.text if cause else "", height=70)
+        submitted = st.form_submit_button(t("Spara ändringar") if cause else t("Lägg till orsak"),
+                                          type="primary" if cause else "secondary")
+    if submitted:
+        if cause is None:
+            def add() -> None:
+                problem_store().add_cause(Cause(hotspot.id, perspective, proximity, text, shareable=shareable,
+                                                created_by=user), user=user)
+                _fresh_form(key)
+
+            save(add, user=user, success=t("Orsaken är sparad."), where=key)
+        else:
+            changes = {"perspective": perspective, "proximity": proximity, "shareable": shareable, "text": text}
+
+            def update() -> None:
+                problem_store().update_cause(cause.id, changes, expected_version=opened_version("cause", cause),
+                                             user=user)
+                _close_editor(key)
+
+            save(update, user=user, success=t(CHANGED["cause"]), where=key)
+    if cause is None:
+        flash(where=key)
+
+
 def causes(hotspot: Hotspot, *, user: str) -> None:
-    """The cause analysis of one place: list by perspective, and a form to add a cause."""
-    found = problem_store().list_causes(hotspot.id)
+    """The cause analysis of one place: each cause with Ändra/Arkivera/Historik, and a form to add one."""
+    found = with_undo("cause", problem_store().list_causes(hotspot.id), lambda c: c.hotspot_id == hotspot.id)
     for perspective in PERSPECTIVES:
         lines = [c for c in found if c.perspective == perspective]
         if lines:
             st.markdown(f"**{t(perspective.capitalize())}**")
             for cause in lines:
-                shared = "" if cause.shareable else " 🔒"
-                st.markdown(f"- *{md(cause.proximity)}*: {md(cause.text, limit=None)}{shared}")
-    with st.form(f"cause-{hotspot.id}", clear_on_submit=True):
+                item_row("cause", cause, cause_text(cause), user=user,
+                         edit=lambda c=cause: cause_form(hotspot, user=user, cause=c))
+    st.markdown(f"**{t('Ny orsak')}**")
+    cause_form(hotspot, user=user)
+
+
+def _span(start: str, end: str, lang: str) -> str:
+    if start and end:
+        return formatting.date_span(start, end, lang=lang)
+    if start:
+        return f"{t('från')} {formatting.short_date(start, lang=lang)}"
+    return ""
+
+
+def measure_text(measure: Measure) -> str:
+    """A measure in one line: title, kind, who, when, status, places."""
+    lang = _lang()
+    who = measure.organisation + (f" – {md(measure.responsible)}" if measure.responsible else "")
+    parts = [f"**{md(measure.title)}**", t(measure.kind), who, _span(measure.start, measure.end, lang),
+             t(measure.status)]
+    if measure.hotspot_ids:
+        parts.append(f"{t('Platser')}: " + ", ".join(f"#{i}" for i in measure.hotspot_ids))
+    return " · ".join(p for p in parts if p)
+
+
+def measure_form(hotspots: list[Hotspot], *, user: str, measure: Measure | None = None) -> None:
+    """A form for a new measure (åtgärd) linked to one or more places, or to edit ``measure``."""
+    key = _key("measure", measure.id) if measure else "new-measure"
+    labels = {h.id: clean_text(f"#{h.id} {h.title}") for h in hotspots}
+    if measure:  # a place the measure already names stays choosable (also when archived or not shown)
+        labels.update({i: f"#{i}" for i in measure.hotspot_ids if i not in labels})
+    with st.form(_form_id(key)):
+        title = st.text_input(t("Åtgärd"), value=measure.title if measure else "")
+        description = st.text_area(t("Beskrivning"), value=measure.description if measure else "", height=70)
+        cols = st.columns(4)
+        organisation = cols[0].selectbox(t("Ansvarig organisation"), ORGANISATIONS,
+                                         index=ORGANISATIONS.index(measure.organisation) if measure else 0)
+        responsible = cols[1].text_input(t("Ansvarig person/funktion"), value=measure.responsible if measure else "")
+        kind = cols[2].selectbox(t("Typ"), MEASURE_KINDS, format_func=t,
+                                 index=MEASURE_KINDS.index(measure.kind) if measure else 0)
+        status = cols[3].selectbox(t("Status"), MEASURE_STATUSES, format_func=t,
+                                   index=MEASURE_STATUSES.index(measure.status) if measure else 0)
         cols = st.columns(3)
-        perspective = cols[0].selectbox(t("Perspektiv"), PERSPECTIVES)
-        proximity = cols[1].selectbox(t("Orsak"), PROXIMITIES, format_func=lambda p: t(f"{p} orsak"))
-        shareable = cols[2].checkbox(t("Får delas utanför rummet"), value=False)
-        text = st.text_area(t("Hypotes"), height=70)
-        added = st.form_submit_button(t("Lägg till orsak"))
-    if added:
-        save(lambda: problem_store().add_cause(Cause(hotspot.id, perspective, proximity, text, shareable=shareable,
-                                                      created_by=user), user=user),
-              user=user, success=t("Orsaken är sparad."))
+        start = cols[0].date_input(t("Start"), value=_day(measure.start) if measure else date.today(),
+                                   format="YYYY-MM-DD")
+        end = cols[1].date_input(t("Slut (valfritt)"), value=_day(measure.end) if measure else None,
+                                 format="YYYY-MM-DD")
+        linked = cols[2].multiselect(t("Platser"), list(labels), format_func=labels.get,
+                                     default=measure.hotspot_ids if measure else [])
+        submitted = st.form_submit_button(t("Spara ändringar") if measure else t("Lägg till åtgärd"),
+                                          type="primary" if measure else "secondary")
+    if submitted:
+        values = {"title": title, "description": description, "organisation": organisation,
+                  "responsible": responsible, "kind": kind, "status": status,
+                  "start": start.isoformat() if start else "", "end": end.isoformat() if end else "",
+                  "hotspot_ids": list(linked)}
+        if measure is None:
+            def add() -> None:
+                problem_store().add_measure(Measure(**values, created_by=user), user=user)
+                _fresh_form(key)
+
+            save(add, user=user, success=t("Åtgärden är sparad."), where=key)
+        else:
+            def update() -> None:
+                problem_store().update_measure(measure.id, values, expected_version=opened_version("measure", measure),
+                                               user=user)
+                _close_editor(key)
+
+            save(update, user=user, success=t(CHANGED["measure"]), where=key)
+    if measure is None:
+        flash(where=key)
 
 
 def add_measure(hotspots: list[Hotspot], *, user: str) -> None:
     """A form for a new measure (åtgärd) linked to one or more places."""
-    labels = {h.id: clean_text(f"#{h.id} {h.title}") for h in hotspots}
-    with st.form("measure", clear_on_submit=True):
-        title = st.text_input(t("Åtgärd"))
-        description = st.text_area(t("Beskrivning"), height=70)
-        cols = st.columns(4)
-        organisation = cols[0].selectbox(t("Ansvarig organisation"), ORGANISATIONS)
-        responsible = cols[1].text_input(t("Ansvarig person/funktion"))
-        kind = cols[2].selectbox(t("Typ"), MEASURE_KINDS)
-        status = cols[3].selectbox(t("Status"), MEASURE_STATUSES)
-        cols = st.columns(3)
-        start = cols[0].date_input(t("Start"), value=date.today(), format="YYYY-MM-DD")
-        end = cols[1].date_input(t("Slut (valfritt)"), value=None, format="YYYY-MM-DD")
-        linked = cols[2].multiselect(t("Platser"), list(labels), format_func=labels.get)
-        added = st.form_submit_button(t("Lägg till åtgärd"))
-    if added:
-        measure = Measure(title=title, description=description, organisation=organisation, responsible=responsible,
-                          kind=kind, start=start.isoformat(), end=end.isoformat() if end else "", status=status,
-                          hotspot_ids=list(linked), created_by=user)
-        save(lambda: problem_store().add_measure(measure, user=user), user=user, success=t("Åtgärden är sparad."))
+    measure_form(hotspots, user=user)
+
+
+def measures_list(measures: list[Measure], hotspots: list[Hotspot], *, user: str) -> None:
+    """Each measure with Ändra/Arkivera/Historik (a just archived one with Ångra in its place)."""
+    for measure in with_undo("measure", measures):
+        item_row("measure", measure, measure_text(measure), user=user,
+                 edit=lambda m=measure: measure_form(hotspots, user=user, measure=m))
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _range(start: str, end: str) -> tuple:
+    return (date.fromisoformat(start), date.fromisoformat(end)) if start and end else ()
+
+
+def goal_text(goal: Goal, places: dict[int, str], actions: dict[int, str]) -> str:
+    """A goal in one line: kind, description, and what it is measured by (its own kind's fields only)."""
+    lang = _lang()
+    parts = [f"**{t(goal.kind).capitalize()}**: {md(goal.description)}"]
+    if goal.kind == "effektmål":
+        if goal.categories:
+            parts.append(formatting.listing(goal.categories, lang=lang))
+        if goal.target_change is not None:
+            parts.append(f"{t('mål')} {formatting.percent(goal.target_change, lang=lang, signed=True)}")
+        if goal.baseline_start:
+            parts.append(f"{t('basperiod')} {_span(goal.baseline_start, goal.baseline_end, lang)}")
+        if goal.followup_start:
+            parts.append(f"{t('uppföljning')} {_span(goal.followup_start, goal.followup_end, lang)}")
+    elif goal.planned is not None or goal.done is not None:
+        done = "–" if goal.done is None else formatting.number(goal.done, lang=lang)
+        planned = "–" if goal.planned is None else formatting.number(goal.planned, lang=lang)
+        parts.append(f"{done} {t('av')} {planned} {md(goal.unit)}".strip())
+    if goal.hotspot_id in places:
+        parts.append(places[goal.hotspot_id])
+    if goal.measure_id in actions:
+        parts.append(md(actions[goal.measure_id]))
+    return " · ".join(parts)
+
+
+def goal_form(hotspots: list[Hotspot], measures: list[Measure], categories: list[str], *, user: str,
+              goal: Goal | None = None) -> None:
+    """A goal form that shows only the chosen kind's fields; a half-entered date range is refused beside it.
+
+    Effektmål: offence types, baseline and follow-up periods, target change. Process- and
+    produktionsmål: planned, done, unit. The kind is chosen above the form so the fields follow it at once.
+    """
+    key = _key("goal", goal.id) if goal else "new-goal"
+    places = {h.id: clean_text(f"#{h.id} {h.title}") for h in hotspots}
+    actions = {m.id: clean_text(m.title) for m in measures}
+    if goal:  # the goal's own place and measure stay choosable
+        if goal.hotspot_id is not None and goal.hotspot_id not in places:
+            places[goal.hotspot_id] = f"#{goal.hotspot_id}"
+        if goal.measure_id is not None and goal.measure_id not in actions:
+            actions[goal.measure_id] = f"#{goal.measure_id}"
+    kind = st.selectbox(t("Måltyp"), GOAL_KINDS, format_func=lambda k: t(k).capitalize(), key=f"kind-{key}",
+                        index=GOAL_KINDS.index(goal.kind) if goal else 0)
+    effect = kind == "effektmål"
+    place_ids, action_ids = [None, *places], [None, *actions]
+    with st.form(_form_id(f"{key}-{kind}")):
+        description = st.text_input(t("Mål"), value=goal.description if goal else "",
+                                    placeholder=t("t.ex. misshandel utomhus i centrum −20 % jämfört med samma "
+                                                  "period föregående år") if effect else t("t.ex. tolv "
+                                                                                            "trygghetsvandringar"))
+        cols = st.columns(2)
+        place = cols[0].selectbox(t("Plats"), place_ids, format_func=lambda i: places.get(i, "–"),
+                                  index=place_ids.index(goal.hotspot_id) if goal else 0)
+        measure = cols[1].selectbox(t("Åtgärd"), action_ids, format_func=lambda i: actions.get(i, "–"),
+                                    index=action_ids.index(goal.measure_id) if goal else 0)
+        if effect:
+            cols = st.columns(4)
+            chosen = cols[0].multiselect(t("Brottstyper"), sorted(set(categories) | set(goal.categories if goal
+                                                                                        else [])),
+                                         default=goal.categories if goal else [])
+            baseline = cols[1].date_input(t("Basperiod"), format="YYYY-MM-DD",
+                                          value=_range(goal.baseline_start, goal.baseline_end) if goal else ())
+            baseline_note = cols[1].empty()
+            target = cols[2].number_input(t("Mål (förändring i %)"), step=5.0,
+                                          value=100 * goal.target_change if goal and goal.target_change is not None
+                                          else -20.0)
+            followup = cols[3].date_input(t("Uppföljningsperiod (valfritt)"), format="YYYY-MM-DD",
+                                          value=_range(goal.followup_start, goal.followup_end) if goal else ())
+            followup_note = cols[3].empty()
+            st.caption(t("Utan basperiod räknas målet på uppföljningens före- och efterperiod."))
+        else:
+            cols = st.columns(3)
+            planned = cols[0].number_input(t("Planerat"), min_value=0.0, value=goal.planned if goal else None)
+            done = cols[1].number_input(t("Utfört"), min_value=0.0, value=goal.done if goal else None)
+            unit = cols[2].text_input(t("Enhet"), value=goal.unit if goal else "",
+                                      placeholder=t("t.ex. trygghetsvandringar"))
+        submitted = st.form_submit_button(t("Spara ändringar") if goal else t("Lägg till mål"),
+                                          type="primary" if goal else "secondary")
+    if submitted:
+        if effect:
+            # A range picked only to its first day comes back as a 1-tuple: refuse it beside the field.
+            half = [note for value, note in ((baseline, baseline_note), (followup, followup_note))
+                    if len(value) == 1]
+            for note in half:
+                note.error(t(HALF_RANGE), icon=":material/error:")
+            if half:
+                return
+            values = {"categories": chosen, "target_change": target / 100, "planned": None, "done": None, "unit": "",
+                      "baseline_start": baseline[0].isoformat() if baseline else "",
+                      "baseline_end": baseline[1].isoformat() if baseline else "",
+                      "followup_start": followup[0].isoformat() if followup else "",
+                      "followup_end": followup[1].isoformat() if followup else ""}
+        else:
+            values = {"categories": [], "target_change": None, "baseline_start": "", "baseline_end": "",
+                      "followup_start": "", "followup_end": "", "planned": planned, "done": done, "unit": unit}
+        values.update(kind=kind, description=description, hotspot_id=place, measure_id=measure)
+        if goal is None:
+            def add() -> None:
+                problem_store().add_goal(Goal(**values, created_by=user), user=user)
+                _fresh_form(f"{key}-{kind}")
+
+            save(add, user=user, success=t("Målet är sparat."), where=key)
+        else:
+            def update() -> None:
+                problem_store().update_goal(goal.id, values, expected_version=opened_version("goal", goal), user=user)
+                _close_editor(key)
+
+            save(update, user=user, success=t(CHANGED["goal"]), where=key)
+    if goal is None:
+        flash(where=key)
 
 
 def add_goal(hotspots: list[Hotspot], measures: list[Measure], categories: list[str], *, user: str) -> None:
     """A form for a new goal: effektmål (indicator, place, baseline, target) or process/produktionsmål."""
+    goal_form(hotspots, measures, categories, user=user)
+
+
+def goals_list(goals: list[Goal], hotspots: list[Hotspot], measures: list[Measure], categories: list[str], *,
+               user: str) -> None:
+    """Each goal with Ändra/Arkivera/Historik (a just archived one with Ångra in its place)."""
     places = {h.id: clean_text(f"#{h.id} {h.title}") for h in hotspots}
     actions = {m.id: m.title for m in measures}
-    with st.form("goal", clear_on_submit=True):
-        cols = st.columns([1, 3])
-        kind = cols[0].selectbox(t("Måltyp"), GOAL_KINDS)
-        description = cols[1].text_input(t("Mål"), placeholder=t("t.ex. misshandel utomhus i centrum −20 % jämfört "
-                                                                  "med samma period föregående år"))
-        cols = st.columns(2)
-        place = cols[0].selectbox(t("Plats"), [None, *places], format_func=lambda i: places.get(i, "–"))
-        measure = cols[1].selectbox(t("Åtgärd"), [None, *actions], format_func=lambda i: actions.get(i, "–"))
-        st.caption(t("Effektmål:"))
-        cols = st.columns(4)
-        chosen = cols[0].multiselect(t("Brottstyper"), categories)
-        baseline = cols[1].date_input(t("Basperiod"), value=(), format="YYYY-MM-DD")
-        target = cols[2].number_input(t("Mål (förändring i %)"), value=-20.0, step=5.0)
-        followup = cols[3].date_input(t("Uppföljningsperiod (valfritt)"), value=(), format="YYYY-MM-DD")
-        st.caption(t("Process- och produktionsmål:"))
-        cols = st.columns(3)
-        planned = cols[0].number_input(t("Planerat"), min_value=0.0, value=None)
-        done = cols[1].number_input(t("Utfört"), min_value=0.0, value=None)
-        unit = cols[2].text_input(t("Enhet"), placeholder=t("t.ex. trygghetsvandringar"))
-        added = st.form_submit_button(t("Lägg till mål"))
-    if added:
-        effect = kind == "effektmål"
-        goal = Goal(
-            kind=kind, description=description, hotspot_id=place, measure_id=measure,
-            categories=chosen if effect else [],
-            baseline_start=baseline[0].isoformat() if effect and len(baseline) == 2 else "",
-            baseline_end=baseline[1].isoformat() if effect and len(baseline) == 2 else "",
-            followup_start=followup[0].isoformat() if effect and len(followup) == 2 else "",
-            followup_end=followup[1].isoformat() if effect and len(followup) == 2 else "",
-            target_change=target / 100 if effect else None,
-            planned=None if effect else planned, done=None if effect else done, unit="" if effect else unit,
-            created_by=user,
-        )
-        save(lambda: problem_store().add_goal(goal, user=user), user=user, success=t("Målet är sparat."))
+    for goal in with_undo("goal", goals):
+        item_row("goal", goal, goal_text(goal, places, actions), user=user,
+                 edit=lambda g=goal: goal_form(hotspots, measures, categories, user=user, goal=g))

@@ -21,6 +21,7 @@ from analysis.snapshot import snapshot_numbers
 from core import formatting
 from core.config import load_config
 from core.disclosure import HIDDEN
+from dashboard.auth import session_roles
 from dashboard.components import problem_forms as forms
 from dashboard.components.disclosure import level_badge, shown_places
 from dashboard.components.exports import csv_download
@@ -31,8 +32,10 @@ from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, t
 from dashboard.loaders import current_view, frames_for, problem_store, workspace
+from exempelstad.demo_picture import reset as reset_demo
 from geo.crs import frame_crs
 from reports.report import TOO_FEW
+from store.access import ADMIN
 from store.picture_file import masked_snapshot
 
 active = st.session_state["active"]
@@ -162,7 +165,9 @@ if shown:
     hotspot = store.get_hotspot(chosen)
     if (attached := frames_for(hotspot, pinned, active=active)[1]) is not None:
         st.info(attached)
-    edit_tab, cause_tab, history_tab = st.tabs([t("Ändra"), t("Orsaksanalys"), t("Historik")])
+    # A key keeps the open tab over the rerun after a save (the tabs jumped back to the first one).
+    edit_tab, cause_tab, history_tab = st.tabs([t("Ändra"), t("Orsaksanalys"), t("Historik")], key="problem_tabs",
+                                               on_change="rerun")
     with edit_tab:
         snapshot = hotspot.snapshot
         if snapshot:
@@ -176,10 +181,7 @@ if shown:
     with cause_tab:
         forms.causes(hotspot, user=user)
     with history_tab:
-        log = store.audit_log("hotspot", hotspot.id)
-        st.dataframe(pd.DataFrame([{"tid": e.at[:19].replace("T", " "), "vem": e.user, "vad": e.action,
-                                    "ändringar": ", ".join(e.changes)} for e in log]),
-                     hide_index=True, width="stretch")
+        forms.history("hotspot", hotspot.id)
     if len(shown) >= 2:
         with st.expander(t("Slå ihop platser")):
             forms.merge_hotspots(shown, user=user)
@@ -189,17 +191,12 @@ shown_ids = {h.id for h in pinned}
 hidden_ids = {h.id for h in every_pin} - shown_ids
 measures = [m for m in store.list_measures() if not (m.hotspot_ids and set(m.hotspot_ids) <= hidden_ids)]
 goals = [g for g in store.list_goals() if g.hotspot_id not in hidden_ids]
-if measures:
-    st.dataframe(pd.DataFrame([{"#": m.id, t("Åtgärd"): m.title, t("Typ"): m.kind, t("Ansvarig"):
-                                f"{m.organisation} – {m.responsible}", t("Start"): m.start, t("Slut"): m.end,
-                                t("Status"): m.status, t("Platser"): ", ".join(f"#{i}" for i in m.hotspot_ids)}
-                               for m in measures]), hide_index=True, width="stretch")
-if goals:
-    st.dataframe(pd.DataFrame([{"#": g.id, t("Måltyp"): g.kind, t("Mål"): g.description,
-                                t("Plats"): f"#{g.hotspot_id}" if g.hotspot_id else "",
-                                t("Mål (förändring i %)"): None if g.target_change is None else round(
-                                    100 * g.target_change), t("Planerat"): g.planned, t("Utfört"): g.done}
-                               for g in goals]), hide_index=True, width="stretch")
+if measures or st.session_state.get("_undo", "").startswith("measure-"):
+    st.markdown(f"**{t('Åtgärder')}**")
+    forms.measures_list(measures, pinned, user=user)
+if goals or st.session_state.get("_undo", "").startswith("goal-"):
+    st.markdown(f"**{t('Mål')}**")
+    forms.goals_list(goals, pinned, measures, all_categories, user=user)
 # Only the chosen form is drawn (tabs would compute every one, the Gi* suggestions included, on each rerun).
 section = st.segmented_control(
     t("Lägg till"), ["measure", "goal", "suggest"], default="measure", key="problem_section",
@@ -225,3 +222,18 @@ elif section == "suggest":
             pin_form(key=f"suggest-{cell_id}", title=f"{t('Ruta')} {cell_id}", geometry=geometry, source_kind="table",
                      source_id=cell_id, period_incidents=within_geometry(view, geometry),
                      all_incidents=within_geometry(all_filtered, geometry), filters=filters, crs=crs)
+
+if ADMIN in session_roles():
+    # The administrator (and the one user of a workstation) can put the demo picture back as it shipped.
+    with st.popover(t("Återställ exempelbilden"), icon=":material/restart_alt:"):
+        st.caption(t("Exempeldatats (Exempelstad) platser, orsaker, åtgärder, mål och uppföljningar arkiveras – "
+                     "inget raderas – och handbokens exempelbild läses in på nytt. Andra dataset rörs inte."))
+        if st.checkbox(t("Ja, återställ exempelbilden"), key="confirm-demo-reset") and st.button(
+                t("Återställ"), key="demo-reset", type="primary"):
+            done: dict = {}
+
+            def _reset() -> None:
+                done["result"] = reset_demo(store, user=user)
+                st.session_state["_flash"] = ("top", done["result"].sentence("en" if english() else "sv"))
+
+            forms.save(_reset, user=user, success=None)

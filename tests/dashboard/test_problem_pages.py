@@ -98,7 +98,7 @@ def test_cause_measure_and_goal_forms(store, truth):
     measure = store.list_measures()[0]
     assert measure.hotspot_ids == [hotspot.id]
     next(w for w in at.get("button_group") if w.label == "Lägg till").set_value("goal").run()
-    _named(at.selectbox, "Måltyp").set_value("produktionsmål")
+    _named(at.selectbox, "Måltyp").set_value("produktionsmål").run()  # the form follows the kind at once
     _named(at.text_input, "Mål").input("Tolv trygghetsvandringar")
     _named(at.number_input, "Planerat").set_value(12.0)
     _named(at.number_input, "Utfört").set_value(5.0)
