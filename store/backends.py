@@ -344,9 +344,9 @@ class PostgresBackend(Backend):
             return exc
         return StoreUnavailableError(f"Förbindelsen med databasen bröts: {str(exc).strip()}")
 
-    def _outcome(self, xid: int, wait_s: float = OUTCOME_WAIT_S) -> str | None:
+    def _outcome(self, xid: int) -> str | None:
         """What became of transaction ``xid``: "committed", "aborted", … or None when nobody answers."""
-        deadline = time.monotonic() + wait_s
+        deadline = time.monotonic() + OUTCOME_WAIT_S
         while True:
             try:
                 conn = self._connect()

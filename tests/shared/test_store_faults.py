@@ -96,3 +96,24 @@ def test_a_commit_that_did_not_reach_the_server_says_not_saved(pg_schema_url, lo
         assert store.list_hotspots() == []
         store.add_hotspot(_spot("Skolan"), user="Anna")  # the retry the message asks for
     assert _titles(pg_schema_url) == ["Skolan"]
+
+
+def test_a_lost_commit_answer_nobody_can_confirm_says_to_look_before_trying_again(pg_schema_url, lost_commit_answer,
+                                                                                 monkeypatch):
+    import store.backends as backends
+
+    with open_store(pg_schema_url) as store:
+        assert store.list_hotspots() == []  # the write below takes this pooled connection
+        lost_commit_answer(committed=True)
+        monkeypatch.setattr(backends, "OUTCOME_WAIT_S", 0.5)
+
+        def unreachable(self):
+            raise StoreUnavailableError("Kunde inte ansluta till databasen")
+
+        monkeypatch.setattr(backends.PostgresBackend, "_connect", unreachable)
+        with pytest.raises(StoreUnavailableError) as caught:
+            store.add_hotspot(_spot("Biblioteket"), user="Anna")
+    # Not "Sparades inte": the row may be there (here it is), and a retry would write it twice.
+    assert str(caught.value) == ("Databasen svarade inte medan ändringen sparades, och det går inte att se om den "
+                                 "kom fram. Ladda om sidan och se efter om ändringen finns innan du försöker igen.")
+    assert _titles(pg_schema_url) == ["Biblioteket"]
