@@ -98,7 +98,9 @@ def serve(args: argparse.Namespace) -> int:
     # browser, on a bad samsyn.toml, a data directory that is a file, or a database out of reach.
     workspace = Workspace.open(args.config, data_dir=args.data)
     config, data_dir = workspace.config, workspace.data_dir
-    workspace.store().close()
+    store = workspace.store()
+    workspace.first_start(store)  # starting the dashboard on a new store on the sample loads the demo picture
+    store.close()
     secrets = _sign_in_secrets(args.secrets, config.auth_secrets)
     if secrets is None and not is_loopback(args.host):
         raise InputError(NO_SIGN_IN.format(host=args.host or '""'))

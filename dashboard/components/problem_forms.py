@@ -439,18 +439,19 @@ def _span(start: str, end: str, lang: str) -> str:
     if start and end:
         return formatting.date_span(start, end, lang=lang)
     if start:
-        return f"{t('från')} {formatting.short_date(start, lang=lang)}"
+        return f"{t('från')} {formatting.long_date(start, lang=lang)}"
     return ""
 
 
-def measure_text(measure: Measure) -> str:
-    """A measure in one line: title, kind, who, when, status, places."""
+def measure_text(measure: Measure, places: dict[int, str] | None = None) -> str:
+    """A measure in one line: title, kind, who, when, status, and the places by name."""
     lang = _lang()
     who = measure.organisation + (f" – {md(measure.responsible)}" if measure.responsible else "")
     parts = [f"**{md(measure.title)}**", t(measure.kind), who, _span(measure.start, measure.end, lang),
              t(measure.status)]
     if measure.hotspot_ids:
-        parts.append(f"{t('Platser')}: " + ", ".join(f"#{i}" for i in measure.hotspot_ids))
+        names = places or {}
+        parts.append(f"{t('Platser')}: " + ", ".join(md(names.get(i, f"#{i}")) for i in measure.hotspot_ids))
     return " · ".join(p for p in parts if p)
 
 
@@ -509,8 +510,9 @@ def add_measure(hotspots: list[Hotspot], *, user: str) -> None:
 
 def measures_list(measures: list[Measure], hotspots: list[Hotspot], *, user: str) -> None:
     """Each measure with Ändra/Arkivera/Historik (a just archived one with Ångra in its place)."""
+    places = {h.id: clean_text(f"#{h.id} {h.title}") for h in hotspots}
     for measure in with_undo("measure", measures):
-        item_row("measure", measure, measure_text(measure), user=user,
+        item_row("measure", measure, measure_text(measure, places), user=user,
                  edit=lambda m=measure: measure_form(hotspots, user=user, measure=m))
 
 
@@ -540,7 +542,7 @@ def goal_text(goal: Goal, places: dict[int, str], actions: dict[int, str]) -> st
         planned = "–" if goal.planned is None else formatting.number(goal.planned, lang=lang)
         parts.append(f"{done} {t('av')} {planned} {md(goal.unit)}".strip())
     if goal.hotspot_id in places:
-        parts.append(places[goal.hotspot_id])
+        parts.append(md(places[goal.hotspot_id]))
     if goal.measure_id in actions:
         parts.append(md(actions[goal.measure_id]))
     return " · ".join(parts)
