@@ -78,7 +78,10 @@ _UNREADABLE = RoleEntry("", "", None, ())
 def _role_row() -> RoleEntry | None:
     """The role-table row of the signed-in identity, read from the store once per run of the page.
 
-    Read again on every run, so a change in the table takes effect at the person's next click.
+    Read again on every run, so a change in the table takes effect at the person's next click. When
+    the database does not answer, the row this session last read for the same identity still holds
+    (a restart of the database must not take the roles away in the middle of a save, so the save
+    itself is tried and says that it was not saved); with no earlier read the person has no role.
     """
     identities = tuple(session_identities())
     key = (st.session_state.get("_run", 0), identities)
@@ -92,7 +95,12 @@ def _role_row() -> RoleEntry | None:
     try:
         row = shared_store(space.store_url).role_for(*identities) if identities else None
     except StoreUnavailableError:
-        row = _UNREADABLE
+        known = st.session_state.get("_role_row_known")
+        row = known[1] if known is not None and known[0] == identities else _UNREADABLE
+        st.session_state["_role_row_stale"] = row is not _UNREADABLE
+    else:
+        st.session_state["_role_row_known"] = (identities, row)
+        st.session_state["_role_row_stale"] = False
     st.session_state["_role_row"] = (key, row)
     return row
 
@@ -162,6 +170,9 @@ def sidebar_identity() -> None:
     if st.user.get("is_logged_in", False) and _role_row() is _UNREADABLE:
         st.error(t("Rolltabellen kunde inte läsas: databasen svarar inte. Du har ingen roll förrän den svarar "
                    "igen; försök om en stund."))
+    elif st.session_state.get("_role_row_stale"):
+        st.warning(t("Databasen svarar inte just nu. Dina roller från förra kontrollen gäller; det du sparar "
+                     "kan misslyckas, och sidan säger i så fall till."))
     if st.button(t("Logga ut"), icon=":material/logout:", key="sign_out"):
         st.logout()
 

@@ -259,6 +259,13 @@ ENGLISH: dict[str, str] = {
     "Rolltabellen kunde inte läsas: databasen svarar inte. Du har ingen roll förrän den svarar igen; försök om "
     "en stund.": "The role table could not be read: the database does not answer. You have no role until it "
     "answers again; try again in a moment.",
+    "Databasen svarar inte just nu, så problembilden kan inte läsas. Försök igen om en stund – det som redan är "
+    "sparat finns kvar.": "The database does not answer at the moment, so the problem picture cannot be read. "
+    "Try again in a moment – what is already saved is still there.",
+    "Referens: {ref}.": "Reference: {ref}.",
+    "Databasen svarar inte just nu. Dina roller från förra kontrollen gäller; det du sparar kan misslyckas, och "
+    "sidan säger i så fall till.": "The database does not answer at the moment. Your roles from the last check "
+    "still apply; what you save may fail, and the page will say so.",
     # Administration (dashboard/pages/admin.py)
     "Administration": "Administration",
     "Roller": "Roles",

@@ -45,8 +45,19 @@ OUTCOME_WAIT_S = 10.0  # how long a broken COMMIT waits for the server to answer
 class StoreUnavailableError(ConnectionError, ValueError):
     """The database cannot be reached or stays locked; the message is in Swedish.
 
-    Also a ValueError, so pages and the CLI show it like any other message for the user.
+    Also a ValueError, so pages and the CLI show it like any other message for the user. When the
+    message holds the server's own details (the address, a socket path), ``technical`` is True: the
+    command line shows them to the operator, a page shows :data:`UNREACHABLE` and logs them.
     """
+
+    def __init__(self, message: str, *, technical: bool = False) -> None:
+        super().__init__(message)
+        self.technical = technical
+
+
+#: What a page shows when the database does not answer a read (its details go to the server's log).
+UNREACHABLE = ("Databasen svarar inte just nu, så problembilden kan inte läsas. Försök igen om en stund – "
+               "det som redan är sparat finns kvar.")
 
 
 class Tx:
@@ -156,7 +167,7 @@ class SQLiteBackend(Backend):
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.OperationalError as exc:
-            raise StoreUnavailableError(f"Kunde inte öppna databasen {self.path}: {exc}") from exc
+            raise StoreUnavailableError(f"Kunde inte öppna databasen {self.path}: {exc}", technical=True) from exc
         try:
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
@@ -254,7 +265,7 @@ class PostgresBackend(Backend):
             return psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
         except psycopg.OperationalError as exc:
             raise StoreUnavailableError(
-                f"Kunde inte ansluta till databasen {self._shown_url()}: {str(exc).strip()}"
+                f"Kunde inte ansluta till databasen {self._shown_url()}: {str(exc).strip()}", technical=True
             ) from exc
 
     def _get(self) -> tuple[Any, bool]:
@@ -342,7 +353,7 @@ class PostgresBackend(Backend):
             return StoreUnavailableError(NOT_SAVED)
         if isinstance(exc, StoreUnavailableError):
             return exc
-        return StoreUnavailableError(f"Förbindelsen med databasen bröts: {str(exc).strip()}")
+        return StoreUnavailableError(f"Förbindelsen med databasen bröts: {str(exc).strip()}", technical=True)
 
     def _outcome(self, xid: int) -> str | None:
         """What became of transaction ``xid``: "committed", "aborted", … or None when nobody answers."""

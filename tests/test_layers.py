@@ -62,6 +62,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "workspace": frozenset({"core", "data", "geo", "analysis", "store"}),
     "cli": frozenset({"core", "data", "geo", "analysis", "store", "reports", "exempelstad", "workspace"}),
     "dashboard": frozenset({"core", "data", "geo", "analysis", "store", "reports", "exempelstad", "workspace"}),
+    "deploy": frozenset({"core"}),
 }
 PACKAGES = tuple(MAY_IMPORT)
 

@@ -26,6 +26,7 @@ import streamlit as st
 
 from core.errors import InputError
 from dashboard.i18n import t
+from store.backends import UNREACHABLE, StoreUnavailableError
 
 LOG = logging.getLogger("samsyn.dashboard")
 if not LOG.handlers and not logging.getLogger().handlers:
@@ -56,7 +57,15 @@ def raised_by_samsyn(error: BaseException) -> bool:
 
 
 def user_message(error: BaseException) -> str | None:
-    """The error's own text when it is meant for users (see the module docstring), else None."""
+    """The error's own text when it is meant for users (see the module docstring), else None.
+
+    A database that does not answer is said in plain words; its address and the server's own text
+    go to the log under a reference, never onto the projector.
+    """
+    if isinstance(error, StoreUnavailableError) and error.technical:
+        return t(UNREACHABLE) + " " + t("Referens: {ref}.").format(ref=log_unexpected(error, page="store"))
+    if isinstance(error, StoreUnavailableError):  # "Sparades inte …", "upptagen …": written for people
+        return str(error)
     if isinstance(error, InputError) or (isinstance(error, ValueError) and raised_by_samsyn(error)):
         return str(error)
     return None

@@ -192,3 +192,19 @@ def test_failure_in_the_sidebar_filters_shows_a_reference(monkeypatch, caplog):
     assert any('class="samsyn-run"' in h.proto.body for h in at.get("html"))
     [record] = [r for r in caplog.records if reference in r.getMessage()]
     assert "page app" in record.getMessage() and record.exc_info[0] is RuntimeError
+
+
+def test_a_database_that_does_not_answer_is_said_without_its_address(caplog):
+    from dashboard.components.errors import user_message
+    from store.backends import StoreUnavailableError
+
+    error = StoreUnavailableError("Kunde inte ansluta till databasen postgresql:///samsyn?host=/tmp/pg-x&port=5432: "
+                                  "connection refused", technical=True)
+    shown = user_message(error)
+    assert shown.startswith("Databasen svarar inte just nu, så problembilden kan inte läsas.")
+    assert "postgresql" not in shown and "/tmp" not in shown
+    reference = shown.rsplit("Referens: ", 1)[1].rstrip(".")
+    assert reference in caplog.text and "/tmp/pg-x" in caplog.text  # the operator finds the details in the log
+    # A save's own answer is for people already, and is shown as it is.
+    assert user_message(StoreUnavailableError("Sparades inte – databasen svarade inte. Försök igen.")) == \
+        "Sparades inte – databasen svarade inte. Försök igen."
