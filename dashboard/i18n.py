@@ -607,6 +607,7 @@ ENGLISH: dict[str, str] = {
         "Tick that the comparison area is to change, or choose {old} again.",
     "Sparat jämförelseområde: {name}": "Saved comparison area: {name}",
     "{name} (sparat område)": "{name} (saved area)",
+    "från {start}": "from {start}",
 }
 
 WEEKDAYS_SV = ("mån", "tis", "ons", "tors", "fre", "lör", "sön")

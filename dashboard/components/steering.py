@@ -39,34 +39,35 @@ def light_word(status: str, lang: str = "sv") -> str:
 
 
 def light_html(status: str, lang: str = "sv", *, size: int = 72) -> str:
-    """A drawn traffic light: an SVG circle in the light's colour and its word, as one HTML block.
+    """A drawn traffic light: a CSS circle in the light's colour with a black ring, and its word, as one HTML block.
+
+    A CSS circle rather than SVG: ``st.html`` sanitises its HTML and drops inline SVG.
 
     Examples
     --------
     >>> block = light_html("gul")
-    >>> 'fill="#F0E442"' in block and "Gult – på väg men osäkert" in block and "🟡" not in block
+    >>> "background:#F0E442" in block and "Gult – på väg men osäkert" in block and "🟡" not in block
     True
     """
     word = html.escape(light_word(status, lang))
-    colour = LIGHT_COLOURS[status]
-    radius = size // 2 - 3
     return (
         f'<div class="samsyn-light samsyn-light-{html.escape(status)}" role="img" aria-label="{word}" '
-        f'style="display:flex;align-items:center;gap:0.6em;margin:0.2em 0 0.4em 0">'
-        f'<svg width="{size}" height="{size}" viewBox="0 0 {size} {size}" aria-hidden="true" '
-        f'style="flex:none"><circle cx="{size // 2}" cy="{size // 2}" r="{radius}" fill="{colour}" '
-        f'stroke="#000" stroke-width="3"/></svg>'
+        f'style="display:flex;align-items:center;gap:0.6em;margin:0.1em 0 0.3em 0">'
+        f'<span class="samsyn-light-dot" aria-hidden="true" style="flex:none;display:inline-block;width:{size}px;'
+        f"height:{size}px;border-radius:50%;background:{LIGHT_COLOURS[status]};border:3px solid #000;"
+        f'box-sizing:border-box;print-color-adjust:exact;-webkit-print-color-adjust:exact"></span>'
         f'<span class="samsyn-light-word" style="font-size:{max(1.0, size / 40):.2f}rem;font-weight:700">'
         f"{word}</span></div>"
     )
 
 
-def survey_change_lines(change: pd.DataFrame, area_names: dict[str, str], *, lang: str = "sv") -> list[str]:
+def survey_change_lines(change: pd.DataFrame, area_names: dict[str, str], *, lang: str = "sv",
+                        brief: bool = False) -> list[str]:
     """One line per district and question of :func:`analysis.survey.survey_change`: the verdict and its interval.
 
     "bättre" / "sämre" / "ingen säker förändring" (the survey test's own assessment), then the change with
     its 95 % interval — in percentage points for shares, in index points for a 0–6 index. A result that
-    cannot be tested says so without an interval.
+    cannot be tested says so without an interval; ``brief`` counts those in one last line instead.
 
     Examples
     --------
@@ -78,7 +79,10 @@ def survey_change_lines(change: pd.DataFrame, area_names: dict[str, str], *, lan
     from analysis.survey import assessment_text
 
     lines = []
+    untested = int((change["assessment"] == "kan inte bedömas").sum()) if brief else 0
     for row in change.to_dict("records"):
+        if brief and row["assessment"] == "kan inte bedömas":
+            continue
         name = area_names.get(row["area_id"], str(row["area_id"]))
         label = row.get("label") or row.get("indicator", "")
         verdict = assessment_text(str(row["assessment"]), lang=lang)
@@ -93,10 +97,16 @@ def survey_change_lines(change: pd.DataFrame, area_names: dict[str, str], *, lan
         to = "to" if lang == "en" else "till"
 
         def num(value: float, scale: float = scale, decimals: int = decimals) -> str:
-            return formatting.number(value * scale, decimals, lang=lang, signed=round(value * scale, decimals) != 0)
+            shown = round(value * scale, decimals) + 0.0  # no "−0" for a change that rounds to nothing
+            return formatting.number(shown, decimals, lang=lang, signed=shown != 0)
 
         lines.append(f"{name}, {label}: {verdict} ({num(row['change'])}{unit}, {interval} {num(low)} {to} "
                      f"{num(high)})")
+    if untested:
+        lines.append(f"{formatting.count(untested, lang=lang)} more results cannot be assessed (no margin of error "
+                     "published)" if lang == "en" else
+                     f"{formatting.count(untested, lang=lang)} resultat till kan inte bedömas (ingen felmarginal "
+                     "publicerad)")
     return lines
 
 
@@ -144,13 +154,16 @@ PRINT_CSS = """
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], header,
   [data-testid="stSidebarCollapsedControl"], .samsyn-no-print, [data-testid="stElementToolbar"],
   [data-testid="stButton"], [data-testid="stDecoration"] { display: none !important; }
-  .samsyn-measure { break-before: page; page-break-before: always; }
-  .samsyn-measure:first-of-type { break-before: auto; page-break-before: auto; }
+  /* Streamlit lays elements out in flex columns; as blocks, the measure markers' page breaks hold. */
+  [data-testid="stVerticalBlock"] { display: block !important; }
+  [data-testid="stElementContainer"]:has(.samsyn-measure:not([data-measure="1"])) {
+    break-before: page; page-break-before: always; }
   [data-testid="stAppViewContainer"], .block-container { padding: 0 !important; max-width: 100% !important; }
   [data-testid="stPlotlyChart"] { break-inside: avoid; }
 }
-.samsyn-steering h1.samsyn-measure-title { font-size: 2.6rem; line-height: 1.15; margin: 0.2rem 0 0.6rem 0; }
+.samsyn-measure-title { font-size: 2.6rem; font-weight: 700; line-height: 1.15; margin: 0; padding: 0; }
 .samsyn-big { font-size: 1.6rem; line-height: 1.4; }
+.samsyn-uncertainty { font-size: 1.3rem; line-height: 1.4; color: #222; }
 .samsyn-progress { font-size: 1.5rem; font-weight: 600; }
 </style>
 """
@@ -186,6 +199,7 @@ def shown_picture(store, active):
 
 # --- Uppföljning's comparison area: the saved choice, chosen on the map or in the list ------------------
 
+CHOSEN_OUTLINE, CHOSEN_DASH = "#000000", "12 6"  # the chosen comparison area on the map
 SAVED_AREA = "__saved__"  # the option of a saved comparison area that is no district of the layer (any more)
 # A saved comparison area is the district it covers (stored as WKT rounded to 0,1 m) when they overlap this much.
 SAME_AREA = 0.98
@@ -260,17 +274,18 @@ def opening_bounds(target, areas, saved_id: str | None, crs: str) -> tuple[float
 
 
 def chosen_layer(areas, chosen_id: str | None, crs: str, *, name: str = "Jämförelseområde"):
-    """The chosen comparison area as a layer st_folium adds to the map without rebuilding it (a thick outline)."""
+    """The chosen comparison area as a map layer: a thick dashed outline over a light fill."""
     import folium
 
     group = folium.FeatureGroup(name=name)
     if chosen_id is None or chosen_id not in set(areas["area_id"]):
         return group
     chosen = areas[areas["area_id"] == chosen_id][["geometry"]].to_crs(4326)
-    # Not interactive: a click on it reaches the district underneath, as on the rest of the map.
+    # Not interactive: a click on it reaches the district underneath, as on the rest of the map. Black, dashed
+    # and sky blue, so it cannot be taken for a pinned place (those are outlined in the pictures' colours).
     folium.GeoJson(chosen.__geo_interface__, interactive=False,
-                   style_function=lambda _: {"color": "#D55E00", "weight": 5, "fillColor": "#D55E00",
-                                             "fillOpacity": 0.25}).add_to(group)
+                   style_function=lambda _: {"color": CHOSEN_OUTLINE, "weight": 6, "dashArray": CHOSEN_DASH,
+                                             "fillColor": "#56B4E9", "fillOpacity": 0.35}).add_to(group)
     return group
 
 

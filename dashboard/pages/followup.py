@@ -122,21 +122,23 @@ else:
         {"id": [], "title": [], "picture": [], "status": []}, geometry=[], crs=crs)
     st.caption(t("Klicka på ett område på kartan för att välja det som jämförelseområde: likt målområdet, "
                  "utan åtgärden och inte granne med det."))
-    # The map itself is the same on every run (fitted to the target and the saved area), so st_folium keeps it
-    # and the first click counts; the chosen area is drawn as a layer added to it, not as a new map.
-    result = st_folium(build_problem_map(frame, opening_bounds(target, areas, saved_id, crs), districts=None,
-                                         background=active.background_geojson(), crs=crs, config=load_config(),
-                                         control_areas=districts),
-                       height=460, use_container_width=True,
-                       returned_objects=["last_active_drawing", "last_object_clicked"],
-                       feature_group_to_add=chosen_layer(areas, st.session_state[choice_key], crs),
-                       key=f"followup-map-{measure.id}")
-    click = clicked_area(result, st.session_state.get(f"followup_click_{measure.id}"))
+    map_key = f"followup-map-{measure.id}"
+    # A click is read from the map's state before the map is drawn, so this very run draws the area it chose.
+    click = clicked_area(st.session_state.get(map_key), st.session_state.get(f"followup_click_{measure.id}"))
     if click is not None:
         # A click counts once: st_folium keeps returning the last one, which must not undo a choice in the list.
         st.session_state[f"followup_click_{measure.id}"] = click[1]
         if click[0] in ids:
             st.session_state[choice_key] = click[0]
+    # The map opens fitted to the target and the saved area (the same map on every run until the follow-up is
+    # saved again, so st_folium keeps it and the first click counts); the chosen area is a layer st_folium
+    # swaps on the map it has.
+    st_folium(build_problem_map(frame, opening_bounds(target, areas, saved_id, crs), districts=None,
+                                background=active.background_geojson(), crs=crs, config=load_config(),
+                                control_areas=districts),
+              height=460, use_container_width=True, returned_objects=["last_active_drawing", "last_object_clicked"],
+              feature_group_to_add=chosen_layer(areas, st.session_state[choice_key], crs, name=t("Jämförelseområde")),
+              key=map_key)
     control = st.selectbox(t("Jämförelseområde"), ids, format_func=lambda a: names.get(a, a), key=choice_key)
     changed = saved_id is not None and control != saved_id
     if saved_plan is not None:

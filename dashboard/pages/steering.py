@@ -13,6 +13,7 @@ import shapely
 import streamlit as st
 
 from analysis.survey import survey_change
+from core import formatting
 from dashboard.components.charts import trend_chart
 from dashboard.components.disclosure import level_badge, masked_series
 from dashboard.components.errors import end_page
@@ -68,16 +69,18 @@ def _measure(measure, number: int) -> None:
     plans = store.list_followups(measure.id)
     counted, attached = frames_for(plans[0] if plans else measure, hotspots, active=active)
     view = current_view(counted.dataset)
-    st.caption(t("Åtgärd {number} av {count}").format(number=number, count=len(measures)))
-    st.html(f'<h1 class="samsyn-measure-title">{clean_text(measure.title)}</h1>')
+    st.html(f'<div class="samsyn-measure-title" role="heading" aria-level="2">{clean_text(measure.title)}</div>')
     if not view.visible:
         st.info(t("Uppföljningen räknas på ett dataset som inte delas med dig."))
         return
-    period = f"{measure.start or '?'} – {measure.end or t('pågår')}"
-    st.caption(f"{md(term(measure.kind, lang).capitalize())} · {md(term(measure.status, lang))} · {md(period)}")
+    when = (formatting.date_span(measure.start, measure.end, lang=lang) if measure.start and measure.end else
+            t("från {start}").format(start=formatting.short_date(measure.start, lang=lang)) if measure.start else "")
+    facts = [t("Åtgärd {number} av {count}").format(number=number, count=len(measures)),
+             term(measure.kind, lang).capitalize(), term(measure.status, lang), when]
+    st.caption(" · ".join(md(fact) for fact in facts if fact))
+    level_badge(view)
     if attached is not None:
         st.caption(attached)
-    level_badge(view)
     incidents = counted.incidents
     data_end = incidents["occurred_from"].max().date()
     outcome = None
@@ -96,10 +99,7 @@ def _measure(measure, number: int) -> None:
 
     left, right = st.columns([5, 6], gap="large")
     with left:
-        st.subheader(t("Vad som gjorts"))
-        st.markdown(f"<div class='samsyn-big'>{md(measure.description, limit=None) or '–'}</div>",
-                    unsafe_allow_html=True)
-        st.subheader(t("Effekt"))
+        # The light first: it is what the room looks for; then the one sentence and its uncertainty.
         if effect:
             st.html(light_html(effect[0].status, lang))
             st.markdown(f"**{md(effect[0].goal.description, limit=None)}**")
@@ -107,7 +107,7 @@ def _measure(measure, number: int) -> None:
             parts = followup_parts(outcome, view, lang=lang)
             if parts:
                 st.markdown(f"<div class='samsyn-big'>{parts['target']}</div>", unsafe_allow_html=True)
-                st.markdown(f"<div class='samsyn-big'>{parts['local']}</div>", unsafe_allow_html=True)
+                st.markdown(f"<div class='samsyn-uncertainty'>{parts['local']}</div>", unsafe_allow_html=True)
             else:
                 st.info(t("Antalen är för få för att visas på den här visningsnivån (visas som ”..”)."))
         elif outcome is not None:
@@ -117,6 +117,10 @@ def _measure(measure, number: int) -> None:
         else:
             st.markdown(f"<div class='samsyn-big'>{tr('Ingen effektuppföljning är planerad ännu.', lang)}</div>",
                         unsafe_allow_html=True)
+        if measure.description.strip():
+            st.subheader(t("Vad som gjorts"))
+            st.markdown(f"<div class='samsyn-big'>{md(measure.description, limit=None)}</div>",
+                        unsafe_allow_html=True)
         if progress:
             st.subheader(t("Genomförande"))
         for status in progress:
@@ -124,7 +128,8 @@ def _measure(measure, number: int) -> None:
             if goal.planned:
                 unit = f" {goal.unit}" if goal.unit else ""
                 done = tr("{done} av {planned}{unit}", lang).format(
-                    done=_count(goal.done or 0), planned=_count(goal.planned), unit=unit)
+                    done=formatting.count(goal.done or 0, lang=lang),
+                    planned=formatting.count(goal.planned, lang=lang), unit=unit)
                 st.markdown(f"<div class='samsyn-progress'>{md(goal.description, limit=None)}: {md(done)}</div>",
                             unsafe_allow_html=True)
                 st.progress(min(1.0, (goal.done or 0) / goal.planned))
@@ -139,15 +144,10 @@ def _measure(measure, number: int) -> None:
             fig = trend_chart(drawn, x="period_start", y="count", color="serie", projector=True,
                               title=t("Händelser per kvartal"), marker_date=pd.Timestamp(measure.start),
                               marker_label=t("Åtgärden startar"))
+            fig.update_layout(height=480)  # beside the text, within one 1080-pixel screen
             st.plotly_chart(fig, width="stretch", theme=None, key=f"steering-trend-{measure.id}",
                             config={"displayModeBar": False})
         _survey(measure)
-
-
-def _count(value: float) -> str:
-    from core import formatting
-
-    return formatting.count(value, lang=lang)
 
 
 def _survey(measure) -> None:
@@ -163,7 +163,7 @@ def _survey(measure) -> None:
     change = survey_change(active.survey[active.survey["area_id"].isin(touched)], int(years[-2]), int(years[-1]))
     names = dict(zip(active.districts["area_id"], active.districts["name"], strict=False))
     st.subheader(t("Trygghet i området {first}–{last}").format(first=int(years[-2]), last=int(years[-1])))
-    st.markdown("\n".join(f"- {md(line, limit=None)}" for line in survey_change_lines(change, names, lang=lang)))
+    st.markdown("\n".join(f"- {md(line, limit=None)}" for line in survey_change_lines(change, names, lang=lang, brief=True)))
 
 
 if st.session_state.get("steering_print"):
@@ -180,12 +180,12 @@ if st.session_state.get("steering_print"):
 index = min(st.session_state.get("steering_index", 0), len(measures) - 1)
 st.session_state["steering_index"] = index
 st.html('<div class="samsyn-steering"></div>')
-cols = st.columns([1, 1, 1, 5])
+cols = st.columns([1, 1, 1, 4], vertical_alignment="center")
 cols[0].button(PREVIOUS, on_click=_step, args=(-1,), disabled=index == 0, key="steering_previous",
                icon=":material/arrow_back:")
 cols[1].button(NEXT, on_click=_step, args=(1,), disabled=index == len(measures) - 1, key="steering_next",
                icon=":material/arrow_forward:")
 cols[2].button(t("Skriv ut"), on_click=_print, args=(True,), key="steering_print_button", icon=":material/print:")
-cols[3].caption(t("Bläddra med piltangenterna ← →."))
+cols[3].html(f'<p class="samsyn-no-print" style="color:#555;margin:0">{t("Bläddra med piltangenterna ← →.")}</p>')
 st.html(arrow_keys_script("steering_previous", "steering_next"), unsafe_allow_javascript=True)
 _measure(measures[index], index + 1)

@@ -33,3 +33,16 @@ def test_no_certain_change_spans_zero_and_untested_has_no_interval():
                     "+11)")
     untested = survey_change(_survey(0.30, 0.20, None), 2023, 2024)
     assert survey_change_lines(untested, {"C1": "Centrum"}) == ["Centrum, Otrygga ute sent: kan inte bedömas"]
+
+
+def test_brief_lines_count_the_untested_and_never_say_minus_zero():
+    rows = [{"area_id": "C1", "label": "Otrygga ute sent", "unit": "share", "assessment": "ingen säker förändring",
+             "change": -0.004, "change_low": -0.09, "change_high": 0.09},
+            {"area_id": "C1", "label": "Klotter", "unit": "index", "assessment": "kan inte bedömas", "change": 0.2,
+             "change_low": None, "change_high": None},
+            {"area_id": "C1", "label": "Nedskräpning", "unit": "index", "assessment": "kan inte bedömas",
+             "change": -0.1, "change_low": None, "change_high": None}]
+    lines = [line.replace("\xa0", " ") for line in survey_change_lines(pd.DataFrame(rows), {"C1": "Centrum"},
+                                                                        brief=True)]
+    assert lines == ["Centrum, Otrygga ute sent: ingen säker förändring (0 procentenheter, 95 % intervall −9 till +9)",
+                     "2 resultat till kan inte bedömas (ingen felmarginal publicerad)"]

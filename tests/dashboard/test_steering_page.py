@@ -141,8 +141,8 @@ def test_steering_page_says_the_wdd_sentence_and_draws_the_light(lillstad):
     assert "I målområdet minskade misshandel utomhus från 10 till 3 händelser (−70 %)." in text
     assert ("Målområdets förändring jämfört med jämförelseområdets är −5 händelser (95 % konfidensintervall −19 "
             "till +9), vilket ryms inom normal slumpvariation (p = 0,484).") in text
-    # The light is drawn (an SVG circle in Okabe–Ito yellow) and named in words, never an emoji.
-    assert 'fill="#F0E442"' in text and "Gult – på väg men osäkert" in text
+    # The light is drawn (a circle in Okabe–Ito yellow) and named in words, never an emoji.
+    assert "background:#F0E442" in text and "Gult – på väg men osäkert" in text
     assert not any(symbol in text for symbol in "🟢🟡🔴⚪")
     # The trend is per quarter with the start marked. The target's dates (the 10th and 11th of each month):
     # Q1 6, Q2 4, Q3 3; the fourth quarter ends after the data (28 December) and is left out.
