@@ -381,10 +381,10 @@ def item_row(entity: str, item, text: str, *, user: str, edit) -> None:
 
 
 def cause_text(cause: Cause) -> str:
-    """A cause in one line: perspective, proximity, the hypothesis; a lock when it stays in the room."""
+    """A cause in one line under its perspective's heading: proximity, the hypothesis; a lock when it stays
+    in the room."""
     kept = "" if cause.shareable else f" :material/lock: *{t('stannar i rummet')}*"
-    return (f"**{t(cause.perspective.capitalize())}**, {t(f'{cause.proximity} orsak')}: "
-            f"{md(cause.text, limit=None)}{kept}")
+    return f"*{t(f'{cause.proximity} orsak').capitalize()}*: {md(cause.text, limit=None)}{kept}"
 
 
 def cause_form(hotspot: Hotspot, *, user: str, cause: Cause | None = None) -> None:

@@ -55,3 +55,32 @@ def test_edit_and_archive_a_goal(page, samsyn_url, external_requests, screenshot
     expect_visible(back.get_by_role("button", name="Ändra"), "the goal back with its Ändra button")
     expect_visible(back.get_by_text("10 av 12 tillsynsbesök"), "the goal back with its edited progress")
     assert external_requests == [], external_requests
+
+
+@pytest.mark.viewport(1920, 1080)
+def test_a_cause_is_added_without_leaving_its_tab(page, samsyn_url, external_requests, screenshot):
+    open_app(page, samsyn_url, "?fran=2025-01-01&till=2025-12-31", what="Översikt")
+    go_to(page, "Problembild")
+    with next_run(page, "the page after the name for the change log was entered"):
+        page.get_by_label("Ditt namn (för ändringsloggen)").fill("Bertil Berg")
+        page.keyboard.press("Tab")
+    with next_run(page, "the cause analysis tab"):
+        page.get_by_role("tab", name="Orsaksanalys").click()
+    tab = page.get_by_role("tabpanel")
+    expect_visible(tab.get_by_text("Överservering på krog F, ibland också till minderåriga."),
+                   "the demo's first cause at Stortorget")
+    form = tab.locator("[data-testid='stForm']").filter(has=page.get_by_role("button", name="Lägg till orsak"))
+    form.get_by_label("Hypotes").fill("Mörkt i gränden bakom krog H")
+    with next_run(page, "the confirmation below the button", text="Orsaken är sparad."):
+        form.get_by_role("button", name="Lägg till orsak").click()
+    # The tab stays open, the new cause is in its list and the confirmation is right below the form.
+    panel = page.get_by_role("tabpanel")
+    confirmation = expect_visible(panel.get_by_text("Orsaken är sparad."), "the confirmation inside the tab")
+    assert page.get_by_role("tab", name="Orsaksanalys").get_attribute("aria-selected") == "true"
+    expect_visible(panel.get_by_text("Mörkt i gränden bakom krog H"), "the new cause in the tab's list")
+    button = panel.get_by_role("button", name="Lägg till orsak").bounding_box()
+    below = confirmation.bounding_box()
+    assert button and below and 0 < below["y"] - button["y"] < 150, (button, below)
+    confirmation.scroll_into_view_if_needed()
+    screenshot(page, "problem_cause_added")
+    assert external_requests == [], external_requests

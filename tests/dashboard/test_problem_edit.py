@@ -139,7 +139,9 @@ def test_edit_and_archive_a_cause(picture):
     _submit(at, form, "Spara ändringar")
     saved = store.get_cause(cause.id)
     assert (saved.text, saved.perspective) == ("Trängsel vid taxikön när krogarna stänger", "brottsoffer")
-    assert "**Brottsoffer**, närliggande orsak: Trängsel vid taxikön när krogarna stänger" in _texts(at)
+    text = _texts(at)
+    assert "**Brottsoffer**\n*Närliggande orsak*: Trängsel vid taxikön när krogarna stänger" in text
+    assert "**Situationell**" not in text  # its only cause moved to the victim's perspective
     at.checkbox(key=f"confirm-archive-cause-{cause.id}").check()
     _run(at)
     at.button(key=f"archive-cause-{cause.id}").click()

@@ -88,6 +88,18 @@ def test_a_store_the_user_emptied_stays_empty(workspace):
     assert _first_start(workspace).list_hotspots() == []
 
 
+def test_a_data_directory_on_the_users_own_data_starts_empty(workspace):
+    from data.sample import paths
+    from geo.dataset import read_incidents, write_incidents
+    from store.datasets import create_dataset, save_role
+
+    own = create_dataset(workspace.data_dir, "Polisens export")
+    save_role(own, "incidents", ".parquet", lambda p: write_incidents(read_incidents(paths().incidents).head(10), p))
+    workspace.set_default(own.id)
+    store = _first_start(workspace)
+    assert store.created and store.list_hotspots() == [] and store.audit_log() == []
+
+
 def test_reset_archives_the_samples_picture_and_loads_it_again(workspace):
     store = _first_start(workspace)
     goal = store.list_goals()[0]
