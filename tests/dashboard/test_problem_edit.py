@@ -236,3 +236,25 @@ def test_reset_the_demo_from_the_page(data_dir):
     assert store.list_goals()[0].description.startswith("Misshandel utomhus vid Stortorget")
     assert store.get_goal(first.id).archived
     assert store.audit_log("goal", first.id)[-1].user == "Eva"
+
+
+def test_edit_a_measure_and_archive_it(picture):
+    store, measure = picture["store"], picture["measure"]
+    at = _page()
+    assert "**Ordningsvakter** · situationell · kommun · från 1 mars 2025 · planerad · Platser: \\#1 Stortorget" \
+        in _texts(at)
+    at.button(key=f"edit-measure-{measure.id}").click()
+    _run(at)
+    form = f"form-measure-{measure.id}"
+    _named(_in_form(at, "selectbox", form), "Status").set_value("pågår")
+    _named(_in_form(at, "text_input", form), "Ansvarig person/funktion").input("Kommunpolisen")
+    _submit(at, form, "Spara ändringar")
+    saved = store.get_measure(measure.id)
+    assert (saved.status, saved.responsible, saved.hotspot_ids) == ("pågår", "Kommunpolisen", [picture["place"].id])
+    assert "**Ordningsvakter** · situationell · kommun – Kommunpolisen · från 1 mars 2025 · pågår" in _texts(at)
+    at.checkbox(key=f"confirm-archive-measure-{measure.id}").check()
+    _run(at)
+    at.button(key=f"archive-measure-{measure.id}").click()
+    _run(at)
+    assert store.list_measures() == [] and store.get_measure(measure.id).archived
+    assert any(w.value.startswith("Åtgärden är arkiverad:") for w in at.warning)
