@@ -318,3 +318,24 @@ def clicked_area(result: dict | None, last: tuple[float, float] | None) -> tuple
     except (KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
         return None
     return (str(drawing["properties"]["samsyn_id"]), position) if inside else None
+
+
+def touched_districts(districts, places) -> list[str]:
+    """The ``area_id`` of the districts the places lie in: an overlap of some area, not a shared border.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from store.model import Hotspot
+    >>> districts = gpd.GeoDataFrame({"area_id": ["A", "B"]}, geometry=[shapely.box(0, 0, 10, 10),
+    ...                                                               shapely.box(10, 0, 20, 10)])
+    >>> touched_districts(districts, [Hotspot(title="A", geometry_wkt="POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))")])
+    ['A']
+    """
+    from analysis.problem_numbers import place_geometry
+
+    if not places:
+        return []
+    area = shapely.union_all([place_geometry(h.geometry_wkt, title=h.title) for h in places])
+    overlap = districts.geometry.intersection(area).area
+    return districts.loc[overlap > 0, "area_id"].astype(str).tolist()

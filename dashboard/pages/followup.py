@@ -38,6 +38,8 @@ from dashboard.components.steering import (
     opening_bounds,
     saved_area_id,
     shown_picture,
+    survey_change_lines,
+    touched_districts,
 )
 from dashboard.i18n import english, fmt_int, t
 from dashboard.loaders import current_view, frames_for, problem_store
@@ -273,16 +275,15 @@ for goal in linked:
 # --- the survey in the area ---------------------------------------------------------------------
 if active.survey is not None and active.districts is not None and places:
     st.subheader(t("Trygghet i området"))
-    area = shapely.union_all([shapely.from_wkt(h.geometry_wkt) for h in places])
-    touched = active.districts[active.districts.intersects(area)]["area_id"].tolist()
+    touched = touched_districts(active.districts, places)
     years = sorted(active.survey["year"].unique())
     if len(years) >= 2 and touched:
         change = survey_change(active.survey[active.survey["area_id"].isin(touched)], int(years[-2]), int(years[-1]))
-        change = change.assign(område=change["area_id"].map(dict(zip(active.districts["area_id"],
-                                                                    active.districts["name"], strict=False))))
-        st.dataframe(change[["område", "label", "value_a", "value_b", "assessment"]].rename(columns={
-            "område": t("Område"), "label": t("Fråga"), "value_a": str(years[-2]), "value_b": str(years[-1]),
-            "assessment": t("Bedömning")}), hide_index=True, width="stretch")
+        names = dict(zip(active.districts["area_id"], active.districts["name"], strict=False))
+        # The verdict of the survey's own test and its interval per question, not a table of raw shares.
+        st.caption(f"{years[-2]} → {years[-1]}")
+        st.markdown("\n".join(f"- {md(line, limit=None)}"
+                               for line in survey_change_lines(change, names, lang=lang, brief=True)))
 
 # --- export ---------------------------------------------------------------------------------------
 st.subheader(t("Rapport till styrgruppen"))

@@ -9,7 +9,6 @@ is shown through the session's view of the dataset the measure is counted on, as
 from __future__ import annotations
 
 import pandas as pd
-import shapely
 import streamlit as st
 
 from analysis.survey import survey_change
@@ -25,6 +24,7 @@ from dashboard.components.steering import (
     light_html,
     shown_picture,
     survey_change_lines,
+    touched_districts,
 )
 from dashboard.i18n import english, t
 from dashboard.loaders import current_view, frames_for, problem_store
@@ -155,8 +155,7 @@ def _survey(measure) -> None:
     places = [hotspots[i] for i in measure.hotspot_ids if i in hotspots]
     if active.survey is None or active.districts is None or not places:
         return
-    area = shapely.union_all([shapely.from_wkt(h.geometry_wkt) for h in places])
-    touched = active.districts[active.districts.intersects(area)]["area_id"].tolist()
+    touched = touched_districts(active.districts, places)
     years = sorted(active.survey["year"].unique())
     if len(years) < 2 or not touched:
         return

@@ -8,6 +8,7 @@ picture.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 
@@ -97,10 +98,22 @@ def test_page_through_the_steering_view_with_the_keyboard(page, steering_url, ex
         page.keyboard.press("ArrowLeft")
     expect_visible(_title(page, FIRST), "the first measure's title after ArrowLeft")
 
-    # Printed: no sidebar, no paging buttons.
+    # "Skriv ut": every measure, each from a new printed page, without the sidebar and the buttons. The browser's
+    # print dialog is replaced by a no-op here; the printing itself is Chromium's PDF of the same print media.
+    page.evaluate("() => { window.print = () => { window.__samsynPrinted = true; }; }")
+    with next_run(page, "every measure for printing"):
+        page.locator(".st-key-steering_print_button button").click()
+    expect_visible(_title(page, SECOND), "the second measure on the print view")
+    expect_visible(_title(page, FIRST), "the first measure on the print view")
     page.emulate_media(media="print")
     assert not page.locator("[data-testid='stSidebar']").is_visible()
-    assert not page.locator(".st-key-steering_next").is_visible()
+    assert not page.locator(".st-key-steering_back").is_visible()
+    breaks = page.evaluate("""() => [...document.querySelectorAll('.samsyn-measure')].map(marker =>
+        getComputedStyle(marker.closest('[data-testid="stElementContainer"]')).breakBefore)""")
+    assert breaks == ["auto", "page"], breaks
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 2, pages
     screenshot(page, "steering_print_media")
     page.emulate_media(media="screen")
     assert external_requests == [], external_requests
