@@ -154,11 +154,15 @@ def test_followup_opens_on_the_saved_area_and_the_first_click_chooses(page, stee
                            and view.contains(geometry.representative_point())
                            and not target.buffer(0.002).contains(geometry.representative_point()))
     other = districts.loc[other_id, "name"]
+    scrolled = """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')]
+        .map(e => e.scrollTop), window.scrollY)"""
     with next_run(page, f"{other} chosen by a click on the map"):
         click_map(page, point.y, point.x, what=other)
+        before = page.evaluate(scrolled)  # after Playwright scrolled the map into view for the click
     expect_visible(page.get_by_text(f"Jämförelseområdet ändras från {saved} till {other} – spara för att ändra."),
                    "the notice that the comparison area changes")
     assert _chosen(box) == other  # one click was enough
+    assert abs(page.evaluate(scrolled) - before) < 5  # and the page did not jump
     # … and drawn instead of the saved one.
     expect_visible(frame.locator(f"path[stroke-dasharray='12 6']:not([d='{saved_outline}'])").first,
                    f"{other} drawn as the chosen comparison area")
