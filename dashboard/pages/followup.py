@@ -60,6 +60,7 @@ from reports.report import (
     write_docx,
     write_html,
 )
+from reports.words import term
 from store.model import Followup
 
 active = st.session_state["active"]
@@ -84,8 +85,10 @@ labels = {m.id: clean_text(f"#{m.id} {m.title}") for m in measures}
 measure_id = st.selectbox(t("Åtgärd"), list(labels), format_func=labels.get, key="followup_measure")
 measure = next(m for m in measures if m.id == measure_id)
 places = [hotspots[i] for i in measure.hotspot_ids if i in hotspots]
-st.markdown(f"**{md(measure.title)}** · {md(measure.kind)} · {md(measure.organisation)} {md(measure.responsible)} · "
-            f"{measure.start or '?'} – {measure.end or t('pågår')} · *{md(measure.status)}*  \n"
+# The store's fixed values in the reader's language (the report's terms); the parties' own text as written.
+st.markdown(f"**{md(measure.title)}** · {md(term(measure.kind, lang))} · {md(term(measure.organisation, lang))} "
+            f"{md(measure.responsible)} · {measure.start or '?'} – {measure.end or t('pågår')} · "
+            f"*{md(term(measure.status, lang))}*  \n"
             f"{md(measure.description, limit=None)}")
 
 plans = store.list_followups(measure_id)
