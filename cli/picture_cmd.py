@@ -195,27 +195,18 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     """Load the demo picture (``--reset``: archive the sample's picture first); 0 on success, 2 if refused."""
-    from exempelstad.demo_picture import DEMO_FILE, reset
-    from store.picture_file import import_picture, read_picture
+    from workspace.demo import load, reset
 
     user = (args.user or getpass.getuser()).strip()
     workspace = _workspace(args)
     with workspace.store() as store:
         try:
-            if args.reset:
-                result = reset(store, user=user)
-                print(result.sentence(), file=sys.stdout)
-                return 0
-            if any(store.all_rows().values()):  # archived rows too: a picture the user emptied stays empty
-                raise InputError("Problembilden i databasen är inte tom; exempelbilden läses bara in i en tom "
-                                 "databas. Använd --reset för att arkivera exempeldatats problembild och läsa in "
-                                 "exempelbilden på nytt.")
-            summary = import_picture(store, read_picture(DEMO_FILE), user=user, source=DEMO_FILE)
+            result = reset(store, user=user) if args.reset else load(store, user=user)
         except InputError:
             raise
         except ValueError as error:  # the database went away
             raise InputError(f"Ingenting sparades: {error}") from error
-    print(f"Exempelbilden är inläst: {summary.sentence()}.", file=sys.stdout)
+    print(result.sentence(), file=sys.stdout)
     return 0
 
 

@@ -9,32 +9,34 @@ built on that story, so this module writes the same story as a picture file
 effect goal at Stortorget is followed up over the periods the sample planted its intervention in,
 so every page shows the numbers the sample was built for (530 → 397, −25 %).
 
-Regenerate the shipped file with ``python -m exempelstad.demo_picture``; a new store gets it on
-first start (:func:`load_if_new`), ``samsyn picture demo --reset`` and the Problembild page's
-"Återställ exempelbilden" put it back (:func:`reset`).
+Regenerate the shipped file with ``python -m exempelstad.demo_picture``. Loading it into a store
+(the dashboard's first start, ``samsyn picture demo [--reset]``, "Återställ exempelbilden") is
+:mod:`workspace.demo`'s, through the picture import machinery.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
 import shapely
+from shapely.geometry import mapping
 
-from data.sample import DIRECTORY, paths
+from core.files import atomic_path
+from data.sample import DEMO_PICTURE, paths
+from geo.crs import transform
 
-if TYPE_CHECKING:
-    from store.problem_store import ProblemStore
-
-DEMO_FILE = DIRECTORY / "problembild.json"
+DEMO_FILE = DEMO_PICTURE
+# What the file's header says (store/picture_file.py reads it; this layer does not import the store).
+FORMAT, FORMAT_VERSION = "samsyn-problembild", 1
 DATASET_ID = "exempelstad"
 DATASET_NAME = "Exempelstad (fiktiv ort, exempeldata)"
 CRS = "EPSG:3006"
 DEMO_USER = "Exempelbilden (Samsyn)"
-ENTITIES = ("hotspot", "cause", "measure", "goal", "followup")
+DECIMALS = 9  # as an export writes them: about 0.1 mm
 
 # The evening and night the handbook's square is violent: Friday to Sunday morning, 21–04.
 NIGHT_DAYS = [5, 6, 7]
@@ -44,6 +46,17 @@ NIGHT_HOURS = [21, 22, 23, 0, 1, 2, 3]
 def _features(path: Path) -> dict[str, dict[str, Any]]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return {f["properties"]["area_id"]: f for f in data["features"]}
+
+
+def _wgs84(wkt: str) -> dict[str, Any]:
+    """A geometry in the sample's CRS as GeoJSON in WGS84 (lon, lat), exterior rings counter-clockwise."""
+
+    def move(coords: np.ndarray) -> np.ndarray:
+        lon, lat = transform(coords[:, 0], coords[:, 1], CRS, "EPSG:4326")
+        return np.round(np.column_stack([lon, lat]), DECIMALS)
+
+    geometry = shapely.transform(shapely.orient_polygons(shapely.from_wkt(wkt)), move)
+    return json.loads(json.dumps(mapping(geometry)))  # tuples to lists
 
 
 def _circle(spot: dict[str, Any]) -> str:
@@ -66,8 +79,6 @@ def build_document(directory: str | Path | None = None) -> dict[str, Any]:
     dict
         JSON-ready, with 4 places, 8 causes, 5 measures, 5 goals and 1 follow-up.
     """
-    from store.picture_file import FORMAT, FORMAT_VERSION, wkt_to_geojson
-
     sample = paths(directory)
     truth = json.loads(sample.truth.read_text(encoding="utf-8"))
     intervention = truth["intervention"]
@@ -76,8 +87,7 @@ def build_document(directory: str | Path | None = None) -> dict[str, Any]:
     control = districts[intervention["control_district_id"]]
     control_wkt = shapely.geometry.shape(control["geometry"]).wkt
 
-    def geometry(wkt: str) -> dict[str, Any]:
-        return wkt_to_geojson(wkt, CRS)
+    geometry = _wgs84
 
     youth, parking, buses = planted["P07"], planted["P08"], planted["P02"]
     hotspots = [
@@ -186,97 +196,17 @@ def build_document(directory: str | Path | None = None) -> dict[str, Any]:
     }
 
 
+def dumps_demo(document: dict[str, Any]) -> str:
+    """The file's text: UTF-8 JSON with two-space indent and a newline at the end."""
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
 def write_demo(path: str | Path = DEMO_FILE, directory: str | Path | None = None) -> Path:
     """Write the demo picture file (atomically) and return its path."""
-    from core.files import atomic_path
-    from store.picture_file import dumps_picture
-
     path = Path(path)
     with atomic_path(path) as tmp:
-        tmp.write_text(dumps_picture(build_document(directory)), encoding="utf-8")
+        tmp.write_text(dumps_demo(build_document(directory)), encoding="utf-8")
     return path
-
-
-@dataclass(frozen=True)
-class DemoResult:
-    """What loading the demo did: how many rows were archived first and how many were imported."""
-
-    archived: int
-    imported: dict[str, int]
-
-    def sentence(self, lang: str = "sv") -> str:
-        """The result in one sentence (Swedish or English)."""
-        from store.picture_file import NOUNS
-
-        english = {"hotspot": ("place", "places"), "cause": ("cause", "causes"), "measure": ("measure", "measures"),
-                   "goal": ("goal", "goals"), "followup": ("follow-up", "follow-ups")}
-        names = english if lang == "en" else NOUNS
-        parts = [f"{n} {names[e][0] if n == 1 else names[e][1]}" for e, n in self.imported.items() if n]
-        joined = ", ".join(parts[:-1]) + (" and " if lang == "en" else " och ") + parts[-1] if len(parts) > 1 \
-            else "".join(parts)
-        if lang == "en":
-            head = f"The example picture was loaded: {joined}."
-            return head + (f" {self.archived} earlier rows of the example data were archived." if self.archived
-                           else "")
-        head = f"Exempelbilden är inläst: {joined}."
-        return head + (f" {self.archived} tidigare poster i exempeldatat arkiverades." if self.archived else "")
-
-
-def _sample_rows(store: ProblemStore) -> dict[str, list[Any]]:
-    """The active rows of the sample dataset: its places and follow-ups, and what hangs on those places."""
-    hotspots = [h for h in store.list_hotspots() if h.dataset_id == DATASET_ID]
-    ids = {h.id for h in hotspots}
-    measures = [m for m in store.list_measures() if m.hotspot_ids and set(m.hotspot_ids) <= ids]
-    measure_ids = {m.id for m in measures}
-    return {
-        "followup": [f for f in store.list_followups() if f.dataset_id == DATASET_ID],
-        "goal": [g for g in store.list_goals()
-                 if g.hotspot_id in ids or (g.hotspot_id is None and g.measure_id in measure_ids)],
-        "cause": [c for c in store.list_causes() if c.hotspot_id in ids],
-        "measure": measures,
-        "hotspot": hotspots,
-    }
-
-
-def reset(store: ProblemStore, *, user: str, path: str | Path = DEMO_FILE) -> DemoResult:
-    """Archive the sample dataset's picture and load the demo again.
-
-    Only rows of dataset ``exempelstad`` are archived (places and follow-ups made on it, their causes,
-    goals and the measures that concern only its places); a user's own datasets are left as they are.
-    Archiving keeps every row and its history; nothing is deleted.
-    """
-    from store.picture_file import import_picture, read_picture
-
-    document = read_picture(path)  # checked before anything is archived
-    archived = 0
-    for entity, rows in _sample_rows(store).items():
-        for row in rows:
-            current = getattr(store, f"get_{entity}")(row.id)
-            if current.archived:  # archiving a place does not archive what hangs on it, but be safe
-                continue
-            getattr(store, f"archive_{entity}")(row.id, expected_version=current.version, user=user)
-            archived += 1
-    summary = import_picture(store, document, user=user, merge=True, source=Path(path))
-    return DemoResult(archived, dict(summary.counts))
-
-
-def load_if_new(store: ProblemStore, *, path: str | Path = DEMO_FILE) -> DemoResult | None:
-    """Load the demo into a store created just now; leave every other store as it is.
-
-    A store is new when this process created its schema (``ProblemStore.created``): an existing
-    store, even one the user emptied by archiving everything, is never touched. The import refuses
-    a store that is no longer empty, so two processes starting at once do not load it twice.
-    """
-    from core.errors import InputError
-    from store.picture_file import import_picture, read_picture
-
-    if not getattr(store, "created", False) or not Path(path).exists():
-        return None
-    try:
-        summary = import_picture(store, read_picture(path), user=DEMO_USER, source=Path(path))
-    except InputError:  # another process got there first; its copy is the demo
-        return None
-    return DemoResult(0, dict(summary.counts))
 
 
 def main(argv: list[str] | None = None) -> int:

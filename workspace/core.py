@@ -402,10 +402,10 @@ class Workspace:
         command line does not, so a script's ``samsyn picture import`` into a new store still finds it
         empty (``samsyn picture demo`` loads the demo from there). A user's own data (another default
         dataset) starts with an empty picture; an existing store is never touched
-        (``exempelstad.demo_picture.load_if_new``).
+        (``workspace.demo.load_if_new``).
         """
         if getattr(store, "created", False) and self.default_dataset().id == SAMPLE_ID:
-            from exempelstad.demo_picture import load_if_new
+            from workspace.demo import load_if_new
 
             load_if_new(store)
 

@@ -32,11 +32,11 @@ from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, t
 from dashboard.loaders import current_view, frames_for, problem_store, workspace
-from exempelstad.demo_picture import reset as reset_demo
 from geo.crs import frame_crs
 from reports.report import TOO_FEW
 from store.access import ADMIN
 from store.picture_file import masked_snapshot
+from workspace.demo import reset as reset_demo
 
 active = st.session_state["active"]
 filters = current_filters()

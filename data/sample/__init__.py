@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DIRECTORY = Path(__file__).resolve().parent
+# The demo problem picture (written by exempelstad.demo_picture, loaded by workspace.demo).
+DEMO_PICTURE = DIRECTORY / "problembild.json"
 
 FILE_NAMES: dict[str, str] = {
     "incidents": "incidents.parquet",

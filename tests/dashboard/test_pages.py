@@ -160,7 +160,7 @@ def test_pin_a_district_from_the_map_with_a_snapshot(tmp_path):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert any("Fäst i problembilden som" in s.value for s in at.success)
-    from exempelstad.demo_picture import DEMO_USER
+    from workspace.demo import DEMO_USER
 
     # The first start loaded the demo picture; Anna's pin is the one place besides it.
     pinned = [h for h in open_store(tmp_path / "userdata" / "problembild.db").list_hotspots()

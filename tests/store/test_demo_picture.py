@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from exempelstad.demo_picture import DEMO_FILE, build_document, reset
+from exempelstad.demo_picture import DEMO_FILE, build_document, dumps_demo
 from store.model import Hotspot
-from store.picture_file import dumps_picture
 from store.problem_store import open_store
 from workspace import Workspace
+from workspace.demo import reset
 
 PLACES = ["Stortorget – krogstråket", "Fritidsgården J – torsdagsdiscot", "Busstorget – nattbussarna",
           "Parkeringsplats N – infartsparkeringen"]
@@ -41,7 +41,7 @@ def _active(store):
 
 
 def test_the_shipped_file_is_what_the_generator_writes():
-    assert DEMO_FILE.read_text(encoding="utf-8") == dumps_picture(build_document())
+    assert DEMO_FILE.read_text(encoding="utf-8") == dumps_demo(build_document())
 
 
 def test_a_new_store_gets_the_demo_picture(workspace):
