@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core import formatting
 from dashboard.components.projector import OKABE_ITO, font_size
+from dashboard.i18n import lang
 
 # Sequential, colour-blind-safe and readable in greyscale on a projector.
 HEAT_SCALE = "YlOrRd"
@@ -92,7 +94,21 @@ def trend_chart(series: pd.DataFrame, *, x: str, y: str, color: str | None = Non
     if marker_date is not None:
         fig.add_vline(x=pd.Timestamp(marker_date).timestamp() * 1000, line_dash="dash", line_color="#000",
                       annotation_text=marker_label or "", annotation_position="top left")
+    _month_ticks(fig, series[x])
     return _layout(fig, projector=projector, title=title)
+
+
+def _month_ticks(fig: go.Figure, values: pd.Series, most: int = 12) -> None:
+    """Date ticks in the reader's language ("okt 2024"), not plotly's English month names."""
+    if not pd.api.types.is_datetime64_any_dtype(values):
+        return
+    dates = pd.Series(pd.to_datetime(values.dropna().unique())).sort_values()
+    if dates.empty:
+        return
+    shown = dates.iloc[::max(1, -(-len(dates) // most))]
+    language = lang()
+    fig.update_xaxes(tickvals=list(shown), ticktext=[
+        f"{formatting.month(d.month, lang=language, width='abbreviated').rstrip('.')} {d.year}" for d in shown])
 
 
 def interval_chart(table: pd.DataFrame, *, label: str, value: str, low: str, high: str, group: str,
