@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.waits import expect_visible, go_to, next_run, open_app
+from tests.browser.waits import expect_visible, go_to, map_drawn, next_run, open_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,6 +20,8 @@ def test_edit_and_archive_a_goal(page, samsyn_url, external_requests, screenshot
         page.get_by_label("Ditt namn (för ändringsloggen)").fill("Bertil Berg")
         page.keyboard.press("Tab")  # a text input outside a form sends its value when it loses focus
 
+    map_drawn(page, what="the Problembild map with the demo's places")
+    screenshot(page, "problem_demo_first_start")
     row = page.locator("[class*='st-key-row-goal-']").filter(has_text=GOAL)
     expect_visible(row, "the demo's production goal in the list of goals")
     expect_visible(row.get_by_text("9 av 12 tillsynsbesök"), "the goal's progress, 9 of 12 inspections")
