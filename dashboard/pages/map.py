@@ -277,7 +277,9 @@ if selected and selected["kind"] != "district" and geometry is not None:
 
 map_column, detail_column = st.columns([3, 2]) if not projector else st.columns([2, 1])
 with map_column:
-    result = st_folium(folium_map, height=760 if projector else 620, use_container_width=True,
+    # In projector mode the map fits a 1920×1080 screen below the controls: a map that runs off the
+    # screen lost the clicks on its shapes in Chromium (the click reached Leaflet, not streamlit-folium).
+    result = st_folium(folium_map, height=700 if projector else 620, use_container_width=True,
                        returned_objects=["last_active_drawing"], key="karta", feature_group_to_add=overlays or None)
     if not disclosure.points_allowed:
         st.caption(t("Enskilda händelser visas inte på den här visningsnivån."))
