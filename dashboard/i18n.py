@@ -259,6 +259,8 @@ ENGLISH: dict[str, str] = {
     "Rolltabellen kunde inte läsas: databasen svarar inte. Du har ingen roll förrän den svarar igen; försök om "
     "en stund.": "The role table could not be read: the database does not answer. You have no role until it "
     "answers again; try again in a moment.",
+    "De fästa platserna kan inte visas: databasen svarar inte just nu.":
+        "The pinned places cannot be shown: the database does not answer at the moment.",
     "Databasen svarar inte just nu, så problembilden kan inte läsas. Försök igen om en stund – det som redan är "
     "sparat finns kvar.": "The database does not answer at the moment, so the problem picture cannot be read. "
     "Try again in a moment – what is already saved is still there.",

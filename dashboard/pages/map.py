@@ -57,6 +57,7 @@ from geo.categories import PROTECTED
 from geo.crs import frame_crs
 from geo.microplaces import place_counts
 from geo.stacked import exact_mask, precision_counts
+from store.backends import StoreUnavailableError
 
 # A drawn line is a street segment and a place without a radius a point: both get the one buffer every
 # count of a pinned place uses (analysis.problem_numbers), so the panel and the pinned place agree.
@@ -162,7 +163,13 @@ points = view.loc[open_mask, ["x", "y", "category", "occurred_from"]] \
 
 # Pinned places of datasets this viewer may see, in the working CRS: drawn on the map, and asked
 # "is this already pinned?" when something is clicked.
-every_pin = problem_store().list_hotspots()
+try:
+    every_pin = problem_store().list_hotspots()
+except StoreUnavailableError:
+    # The map and its numbers do not need the database; only the pinned layer does. Say so and go on,
+    # so a pin made now is tried and answers for itself ("Sparades inte …").
+    every_pin = []
+    st.warning(t("De fästa platserna kan inte visas: databasen svarar inte just nu."))
 pinned_rows = []
 for pin in every_pin:
     if not current_view(workspace().dataset_of(pin, every_pin) or active.dataset).visible:
