@@ -309,7 +309,10 @@ class PostgresBackend(Backend):
         """
         import psycopg
 
-        conn, pooled = self._get()
+        try:
+            conn, pooled = self._get()
+        except StoreUnavailableError as exc:  # no pooled connection and the server does not answer
+            raise self._unavailable(write, exc) from exc
         try:
             block = conn.transaction()
             block.__enter__()

@@ -47,6 +47,10 @@ def test_a_save_while_the_server_is_down_says_so_and_the_retry_writes_once(pg_sc
         assert str(caught.value) == NOT_SAVED
         with pytest.raises(StoreUnavailableError):  # and reading says the database is unreachable
             store.list_hotspots()
+        # The second save finds no pooled connection left to try: it still says only "not saved".
+        with pytest.raises(StoreUnavailableError) as caught:
+            store.add_hotspot(_spot("Stationen"), user="Anna")
+        assert str(caught.value) == NOT_SAVED
         postgres.start()
         saved = store.add_hotspot(_spot("Stationen"), user="Anna")
         assert saved.id is not None
