@@ -36,3 +36,23 @@ def run_cli(tmp_path):
         )
 
     return _run
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless; never a downloaded browser (one for the whole session: see tests/browser)."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}. Install it with `sh scripts/system-deps.sh test` "
+            "(part of `make test`) or `apt-get install chromium`; browser tests never download a browser."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

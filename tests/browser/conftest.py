@@ -150,22 +150,8 @@ def samsyn_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 # --- Chromium -----------------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium, headless; never a downloaded browser."""
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}. Install it with `sh scripts/system-deps.sh test` "
-            "(part of `make test`) or `apt-get install chromium`; browser tests never download a browser."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+# The session's Chromium (`browser`) is in tests/conftest.py: the browser tests and tests/shared share one,
+# since Playwright's sync API runs one event loop per thread and a second one cannot start beside it.
 
 
 @pytest.fixture()

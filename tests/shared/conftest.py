@@ -48,7 +48,7 @@ import pytest
 
 from deploy.shared import SharedSite
 from store.problem_store import ProblemStore, open_store
-from tests.browser.conftest import browser, free_port, stop  # noqa: F401 - fixtures used by these tests
+from tests.browser.conftest import free_port, stop
 from tests.identity import CLIENT_ID, CLIENT_SECRET, start_provider
 from tests.store.conftest import _pg_bindir, pg_schema_url, pg_url, with_options  # noqa: F401 - fixtures
 
