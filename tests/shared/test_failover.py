@@ -25,6 +25,7 @@ from tests.browser.waits import (
     next_run,
     wait_for_run,
 )
+from workspace.demo import DEMO_USER
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -127,8 +128,9 @@ def _hotspots_when_back(site) -> list[tuple[str, str]]:
 
 
 def _hotspots(site) -> list[tuple[str, str]]:
+    """The places people pinned here (not the demo picture a new store starts with)."""
     with open_store(site.database_url) as store:
-        return [(h.title, h.created_by) for h in store.list_hotspots()]
+        return [(h.title, h.created_by) for h in store.list_hotspots() if h.created_by != DEMO_USER]
 
 
 def test_a_killed_process_loses_nothing_and_the_other_sessions_keep_working(browser, shared_site):
@@ -162,7 +164,15 @@ def test_a_killed_process_loses_nothing_and_the_other_sessions_keep_working(brow
         wait_for_run(per, after=0, what="Per's page after the reload", timeout=FIRST_LOAD_SECONDS)
         expect_visible(per.get_by_text("Inloggad som Per Persson"), "Per still signed in after the reload")
         go_to(per, "Problembild")
-        # The place chooser shows the pinned place (its value is in the box's text or its input).
+        # The place chooser offers the pinned place (beside the demo picture's places) and opens it.
+        chooser = per.locator("[data-testid='stSelectbox']").filter(has_text="Arbeta med platsen")
+        box = chooser.locator("input").first
+        box.click()
+        box.press_sequentially("Norrbacka", delay=20)
+        option = per.get_by_role("listbox").get_by_role("option").filter(has_text="Norrbacka").first
+        expect_visible(option, "Norrbacka among the places Problembild offers")
+        with next_run(per, "Problembild after choosing Norrbacka"):
+            option.click()
         per.wait_for_function(_CHOSEN_PLACE, arg="Norrbacka", timeout=ELEMENT_SECONDS * 1000, polling=100)
         # And pinning again works.
         go_to(per, "Karta")
