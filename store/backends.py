@@ -253,6 +253,7 @@ class PostgresBackend(Backend):
         self._idle: list[Any] = []
         self._lock = threading.Lock()
         self._pid = os.getpid()
+        self._reached = False  # has the server ever answered? (a save then is "not saved", see transaction)
 
     def _shown_url(self) -> str:
         return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", self.url)
@@ -262,7 +263,9 @@ class PostgresBackend(Backend):
         from psycopg.rows import dict_row
 
         try:
-            return psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
+            conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row)
+            self._reached = True
+            return conn
         except psycopg.OperationalError as exc:
             raise StoreUnavailableError(
                 f"Kunde inte ansluta till databasen {self._shown_url()}: {str(exc).strip()}", technical=True
@@ -311,7 +314,11 @@ class PostgresBackend(Backend):
 
         try:
             conn, pooled = self._get()
-        except StoreUnavailableError as exc:  # no pooled connection and the server does not answer
+        except StoreUnavailableError as exc:
+            # No pooled connection and the server does not answer. Once it has answered, a save now is
+            # "not saved"; a store that never reached its server (wrong address) says why, for the operator.
+            if not self._reached:
+                raise
             raise self._unavailable(write, exc) from exc
         try:
             block = conn.transaction()
