@@ -10,9 +10,11 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,3 +60,50 @@ def start_provider(port: int, redirect_uris: Sequence[str], log: Path,
             time.sleep(0.2)
     stop(process)
     pytest.fail(f"The identity provider did not answer within 60 s:\n{log.read_text()}")
+
+
+@contextmanager
+def signed_in_samsyn(home: Path, accounts: Mapping[str, Mapping[str, object]] | None = None) -> Iterator[str]:
+    """``samsyn serve --secrets`` against the test provider, as an installation runs it; yields its base URL.
+
+    ``home`` holds the data directory (``home/userdata``), the secrets file and the logs.
+    """
+    from tests.browser.conftest import free_port, running_server
+
+    idp_port, app_port = free_port(), free_port()
+    redirect_uri = f"http://127.0.0.1:{app_port}/oauth2callback"
+    provider = start_provider(idp_port, [redirect_uri], home / "idp.log", accounts=accounts)
+    secrets = home / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "{redirect_uri}"\n'
+        f'cookie_secret = "a-long-random-text-only-the-test-server-in-{home.name}-knows"\n'
+        f'client_id = "{CLIENT_ID}"\n'
+        f'client_secret = "{CLIENT_SECRET}"\n'
+        f'server_metadata_url = "http://127.0.0.1:{idp_port}/.well-known/openid-configuration"\n'
+        # oidc-provider has no "select_account" prompt (Streamlit's default): ask for the sign-in form.
+        'client_kwargs = { prompt = "login", scope = "openid email profile samsyn" }\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "cli", "serve", "--port", str(app_port), "--data", str(home / "userdata"),
+               "--secrets", str(secrets)]
+    try:
+        with running_server(command, app_port, home / "serve.log", env={"SAMSYN_CONFIG": ""}, cwd=home) as url:
+            yield url
+    finally:
+        stop(provider)
+
+
+def fill_provider_form(page, base_url: str, login: str) -> None:
+    """On the provider's own pages: sign in as ``login``, consent, and wait until Samsyn has the browser back."""
+    from tests.browser.waits import ELEMENT_SECONDS, expect_visible
+
+    page.wait_for_url(lambda url: "/interaction/" in url, timeout=ELEMENT_SECONDS * 1000)
+    page.locator("input[name='login']").fill(login)
+    page.locator("input[name='password']").fill("ett-losenord")
+    page.get_by_role("button", name="Sign-in").click()
+    # The provider asks to let Samsyn have the name and e-mail (its consent step), then sends the browser back.
+    expect_visible(page.get_by_role("button", name="Continue"), "the provider's consent step")
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(lambda url: url.startswith(base_url) and "oauth2callback" not in url,
+                      timeout=ELEMENT_SECONDS * 1000)

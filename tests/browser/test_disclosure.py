@@ -10,15 +10,13 @@ number 2 in Östra Strand (B01); Sörby's (B03) four have at most 1.0 in any wee
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import free_port, running_server, stop
 from tests.browser.test_dashboard import district_point
 from tests.browser.waits import ELEMENT_SECONDS, expect_visible, map_drawn, open_app, wait_for_run
-from tests.identity import CLIENT_ID, CLIENT_SECRET, start_provider
+from tests.identity import fill_provider_form, signed_in_samsyn
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,40 +30,14 @@ SCHOOL = "kat=Inbrott+i+skola"
 def kerstins_samsyn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Samsyn with sign-in against the test provider, whose one account is Kerstin; yields the base URL."""
     home = tmp_path_factory.mktemp("samsyn-disclosure")
-    idp_port, app_port = free_port(), free_port()
-    redirect_uri = f"http://127.0.0.1:{app_port}/oauth2callback"
-    provider = start_provider(idp_port, [redirect_uri], home / "idp.log", accounts={"kerstin": KERSTIN})
-    secrets = home / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{redirect_uri}"\n'
-        'cookie_secret = "another-long-random-text-only-this-test-server-knows"\n'
-        f'client_id = "{CLIENT_ID}"\n'
-        f'client_secret = "{CLIENT_SECRET}"\n'
-        f'server_metadata_url = "http://127.0.0.1:{idp_port}/.well-known/openid-configuration"\n'
-        'client_kwargs = { prompt = "login", scope = "openid email profile samsyn" }\n',
-        encoding="utf-8",
-    )
-    command = [sys.executable, "-m", "cli", "serve", "--port", str(app_port), "--data", str(home / "userdata"),
-               "--secrets", str(secrets)]
-    try:
-        with running_server(command, app_port, home / "serve.log", env={"SAMSYN_CONFIG": ""}, cwd=home) as url:
-            yield url
-    finally:
-        stop(provider)
+    with signed_in_samsyn(home, {"kerstin": KERSTIN}) as url:
+        yield url
 
 
 def _sign_in(page, base_url: str) -> None:
     open_app(page, base_url, what="the sign-in page")
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(lambda url: "/interaction/" in url, timeout=ELEMENT_SECONDS * 1000)
-    page.locator("input[name='login']").fill("kerstin")
-    page.locator("input[name='password']").fill("ett-losenord")
-    page.get_by_role("button", name="Sign-in").click()
-    expect_visible(page.get_by_role("button", name="Continue"), "the provider's consent step")
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(lambda url: url.startswith(base_url) and "oauth2callback" not in url,
-                      timeout=ELEMENT_SECONDS * 1000)
+    fill_provider_form(page, base_url, "kerstin")
     wait_for_run(page, after=0, what="the dashboard after sign-in")
     expect_visible(page.get_by_text("Inloggad som Kerstin Holm"), "Kerstin's name in the sidebar")
 

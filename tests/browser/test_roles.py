@@ -8,7 +8,6 @@ Administration page; at her next run the police dataset opens for her at the own
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from data.sample import paths
 from geo.dataset import read_incidents, write_incidents
 from store.datasets import create_dataset, save_role
-from tests.browser.conftest import _is_local, free_port, running_server, stop
+from tests.browser.conftest import _is_local
 from tests.browser.waits import (
     ELEMENT_SECONDS,
     choose_options,
@@ -25,7 +24,7 @@ from tests.browser.waits import (
     open_app,
     wait_for_run,
 )
-from tests.identity import CLIENT_ID, CLIENT_SECRET, start_provider
+from tests.identity import fill_provider_form, signed_in_samsyn
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,41 +45,15 @@ def samsyn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     dataset = create_dataset(home / "userdata", SECRET, owner="polisen", sharing="egen")
     incidents = read_incidents(paths().incidents).head(300)
     save_role(dataset, "incidents", ".parquet", lambda p: write_incidents(incidents, p))
-    idp_port, app_port = free_port(), free_port()
-    redirect_uri = f"http://127.0.0.1:{app_port}/oauth2callback"
-    provider = start_provider(idp_port, [redirect_uri], home / "idp.log", accounts=ACCOUNTS)
-    secrets = home / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{redirect_uri}"\n'
-        'cookie_secret = "a-long-random-text-only-this-test-server-knows"\n'
-        f'client_id = "{CLIENT_ID}"\n'
-        f'client_secret = "{CLIENT_SECRET}"\n'
-        f'server_metadata_url = "http://127.0.0.1:{idp_port}/.well-known/openid-configuration"\n'
-        'client_kwargs = { prompt = "login", scope = "openid email profile samsyn" }\n',
-        encoding="utf-8",
-    )
-    command = [sys.executable, "-m", "cli", "serve", "--port", str(app_port), "--data", str(home / "userdata"),
-               "--secrets", str(secrets)]
-    try:
-        with running_server(command, app_port, home / "serve.log", env={"SAMSYN_CONFIG": ""}, cwd=home) as url:
-            yield url, dataset.id
-    finally:
-        stop(provider)
+    with signed_in_samsyn(home, ACCOUNTS) as url:
+        yield url, dataset.id
 
 
 def _sign_in(page, base_url: str, login: str, path: str = "") -> None:
     """Sign in as ``login`` through the provider's own form and consent step."""
     open_app(page, base_url, path, what="the sign-in page")
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(lambda url: "/interaction/" in url, timeout=ELEMENT_SECONDS * 1000)
-    page.locator("input[name='login']").fill(login)
-    page.locator("input[name='password']").fill("ett-losenord")
-    page.get_by_role("button", name="Sign-in").click()
-    expect_visible(page.get_by_role("button", name="Continue"), "the provider's consent step")
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(lambda url: url.startswith(base_url) and "oauth2callback" not in url,
-                      timeout=ELEMENT_SECONDS * 1000)
+    fill_provider_form(page, base_url, login)
     wait_for_run(page, after=0, what=f"the dashboard after {login} signed in")
 
 

@@ -8,14 +8,12 @@ Nothing of the login is mocked.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import free_port, running_server, stop
 from tests.browser.waits import ELEMENT_SECONDS, expect_visible, open_app, wait_for_run
-from tests.identity import CLIENT_ID, CLIENT_SECRET, start_provider
+from tests.identity import fill_provider_form, signed_in_samsyn
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,28 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def signed_samsyn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Samsyn with sign-in against the test provider; yields Samsyn's base URL."""
     home = tmp_path_factory.mktemp("samsyn-sign-in")
-    idp_port, app_port = free_port(), free_port()
-    redirect_uri = f"http://127.0.0.1:{app_port}/oauth2callback"
-    provider = start_provider(idp_port, [redirect_uri], home / "idp.log")
-    secrets = home / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{redirect_uri}"\n'
-        'cookie_secret = "a-long-random-text-only-this-test-server-knows"\n'
-        f'client_id = "{CLIENT_ID}"\n'
-        f'client_secret = "{CLIENT_SECRET}"\n'
-        f'server_metadata_url = "http://127.0.0.1:{idp_port}/.well-known/openid-configuration"\n'
-        # oidc-provider has no "select_account" prompt (Streamlit's default): ask for the sign-in form.
-        'client_kwargs = { prompt = "login", scope = "openid email profile samsyn" }\n',
-        encoding="utf-8",
-    )
-    command = [sys.executable, "-m", "cli", "serve", "--port", str(app_port), "--data", str(home / "userdata"),
-               "--secrets", str(secrets)]
-    try:
-        with running_server(command, app_port, home / "serve.log", env={"SAMSYN_CONFIG": ""}, cwd=home) as url:
-            yield url
-    finally:
-        stop(provider)
+    with signed_in_samsyn(home) as url:
+        yield url
 
 
 def test_sign_in_through_the_provider_and_out_again(page, signed_samsyn, external_requests, screenshot):
@@ -59,16 +37,7 @@ def test_sign_in_through_the_provider_and_out_again(page, signed_samsyn, externa
 
     # The button goes to the provider's own sign-in form.
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(lambda url: url.startswith("http://127.0.0.1:") and "/interaction/" in url,
-                      timeout=ELEMENT_SECONDS * 1000)
-    page.locator("input[name='login']").fill("anna")
-    page.locator("input[name='password']").fill("ett-losenord")
-    page.get_by_role("button", name="Sign-in").click()
-    # The provider asks to let Samsyn have the name and e-mail (its consent step), then sends the browser back.
-    expect_visible(page.get_by_role("button", name="Continue"), "the provider's consent step")
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(lambda url: url.startswith(signed_samsyn) and "oauth2callback" not in url,
-                      timeout=ELEMENT_SECONDS * 1000)
+    fill_provider_form(page, signed_samsyn, "anna")
     wait_for_run(page, after=0, what="the dashboard after sign-in")
 
     # Signed in: the dashboard, with the name the provider gave.
