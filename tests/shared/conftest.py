@@ -29,6 +29,7 @@ Missing nginx, PostgreSQL, Chromium or the provider fail the tests: they never s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -267,9 +268,7 @@ def shared_site(pg_url: str) -> Iterator[Site]:  # noqa: F811 - pg_url is the im
             watcher.join(timeout=10)
         launcher.stop()
         stop(provider)
-        try:
-            with psycopg.connect(pg_url, autocommit=True) as conn:
-                conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        except psycopg.OperationalError:
-            pass  # a test left the server stopped; the session's server goes away with its folder anyway
+        # A test may have left the server stopped; the session's server then goes away with its folder.
+        with contextlib.suppress(psycopg.OperationalError), psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         shutil.rmtree(home, ignore_errors=True)
