@@ -26,7 +26,7 @@ import shapely
 from shapely.geometry import mapping
 
 from core.files import atomic_path
-from data.sample import DEMO_PICTURE, paths
+from data.sample import DEMO_PICTURE, DEMO_USER, paths
 from geo.crs import transform
 
 DEMO_FILE = DEMO_PICTURE
@@ -35,7 +35,6 @@ FORMAT, FORMAT_VERSION = "samsyn-problembild", 1
 DATASET_ID = "exempelstad"
 DATASET_NAME = "Exempelstad (fiktiv ort, exempeldata)"
 CRS = "EPSG:3006"
-DEMO_USER = "Exempelbilden (Samsyn)"
 DECIMALS = 9  # as an export writes them: about 0.1 mm
 
 # The evening and night the handbook's square is violent: Friday to Sunday morning, 21–04.

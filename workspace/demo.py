@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.errors import InputError
-from data.sample import DEMO_PICTURE
+from data.sample import DEMO_PICTURE, DEMO_USER
 from store.datasets import SAMPLE_ID
 
 if TYPE_CHECKING:
     from store.problem_store import ProblemStore
 
-DEMO_USER = "Exempelbilden (Samsyn)"  # who the log says loaded it on a first start
 _ENGLISH = {"hotspot": ("place", "places"), "cause": ("cause", "causes"), "measure": ("measure", "measures"),
             "goal": ("goal", "goals"), "followup": ("follow-up", "follow-ups")}
 

@@ -11,6 +11,8 @@ from pathlib import Path
 DIRECTORY = Path(__file__).resolve().parent
 # The demo problem picture (written by exempelstad.demo_picture, loaded by workspace.demo).
 DEMO_PICTURE = DIRECTORY / "problembild.json"
+# Who the demo's rows say made them, and who the change log says loaded it on a first start.
+DEMO_USER = "Exempelbilden (Samsyn)"
 
 FILE_NAMES: dict[str, str] = {
     "incidents": "incidents.parquet",

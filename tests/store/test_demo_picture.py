@@ -65,6 +65,9 @@ def test_a_new_store_gets_the_demo_picture(workspace):
     assert (followup.before_start, followup.before_end) == ("2024-03-01", "2024-12-31")
     assert (followup.after_start, followup.after_end) == ("2025-03-01", "2025-12-31")
     assert {e.action for e in store.audit_log()} == {"import"}
+    # One name for the demo's author: the file's rows and the log of the first start say the same.
+    assert {h.created_by for h in rows["hotspot"]} == {"Exempelbilden (Samsyn)"}
+    assert {e.user for e in store.audit_log()} == {"Exempelbilden (Samsyn)"}
 
 
 def test_a_second_start_does_not_load_it_again(workspace):
