@@ -182,10 +182,10 @@ def problem_store():
     space = workspace()
     space.data_dir.mkdir(parents=True, exist_ok=True)
     # Every write is checked against the session's roles in the store layer, not only by hiding buttons.
-    from dashboard.auth import session_roles
+    from dashboard.auth import session_identities, session_roles
     from store.access import RoleGuardedStore
 
-    return RoleGuardedStore(shared_store(space.store_url), session_roles())
+    return RoleGuardedStore(shared_store(space.store_url), session_roles(), session_identities())
 
 
 def current_view(dataset: Dataset | None = None):

@@ -15,7 +15,8 @@ Roles (issue "Sign-in and roles"):
 ========================  ===========================================================
 
 The role table (``store.roles``) is the administrator's alone: ``set_role`` and ``remove_role`` are
-refused here for everyone else. Who may create, add files to, archive and share a dataset is decided
+refused here for everyone else, and made as the signed-in identities, so the role table refuses an
+administrator who takes away their own administrator role (and a change that leaves it without one). Who may create, add files to, archive and share a dataset is decided
 by :func:`dataset_refusal`, which ``workspace.Workspace``'s guarded dataset methods ask first.
 """
 
@@ -96,14 +97,23 @@ class RoleGuardedStore:
         The :class:`~store.problem_store.ProblemStore` (or anything with its methods).
     roles
         The roles of the person the writes are done for.
+    identities
+        That person's identities the role table may name (the provider's ``sub``, the e-mail): a change
+        of the role table is made as them, so they cannot take away their own administrator role.
     """
 
-    def __init__(self, store: Any, roles: Iterable[str]) -> None:
+    def __init__(self, store: Any, roles: Iterable[str], identities: Iterable[str] = ()) -> None:
         self._store = store
         self.roles = frozenset(roles)
+        self.identities = tuple(identities)
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self._store, name)
+        if name in ROLE_TABLE_WRITES and may_write(self.roles, name):
+            def as_actor(*args: Any, **kwargs: Any) -> Any:
+                kwargs.setdefault("actor", self.identities)
+                return attribute(*args, **kwargs)
+            return as_actor
         if name in WRITES and not may_write(self.roles, name):
             def refused(*args: Any, **kwargs: Any) -> Any:
                 shown = ", ".join(sorted(self.roles)) or "ingen roll"

@@ -1079,18 +1079,25 @@ class ProblemStore:
             return roles_table.find(tx, identities)
 
     def set_role(self, identity: str, *, roles: Iterable[str] | str, organisation: str | None = None,
-                 name: str = "", user: str) -> RoleEntry:
-        """Add or change a person's roles and organisation (administrators only, see ``store.access``)."""
+                 name: str = "", user: str, actor: Iterable[str] = ()) -> RoleEntry:
+        """Add or change a person's roles and organisation (administrators only, see ``store.access``).
+
+        ``actor`` are the identities of the person making the change: nobody takes away their own
+        administrator role, and the last administrator row keeps it (``store.roles.AdministratorKeptError``).
+        """
         user = _require_user(user)
         with self._backend.transaction() as tx:
             return roles_table.set_entry(tx, self._audit, _now(), user, identity, roles=roles,
-                                         organisation=organisation, name=name)
+                                         organisation=organisation, name=name, actor=actor)
 
-    def remove_role(self, identity: str, *, user: str) -> RoleEntry:
-        """Remove a person's row: their identity provider's claims decide their roles again."""
+    def remove_role(self, identity: str, *, user: str, actor: Iterable[str] = ()) -> RoleEntry:
+        """Remove a person's row: their identity provider's claims decide their roles again.
+
+        Refused for the last administrator row and for the remover's own administrator row (``actor``).
+        """
         user = _require_user(user)
         with self._backend.transaction() as tx:
-            return roles_table.remove_entry(tx, self._audit, _now(), user, identity)
+            return roles_table.remove_entry(tx, self._audit, _now(), user, identity, actor=actor)
 
     # -- audit and integrity -----------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.disclosure import normalise_organisation
-from store.access import ROLES
+from store.access import ADMIN, ROLES
 from store.backends import Tx
 
 ENTITY = "role"
@@ -111,6 +111,37 @@ class RoleNotFoundError(LookupError, ValueError):
     """The role table has no row for that identity (also a ``ValueError``: pages and the CLI show it)."""
 
 
+class AdministratorKeptError(ValueError):
+    """The change would leave the role table without an administrator, or take away the changer's own."""
+
+
+def _keep_administrators(tx: Tx, current: RoleEntry | None, after: tuple[str, ...] | None,
+                         actor: Iterable[object]) -> None:
+    """Refuse a change of ``current``'s row to ``after`` (None: removed) that takes an administrator away
+    from the last administrator row, or from the person making it (``actor``: their identities).
+
+    Every row is read locked, so two administrators demoting each other at once cannot both pass.
+    """
+    if current is None or ADMIN not in current.roles or (after is not None and ADMIN in after):
+        return
+    mine = set()
+    for identity in actor:
+        try:
+            mine.add(normalise_identity(identity))
+        except ValueError:
+            continue
+    if current.identity in mine:
+        raise AdministratorKeptError(
+            "Du kan inte ta bort din egen administratörsroll; be en annan administratör göra det. "
+            "Ingenting ändrades.")
+    others = [row for row in tx.query(f"SELECT id, roles FROM roles ORDER BY id{tx.for_update}")
+              if row["id"] != current.id and ADMIN in json.loads(row["roles"])]
+    if not others:
+        raise AdministratorKeptError(
+            f"'{current.identity}' är den enda administratören i rolltabellen, och utan administratör kan ingen "
+            "ändra roller eller delning. Ge först någon annan rollen administratör. Ingenting ändrades.")
+
+
 Audit = Callable[[Tx, str, str, str, int, str, dict[str, Any], Any], None]
 
 
@@ -122,14 +153,19 @@ def _values(entry: RoleEntry | None) -> dict[str, Any]:
 
 
 def set_entry(tx: Tx, audit: Audit, now: str, user: str, identity: object, *, roles: Iterable[object] | str,
-              organisation: object = None, name: object = "") -> RoleEntry:
-    """Add or change one person's row and log what changed; returns the row as stored."""
+              organisation: object = None, name: object = "", actor: Iterable[object] = ()) -> RoleEntry:
+    """Add or change one person's row and log what changed; returns the row as stored.
+
+    :class:`AdministratorKeptError` when the change takes the administrator role from the last
+    administrator row, or from the person making it (``actor``: their identities, ``sub`` and e-mail).
+    """
     key = normalise_identity(identity)
     checked = check_roles(roles)
     org = normalise_organisation(organisation) if isinstance(organisation, str) and organisation.strip() else None
     display = " ".join(name.split()) if isinstance(name, str) else ""
     row = tx.one(f"SELECT * FROM roles WHERE identity = ?{tx.for_update}", (key,))
     current = _entry(row) if row is not None else None
+    _keep_administrators(tx, current, checked, actor)
     new = RoleEntry(key, display, org, checked, user, now)
     before, after = _values(current), _values(new)
     changes = {name_: [before[name_], after[name_]] for name_ in FIELDS if before[name_] != after[name_]}
@@ -148,13 +184,19 @@ def set_entry(tx: Tx, audit: Audit, now: str, user: str, identity: object, *, ro
     return RoleEntry(key, display, org, checked, user, now, current.id)
 
 
-def remove_entry(tx: Tx, audit: Audit, now: str, user: str, identity: object) -> RoleEntry:
-    """Remove one person's row (their claims decide again) and log it; :class:`RoleNotFoundError` when there is none."""
+def remove_entry(tx: Tx, audit: Audit, now: str, user: str, identity: object,
+                 actor: Iterable[object] = ()) -> RoleEntry:
+    """Remove one person's row (their claims decide again) and log it.
+
+    :class:`RoleNotFoundError` when there is none; :class:`AdministratorKeptError` when it is the last
+    administrator row or the row of the person removing it (``actor``) and holds the administrator role.
+    """
     key = normalise_identity(identity)
     row = tx.one(f"SELECT * FROM roles WHERE identity = ?{tx.for_update}", (key,))
     if row is None:
         raise RoleNotFoundError(f"Rolltabellen har ingen rad för '{key}'.")
     current = _entry(row)
+    _keep_administrators(tx, current, None, actor)
     tx.run("DELETE FROM roles WHERE id = ?", (current.id,))
     audit(tx, now, user, ENTITY, current.id, "delete",
           {name_: [value, None] for name_, value in _values(current).items() if value not in (None, "", [])}, None)

@@ -132,3 +132,17 @@ def test_roles_with_bad_values_exit_2_and_write_nothing(tmp_path, run_cli, args,
     assert (result.returncode, result.stderr, result.stdout) == (2, message, "")
     with open_store(tmp_path / "userdata" / "problembild.db") as store:
         assert store.list_roles() == [] and store.audit_log("role") == []
+
+
+@pytest.mark.parametrize("args", [["remove", "eva@kommun.example.se"],
+                                  ["set", "eva@kommun.example.se", "--roles", "styrgrupp"]])
+def test_roles_refuse_to_take_the_role_from_the_last_administrator_exit_2(tmp_path, run_cli, args):
+    assert run_cli("roles", "set", "eva@kommun.example.se", "--roles", "administratör").returncode == 0
+    result = run_cli("roles", *args)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "Fel: 'eva@kommun.example.se' är den enda administratören i rolltabellen, och utan administratör kan "
+        "ingen ändra roller eller delning. Ge först någon annan rollen administratör. Ingenting ändrades.\n")
+    with open_store(tmp_path / "userdata" / "problembild.db") as store:
+        assert [e.roles for e in store.list_roles()] == [("administratör",)]
+        assert [e.action for e in store.audit_log("role")] == ["create"]

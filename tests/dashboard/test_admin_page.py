@@ -224,3 +224,24 @@ def test_an_administrator_demoted_while_the_page_is_open_cannot_save(data_dir):
     with open_store(data_dir / "problembild.db") as store:
         assert [e.identity for e in store.list_roles()] == ["eva@kommun.example.se"]
         assert [e.user for e in store.audit_log("role")] == ["Olle Admin"]
+
+
+def test_the_administrator_cannot_remove_or_demote_their_own_row(data_dir):
+    with open_store(data_dir / "problembild.db") as store:
+        store.set_role("eva@kommun.example.se", roles=["administratör"], name="Eva", user="Olle Admin")
+        store.set_role("olle@polisen.example.se", roles=["administratör"], name="Olle", user="Olle Admin")
+    own = "Du kan inte ta bort din egen administratörsroll; be en annan administratör göra det. Ingenting ändrades."
+    at = _admin_page()
+    at.selectbox(key="role_remove_pick").set_value("eva@kommun.example.se").run()
+    at.button(key="role_remove").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [e.value for e in at.error] == [own] and not at.success
+    at.selectbox(key="role_pick").set_value("eva@kommun.example.se").run()
+    at.multiselect(key="role_roles").set_value(["kommunanalytiker"])
+    next(b for b in at.button if b.label == "Spara roller").click()
+    at.run()
+    assert [e.value for e in at.error] == [own] and not at.success
+    with open_store(data_dir / "problembild.db") as store:
+        assert [(e.identity, e.roles) for e in store.list_roles()] == [
+            ("eva@kommun.example.se", ("administratör",)), ("olle@polisen.example.se", ("administratör",))]
+        assert [e.action for e in store.audit_log("role")] == ["create", "create"]

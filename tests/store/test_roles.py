@@ -109,3 +109,45 @@ def test_an_existing_version_4_database_gets_the_empty_role_table_and_keeps_its_
         with store._backend.transaction(write=False) as tx:
             row = tx.one("SELECT description FROM schema_version WHERE version = 5")
         assert row["description"] == "role table: a person's roles and organisation, set by an administrator"
+
+
+LAST = ("'eva@kommun.example.se' är den enda administratören i rolltabellen, och utan administratör kan ingen "
+        "ändra roller eller delning. Ge först någon annan rollen administratör. Ingenting ändrades.")
+OWN = "Du kan inte ta bort din egen administratörsroll; be en annan administratör göra det. Ingenting ändrades."
+
+
+@pytest.mark.parametrize("change", ["remove", "demote", "shut out"])
+def test_the_last_administrator_row_keeps_its_role_and_nothing_is_logged(store, change):
+    eva = store.set_role("eva@kommun.example.se", roles=["administratör"], user=ADMIN)
+    store.set_role("anna@kommun.example.se", roles=["kommunanalytiker"], user=ADMIN)
+    with pytest.raises(ValueError) as raised:
+        if change == "remove":
+            store.remove_role("Eva@Kommun.example.se", user="Bo Berg")
+        else:
+            store.set_role("eva@kommun.example.se", roles="styrgrupp" if change == "demote" else "", user="Bo Berg")
+    assert str(raised.value) == LAST
+    assert store.role_for("eva@kommun.example.se") == eva
+    assert [e.action for e in store.audit_log("role")] == ["create", "create"]
+    # With a second administrator in the table, the first may go.
+    store.set_role("bo@polisen.example.se", roles=["polisanalytiker", "administratör"], user=ADMIN)
+    assert store.set_role("eva@kommun.example.se", roles="styrgrupp", user="Bo Berg").roles == ("styrgrupp",)
+    with pytest.raises(ValueError, match="^'bo@polisen.example.se' är den enda administratören"):
+        store.remove_role("bo@polisen.example.se", user="Bo Berg")
+
+
+def test_an_administrator_cannot_take_away_their_own_administrator_role(store):
+    store.set_role("eva@kommun.example.se", roles=["administratör"], user=ADMIN)
+    store.set_role("sub-bo", roles=["administratör"], user=ADMIN)
+    # Eva is signed in with her sub and her e-mail; the row names her e-mail.
+    eva = RoleGuardedStore(store, {"administratör"}, ["sub-eva", "Eva@Kommun.example.se"])
+    with pytest.raises(ValueError) as removed:
+        eva.remove_role("eva@kommun.example.se", user=ADMIN)
+    with pytest.raises(ValueError) as demoted:
+        eva.set_role("eva@kommun.example.se", roles=["kommunanalytiker"], user=ADMIN)
+    assert str(removed.value) == str(demoted.value) == OWN
+    assert len(store.audit_log("role")) == 2
+    # She may change the rest of her own row, and take the role from the other administrator.
+    assert eva.set_role("eva@kommun.example.se", roles=["administratör", "styrgrupp"], name="Eva",
+                        user=ADMIN).roles == ("styrgrupp", "administratör")
+    assert eva.remove_role("sub-bo", user=ADMIN).identity == "sub-bo"
+    assert [e.identity for e in store.list_roles()] == ["eva@kommun.example.se"]
