@@ -309,7 +309,8 @@ class Robustness:
         for row in self.steps.itertuples():
             rows.append({"aspect": "tidssteg", "setting": STEP_WORDS[lang].get(row.step, row.step),
                          "incidents": shown(self.incidents), "hot_share": float(row.share),
-                         "hot": str(row.pattern).endswith("_hot"), "pattern": row.pattern, "label": row.label})
+                         "hot": str(row.pattern).endswith("_hot"), "pattern": row.pattern,
+                         "label": row.label_en if lang == "en" else row.label})
         return pd.DataFrame(rows, columns=["aspect", "setting", "incidents", "hot_share", "hot", "pattern", "label"])
 
     def to_dict(self, *, lang: str = "sv", view: View | None = None) -> dict[str, Any]:
@@ -375,63 +376,57 @@ def steps_text(steps: pd.DataFrame, *, lang: str = "sv") -> str:
     >>> steps = pd.DataFrame({"step": ["week", "month"], "pattern": ["new_hot", "sporadic_hot"],
     ...                       "label": ["ny het punkt", "sporadisk het punkt"], "share": [0.8, 0.6]})
     >>> steps_text(steps)
-    'Mönstret byter klass med tidssteget (ny het punkt per vecka och sporadisk het punkt per månad) – läs klassen med försiktighet.'
+    'Mönstret byter klass med tidssteget (ny het punkt per vecka, sporadisk het punkt per månad) – läs klassen med försiktighet.'
     """
     lang = _lang(lang)
     if steps is None or steps.empty:
         return ""
     words = WORDS[lang]
     names = [STEP_WORDS[lang].get(s, s) for s in steps["step"]]
+    # The labels are legend entries ("Ny het punkt"); inside a sentence they start in lower case.
+    column = "label_en" if lang == "en" and "label_en" in steps else "label"
+    labels = [str(label)[:1].lower() + str(label)[1:] for label in steps[column]]
     if steps["pattern"].nunique() == 1:
-        return words["same_class"].format(label=steps["label"].iloc[0],
-                                          steps=formatting.listing(names, lang=lang))
-    parts = [words["part"].format(label=label, step=name) for label, name in zip(steps["label"], names, strict=True)]
-    return words["changes"].format(parts=formatting.listing(parts, lang=lang))
+        return words["same_class"].format(label=labels[0], steps=formatting.listing(names, lang=lang))
+    grouped: dict[str, list[str]] = {}
+    for label, name in zip(labels, names, strict=True):
+        grouped.setdefault(label, []).append(name)
+    parts = [words["part"].format(label=label, step=formatting.listing(group, lang=lang))
+             for label, group in grouped.items()]
+    return words["changes"].format(parts=", ".join(parts))
 
 
 def _emerging_steps(
-    study: pd.DataFrame, geometry: BaseGeometry, steps: Sequence[str], *, cell: float, extent: Any, lang: str,
+    study: pd.DataFrame, geometry: BaseGeometry, steps: Sequence[str], *, cell: float, extent: Any,
+    period: tuple[date, date],
 ) -> tuple[pd.DataFrame, list[str]]:
     """The emerging-hot-spot class covering most of the place at each step, when analysis.emerging exists."""
+    columns = ["step", "pattern", "label", "label_en", "share"]
     try:
         emerging = importlib.import_module("analysis.emerging")
     except ImportError:
-        return pd.DataFrame(columns=["step", "pattern", "label", "share"]), []
+        return pd.DataFrame(columns=columns), []
     rows, notes = [], []
     for step in steps:
         try:
-            cells = emerging.emerging_hotspots(study, cell=cell, step=step, extent=extent)
-        except (ValueError, TypeError) as error:  # too few steps for a trend at this step, say so
-            notes.append(f"{step}: {error}")
+            result = emerging.emerging_hotspots(study, cell=cell, step=step, extent=extent, start=period[0],
+                                                end=period[1])
+        except ValueError as error:  # e.g. too few steps for a trend at this step: say so, go on
+            notes.append(str(error))
             continue
-        if "geometry" not in getattr(cells, "columns", ()):
-            continue
+        cells = result.cells
         squares = np.asarray(cells.geometry.values)
-        near = shapely.intersects(squares, geometry)
-        if not near.any():
-            rows.append({"step": step, "pattern": "none", "label": _none_label(emerging, lang), "share": 1.0})
-            continue
-        inside = cells[near].copy()
-        inside["_area"] = shapely.area(shapely.intersection(squares[near], geometry))
-        by_pattern = inside.groupby("pattern", observed=True)["_area"].sum()
-        # Cells without data are not in the result: the rest of the place has no pattern.
-        covered = float(by_pattern.sum())
-        if geometry.area - covered > by_pattern.max():
-            pattern, share = "none", (geometry.area - covered) / geometry.area
-        else:
-            pattern = str(by_pattern.idxmax())
-            share = float(by_pattern.max() / geometry.area)
-        label = (str(inside.loc[inside["pattern"] == pattern, "label"].iloc[0]) if pattern != "none"
-                 else _none_label(emerging, lang))
-        rows.append({"step": step, "pattern": pattern, "label": label, "share": share})
-    return pd.DataFrame(rows, columns=["step", "pattern", "label", "share"]), notes
-
-
-def _none_label(emerging: Any, lang: str) -> str:
-    labels = getattr(emerging, "PATTERN_LABELS_EN" if lang == "en" else "PATTERN_LABELS", None)
-    if isinstance(labels, dict) and "none" in labels:
-        return str(labels["none"])
-    return "inget mönster" if lang == "sv" else "no pattern"
+        near = shapely.intersects(squares, geometry) if len(squares) else np.zeros(0, dtype=bool)
+        area = shapely.area(shapely.intersection(squares[near], geometry)) if near.any() else np.zeros(0)
+        by_pattern = pd.Series(area, index=cells.loc[near, "pattern"].astype(str).to_numpy()).groupby(level=0).sum()
+        # Cells with no incident are not analysed: that part of the place has no pattern.
+        rest = max(geometry.area - float(by_pattern.sum()), 0.0)
+        by_pattern["none"] = by_pattern.get("none", 0.0) + rest
+        pattern = str(by_pattern.idxmax())
+        sv, en = emerging.PATTERN_LABELS.get(pattern, (pattern, pattern))[:2]
+        rows.append({"step": step, "pattern": pattern, "label": sv, "label_en": en,
+                     "share": float(by_pattern.max() / geometry.area)})
+    return pd.DataFrame(rows, columns=columns), notes
 
 
 def place_robustness(
@@ -447,7 +442,6 @@ def place_robustness(
     neighbours: Neighbours = "queen",
     extent: gpd.GeoDataFrame | BaseGeometry | Sequence[float] | None = None,
     steps: Sequence[str] = (),
-    lang: str = "sv",
 ) -> Robustness:
     """How stable a place's hot-spot status is across cell sizes, periods and time steps.
 
@@ -475,8 +469,6 @@ def place_robustness(
     steps
         Time steps for the emerging class (``"week"``, ``"month"``, ``"quarter"``); used only when
         :mod:`analysis.emerging` is available.
-    lang
-        Language of the emerging labels.
 
     Returns
     -------
@@ -531,8 +523,9 @@ def place_robustness(
     every = shapely.intersection_all(hot_areas) if hot_areas else shapely.Polygon()
     anywhere = shapely.union_all(hot_areas) if hot_areas else shapely.Polygon()
     overlap = float(every.area / anywhere.area) if anywhere.area > 0 else math.nan
-    step_frame, notes = _emerging_steps(study, geometry, steps, cell=float(reference), extent=extent, lang=lang) \
-        if steps else (pd.DataFrame(columns=["step", "pattern", "label", "share"]), [])
+    step_frame, notes = (_emerging_steps(study, geometry, steps, cell=float(reference), extent=extent,
+                                         period=(first, last))
+                         if steps else (pd.DataFrame(columns=["step", "pattern", "label", "label_en", "share"]), []))
     return Robustness(pd.DataFrame(size_rows), pd.DataFrame(period_rows), step_frame, overlap, total, (first, last),
                       float(reference), float(level), _part_months(parts), notes)
 

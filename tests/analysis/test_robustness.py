@@ -38,12 +38,15 @@ def _spread(start: str, end: str, count: int) -> pd.DatetimeIndex:
     return pd.Timestamp(start) + pd.to_timedelta(np.arange(count) * days // count, unit="D") + pd.Timedelta(hours=20)
 
 
-def _town(cluster_quarters: list[int], cluster_size: int = 200) -> pd.DataFrame:
+def _town(cluster_quarters: list[int], cluster_size: int = 200, *, shuffled: bool = False) -> pd.DataFrame:
     centres = np.arange(25.0, 2000.0, 50.0)
     gx, gy = np.meshgrid(centres, centres)
     frames = []
+    rng = np.random.default_rng(7)
     for start, end in QUARTERS:
         when = _spread(start, end, gx.size)
+        if shuffled:  # every week's background spread over the town, not row by row (for weekly steps)
+            when = pd.DatetimeIndex(rng.permutation(when.to_numpy()))
         frames.append(pd.DataFrame({"x": X0 + gx.ravel(), "y": Y0 + gy.ravel(), "occurred_from": when}))
     for quarter in cluster_quarters:
         # 200 incidents on a 10 × 10 lattice (two each) strictly inside the planted cell.
@@ -164,7 +167,7 @@ def test_steps_sentence_same_class_and_a_flip():
     assert steps_text(same) == "Mönstret är detsamma vid alla tidssteg: ihållande het punkt per vecka, månad och kvartal."
     flip = pd.DataFrame({"step": ["week", "month"], "pattern": ["new_hot", "sporadic_hot"],
                          "label": ["new hot spot", "sporadic hot spot"], "share": [1.0, 1.0]})
-    assert steps_text(flip, lang="en") == ("The pattern changes class with the time step (new hot spot by week and "
+    assert steps_text(flip, lang="en") == ("The pattern changes class with the time step (new hot spot by week, "
                                            "sporadic hot spot by month) – read the class with caution.")
     assert steps_text(pd.DataFrame()) == ""
 
@@ -189,3 +192,20 @@ def test_table_masks_small_counts_below_the_owners_level(one_quarter):
     assert small.frame(view=joint).loc[3:, "incidents"].tolist() == ["..", 5]
     assert small.frame().loc[3:, "incidents"].tolist() == [2, 5]
     assert small.frame(view=joint).loc[0, "incidents"] == 7
+
+
+def test_a_cluster_of_the_last_quarter_changes_class_with_the_time_step():
+    # ArcGIS's definitions: by quarter the cell is hot only in the final step, never before → new;
+    # by week and by month it is hot in an unbroken run of the final steps (October–December, 3 of 12
+    # months, under 90 %), never before → consecutive.
+    pytest.importorskip("analysis.emerging")  # built beside this module; until it lands, no time steps
+    result = place_robustness(_town([3], shuffled=True), PLACE, "2025-01-01", "2025-12-31",
+                              steps=("week", "month", "quarter"))
+    assert result.steps["pattern"].tolist() == ["consecutive_hot", "consecutive_hot", "new_hot"]
+    assert result.steps["share"].tolist() == pytest.approx([1.0, 1.0, 1.0])
+    assert result.steps_sentence() == ("Mönstret byter klass med tidssteget (sammanhängande het punkt per vecka och "
+                                       "månad, ny het punkt per kvartal) – läs klassen med försiktighet.")
+    assert result.steps_sentence("en") == ("The pattern changes class with the time step (consecutive hot spot by "
+                                           "week and month, new hot spot by quarter) – read the class with caution.")
+    table = result.frame()
+    assert table.loc[table["aspect"] == "tidssteg", "setting"].tolist() == ["vecka", "månad", "kvartal"]
