@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.aoristic import DEFAULT_MAX_WINDOW_HOURS
+from analysis.smoothing import SMALL_POPULATION, empirical_bayes
 from core import formatting
 from core.disclosure import HIDDEN
 from geo import stacked
@@ -131,6 +132,11 @@ def standout_districts(changes: pd.DataFrame, summary: pd.DataFrame, *, top: int
     ``summary`` is :func:`analysis.aggregate.summary_by_area` (indexed by area id).
     Returns one row per district with name, count, rate, change and the reason it stands out
     (``reason``, in ``lang``).
+
+    The highest rates are ranked by the empirical-Bayes rate (``rate_eb_per_1000``,
+    :mod:`analysis.smoothing`) when the summary has populations, and a district with fewer than
+    ``SMALL_POPULATION`` inhabitants is never one of them: with 140 inhabitants a rate "per
+    inhabitant" says more about how few live there than about the place. Its increase still counts.
     """
     reasons = REASONS[_lang(lang)]
     wanted = ["before", "after", "change_pct", "p_value", "verdict", "summary_sv", "summary"]
@@ -138,11 +144,22 @@ def standout_districts(changes: pd.DataFrame, summary: pd.DataFrame, *, top: int
     table["reason"] = ""
     increased = table["verdict"].eq("ökning").fillna(False).to_numpy(dtype=bool)
     table.loc[increased, "reason"] = reasons["increase"]
-    by_rate = (table["rate_per_1000"].rank(ascending=False, method="first") <= top).to_numpy()
+    rate = _ranking_rate(table)
+    by_rate = (rate.rank(ascending=False, method="first") <= top).to_numpy()
     table.loc[by_rate & ~increased, "reason"] = reasons["rate"]
     table["_order"] = np.where(increased, 0, 1)
     chosen = table[table["reason"] != ""].copy()
     return chosen.sort_values(["_order", "rate_per_1000"], ascending=[True, False]).drop(columns="_order")
+
+
+def _ranking_rate(table: pd.DataFrame) -> pd.Series:
+    """The rate the "high level per inhabitant" ranking uses; adds ``rate_eb_per_1000`` to ``table``."""
+    if "population" not in table.columns or "count" not in table.columns:
+        return table["rate_per_1000"]
+    population = pd.to_numeric(table["population"], errors="coerce")
+    smoothed = empirical_bayes(table["count"].to_numpy(dtype=float), population.to_numpy(dtype=float, na_value=np.nan))
+    table["rate_eb_per_1000"] = smoothed * 1000
+    return table["rate_eb_per_1000"].where(~(population < SMALL_POPULATION))
 
 
 def _lang(lang: str) -> str:

@@ -88,6 +88,8 @@ def _fmt(number: float) -> str:
 
 
 def _aggregate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from analysis.aggregate import counts_by_area
     from geo.crs import frame_crs
 
@@ -95,6 +97,13 @@ def _aggregate(args: argparse.Namespace) -> int:
     incidents = _filtered(args)
     areas = _load_areas(args, frame_crs(incidents, path=args.incidents))
     result = counts_by_area(incidents, areas, by=args.by)
+    if "rate_per_1000" in result.columns:
+        from analysis.aggregate import area_keys
+        from analysis.smoothing import with_eb_rate_long
+
+        # The empirical-Bayes rate beside the raw one: small areas pulled towards the mean (docs/methods.md).
+        population = pd.Series(areas["population"].to_numpy(), index=area_keys(areas))
+        result = with_eb_rate_long(result, population, by=args.by)
     _write_csv(result, args.out)
     outside = result.attrs["outside"]
     print(f"Skrev {_fmt(len(result))} rader ({_fmt(len(areas))} områden) till {args.out}.")

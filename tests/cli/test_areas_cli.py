@@ -72,7 +72,7 @@ def test_aggregate_writes_long_csv_with_outside_rows(run_cli, files, tmp_path):
     done = run_cli("aggregate", files["incidents"], "--areas", files["areas"], "--out", out)
     assert done.returncode == 0, done.stderr
     table = pd.read_csv(out, dtype={"area_id": "string"})
-    assert list(table.columns) == ["area_id", "category", "count", "rate_per_1000"]
+    assert list(table.columns) == ["area_id", "category", "count", "rate_per_1000", "rate_eb_per_1000"]
     frame = files["frame"]
     inside = frame["x"].between(X0, X0 + 2000)
     expected_sv = ((frame["x"] < X0 + 1000) & (frame["x"] > X0) & (frame["y"] < Y0 + 1000)
@@ -83,6 +83,16 @@ def test_aggregate_writes_long_csv_with_outside_rows(run_cli, files, tmp_path):
     assert table.loc[table["area_id"].isna(), "count"].sum() == (~inside).sum()
     assert table["count"].sum() == len(frame)
     assert f"{(~inside).sum()} av 2\u00a0000 händelser" in done.stdout and "utanför alla områden" in done.stdout
+    # Empirical Bayes per category (Marshall), worked here from the counts; Nordväst has no inhabitants.
+    klotter = table[table["category"].eq("Klotter") & table["area_id"].isin(["SV", "SO", "NO"])]
+    e = klotter.set_index("area_id").loc[["SV", "SO", "NO"], "count"].to_numpy(dtype=float)
+    b = np.array([1000.0, 2000.0, 4000.0])
+    theta = e.sum() / b.sum()
+    s2 = max((b * (e / b - theta) ** 2).sum() / b.sum() - theta / b.mean(), 0.0)
+    w = s2 / (s2 + theta / b)
+    smoothed = klotter.set_index("area_id").loc[["SV", "SO", "NO"], "rate_eb_per_1000"].to_numpy()
+    assert smoothed == pytest.approx((w * e / b + (1 - w) * theta) * 1000)
+    assert table.loc[table["area_id"].eq("NV").fillna(False), "rate_eb_per_1000"].isna().all()
 
 
 def test_aggregate_by_month_with_filters(samsyn, files, tmp_path):
