@@ -50,7 +50,7 @@ from scipy.spatial import cKDTree
 
 from core import formatting
 
-__all__ = ["KnoxResult", "knox_sentence", "knox_test", "parse_bands"]
+__all__ = ["KnoxResult", "event_nouns", "knox_sentence", "knox_test", "parse_bands"]
 
 METRICS = ("euclidean", "manhattan")
 # All pairs are formed only when the last distance break is ``inf``; beyond this many
@@ -357,6 +357,20 @@ def _where_when(row: pd.Series, lang: str) -> tuple[str, str]:
                 f"mer än {_days(t0, lang)} dagar senare" if np.isinf(t1) else
                 f"{_days(t0, lang)}–{_days(t1, lang)} dagar senare")
     return where, when
+
+
+def event_nouns(categories: Sequence[str] | None, lang: str = "sv") -> tuple[str, str]:
+    """The words for the first incident and the repeat: burglaries when every category is one.
+
+    >>> event_nouns(["Inbrott i bostad", "Inbrott i källare/vind"])
+    ('ett inbrott', 'ett nytt')
+    >>> event_nouns(["Cykelstöld"], lang="en")
+    ('an incident', 'another')
+    """
+    burglary = bool(categories) and all(str(c).startswith("Inbrott") for c in categories)
+    if lang == "en":
+        return ("a burglary", "another") if burglary else ("an incident", "another")
+    return ("ett inbrott", "ett nytt") if burglary else ("en händelse", "en ny")
 
 
 def knox_sentence(
