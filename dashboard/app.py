@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.auth import page_allowed, sidebar_identity, sign_in_gate
+from dashboard.components import workshop
 from dashboard.components.errors import log_unexpected, run_page
 from dashboard.components.projector import projector_css
 from dashboard.components.safe_text import escape_markdown
@@ -104,6 +105,7 @@ def _app() -> None:
                   on_change=_keep, args=("projector",))
         st.toggle(t("English"), value=st.session_state["_english"], key="english_toggle", on_change=_keep,
                   args=("english",))
+        workshop.sidebar_button()
         caption = f"{t('Aktivt dataset')}: **{escape_markdown(active.dataset.name)}**"
         st.caption(caption)
         sidebar_identity()
@@ -143,6 +145,7 @@ def _app() -> None:
     # A page the session's role may not open is not in the navigation at all (its address shows the first).
     pages = [page for page in pages if page_allowed(page.url_path)]
     navigation = st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar")
+    workshop.step_bar(navigation.url_path)  # the workshop's step bar above every page while one runs
     # A failing page is reported here, under its own name, and the sidebar above stays usable.
     run_page(navigation.run, page=navigation.url_path)
 

@@ -19,6 +19,30 @@ ENGLISH: dict[str, str] = {
     "Översikt": "Overview",
     "Karta": "Map",
     "Tid": "Time",
+    # Arbetsmöte: the guided workshop flow (dashboard/components/workshop.py)
+    "Arbetsmöte": "Workshop",
+    "Starta arbetsmöte": "Start workshop",
+    "Avsluta arbetsmötet": "End the workshop",
+    "← Tillbaka": "← Back",
+    "Nästa: {step} →": "Next: {step} →",
+    "Tillbaka till stegets sida": "Back to this step's page",
+    "Veckodag × timme på sidan Tid": "Weekday × hour on the Time page",
+    "Lägesbild": "Situation",
+    "Vad sticker ut": "What stands out",
+    "Fäst platser": "Pin places",
+    "Orsaker": "Causes",
+    "Plan för uppföljning": "Follow-up plan",
+    "Hur ser läget ut? Gå igenom antal, förändring och trygghet i området.":
+        "What is the situation? Go through the numbers, the change and how safe people feel in the area.",
+    "Vilka platser och tider sticker ut? Klicka på kartan.": "Which places and times stand out? Click on the map.",
+    "Vilka platser tar vi med i den gemensamma problembilden? Klicka på en hot spot och fäst den.":
+        "Which places go into the joint problem picture? Click a hot spot and pin it.",
+    "Varför händer det just här? Tänk på platsen, de utsatta och gärningspersonerna.":
+        "Why does it happen just here? Think of the place, the victims and the offenders.",
+    "Vad gör vi, vem gör det – och vilket mål visar att det har fungerat?":
+        "What do we do, who does it – and which goal shows that it has worked?",
+    "Hur och när följer vi upp? Välj jämförelseområde och perioder för rapporten till styrgruppen.":
+        "How and when do we follow up? Choose the comparison area and the periods for the steering group's report.",
     # Problembild: causes, measures and goals (edit, archive, undo, history) and the example picture
     "Stäng": "Close",
     "Ångra": "Undo",

@@ -84,7 +84,9 @@ metric = controls[0].selectbox(t("Områden färgas efter"), list(METRICS), forma
                                key="map_metric", disabled=active.districts is None)
 cell = controls[1].selectbox(t("Rutstorlek för hot spots"), [50, 100, 200], index=1, key="map_cell",
                              format_func=lambda c: f"{c} m")
-show_density = controls[2].toggle(t("Täthetsyta"), value=True, key="map_density")
+# On by default; the workshop's "Vad sticker ut" turns it off so the hot cells show (components/workshop.py).
+st.session_state.setdefault("map_density", True)
+show_density = controls[2].toggle(t("Täthetsyta"), key="map_density")
 show_survey = controls[3].toggle(t("Trygghetslager"), value=False, key="map_survey")
 show_pinned = controls[4].toggle(t("Fästa platser"), value=True, key="map_pinned",
                                  help=t("Platserna som redan är fästa i problembilden, med sin rubrik."))
