@@ -63,6 +63,8 @@ __all__ = [
     "space_time_cube",
     "space_time_gi_star",
     "step_starts",
+    "steps_text",
+    "summary_text",
 ]
 
 Step = Literal["month", "week", "quarter"]
@@ -604,3 +606,113 @@ def emerging_hotspots(
     }
     cells.attrs.update(settings)
     return EmergingResult(cells, edges[:-1], step, z, p_fdr, counts, settings)
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+_WORDS: dict[str, dict[str, str]] = {
+    "sv": {
+        "head": "{cells} rutor à {cell} m med händelser, {steps} {step_plural} ({period}); grannskap {neighbours} "
+                "och {window}.",
+        "window0": "inga tidigare steg",
+        "window": "{k} tidigare {step_word}",
+        "patterns": "{listed}.",
+        "part": "{label}: {n} {cells}",
+        "cell": "ruta", "cells": "rutor",
+        "nothing": "Inga rutor bildar något mönster av heta eller kalla punkter.",
+        "partial": "Obs: sista steget ({period}) täcker bara {days} av {length} dagar; mönster som hänger på "
+                   "sista steget (ny, sammanhängande, historisk) kan bero på det.",
+        "hot_steps": "het i {hot} av {steps} {step_plural}",
+        "hot_cold_steps": "het i {hot} och kall i {cold} av {steps} {step_plural}",
+        "cold_steps": "kall i {cold} av {steps} {step_plural}",
+    },
+    "en": {
+        "head": "{cells} cells of {cell} m with incidents, {steps} {step_plural} ({period}); neighbourhood "
+                "{neighbours} and {window}.",
+        "window0": "no earlier steps",
+        "window": "{k} earlier {step_word}",
+        "patterns": "{listed}.",
+        "part": "{label}: {n} {cells}",
+        "cell": "cell", "cells": "cells",
+        "nothing": "No cells form a pattern of hot or cold spots.",
+        "partial": "Note: the final step ({period}) covers only {days} of {length} days; patterns that hinge on "
+                   "the final step (new, consecutive, historical) may be due to that.",
+        "hot_steps": "hot in {hot} of {steps} {step_plural}",
+        "hot_cold_steps": "hot in {hot} and cold in {cold} of {steps} {step_plural}",
+        "cold_steps": "cold in {cold} of {steps} {step_plural}",
+    },
+}
+
+
+def steps_text(n_hot: int, n_cold: int, n_steps: int, step: str, *, lang: str = "sv") -> str:
+    """How often a cell was hot or cold: "het i 14 av 36 månader" (the map's tooltip).
+
+    Examples
+    --------
+    >>> steps_text(14, 0, 36, "month")
+    'het i 14 av 36 månader'
+    >>> steps_text(0, 1, 1, "week", lang="en")
+    'cold in 1 of 1 week'
+    >>> steps_text(2, 3, 12, "quarter")
+    'het i 2 och kall i 3 av 12 kvartal'
+    """
+    from core import formatting
+
+    formatting.locale(lang)
+    words = _WORDS[lang]
+    singular, plural = STEP_WORDS[lang][_check_step(step)]
+    values = {"hot": formatting.number(n_hot, lang=lang), "cold": formatting.number(n_cold, lang=lang),
+              "steps": formatting.number(n_steps, lang=lang), "step_plural": singular if n_steps == 1 else plural}
+    if n_cold and n_hot:
+        return words["hot_cold_steps"].format(**values)
+    return words["cold_steps" if n_cold else "hot_steps"].format(**values)
+
+
+def summary_text(result: EmergingResult, *, lang: str = "sv") -> str:
+    """The sentences on a result: how many cells and steps, how many cells per pattern, a partial final step.
+
+    Examples
+    --------
+    >>> cells = pd.DataFrame({"pattern": ["new_hot", "none", "none", "persistent_hot"]})
+    >>> settings = {"cell": 100.0, "neighbours": "queen", "time_window": 1, "last_step_days": 31,
+    ...             "last_step_length": 31, "n_locations": 4}
+    >>> steps = pd.date_range("2024-01-01", periods=12, freq="MS")
+    >>> result = EmergingResult(cells, steps, "month", np.zeros((4, 12)), np.ones((4, 12)), np.zeros((4, 12)),
+    ...                         settings)
+    >>> print(summary_text(result))
+    4 rutor à 100 m med händelser, 12 månader (jan–dec 2024); grannskap queen och 1 tidigare månad. Ny het punkt: 1 ruta och Ihållande het punkt: 1 ruta.
+    """
+    from core import formatting
+
+    formatting.locale(lang)
+    words = _WORDS[lang]
+    settings = result.settings
+    singular, plural = STEP_WORDS[lang][result.step]
+    k = int(settings["time_window"])
+    last_end = result.steps[-1] + pd.tseries.frequencies.to_offset(_FREQ[result.step]) - pd.Timedelta(days=1)
+    cell = float(settings["cell"])
+    sentence = words["head"].format(
+        cells=formatting.number(settings["n_locations"], lang=lang),
+        cell=formatting.number(cell, 0 if cell.is_integer() else 1, lang=lang),
+        steps=formatting.number(result.n_steps, lang=lang),
+        step_plural=singular if result.n_steps == 1 else plural,
+        period=formatting.period_label(result.steps[0], last_end, lang=lang),
+        neighbours=settings["neighbours"],
+        window=words["window0"] if k == 0 else words["window"].format(
+            k=formatting.number(k, lang=lang), step_word=singular if k == 1 else plural),
+    )
+    counts = result.cells["pattern"].value_counts()
+    parts = [
+        words["part"].format(label=PATTERN_LABELS[name][0 if lang == "sv" else 1],
+                             n=formatting.number(int(counts[name]), lang=lang),
+                             cells=words["cell"] if counts[name] == 1 else words["cells"])
+        for name in PATTERNS if name != "none" and counts.get(name, 0)
+    ]
+    sentence += " " + (words["patterns"].format(listed=formatting.listing(parts, lang=lang)) if parts
+                       else words["nothing"])
+    if settings["last_step_days"] < settings["last_step_length"]:
+        sentence += " " + words["partial"].format(
+            period=formatting.period_label(result.steps[-1], last_end, lang=lang),
+            days=formatting.number(settings["last_step_days"], lang=lang),
+            length=formatting.number(settings["last_step_length"], lang=lang))
+    return sentence
