@@ -43,6 +43,16 @@ ENGLISH: dict[str, str] = {
         "What do we do, who does it – and which goal shows that it has worked?",
     "Hur och när följer vi upp? Välj jämförelseområde och perioder för rapporten till styrgruppen.":
         "How and when do we follow up? Choose the comparison area and the periods for the steering group's report.",
+    # Karta's time slider (dashboard/components/time_slider.py)
+    "Spela": "Play",
+    "Pausa": "Pause",
+    "Tidsreglage: se mönstret månad för månad": "Time slider: watch the pattern month by month",
+    "Händelser per ruta om {cell} m och månad (månaden då tidsfönstret börjar), med filtren i sidopanelen. "
+    "Tryck Spela eller dra i reglaget.":
+        "Incidents per {cell} m cell and month (the month the time window starts in), with the filters in the "
+        "sidebar. Press Play or drag the slider.",
+    "På den här visningsnivån visas bara rutor med minst {k} händelser den månaden.":
+        "At this sharing level only cells with at least {k} incidents that month are shown.",
     # Problembild: causes, measures and goals (edit, archive, undo, history) and the example picture
     "Stäng": "Close",
     "Ångra": "Undo",

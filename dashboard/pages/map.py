@@ -50,6 +50,7 @@ from dashboard.components.maps import (
 )
 from dashboard.components.pinning import LAST_PIN, pin_flash, pin_form, remember_pin, undo_last_pin
 from dashboard.components.safe_text import escape_markdown as md
+from dashboard.components.time_slider import time_slider
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import change_delta, english, fmt_area_value, fmt_int, lang, t, weekday_names
 from dashboard.loaders import current_view, problem_store, workspace
@@ -302,6 +303,9 @@ with map_column:
         not_places = not_places_text(precision_counts(view["position_precision"].astype("object")), lang=lang())
         if not_places:
             st.caption(not_places)
+    # The months as a film, with the same filters; cells only, never incidents (components/time_slider.py).
+    time_slider(view, districts=active.districts, view=disclosure, cell=float(cell), period=(filters.start, filters.end),
+                projector=projector)
 
 if _take_click((result or {}).get("last_active_drawing")):
     st.rerun()  # a click the callback did not hand over first: draw the page for the new selection
