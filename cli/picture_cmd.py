@@ -50,8 +50,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "annars Exempelstad)")
     export.add_argument("--for", dest="recipient", choices=("kommunen", "polisen", "styrgrupp"),
                         help="gör filen för den andra parten: bara platser och uppföljningar i dataset som delas "
-                             "med den, bara orsakstexter markerade som delbara, inga anteckningar eller "
-                             "åtgärdsbeskrivningar, antal 1–2 som .. på den partens nivå (standard: hela "
+                             "med den, bara orsakstexter och åtgärdsbeskrivningar markerade som delbara, inga "
+                             "anteckningar, antal 1–2 som .. på den partens nivå (standard: hela "
                              "problembilden, ofiltrerad)")
     _store_arguments(export)
     export.set_defaults(handler=run_export)
@@ -163,7 +163,7 @@ def _recipient(workspace: Workspace, party: str):
         return party_view(party, dataset.owner, dataset.sharing, rules)
 
     label = (f"Gjord för {RECIPIENT_LABELS[party]}: bara platser och uppföljningar i dataset som delas med dem, "
-             f"bara orsakstexter som är markerade som delbara, inga anteckningar eller åtgärdsbeskrivningar; "
+             f"bara orsakstexter och åtgärdsbeskrivningar som är markerade som delbara, inga anteckningar; "
              f"under ägarens nivå visas antal {small} som ”..” och platser med färre än {rules.min_place} "
              "händelser utan siffror.")
     return Recipient(party, view_of, label)

@@ -560,6 +560,11 @@ ENGLISH: dict[str, str] = {
     'Välj minst två platser att slå ihop.': 'Choose at least two places to merge.',
     'pågår': 'ongoing',
     't.ex. misshandel utomhus i centrum −20 % jämfört med samma period föregående år': 'e.g. assault outdoors in the centre −20 % on the same period last year',
+    'Får delas med den andra parten': 'May be shared with the other party',
+    'Beskrivningen följer med när problembilden exporteras till den andra parten. Utan markering stannar den i '
+    'rummet; åtgärdens titel följer alltid med.':
+        'The description goes with the problem picture when it is exported for the other party. Unmarked, it '
+        'stays in the room; the measure\'s title always goes.',
     't.ex. trygghetsvandringar': 'e.g. safety walks',
     'Ändra': 'Edit',
     'Ändringarna är sparade.': 'The changes are saved.',

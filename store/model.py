@@ -85,6 +85,7 @@ class Measure:
     version: int = 0
     created_at: str = ""
     updated_at: str = ""
+    shareable: bool = False  # the description leaves the room only when marked shareable, as a cause's text
 
 
 @dataclass

@@ -21,7 +21,7 @@ What the file keeps and how:
   what they know; left-out fields take the store's defaults.
 * A file made *for the other party* (:class:`Recipient`, ``samsyn picture export --for kommunen``)
   holds only what that party may see: items of datasets shared with it, cause texts marked
-  ``shareable``, no hotspot notes or measure descriptions, and the pinning snapshots' counts
+  ``shareable``, measure descriptions marked ``shareable``, no hotspot notes, and the pinning snapshots' counts
   masked at its level (``".."``); its ``made_for`` header says for whom it was made.
 
 Import checks the whole file before anything is written — the JSON Schema, then what a schema
@@ -291,8 +291,8 @@ def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: 
         The other party the file is made for; default none, the operator's unfiltered file. With one:
         only hotspots and follow-ups of datasets the party sees (and the causes, measures and goals
         of those hotspots; a measure or goal without a hotspot follows ``dataset``), only cause texts
-        marked ``shareable``, no hotspot notes or measure descriptions (free text with no such
-        mark), snapshot counts through :func:`masked_snapshot`, and ``made_for`` in the header.
+        marked ``shareable``, only measure descriptions marked ``shareable``, no hotspot notes
+        (free text with no such mark), snapshot counts through :func:`masked_snapshot`, and ``made_for`` in the header.
 
     Returns
     -------
@@ -359,6 +359,8 @@ def export_picture(store: ProblemStore, *, dataset: Dataset | None = None, crs: 
         item = {"key": mkey[m.id], "title": m.title, "organisation": m.organisation, "kind": m.kind}
         _put(item, "description", m.description)
         _put(item, "responsible", m.responsible)
+        if m.shareable:  # left out when false: files written before measures had the mark read the same
+            item["shareable"] = True
         _put(item, "start", m.start)
         _put(item, "end", m.end)
         item["status"] = m.status
@@ -416,7 +418,8 @@ def _filtered(rows: dict[str, list[Any]], recipient: Recipient, file_dataset: st
     kept = {h.id for h in hotspots}  # merged_into/merged_from to a place left out are left out by the writer
     causes = [c for c in rows["cause"] if c.hotspot_id in kept and c.shareable]
     file_visible = view(file_dataset).visible
-    measures = [replace(m, description="", hotspot_ids=[i for i in m.hotspot_ids if i in kept])
+    measures = [replace(m, description=m.description if m.shareable else "",
+                        hotspot_ids=[i for i in m.hotspot_ids if i in kept])
                 for m in rows["measure"]
                 if (m.hotspot_ids and any(i in kept for i in m.hotspot_ids)) or (not m.hotspot_ids and file_visible)]
     measure_ids = {m.id for m in measures}
@@ -876,7 +879,7 @@ def _plan(document: Any, path: str | Path | None, *, crs: str | None = None,
         item = checked("measure", parts, Measure(
             title=m["title"], description=m.get("description", ""), organisation=m["organisation"],
             responsible=m.get("responsible", ""), kind=m.get("kind", "situationell"),
-            start=m.get("start") or "", end=m.get("end") or "", status=m.get("status", "planerad"),
+            shareable=m.get("shareable", False), start=m.get("start") or "", end=m.get("end") or "", status=m.get("status", "planerad"),
             **common(m, parts)))
         rows.append(_Row("measure", m["key"], item, {"hotspots": list(m.get("hotspots", []))}))
 

@@ -208,7 +208,7 @@ _KINDS: dict[str, _Kind] = {
     ),
     "measure": _Kind(
         "measure", "measures", Measure, "Åtgärden", "den", "åtgärd",
-        frozenset(), frozenset({"archived"}),
+        frozenset(), frozenset({"archived", "shareable"}),
     ),
     "goal": _Kind(
         "goal", "goals", Goal, "Målet", "det", "mål",
@@ -432,6 +432,7 @@ def _validate_measure(m: Measure) -> Measure:
         title=_check_text(m.title, "Åtgärden behöver en titel."),
         description=_check_str(m.description, "Beskrivning"),
         responsible=_check_str(m.responsible, "Ansvarig"),
+        shareable=_check_bool(m.shareable, "Delbar"),
         start=_check_date(m.start, "Startdatum"),
         end=_check_date(m.end, "Slutdatum"),
         hotspot_ids=_check_ints(m.hotspot_ids, 1, 2**31 - 1, "Platser anges med sina id (heltal)."),

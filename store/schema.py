@@ -224,6 +224,21 @@ MIGRATIONS: tuple[Migration, ...] = (
             """,
         ),
     ),
+    Migration(
+        6,
+        "measures marked shareable; the key a dataset's owner and sharing changes are logged under",
+        (
+            # Measures from before were never marked: their descriptions stay in the room, as before.
+            "ALTER TABLE measures ADD COLUMN shareable {bool} NOT NULL DEFAULT {false}",
+            # The change log's entity_id is an integer; a dataset's id is text (its folder name).
+            """
+            CREATE TABLE logged_datasets (
+                id {id},
+                dataset_id TEXT NOT NULL UNIQUE
+            )
+            """,
+        ),
+    ),
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version
@@ -246,9 +261,9 @@ def pending(current: int, *, target: int | None = None) -> list[Migration]:
     Examples
     --------
     >>> [m.version for m in pending(0)]
-    [1, 2, 3, 4, 5]
+    [1, 2, 3, 4, 5, 6]
     >>> [m.version for m in pending(1)]
-    [2, 3, 4, 5]
+    [2, 3, 4, 5, 6]
     """
     target = LATEST_VERSION if target is None else target
     return [m for m in MIGRATIONS if current < m.version <= target]

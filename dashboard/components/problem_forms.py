@@ -468,6 +468,11 @@ def measure_form(hotspots: list[Hotspot], *, user: str, measure: Measure | None 
         organisation = cols[0].selectbox(t("Ansvarig organisation"), ORGANISATIONS,
                                          index=ORGANISATIONS.index(measure.organisation) if measure else 0)
         responsible = cols[1].text_input(t("Ansvarig person/funktion"), value=measure.responsible if measure else "")
+        # Unmarked, the description stays in the room: an export for the other party leaves it out.
+        shareable = st.checkbox(t("Får delas med den andra parten"), value=measure.shareable if measure else False,
+                                help=t("Beskrivningen följer med när problembilden exporteras till den andra "
+                                       "parten. Utan markering stannar den i rummet; åtgärdens titel följer alltid "
+                                       "med."))
         kind = cols[2].selectbox(t("Typ"), MEASURE_KINDS, format_func=t,
                                  index=MEASURE_KINDS.index(measure.kind) if measure else 0)
         status = cols[3].selectbox(t("Status"), MEASURE_STATUSES, format_func=t,
@@ -482,7 +487,7 @@ def measure_form(hotspots: list[Hotspot], *, user: str, measure: Measure | None 
         submitted = st.form_submit_button(t("Spara ändringar") if measure else t("Lägg till åtgärd"),
                                           type="primary" if measure else "secondary")
     if submitted:
-        values = {"title": title, "description": description, "organisation": organisation,
+        values = {"title": title, "description": description, "shareable": shareable, "organisation": organisation,
                   "responsible": responsible, "kind": kind, "status": status,
                   "start": start.isoformat() if start else "", "end": end.isoformat() if end else "",
                   "hotspot_ids": list(linked)}

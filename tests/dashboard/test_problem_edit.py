@@ -258,3 +258,26 @@ def test_edit_a_measure_and_archive_it(picture):
     _run(at)
     assert store.list_measures() == [] and store.get_measure(measure.id).archived
     assert any(w.value.startswith("Åtgärden är arkiverad:") for w in at.warning)
+
+
+def test_a_measure_marked_shareable_on_the_form_is_stored_so_and_can_be_unmarked(picture):
+    store, measure = picture["store"], picture["measure"]
+    at = _page()
+    at.button(key=f"edit-measure-{measure.id}").click()
+    _run(at)
+    form = f"form-measure-{measure.id}"
+    box = _named(_in_form(at, "checkbox", form), "Får delas med den andra parten")
+    assert box.value is False  # a measure made before the mark stays in the room
+    box.check()
+    _named(_in_form(at, "text_area", form), "Beskrivning").input("Två ordningsvakter fredag och lördag 22–03")
+    _submit(at, form, "Spara ändringar")
+    saved = store.get_measure(measure.id)
+    assert (saved.shareable, saved.description) == (True, "Två ordningsvakter fredag och lördag 22–03")
+    assert store.audit_log("measure", measure.id)[-1].changes["shareable"] == [False, True]
+    at.button(key=f"edit-measure-{measure.id}").click()
+    _run(at)
+    box = _named(_in_form(at, "checkbox", form), "Får delas med den andra parten")
+    assert box.value is True
+    box.uncheck()
+    _submit(at, form, "Spara ändringar")
+    assert store.get_measure(measure.id).shareable is False

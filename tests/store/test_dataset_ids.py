@@ -32,7 +32,7 @@ def test_rows_from_version_3_belong_to_the_sample(store_url):
     old.close()
 
     with open_store(store_url) as store:
-        assert store.schema_version() == 5
+        assert store.schema_version() == 6
         assert store.get_hotspot(spot.id).dataset_id == "exempelstad"
         assert store.get_followup(plan.id).dataset_id == "exempelstad"
         assert store.get_hotspot(spot.id).title == "Stortorget"  # nothing else changed

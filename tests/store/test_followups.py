@@ -284,10 +284,10 @@ def test_opening_a_version_2_database_adds_followups(store_url):
         tx.query("SELECT * FROM followups")
     old.close()
 
-    assert LATEST_VERSION == 5  # 5: the role table
+    assert LATEST_VERSION == 6  # 5: the role table; 6: measures shareable, the dataset change log
     store = open_store(store_url)
     try:
-        assert store.schema_version() == 5
+        assert store.schema_version() == 6
         assert store.get_hotspot(spot.id) == spot and store.get_measure(m.id) == m
         assert store.list_goals() == [goal]
         f = store.add_followup(plan_for(m.id, hotspot_id=spot.id), user=ANNA)
@@ -300,7 +300,7 @@ def test_opening_a_version_2_database_adds_followups(store_url):
         assert again.list_followups() == [f]
         with again._backend.transaction(write=False) as tx:
             rows = tx.query("SELECT version, description FROM schema_version ORDER BY version")
-        assert [r["version"] for r in rows] == [1, 2, 3, 4, 5]
+        assert [r["version"] for r in rows] == [1, 2, 3, 4, 5, 6]
         assert "follow-ups" in rows[2]["description"]
     finally:
         again.close()

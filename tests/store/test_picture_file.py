@@ -53,7 +53,7 @@ def build_picture(store: ProblemStore) -> None:
     light = store.add_measure(Measure(
         "Belysning och ordningsvakter", description="LED i parken", organisation="kommun",
         responsible="Tekniska förvaltningen", kind="situationell", start="2024-03-01", end="2024-12-31",
-        status="pågår", hotspot_ids=[torget.id, merged.id]), user=BO)
+        status="pågår", hotspot_ids=[torget.id, merged.id], shareable=True), user=BO)
     talk = store.add_measure(Measure("Föräldravandringar", organisation="annan", kind="social"), user=BO)
     store.add_goal(Goal("effektmål", "Misshandel −20 %", hotspot_id=torget.id, measure_id=light.id,
                         categories=["Misshandel utomhus"], baseline_start="2023-03-01",
@@ -125,6 +125,7 @@ def test_round_trip_is_the_same_file_and_the_same_rows(source, store, tmp_path):
     assert [f.displacement_m for f in followups] == [150.0, None]
     assert max_shift_m(CONTROL, followups[0].control_wkt) < 0.001
     assert [c.shareable for c in store.list_causes(include_archived=True)] == [True, False]
+    assert [m.shareable for m in store.list_measures(include_archived=True)] == [True, False]
     assert store.integrity_check() == []
     # One audit entry per imported row, naming the file.
     log = store.audit_log("hotspot", new[0].id)
@@ -168,6 +169,48 @@ def test_export_validates_against_its_own_schema(source):
 
     jsonschema.Draft202012Validator.check_schema(load_schema())
     jsonschema.Draft202012Validator(load_schema()).validate(export_picture(source))
+
+
+def test_an_export_for_the_other_party_keeps_only_shareable_measure_descriptions(store):
+    import jsonschema
+
+    from core.disclosure import View
+    from store.picture_file import Recipient
+
+    place = store.add_hotspot(Hotspot("Gångtunneln", PARKING, dataset_id="exempelstad"), user=ANNA)
+    store.add_measure(Measure("Belysning", description="Ny LED-belysning i gångtunneln före oktober",
+                              hotspot_ids=[place.id], shareable=True), user=BO)
+    store.add_measure(Measure("Spaning", description="Civilklädda poliser fredagar 22–02", organisation="polis",
+                              hotspot_ids=[place.id]), user=ANNA)
+    joint = Recipient("kommunen", lambda dataset_id: View(True, False, "gemensam"), "Gjord för kommunen.")
+    document = export_picture(store, recipient=joint)
+    jsonschema.Draft202012Validator(load_schema()).validate(document)
+    # Both measures go to the kommun by title; only the description marked shareable goes with them.
+    assert [(m["title"], m.get("description"), m.get("shareable")) for m in document["measures"]] == [
+        ("Belysning", "Ny LED-belysning i gångtunneln före oktober", True), ("Spaning", None, None)]
+    assert "Civilklädda" not in json.dumps(document, ensure_ascii=False)
+    # The operator's own export keeps both.
+    assert [m.get("description") for m in export_picture(store)["measures"]] == [
+        "Ny LED-belysning i gångtunneln före oktober", "Civilklädda poliser fredagar 22–02"]
+
+
+def test_a_version_5_database_gets_measures_not_shareable_and_keeps_them(store_url):
+    from store.backends import PostgresBackend, SQLiteBackend
+    from tests.store._legacy import before_measure_shareable
+
+    old = PostgresBackend(store_url) if store_url.startswith("postgresql") else SQLiteBackend(store_url)
+    assert old.migrate(target=5) == 5
+    with before_measure_shareable():
+        made = ProblemStore(old).add_measure(Measure("Belysning", description="LED i parken"), user=BO)
+    old.close()
+    with open_store(store_url) as migrated:
+        assert migrated.schema_version() == 6
+        measure = migrated.get_measure(made.id)
+        assert (measure.title, measure.description, measure.shareable) == ("Belysning", "LED i parken", False)
+        marked = migrated.update_measure(made.id, {"shareable": True}, expected_version=1, user=BO)
+        assert migrated.get_measure(made.id).shareable is True and marked.version == 2
+        assert migrated.audit_log("measure", made.id)[-1].changes == {"shareable": [False, True]}
+        assert migrated.integrity_check() == []
 
 
 # -- a file written by hand --------------------------------------------------------------------------

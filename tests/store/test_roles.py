@@ -12,8 +12,8 @@ from store.roles import RoleEntry
 ADMIN = "Eva Admin (eva@kommun.example.se)"
 
 
-def test_a_new_database_has_the_role_table_at_schema_version_5(store):
-    assert store.schema_version() == 5
+def test_a_new_database_has_the_empty_role_table(store):
+    assert store.schema_version() == 6
     assert store.list_roles() == []
     assert store.role_for("anna@kommun.example.se", "sub-123") is None
 
@@ -103,7 +103,7 @@ def test_an_existing_version_4_database_gets_the_empty_role_table_and_keeps_its_
         tx.query("SELECT * FROM roles")
     old.close()
     with open_store(store_url) as store:
-        assert store.schema_version() == 5
+        assert store.schema_version() == 6
         assert store.list_roles() == [] and store.get_hotspot(spot.id).title == "Torget"
         assert store.integrity_check() == []
         with store._backend.transaction(write=False) as tx:
