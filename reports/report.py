@@ -67,6 +67,7 @@ from reports.blocks import (
     Table,
     TitlePage,
 )
+from reports.patterns import PlacePatterns, pattern_blocks, pattern_dict, place_patterns
 from reports.report_docx import write_docx
 from reports.report_html import write_html
 from reports.report_json import write_json
@@ -386,6 +387,7 @@ class Report:
     notices: dict[int, str] = field(default_factory=dict)  # per hotspot id: the dataset it is counted on
     mask: Mask = field(default_factory=Mask)  # the reader's view of the report's own dataset
     place_masks: dict[int, Mask] = field(default_factory=dict)  # per place number: its dataset's view
+    patterns: dict[int, PlacePatterns] = field(default_factory=dict)  # per place number: Mönster i tid och rum
 
     @property
     def level(self) -> str:
@@ -447,6 +449,8 @@ class Report:
                 "notice": self.notices.get(hotspot.id, "") if hotspot.id is not None else "",
                 "then": then_data, "now": now_data,
                 "table": {"columns": table.columns, "rows": [[str(c) for c in row] for row in table.rows]},
+                "patterns": pattern_dict(self.patterns.get(number), view=mask.view,
+                                         shown=mask.place_shown(now.count), too_few=mask.too_few(lang), lang=lang),
             })
 
         followups = []
@@ -1239,6 +1243,7 @@ def _hotspot_section(
     mask: Mask,
     notice: str = "",
     lang: str = "sv",
+    patterns: list[Block] | None = None,
 ) -> list[Block]:
     blocks: list[Block] = [Heading(tr("Plats {number}: {title}", lang).format(number=number, title=hotspot.title),
                                    2)]
@@ -1270,6 +1275,7 @@ def _hotspot_section(
         else:  # a map or heatmap of a handful of incidents would show them one by one
             blocks.append(Paragraph(tr("Plats {number}: kartan och värmekartan visas inte, {too_few}.", lang).format(
                 number=number, too_few=mask.too_few(lang)), "note"))
+    blocks += patterns or []
     blocks += _place_plan(hotspot, causes=causes, measures=measures, goal_statuses=goal_statuses, mask=mask,
                           lang=lang)
     return blocks
@@ -1782,6 +1788,7 @@ def build_report(
     places = []
     notices = {}
     place_masks = {}
+    patterns = {}
     for number, hotspot in numbered:
         where = source(hotspot)
         place_masks[number] = mask_of(where)
@@ -1795,11 +1802,16 @@ def build_report(
                         if (s.goal.hotspot_id is not None and s.goal.hotspot_id == hotspot.id)
                         or (s.goal.measure_id is not None and s.goal.measure_id in measure_ids)]
         plans = [o.plan for o in outcomes if o.measure.id in measure_ids]
+        if now is not None:  # robustness, emerging class and near-repeat (reports.patterns)
+            patterns[number] = place_patterns(where.incidents, hotspot, report_period, extent=where.districts)
         blocks += _hotspot_section(
             number, hotspot, incidents=where.incidents, period=report_period, districts=where.districts,
             background=where.background, causes=[c for c in causes if c.hotspot_id == hotspot.id],
             measures=linked_measures, goal_statuses=linked_goals, plans=plans, now=now, mask=place_masks[number],
             notice=where.notice, lang=lang,
+            patterns=pattern_blocks(number, patterns.get(number), view=place_masks[number].view,
+                                    shown=now is not None and place_masks[number].place_shown(now.count),
+                                    too_few=place_masks[number].too_few(lang), lang=lang),
         )
         if now is not None:
             places.append((number, hotspot, now))
@@ -1808,4 +1820,4 @@ def build_report(
     blocks += _followup_section(outcomes, mask, lang)
     blocks += _method(lang, mask.view)  # the public audience is the steering-group/public level
     return Report(title, audience, generated_at, title_page, blocks, report_period, data_period, statuses, outcomes,
-                  places, lang, notices, mask, place_masks)
+                  places, lang, notices, mask, place_masks, patterns)
