@@ -29,7 +29,7 @@ class Hotspot:
     geometry_wkt: str
     crs: str = "EPSG:3006"
     source_kind: str = "drawn"  # cell | district | place | drawn | table
-    source_id: str = ""  # the cell id, area id or place id it was pinned from
+    source_id: str = ""  # the cell id (a hot-spot cluster: its cells' ids, comma-joined), area id or place id
     categories: list[str] = field(default_factory=list)
     weekdays: list[int] = field(default_factory=list)  # ISO 1–7
     hours: list[int] = field(default_factory=list)  # 0–23
