@@ -16,6 +16,26 @@ import streamlit as st
 from core import formatting
 
 ENGLISH: dict[str, str] = {
+    # Near repeat on Tid (dashboard/components/near_repeat.py)
+    "Upprepade händelser nära i tid och rum (near repeat)": "Repeats close in time and space (near repeat)",
+    "Brottstyper för near repeat": "Categories for near repeat",
+    "Permutationer": "Permutations",
+    "Fler permutationer ger säkrare p-värden men tar längre tid (999 tar några sekunder på tusentals inbrott).":
+        "More permutations give surer p-values but take longer (999 take a few seconds on thousands of burglaries).",
+    "För få händelser med position för att räkna near repeat.": "Too few incidents with a position for near repeat.",
+    "Räknar near repeat …": "Computing near repeat …",
+    "Knox-kvot: par jämfört med slumpen": "Knox ratio: pairs compared with chance",
+    "Knox-kvot": "Knox ratio",
+    "Avstånd": "Distance",
+    "Tid mellan händelserna": "Time between the incidents",
+    "dagar": "days",
+    "Det närmaste bandet har för få par för att visas på den här visningsnivån.":
+        "The nearest band has too few pairs to be shown at this view level.",
+    "Kvoten är antalet par av händelser inom avståndet och tiden delat med det antal som blir när datumen blandas "
+    "slumpmässigt ({n} gånger). 1 = som slumpen; * = p < 0,05. Banden är [från, till).":
+        "The ratio is the number of pairs of incidents within the distance and the time divided by the number "
+        "obtained when the dates are shuffled at random ({n} times). 1 = as chance gives; * = p < 0.05. The bands "
+        "are [from, to).",
     "Översikt": "Overview",
     "Karta": "Map",
     "Tid": "Time",

@@ -19,6 +19,7 @@ from dashboard.components.disclosure import (
 )
 from dashboard.components.errors import end_page
 from dashboard.components.exports import show_figure
+from dashboard.components.near_repeat import near_repeat_section
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import english, lang, t, weekday_names
 from dashboard.loaders import current_view
@@ -93,6 +94,8 @@ values, texts = masked_matrix(months.matrix, disclosure)
 fig = month_hour_heatmap(values, month_names=MONTHS_EN if english() else MONTHS_SV, projector=projector,
                          title=t("Månad × timme"), texts=texts)
 show_figure(fig, "manad-timme", data=masked_frame(months.long(), disclosure, ["weight"]), key="month-hour")
+
+near_repeat_section(view, disclosure, projector=projector)
 
 # The monthly trend beside the same months a year earlier, as the handbook compares.
 current = counts_over_time(all_dates, freq="M", start=filters.start, end=filters.end)
