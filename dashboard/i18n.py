@@ -38,6 +38,15 @@ ENGLISH: dict[str, str] = {
         "are [from, to).",
     "Översikt": "Overview",
     "Karta": "Map",
+    # Karta's emerging hot spots (dashboard/components/emerging_layer.py)
+    "Framväxande hot spots": "Emerging hot spots",
+    "Nya, växande, ihållande och avtagande hot spots: Gi* per ruta och tidssteg med Mann–Kendall-trend, som "
+    "ArcGIS Emerging Hot Spot Analysis.":
+        "New, intensifying, persistent and diminishing hot spots: Gi* per cell and time step with a Mann–Kendall "
+        "trend, as ArcGIS's Emerging Hot Spot Analysis.",
+    "Tidssteg": "Time step", "Månad": "Month", "Kvartal": "Quarter", "Vecka": "Week", "Läsning": "Reading",
+    "Ladda ner GeoJSON": "Download GeoJSON",
+    "Inga rutor att visa med ett mönster.": "No cells with a pattern to show.",
     "Tid": "Time",
     # Arbetsmöte: the guided workshop flow (dashboard/components/workshop.py)
     "Arbetsmöte": "Workshop",

@@ -36,6 +36,7 @@ from dashboard.components.disclosure import (
     masked_series,
     shown_places,
 )
+from dashboard.components.emerging_layer import emerging_controls, emerging_panel
 from dashboard.components.errors import end_page
 from dashboard.components.exports import csv_download, show_figure
 from dashboard.components.maps import (
@@ -91,6 +92,9 @@ show_density = controls[2].toggle(t("Täthetsyta"), key="map_density")
 show_survey = controls[3].toggle(t("Trygghetslager"), value=False, key="map_survey")
 show_pinned = controls[4].toggle(t("Fästa platser"), value=True, key="map_pinned",
                                  help=t("Platserna som redan är fästa i problembilden, med sin rubrik."))
+# Emerging hot spots: a toggle and a step of their own, computed (cached) only when on.
+emerging = emerging_controls(view, cell=float(cell), view=disclosure, crs=crs, period=(filters.start, filters.end),
+                             districts=active.districts)
 # What is missing is said once, with where to add it; the rest of the map still works without it.
 if active.districts is None:
     st.info(t("Datasetet har inget områdeslager. Lägg till ett områdeslager på sidan Data för att se antal, "
@@ -273,6 +277,8 @@ if bounds_work is None:
     st.info(t("Datasetet har inga händelser med position att visa på kartan. Läs in en händelsefil på sidan Data."))
     end_page()
 folium_map = build_map(layers, bounds_wgs84(bounds_work, crs), load_config())
+if emerging is not None:
+    emerging.add_to(folium_map)
 add_draw(folium_map, language="en" if english() else "sv",
          draw_options={"polyline": {"shapeOptions": {"color": "#D55E00", "weight": 5}},
                        "polygon": {"shapeOptions": {"color": "#D55E00"}}, "rectangle": {"shapeOptions": {"color": "#D55E00"}},
@@ -303,6 +309,7 @@ with map_column:
         not_places = not_places_text(precision_counts(view["position_precision"].astype("object")), lang=lang())
         if not_places:
             st.caption(not_places)
+    emerging_panel(emerging)
     # The months as a film, with the same filters; cells only, never incidents (components/time_slider.py).
     time_slider(view, districts=active.districts, view=disclosure, cell=float(cell), period=(filters.start, filters.end),
                 projector=projector)
