@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Literal
 
 import numpy as np
@@ -426,3 +427,64 @@ def change_label(change: str, *, lang: str = "sv") -> str:
     """The word for an area's ``change`` in ``lang`` ("liknande", "högre andel", "lägre andel")."""
     formatting.locale(lang)
     return CHANGE_LABELS[lang][change]
+
+
+Compare = Literal["year", "previous"]
+
+
+def comparison_period(start, end, compare: Compare = "year") -> tuple[date, date]:
+    """The base period ``start``–``end`` (inclusive dates) is compared with.
+
+    ``"year"``: the same period a year earlier (:func:`analysis.change.previous_year_period`);
+    ``"previous"``: the period of the same length just before.
+
+    Examples
+    --------
+    >>> comparison_period("2025-03-01", "2025-03-31", "previous")
+    (datetime.date(2025, 1, 29), datetime.date(2025, 2, 28))
+    """
+    from analysis.change import previous_year_period
+
+    if compare == "year":
+        return previous_year_period(start, end)
+    if compare != "previous":
+        raise ValueError("Jämför med 'year' (samma period året innan) eller 'previous' (perioden närmast före).")
+    first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    length = (last - first).days + 1
+    before_end = first - timedelta(days=1)
+    return before_end - timedelta(days=length - 1), before_end
+
+
+def sppt_periods(
+    incidents: pd.DataFrame,
+    areas,
+    start,
+    end,
+    *,
+    compare: Compare = "year",
+    assignment: np.ndarray | None = None,
+    **options,
+) -> tuple[SpptResult, tuple[date, date]]:
+    """The S-index of ``start``–``end`` (the test) against its comparison period (the base).
+
+    ``incidents`` must cover both periods (``occurred_from``); ``assignment`` is each incident's
+    area position (``-1`` outside), e.g. a dataset's district codes. Returns the result and the
+    base period. ``options`` as :func:`sppt_counts` (the dashboard passes a fixed ``seed`` so
+    the verdict does not change between two looks at the same filters).
+    """
+    from analysis.aggregate import area_assignment, area_keys
+
+    base_start, base_end = comparison_period(start, end, compare)
+    when = pd.to_datetime(incidents["occurred_from"]).to_numpy()
+    positions = area_assignment(incidents, areas) if assignment is None else np.asarray(assignment, dtype=np.int64)
+    keys = area_keys(areas)
+
+    def counts(first, last) -> np.ndarray:
+        inside = (when >= np.datetime64(pd.Timestamp(first))) & (
+            when < np.datetime64(pd.Timestamp(last) + pd.Timedelta(days=1))) & (positions >= 0)
+        return np.bincount(positions[inside], minlength=len(keys))
+
+    result = sppt_counts(counts(base_start, base_end), counts(start, end), keys=keys, **options)
+    if "name" in getattr(areas, "columns", ()):
+        result.table.insert(0, "name", areas["name"].to_numpy())
+    return result, (base_start, base_end)

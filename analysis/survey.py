@@ -263,7 +263,7 @@ def survey_change(
 
 
 def survey_vs_rates(
-    survey: pd.DataFrame, rates: pd.DataFrame, indicator: str, year: int
+    survey: pd.DataFrame, rates: pd.DataFrame, indicator: str, year: int, *, rate: str = "rate_per_1000"
 ) -> pd.DataFrame:
     """Join a survey indicator with incident rates per area, for the quadrant chart.
 
@@ -286,11 +286,14 @@ def survey_vs_rates(
         Indicator id.
     year : int
         Survey year.
+    rate : str
+        The rate column the split uses: ``rate_eb_per_1000`` (:mod:`analysis.smoothing`) when
+        small districts would otherwise land among "många brott" by their few inhabitants.
 
     Returns
     -------
     DataFrame
-        ``area_id, name, value, rate_per_1000, quadrant, uncertain``.
+        ``area_id, name, value, rate_per_1000, quadrant, uncertain`` (and ``rate`` when it is another column).
 
     Examples
     --------
@@ -314,31 +317,32 @@ def survey_vs_rates(
     if chosen.empty:
         raise InputError(f"Indikatorn '{indicator}' saknar resultat för år {year}.")
     rates = rates.reset_index() if "area_id" not in rates.columns else rates
-    if "area_id" not in rates.columns or "rate_per_1000" not in rates.columns:
-        raise InputError("Brottstalen behöver kolumnerna area_id och rate_per_1000.")
+    if "area_id" not in rates.columns or "rate_per_1000" not in rates.columns or rate not in rates.columns:
+        raise InputError(f"Brottstalen behöver kolumnerna area_id, rate_per_1000 och {rate}.")
     left = chosen.drop_duplicates("area_id", keep="last").assign(area_id=lambda f: f["area_id"].astype(str))
     right = rates.assign(area_id=rates["area_id"].astype(str))
-    columns = ["area_id", "rate_per_1000"] + (["name"] if "name" in right.columns else [])
+    extra = [rate] if rate != "rate_per_1000" else []
+    columns = ["area_id", "rate_per_1000", *extra] + (["name"] if "name" in right.columns else [])
     joined = left[["area_id", "value", "direction", "uncertain"]].merge(right[columns], on="area_id", how="outer")
-    usable = joined["value"].notna() & pd.to_numeric(joined["rate_per_1000"], errors="coerce").notna()
+    usable = joined["value"].notna() & pd.to_numeric(joined[rate], errors="coerce").notna()
     left_out = int((~usable).sum())
     joined = joined[usable].reset_index(drop=True)
     if "name" not in joined:
         joined["name"] = joined["area_id"]
     joined["name"] = joined["name"].where(joined["name"].notna(), joined["area_id"])
-    rate = joined["rate_per_1000"].astype(float)
+    split_rate = joined[rate].astype(float)
     value_median = float(joined["value"].median()) if len(joined) else math.nan
-    rate_median = float(rate.median()) if len(joined) else math.nan
+    rate_median = float(split_rate.median()) if len(joined) else math.nan
     higher_better = (joined["direction"].astype("string") == "higher_better").fillna(False).to_numpy(dtype=bool)
     unsafe = np.where(higher_better, joined["value"] < value_median, joined["value"] > value_median)
-    many = (rate > rate_median).to_numpy()
+    many = (split_rate > rate_median).to_numpy()
     joined["quadrant"] = [
         f"{'hög' if u else 'låg'} otrygghet, {'många' if m else 'få'} brott" for u, m in zip(unsafe, many, strict=True)
     ]
-    result = joined[["area_id", "name", "value", "rate_per_1000", "quadrant", "uncertain"]].copy()
+    result = joined[["area_id", "name", "value", "rate_per_1000", *extra, "quadrant", "uncertain"]].copy()
     result["uncertain"] = result["uncertain"].astype(bool)
     result.attrs.update(indicator=indicator, year=year, value_median=value_median, rate_median=rate_median,
-                        left_out=left_out)
+                        left_out=left_out, rate=rate)
     return result
 
 

@@ -38,6 +38,27 @@ ENGLISH: dict[str, str] = {
         "are [from, to).",
     "Översikt": "Overview",
     "Karta": "Map",
+    # Issue 12 (S-index, empirical Bayes): Översikt's pattern change, Karta's and Trygghet's smoothed rates
+    "Har mönstret ändrats?": "Has the pattern changed?",
+    "Jämför med": "Compare with",
+    "Perioden närmast före": "The period just before",
+    "Det finns inga händelser inom områdena i en av perioderna att jämföra.":
+        "There are no incidents inside the districts in one of the periods to compare.",
+    "Andresens S-index: varje områdes andel av händelserna {test} jämförs med andelen {base}. En andel utanför "
+    "95 % av {n} omdragningar räknas som ändrad; S är andelen områden som är liknande (S ≥ 0,80: i stort sett "
+    "samma mönster).":
+        "Andresen's S-index: each district's share of the incidents {test} is compared with its share {base}. A "
+        "share outside 95% of {n} resamples counts as changed; S is the share of districts that are similar "
+        "(S ≥ 0.80: much the same pattern).",
+    "Antal före": "Count before", "Antal nu": "Count now", "Andel före": "Share before", "Andel nu": "Share now",
+    "Mönster": "Pattern", "liknande": "similar", "högre andel": "higher share", "lägre andel": "lower share",
+    "Skattad takt (empirisk Bayes) – små områden dras mot snittet":
+        "Estimated rate (empirical Bayes) – small districts are pulled towards the average",
+    "Används eftersom minst ett område har färre än {n} invånare; den uppmätta takten står i tabellen.":
+        "Used because at least one district has fewer than {n} inhabitants; the measured rate is in the table.",
+    "Skattad takt per 1 000 invånare (empirisk Bayes)": "Estimated rate per 1,000 inhabitants (empirical Bayes)",
+    "uppmätt": "measured",
+    # end of issue 12
     # Karta's emerging hot spots (dashboard/components/emerging_layer.py)
     "Framväxande hot spots": "Emerging hot spots",
     "Nya, växande, ihållande och avtagande hot spots: Gi* per ruta och tidssteg med Mann–Kendall-trend, som "

@@ -50,6 +50,7 @@ from dashboard.components.maps import (
     pinned_layer,
 )
 from dashboard.components.pinning import LAST_PIN, pin_flash, pin_form, remember_pin, undo_last_pin
+from dashboard.components.rates import smooth_map_rates
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.components.time_slider import time_slider
 from dashboard.filters import apply_filters, current_filters
@@ -117,6 +118,7 @@ if active.districts is not None:
     before = district_frame["area_id"].map(changes["before"]).fillna(0).to_numpy()
     district_frame["value"] = district_frame[metric].astype(float)
     district_frame["label"] = [fmt_area_value(v, metric) for v in district_frame["value"]]
+    smooth_map_rates(district_frame, summary, metric)  # small districts: the empirical-Bayes rate, said so
     # A hidden count hides its rate and its change too (population and last year give it back); such a
     # district is drawn without fill, so its colour says nothing either.
     hidden = hidden_mask(district_frame["count"].to_numpy(), disclosure)

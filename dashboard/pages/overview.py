@@ -17,6 +17,7 @@ from dashboard.components.disclosure import (
     shown_places,
 )
 from dashboard.components.exports import csv_download
+from dashboard.components.pattern_change import pattern_change
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import change_delta, lang, t
@@ -106,6 +107,10 @@ with right:
                      hide_index=True,
                      width="stretch")
         csv_download(masked_frame(top, disclosure, ["count"]), "mikroplatser", key="csv-overview-places")
+
+if active.districts is not None:
+    # Did the pattern change, or only the total? The S-index against the comparison period.
+    pattern_change(all_dates, active.districts, filters.start, filters.end, disclosure)
 
 st.subheader(t("Trygghet i korthet"))
 if active.survey is None or active.survey.empty:

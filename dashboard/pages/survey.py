@@ -6,11 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from analysis.aggregate import summary_by_area
+from analysis.smoothing import small_population, with_eb_rate
 from analysis.survey import assessment_text, survey_change, survey_table, survey_vs_rates
 from dashboard.components.charts import interval_chart, quadrant_chart
 from dashboard.components.disclosure import hidden_mask, level_badge
 from dashboard.components.errors import end_page
 from dashboard.components.exports import csv_download, show_figure
+from dashboard.components.rates import EB_AXIS, eb_caption
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import fmt_int, lang, t
 from dashboard.loaders import current_view
@@ -82,19 +84,25 @@ else:
     view = apply_filters(active.incidents, filters, period=False)
     view = view[view["occurred_from"].dt.year == int(year)]
     rates = summary_by_area(view, active.districts, assignment=view["district"].cat.codes.to_numpy())
+    # Few inhabitants somewhere: the split uses the empirical-Bayes rate, and says so (components/rates.py).
+    rates = with_eb_rate(rates)
+    smoothed = small_population(rates["population"])
+    rate_column = "rate_eb_per_1000" if smoothed else "rate_per_1000"
     # Survey results are not incident counts, but the rate beside them is: a rate from a hidden count
     # gives the count back with the population, so such an area is left out of the chart and its CSV.
     hidden = hidden_mask(rates["count"].to_numpy(), disclosure)
-    rates.loc[hidden, "rate_per_1000"] = float("nan")
-    quadrant = survey_vs_rates(table, rates, indicator, int(year))
+    rates.loc[hidden, ["rate_per_1000", "rate_eb_per_1000"]] = float("nan")
+    quadrant = survey_vs_rates(table, rates, indicator, int(year), rate=rate_column)
     if unit == "share":
         quadrant["value"] = quadrant["value"] * 100
-    fig = quadrant_chart(quadrant, x="rate_per_1000", y="value", label="name",
-                         x_title=t("Händelser per 1 000 invånare") + f" ({year})",
+    fig = quadrant_chart(quadrant, x=rate_column, y="value", label="name",
+                         x_title=t(EB_AXIS if smoothed else "Händelser per 1 000 invånare") + f" ({year})",
                          y_title=labels.get(indicator, indicator), projector=projector,
                          title=t("Trygghet mot anmälda brott per område"))
     show_figure(fig, f"kvadrant-{indicator}-{year}", data=pd.DataFrame(quadrant), key="survey-quadrant")
     st.caption(t("Linjerna delar vid medianerna. Uppe till höger: hög otrygghet och många brott."))
+    if smoothed:
+        eb_caption()
     if hidden.any():
         st.caption(t("Områden som inte visas på den här visningsnivån, för att de har för få händelser (antalet "
                      "kan räknas fram ur invånartalet): {n}.").format(n=fmt_int(hidden.sum())))
