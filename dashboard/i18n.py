@@ -16,6 +16,24 @@ import streamlit as st
 from core import formatting
 
 ENGLISH: dict[str, str] = {
+    # Robustness of a pinned place (dashboard/components/robustness.py)
+    "Stabiliteten som hot spot kan inte bedömas: {reason}": "The stability as a hot spot cannot be assessed: {reason}",
+    "Stabiliteten som hot spot visas inte: för få händelser för att visas (under {k}).":
+        "The stability as a hot spot is not shown: too few incidents to show (under {k}).",
+    "Hur stabil är platsen som hot spot?": "How stable is the place as a hot spot?",
+    "Het = minst hälften av platsens yta ligger i rutor som är hot spots (Gi* med FDR, 95 %). Perioden är "
+    "sidofältets, delad i fyra lika delar.":
+        "Hot = at least half of the place's area lies in hot-spot cells (Gi* with FDR, 95%). The period is the "
+        "sidebar's, cut into four equal parts.",
+    "Jämförelse": "Comparison",
+    "Läge": "Setting",
+    "Händelser i platsen": "Incidents at the place",
+    "Andel av platsen i heta rutor": "Share of the place in hot cells",
+    "Resultat": "Result",
+    "Rutstorlek": "Cell size",
+    "het": "hot",
+    "inte het": "not hot",
+    "{share} i klassen": "{share} in the class",
     # Near repeat on Tid (dashboard/components/near_repeat.py)
     "Upprepade händelser nära i tid och rum (near repeat)": "Repeats close in time and space (near repeat)",
     "Brottstyper för near repeat": "Categories for near repeat",

@@ -14,6 +14,7 @@ from analysis.problem_numbers import Place, filter_text, place_numbers
 from analysis.snapshot import place_snapshot, suggest_time_window
 from core.disclosure import HIDDEN
 from dashboard.auth import audit_user, signed_in
+from dashboard.components.robustness import place_robustness_cached, robustness_note
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, lang, t, weekday_names
@@ -96,6 +97,11 @@ def pin_form(
         cols[1].caption(t("Så räknar Problembild platsen (Nu): {counted}.").format(counted=counted))
         detectable_warning(pinned_count, days=(filters.end - filters.start).days + 1,
                            hidden=micro_hidden or view.hides(pinned_count))
+        # How stable the place is as a hot spot (cell sizes, quarters, time steps) before the room pins it.
+        active = st.session_state["active"]
+        robustness_note(place_robustness_cached(active.incidents, place, filters.start, filters.end,
+                                                dataset=active.dataset, districts=active.districts),
+                        view=view, count=pinned_count)
     if not submitted:
         return None
     if not signed_in():

@@ -27,6 +27,7 @@ from dashboard.components.disclosure import level_badge, shown_places
 from dashboard.components.exports import csv_download
 from dashboard.components.maps import bounds_wgs84, build_problem_map, data_extent
 from dashboard.components.pinning import pin_form
+from dashboard.components.robustness import place_robustness_cached, robustness_note
 from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
@@ -176,6 +177,12 @@ if shown:
             st.caption(t("Vid fästningen") + f" ({hotspot.created_at[:16].replace('T', ' ')}, {md(hotspot.created_by)}): "
                        + (seen["hidden"] if isinstance(seen, dict) and "hidden" in seen
                           else forms.snapshot_text(seen)))
+        # How stable the place is as a hot spot in the sidebar's period, counted as "Nu" (the report says the same).
+        frames = frames_for(hotspot, pinned, active=active)[0]
+        robustness_note(place_robustness_cached(frames.incidents, hotspot, filters.start, filters.end,
+                                                dataset=frames.dataset, districts=frames.districts),
+                        view=_view_of(hotspot),
+                        count=place_numbers(frames.incidents, hotspot, filters.start, filters.end).count)
         forms.edit_hotspot(hotspot, all_categories, user=user)
         forms.archive_hotspot(hotspot, user=user)
     with cause_tab:

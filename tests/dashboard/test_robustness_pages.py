@@ -1,0 +1,65 @@
+"""The robustness sentence of a pinned place on Problembild: the report's sentence for the same place."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from data.sample import paths
+from geo.dataset import read_incidents
+from reports.report import ProblemPicture, build_report
+from store.model import Hotspot
+from store.problem_store import open_store
+from tests.dashboard.apptest import open_page
+
+
+@pytest.fixture()
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMSYN_DATA", str(tmp_path / "userdata"))
+    monkeypatch.delenv("SAMSYN_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "userdata").mkdir()
+    return open_store(tmp_path / "userdata" / "problembild.db")
+
+
+def _place() -> Hotspot:
+    spot = json.loads(paths().truth.read_text(encoding="utf-8"))["hotspots"][0]
+    geometry = shapely.Point(spot["x"], spot["y"]).buffer(spot["radius_m"])
+    return Hotspot(title=spot["name"], geometry_wkt=geometry.wkt, categories=["Misshandel utomhus"],
+                   created_by="Anna", snapshot={"count": 42})
+
+
+def test_problembild_says_what_the_report_says_about_the_place(store):
+    saved = store.add_hotspot(_place(), user="Anna")
+    sample = paths()
+    report = build_report(ProblemPicture(hotspots=[saved]), read_incidents(sample.incidents),
+                          districts=gpd.read_file(sample.districts).to_crs("EPSG:3006"),
+                          period=("2025-01-01", "2025-12-31"), generated_at=datetime(2026, 1, 10, 9))
+    sentence = report.patterns[1].robustness.sentence()
+    assert sentence.startswith("Platsen är het vid ")
+    at = open_page("problem.py", fran="2025-01-01", till="2025-12-31")
+    assert not at.exception, [e.message for e in at.exception]
+    shown = [box.value for box in (*at.info, *at.warning)]
+    assert sentence in shown, shown
+
+
+def test_the_pin_preview_on_karta_says_how_stable_the_cell_is(store):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=300)
+    at.query_params["fran"], at.query_params["till"] = "2025-01-01", "2025-12-31"
+    at.run()
+    # A hot cell in the middle of the sample town's centre, as a click on it selects it.
+    at.session_state["map_selected"] = {"kind": "cell", "id": "100m_E590100_N6544600"}
+    at.switch_page("pages/map.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = [box.value for box in (*at.info, *at.warning)]
+    assert any(text.startswith("Platsen är het vid ") for text in shown), shown
+    assert "Hur stabil är platsen som hot spot?" in [e.label for e in at.expander]
