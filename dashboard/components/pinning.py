@@ -26,6 +26,18 @@ PIN_FLASH = "map_pin_flash"  # (kind, message) shown after the page reran for a 
 
 PRIORITY_LABELS = {1: "1 – hög", 2: "2 – medel", 3: "3 – låg"}
 
+# After a pin the page reruns and the map above is drawn anew, which can leave the page scrolled elsewhere:
+# the confirmation is brought back to the middle of the screen, with the form right below it (its own
+# text, no user input, so the script is safe; retried while the map's iframe still settles its height).
+FLASH_SCROLL = """<span class="samsyn-pin-flash" hidden></span><script>
+for (const ms of [50, 400, 1200]) setTimeout(() => {
+  const marks = document.querySelectorAll('.samsyn-pin-flash');
+  const box = marks.length && marks[marks.length - 1].closest('[data-testid="stElementContainer"]');
+  const alert = box && box.previousElementSibling;
+  if (alert) alert.scrollIntoView({block: 'center'});
+}, ms);
+</script>"""
+
 
 def remembered(key: str, default: Any) -> Any:
     """A value the user typed in an earlier form (name, organisation), for the next form."""
@@ -158,6 +170,7 @@ def pin_flash() -> None:
     kind, message = st.session_state.pop(PIN_FLASH, (None, None))
     if message:
         (st.success if kind == "success" else st.info)(message, icon=":material/check_circle:")
+        st.html(FLASH_SCROLL, unsafe_allow_javascript=True)
 
 
 def undo_last_pin() -> bool:

@@ -111,7 +111,9 @@ def step_bar_html(index: int, *, projector: bool) -> str:
     Large enough to read from the back of the room in projector mode; the texts are the app's own, but
     are escaped all the same (they become HTML).
     """
-    size, prompt_size = ("1.45rem", "1.9rem") if projector else ("1rem", "1.25rem")
+    # !important: projector mode sets a floor for every text with !important (components/projector.py),
+    # which would otherwise win over these inline sizes and make the question as small as the body text.
+    size, prompt_size = ("1.2rem !important", "1.6rem !important") if projector else ("1rem", "1.25rem")
     items = []
     for number, step in enumerate(STEPS):
         state = "current" if number == index else "done" if number < index else "next"
