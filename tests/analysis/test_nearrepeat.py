@@ -147,6 +147,27 @@ def test_chicago_matches_the_near_repeat_vignette():
     assert table["knox_ratio"].iloc[0] == pytest.approx(1.80, abs=0.08)
 
 
+def test_chicago_expected_is_the_permutation_mean_in_closed_form():
+    # Shuffling the dates gives any one pair a random pair of two of the 970 dates, so a cell's mean
+    # count is (pairs in its distance band) × (pairs of dates in its time band) / (970 · 969 / 2),
+    # both counted here over all pairs with numpy.
+    chicago = _chicago()
+    x, y = chicago["x"].to_numpy(), chicago["y"].to_numpy()
+    day = chicago["occurred_from"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    upper = np.triu_indices(len(x), k=1)
+    manhattan = (np.abs(x[:, None] - x[None, :]) + np.abs(y[:, None] - y[None, :]))[upper]
+    gap = np.abs(day[:, None] - day[None, :])[upper]
+    in_distance = np.bincount(np.digitize(manhattan, [0, 0.1, 200, 400, 600]) - 1, minlength=5)[:4]
+    in_time = np.bincount(np.digitize(gap, [0, 7, 14, 21]) - 1, minlength=4)[:3]
+    closed_form = np.outer(in_distance, in_time) / len(gap)
+    result = knox_test(chicago, distance_bands=[0, 0.1, 200, 400, 600], time_bands=[0, 7, 14, 21],
+                       permutations=999, seed=1, metric="manhattan")
+    ours = result.table["expected"].to_numpy().reshape(4, 3)
+    # Four standard errors of a mean of 999 counts whose sd is at most sqrt(mean).
+    assert (np.abs(ours - closed_form) <= 4 * np.sqrt(closed_form / 999)).all(), (ours, closed_form)
+    assert closed_form[0, 0] == pytest.approx(28 / 1.8027842, rel=0.03)  # the vignette's expected
+
+
 def _uniform(rng: np.random.Generator, n: int, *, side: float = 5000.0, days: int = 365) -> pd.DataFrame:
     start = pd.Timestamp("2024-01-01")
     return pd.DataFrame({
