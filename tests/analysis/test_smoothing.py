@@ -85,3 +85,20 @@ def test_small_district_still_stands_out_by_an_increase(sample_2025):
     changes.loc[changes["district"] == "A06", "verdict"] = "ökning"
     standout = standout_districts(changes, sample_2025)
     assert standout.loc["A06", "reason"] == "ökning större än slumpen"
+
+
+def test_quadrant_splits_on_the_smoothed_rate_when_asked():
+    from analysis.survey import survey_vs_rates
+
+    survey = pd.DataFrame({"area_id": ["A", "B", "C", "D"], "year": 2024, "indicator": "otrygg",
+                           "value": [0.4, 0.1, 0.3, 0.2], "unit": "share", "direction": "lower_better", "n": 300})
+    # D's raw rate (100, from 14 incidents among 140) is the highest; smoothed it falls to 20, below the median.
+    rates = pd.DataFrame({"area_id": ["A", "B", "C", "D"], "rate_per_1000": [80.0, 90.0, 10.0, 100.0],
+                          "rate_eb_per_1000": [79.0, 88.0, 12.0, 20.0]})
+    raw = survey_vs_rates(survey, rates, "otrygg", 2024)
+    smoothed = survey_vs_rates(survey, rates, "otrygg", 2024, rate="rate_eb_per_1000")
+    assert raw.set_index("area_id").loc["D", "quadrant"] == "låg otrygghet, många brott"
+    assert smoothed.set_index("area_id").loc["D", "quadrant"] == "låg otrygghet, få brott"
+    # Medians: raw (80 + 90)/2 = 85, smoothed (20 + 79)/2 = 49.5; both rates are in the result.
+    assert raw.attrs["rate_median"] == 85.0 and smoothed.attrs["rate_median"] == 49.5
+    assert smoothed.set_index("area_id").loc["D", "rate_per_1000"] == 100.0
