@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import folium
 import geopandas as gpd
@@ -31,6 +32,9 @@ from core.disclosure import View
 from dashboard.components.disclosure import masked_frame, shown_places
 from dashboard.components.maps import LEGEND_BOX, TextTooltip, _Legend, _wgs84
 from dashboard.i18n import lang, t
+
+if TYPE_CHECKING:
+    from analysis.emerging import EmergingResult
 
 # Okabe–Ito hues: warm (vermillion, orange, reddish purple, yellow) for hot, cool (blue, sky blue,
 # bluish green) for cold; darker for the growing and new ones, lighter for the fading and former.
@@ -84,7 +88,7 @@ def emerging_result(incidents: pd.DataFrame, *, cell: float, step: str, crs: str
 class EmergingLayer:
     """What Karta draws and shows for emerging hot spots."""
 
-    result: object  # analysis.emerging.EmergingResult
+    result: EmergingResult
     drawn: gpd.GeoDataFrame  # the cells with a pattern the viewer may see
     export: pd.DataFrame  # every cell the viewer may see, counts masked
     view: View
