@@ -24,10 +24,20 @@ from core.errors import InputError
 from core.files import write_atomically
 
 if TYPE_CHECKING:
+    from analysis.robustness import Robustness
     from core.disclosure import View
     from store.model import Hotspot
 
-__all__ = ["COLUMNS", "export_hotspots", "hotspot_frame", "shared_hotspots"]
+__all__ = [
+    "COLUMNS",
+    "SWEDISH_HEADERS",
+    "export_hotspots",
+    "export_robustness",
+    "export_table",
+    "hotspot_frame",
+    "robustness_frame",
+    "shared_hotspots",
+]
 
 COLUMNS: tuple[str, ...] = (
     "id", "title", "organisation", "status", "priority", "categories", "weekdays", "hours",
@@ -153,3 +163,144 @@ def export_hotspots(hotspots: Iterable[Hotspot], path: str | Path, *, crs: str |
         def write(tmp: Path) -> None:
             table.to_csv(tmp, index=False, encoding="utf-8-sig")
     return write_atomically(path, write)
+
+
+# --- space-time results: robustness per place, emerging hot spots, near-repeat, sppt -----------------
+
+SWEDISH_HEADERS: dict[str, str] = {
+    # robustness per pinned place (analysis.robustness)
+    "place_id": "plats_id", "place": "plats", "aspect": "jämförelse", "setting": "läge",
+    "incidents": "händelser_i_platsen", "hot_share": "andel_het", "hot": "het", "pattern": "mönster",
+    "label": "klass", "verdict": "bedömning", "overlap": "andel_överlapp", "note": "anmärkning",
+    # emerging hot spots (analysis.emerging)
+    "cell_id": "ruta", "label_en": "klass_en", "reading": "läsning", "mk_tau": "mk_tau", "mk_z": "mk_z",
+    "mk_p": "mk_p", "n_hot_steps": "heta_steg", "n_cold_steps": "kalla_steg", "n_steps": "steg", "count": "antal",
+    "last_z": "sista_z", "last_p": "sista_p",
+    # near-repeat (analysis.nearrepeat)
+    "distance_from": "avstånd_från_m", "distance_to": "avstånd_till_m", "days_from": "dagar_från",
+    "days_to": "dagar_till", "observed": "observerade_par", "expected": "förväntade_par", "knox_ratio": "knoxkvot",
+    "p_value": "p_värde",
+    # sppt (analysis.sppt)
+    "area_id": "område_id", "name": "namn", "base_count": "antal_bas", "test_count": "antal_test",
+    "base_share": "andel_bas", "test_share": "andel_test", "lower": "nedre", "upper": "övre",
+    "p_adjusted": "p_justerat", "change": "förändring", "robust": "robust",
+    "x": "x", "y": "y", "geometry_wkt": "geometri_wkt", "crs": "koordinatsystem",
+}
+"""Swedish column names for a spreadsheet user (``export_table(..., swedish_headers=True)``)."""
+
+
+def export_table(frame: pd.DataFrame, path: str | Path, *, swedish_headers: bool = False) -> Path:
+    """Write a result table as CSV or (with geometry) GeoJSON, atomically — one door for every space-time result.
+
+    Parameters
+    ----------
+    frame
+        A table (robustness per place, :func:`analysis.emerging.emerging_hotspots`'s cells, a Knox
+        table, an sppt table). A GeoDataFrame's geometry goes into the CSV as ``geometry_wkt``
+        with the centre's ``x``, ``y`` and ``crs``, and into a GeoJSON in WGS 84 (RFC 7946).
+    path
+        ``.csv`` (UTF-8 with BOM, so Excel reads å, ä, ö) or ``.geojson``.
+    swedish_headers
+        Column names from :data:`SWEDISH_HEADERS` (others stay as they are).
+
+    Raises
+    ------
+    InputError
+        Another file type, or a GeoJSON of a table without geometry.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "knox.csv"
+    >>> _ = export_table(pd.DataFrame({"distance_from": [0.0], "knox_ratio": [2.3]}), out, swedish_headers=True)
+    >>> out.read_text(encoding="utf-8-sig").splitlines()[0]
+    'avstånd_från_m,knoxkvot'
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".geojson"):
+        raise InputError("Välj en fil som slutar på .csv eller .geojson.", path=path)
+    spatial = isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns
+    if suffix == ".geojson" and not spatial:
+        raise InputError("Tabellen har ingen geometri; välj .csv i stället för .geojson.", path=path)
+    names = SWEDISH_HEADERS if swedish_headers else {}
+    if suffix == ".geojson":
+        shaped = frame.to_crs("EPSG:4326") if frame.crs is not None else frame
+        shaped = shaped.rename(columns={c: names.get(c, c) for c in shaped.columns if c != shaped.geometry.name})
+
+        def write(tmp: Path) -> None:
+            shaped.to_file(tmp, driver="GeoJSON", engine="pyogrio")
+    else:
+        table = pd.DataFrame(frame)
+        if spatial:
+            geometry = frame.geometry
+            table = table.drop(columns=geometry.name)
+            table["geometry_wkt"] = geometry.to_wkt().to_numpy()
+            if "x" not in table and "y" not in table:
+                centres = geometry.centroid
+                table["x"], table["y"] = centres.x.round(2).to_numpy(), centres.y.round(2).to_numpy()
+            table["crs"] = frame.crs.to_string() if frame.crs is not None else ""
+        table = table.rename(columns=names)
+
+        def write(tmp: Path) -> None:
+            table.to_csv(tmp, index=False, encoding="utf-8-sig")
+    return write_atomically(path, write)
+
+
+ROBUSTNESS_COLUMNS: tuple[str, ...] = (
+    "place_id", "place", "aspect", "setting", "incidents", "hot_share", "hot", "pattern", "label", "verdict",
+    "overlap", "note",
+)
+
+
+def robustness_frame(
+    hotspots: Iterable[Hotspot],
+    robustness_of: Callable[[Hotspot], Robustness | None],
+    *,
+    view_of: Callable[[Hotspot], View] | None = None,
+    lang: str = "sv",
+) -> pd.DataFrame:
+    """The robustness table of every pinned place, one row per setting (:data:`ROBUSTNESS_COLUMNS`).
+
+    ``robustness_of`` gives a place's :class:`analysis.robustness.Robustness` (``None``: not
+    counted, e.g. its dataset is not loaded). With ``view_of``: only places the reader sees,
+    counts masked by the reader's view, and below the owner's level a place with fewer than
+    ``min_place`` incidents is one row saying so, with no numbers.
+    """
+    from reports.report import TOO_FEW  # the report's words for a place under k (not at import: no cycle)
+
+    rows: list[dict[str, object]] = []
+    for hotspot in shared_hotspots(hotspots, view_of):
+        result = robustness_of(hotspot)
+        if result is None:
+            continue
+        view = view_of(hotspot) if view_of is not None else None
+        if view is not None and not view.place_shown(result.incidents):
+            rows.append({"place_id": hotspot.id, "place": hotspot.title,
+                         "note": TOO_FEW["en" if lang == "en" else "sv"].format(k=view.rules.min_place)})
+            continue
+        table = result.frame(lang=lang, view=view)
+        overlap = None if result.overlap != result.overlap else round(float(result.overlap), 4)
+        for row in table.to_dict("records"):
+            rows.append({"place_id": hotspot.id, "place": hotspot.title, **row,
+                         "hot_share": round(float(row["hot_share"]), 4), "verdict": result.verdict,
+                         "overlap": overlap, "note": ""})
+    frame = pd.DataFrame(rows, columns=list(ROBUSTNESS_COLUMNS))
+    frame["place_id"] = frame["place_id"].astype("Int64")
+    return frame
+
+
+def export_robustness(
+    hotspots: Iterable[Hotspot],
+    path: str | Path,
+    robustness_of: Callable[[Hotspot], Robustness | None],
+    *,
+    view_of: Callable[[Hotspot], View] | None = None,
+    lang: str = "sv",
+    swedish_headers: bool = False,
+) -> Path:
+    """Write :func:`robustness_frame` as CSV (:func:`export_table`), atomically."""
+    if Path(path).suffix.lower() != ".csv":
+        raise InputError("Stabilitetstabellen skrivs som CSV: välj en fil som slutar på .csv.", path=path)
+    return export_table(robustness_frame(hotspots, robustness_of, view_of=view_of, lang=lang), path,
+                        swedish_headers=swedish_headers)
