@@ -22,6 +22,7 @@ from analysis.problem_numbers import Place
 from analysis.robustness import Robustness, place_robustness
 from core import formatting
 from core.disclosure import HIDDEN
+from dashboard.components.exports import csv_download
 from dashboard.i18n import lang, t
 
 if TYPE_CHECKING:
@@ -81,11 +82,12 @@ def robustness_table(result: Robustness, view: View) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def robustness_note(result: Robustness | str, *, view: View, count: float) -> None:
+def robustness_note(result: Robustness | str, *, view: View, count: float, download_key: str | None = None) -> None:
     """The robustness sentences under a place, with the table in an expander.
 
     ``count`` is the place's count in the period (what the page shows beside it): below the owner's
-    level a place under ``min_place`` gets only the line that says why.
+    level a place under ``min_place`` gets only the line that says why. ``download_key``: a CSV
+    download of the table under it (not inside a form, where Streamlit allows no download button).
     """
     if isinstance(result, str):
         st.caption(t("Stabiliteten som hot spot kan inte bedömas: {reason}").format(reason=result))
@@ -101,7 +103,10 @@ def robustness_note(result: Robustness | str, *, view: View, count: float) -> No
     if result.steps_sentence(language):
         st.caption(result.steps_sentence(language))
     with st.expander(t("Hur stabil är platsen som hot spot?")):
-        st.dataframe(robustness_table(result, view), hide_index=True, use_container_width=True)
+        table = robustness_table(result, view)
+        st.dataframe(table, hide_index=True, use_container_width=True)
+        if download_key:
+            csv_download(table, "stabilitet", key=download_key)
         st.caption(result.overlap_sentence(language) + " " + t(
             "Het = minst hälften av platsens yta ligger i rutor som är hot spots (Gi* med FDR, 95 %). Perioden är "
             "sidofältets, delad i fyra lika delar."))

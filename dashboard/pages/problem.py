@@ -182,7 +182,8 @@ if shown:
         robustness_note(place_robustness_cached(frames.incidents, hotspot, filters.start, filters.end,
                                                 dataset=frames.dataset, districts=frames.districts),
                         view=_view_of(hotspot),
-                        count=place_numbers(frames.incidents, hotspot, filters.start, filters.end).count)
+                        count=place_numbers(frames.incidents, hotspot, filters.start, filters.end).count,
+                        download_key=f"csv-robustness-{hotspot.id}")
         forms.edit_hotspot(hotspot, all_categories, user=user)
         forms.archive_hotspot(hotspot, user=user)
     with cause_tab:

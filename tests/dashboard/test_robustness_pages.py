@@ -9,6 +9,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from core import formatting
 from data.sample import paths
 from geo.dataset import read_incidents
 from reports.report import ProblemPicture, build_report
@@ -45,6 +46,11 @@ def test_problembild_says_what_the_report_says_about_the_place(store):
     assert not at.exception, [e.message for e in at.exception]
     shown = [box.value for box in (*at.info, *at.warning)]
     assert sentence in shown, shown
+    # The table under it, as a CSV: the same rows the report's table has.
+    assert "Hur stabil är platsen som hot spot?" in [e.label for e in at.expander]
+    table = next(d.value for d in at.dataframe if "Jämförelse" in d.value.columns)
+    assert table["Jämförelse"].tolist()[:3] == ["Rutstorlek"] * 3
+    assert table["Händelser i platsen"].iloc[0] == formatting.count(report.places[0][2].count)
 
 
 def test_the_pin_preview_on_karta_says_how_stable_the_cell_is(store):
