@@ -671,6 +671,8 @@ def steps_text(n_hot: int, n_cold: int, n_steps: int, step: str, *, lang: str = 
 def summary_text(result: EmergingResult, *, lang: str = "sv") -> str:
     """The sentences on a result: how many cells and steps, how many cells per pattern, a partial final step.
 
+    The final step is called partial when the period covers less than 90 % of its days.
+
     Examples
     --------
     >>> cells = pd.DataFrame({"pattern": ["new_hot", "none", "none", "persistent_hot"]})
@@ -710,7 +712,8 @@ def summary_text(result: EmergingResult, *, lang: str = "sv") -> str:
     ]
     sentence += " " + (words["patterns"].format(listed=formatting.listing(parts, lang=lang)) if parts
                        else words["nothing"])
-    if settings["last_step_days"] < settings["last_step_length"]:
+    # A final month cut a day or two short (the export ran on the 30th) changes little; a third missing does.
+    if settings["last_step_days"] < 0.9 * settings["last_step_length"]:
         sentence += " " + words["partial"].format(
             period=formatting.period_label(result.steps[-1], last_end, lang=lang),
             days=formatting.number(settings["last_step_days"], lang=lang),

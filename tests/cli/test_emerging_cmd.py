@@ -66,6 +66,9 @@ def test_a_partial_final_step_is_said(two_cells, tmp_path, capsys):
     # 2024-02 … 2024-11 are 10 months; November is covered up to the 20th.
     assert "10 månader (feb–nov 2024)" in printed
     assert "Obs: sista steget (nov 2024) täcker bara 20 av 30 dagar" in printed
+    # 28 of 30 days (93 %) is not worth a warning; the rule is "less than 90 % of the step".
+    assert main(["emerging", str(two_cells), "--step", "month", "--to", "2024-11-28", "--out", str(out)]) == 0
+    assert "Obs:" not in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("flag", "value", "message"), [
