@@ -149,7 +149,12 @@ def standout_districts(changes: pd.DataFrame, summary: pd.DataFrame, *, top: int
     table.loc[by_rate & ~increased, "reason"] = reasons["rate"]
     table["_order"] = np.where(increased, 0, 1)
     chosen = table[table["reason"] != ""].copy()
-    return chosen.sort_values(["_order", "rate_per_1000"], ascending=[True, False]).drop(columns="_order")
+    result = chosen.sort_values(["_order", "rate_per_1000"], ascending=[True, False]).drop(columns="_order")
+    # Said on the page: the districts the raw rate would have named but the population rule did not.
+    raw_top = (table["rate_per_1000"].rank(ascending=False, method="first") <= top).to_numpy()
+    skipped = raw_top & rate.isna().to_numpy() & table["rate_per_1000"].notna().to_numpy() & ~increased
+    result.attrs["small_left_out"] = [str(n) for n in table.loc[skipped, "name"]] if "name" in table else []
+    return result
 
 
 def _ranking_rate(table: pd.DataFrame) -> pd.Series:

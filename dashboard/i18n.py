@@ -76,6 +76,10 @@ ENGLISH: dict[str, str] = {
         "Used because at least one district has fewer than {n} inhabitants; the measured rate is in the table.",
     "Skattad takt per 1 000 invånare (empirisk Bayes)": "Estimated rate per 1,000 inhabitants (empirical Bayes)",
     "uppmätt": "measured",
+    "{names}: färre än {n} invånare, så nivån per invånare räknas inte som skäl att sticka ut (med så få boende "
+    "säger talet mer om hur få som bor där än om platsen).":
+        "{names}: fewer than {n} inhabitants, so the level per inhabitant is not a reason to stand out (with so few "
+        "residents the figure says more about how few live there than about the place).",
     # end of issue 12
     # Karta's emerging hot spots (dashboard/components/emerging_layer.py)
     "Framväxande hot spots": "Emerging hot spots",

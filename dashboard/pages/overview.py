@@ -7,6 +7,7 @@ import streamlit as st
 from analysis.aggregate import summary_by_area
 from analysis.change import same_period_last_year
 from analysis.overview import data_quality_text, standout_districts, standout_text
+from analysis.smoothing import SMALL_POPULATION
 from analysis.survey import change_headline, change_sentence, survey_change
 from dashboard.components.disclosure import (
     change_hidden,
@@ -20,7 +21,7 @@ from dashboard.components.exports import csv_download
 from dashboard.components.pattern_change import pattern_change
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import change_delta, lang, t
+from dashboard.i18n import change_delta, fmt_int, lang, t
 from dashboard.loaders import current_view
 from geo.microplaces import place_counts
 
@@ -30,6 +31,8 @@ incidents = active.incidents
 all_dates = apply_filters(incidents, filters, period=False)
 view = apply_filters(incidents, filters)
 disclosure = current_view()
+SMALL_LEFT_OUT = ("{names}: färre än {n} invånare, så nivån per invånare räknas inte som skäl att sticka ut "
+                  "(med så få boende säger talet mer om hur få som bor där än om platsen).")
 
 
 def _metric(column, label: str, row, against: str | None = None) -> None:
@@ -80,6 +83,9 @@ with left:
                 text = standout_text(row["count"], row["rate_per_1000"], row["change_pct"],
                                      headline["previous_period"], lang=lang())
             st.markdown(f"- **{md(row['name'])}** – {text} · *{row['reason']}*")
+        if standout.attrs.get("small_left_out"):
+            st.caption(t(SMALL_LEFT_OUT).format(names=", ".join(md(n) for n in standout.attrs["small_left_out"]),
+                                                n=fmt_int(SMALL_POPULATION)))
         table = summary.reset_index()[["area_id", "name", "population", "count", "rate_per_1000"]]
         table["rate_per_1000"] = table["rate_per_1000"].round(1)
         headers = {"area_id": t("Kod"), "name": t("Område"), "population": t("Invånare"), "count": t("Antal"),

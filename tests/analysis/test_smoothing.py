@@ -78,6 +78,8 @@ def test_verkstadsomradet_is_no_longer_high_per_inhabitant(sample_2025):
     assert sample_2025["rate_per_1000"].nlargest(3).index.tolist() == ["A01", "A06", "A02"]
     assert standout.index.tolist() == ["A01", "A02", "A03"]
     assert set(standout["reason"]) == {"hög nivå per invånare"}
+    # The page says which district the rule left out.
+    assert standout.attrs["small_left_out"] == ["Verkstadsområdet"]
 
 
 def test_small_district_still_stands_out_by_an_increase(sample_2025):

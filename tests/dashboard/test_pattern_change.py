@@ -153,3 +153,15 @@ def test_survey_quadrant_uses_the_smoothed_rate_and_says_so(downloads):  # noqa:
     assert float(csv.loc["Verkstadsområdet", "rate_per_1000"]) == pytest.approx(69 / 140 * 1000)
     figure = _plotly(at, -1)
     assert figure["layout"]["xaxis"]["title"]["text"].startswith("Skattad takt per 1 000 invånare (empirisk Bayes)")
+
+
+def test_overview_says_why_verkstadsomradet_is_not_named_for_its_rate():
+    # 2025, all categories: by raw rate Centrum (1 004), Verkstadsområdet (493) and Kvarnbacken (419) per 1 000.
+    rates = _eb_by_hand(2025)
+    assert rates["raw"].nlargest(3).index.tolist() == ["Centrum", "Verkstadsområdet", "Kvarnbacken"]
+    at = _open("overview.py", None)
+    listed = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert [line.split("**")[1] for line in listed] == ["Centrum", "Kvarnbacken", "Prästgärdet"]
+    assert (f"Verkstadsområdet: färre än 1{NBSP}000 invånare, så nivån per invånare räknas inte som skäl att sticka "
+            "ut (med så få boende säger talet mer om hur få som bor där än om platsen).") in [
+        c.value for c in at.main.caption]
