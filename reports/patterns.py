@@ -72,7 +72,7 @@ WORDS = {
         "near_note": "Nära upprepning: Knoxtest med avståndsbanden {distances} m och tidsbanden {days} dagar, "
                      "{permutations} permutationer av datumen med slumpfrö {seed}, så att samma data ger samma "
                      "rapport; {period}.",
-        "first": "en händelse", "another": "en ny",
+        "near_hidden": "det närmaste bandet har för få par för att visas på den här visningsnivån.",
         "all": "alla kategorier",
     },
     "en": {
@@ -91,7 +91,7 @@ WORDS = {
         "near_note": "Near-repeat: Knox test with distance bands {distances} m and time bands {days} days, "
                      "{permutations} permutations of the dates with seed {seed}, so the same data give the same "
                      "report; {period}.",
-        "first": "an incident", "another": "another",
+        "near_hidden": "the nearest band has too few pairs to be shown at this view level.",
         "all": "all categories",
     },
 }
@@ -155,7 +155,7 @@ def _emerging_text(patterns: PlacePatterns, lang: str) -> str:
                                           reading=str(reading)[:1].lower() + str(reading)[1:])
 
 
-def _near_texts(patterns: PlacePatterns, lang: str) -> list[str]:
+def _near_texts(patterns: PlacePatterns, lang: str, view: View) -> list[str]:
     words = WORDS[lang]
     nearrepeat = _optional("analysis.nearrepeat")
     if nearrepeat is None or patterns.period is None:
@@ -164,7 +164,12 @@ def _near_texts(patterns: PlacePatterns, lang: str) -> list[str]:
     if patterns.knox is None:
         return [words["near_few"].format(buffer=buffer, minimum=NEAR_REPEAT_MIN_EVENTS)]
     categories = (formatting.listing(patterns.categories, lang=lang) if patterns.categories else words["all"])
-    sentence = nearrepeat.knox_sentence(patterns.knox, lang=lang, first=words["first"], another=words["another"])
+    if view.hides(patterns.knox.table["observed"].iloc[0]):
+        # The ratio times the expected count gives a hidden pair count back (as on Tid).
+        sentence = words["near_hidden"]
+    else:
+        first, another = nearrepeat.event_nouns(patterns.categories, lang=lang)
+        sentence = nearrepeat.knox_sentence(patterns.knox, lang=lang, first=first, another=another)
     return [words["near"].format(categories=categories, buffer=buffer, sentence=sentence)]
 
 
@@ -213,7 +218,7 @@ def pattern_blocks(number: int, patterns: PlacePatterns | None, *, view: View, s
     blocks.append(Table([words["aspect"], words["setting"], words["incidents"], words["share"], words["result"]],
                         rows, words["caption"].format(number=number, part=PART_WORDS[lang][robustness.part_months][0]), [1.3, 2.6, 1.3, 1.5, 1.8]))
     blocks.append(Paragraph(robustness.overlap_sentence(lang), "note"))
-    near = _near_texts(patterns, lang)
+    near = _near_texts(patterns, lang, view)
     blocks += [Paragraph(text) for text in near]
     if patterns.knox is not None and patterns.period is not None:
         blocks.append(Paragraph(_near_note(lang, patterns.period), "note"))
@@ -231,14 +236,18 @@ def pattern_dict(patterns: PlacePatterns | None, *, view: View, shown: bool, too
                             "emerging": _emerging_text(patterns, lang) or None}
     if patterns.knox is not None:
         knox = patterns.knox
-        table = knox.table.copy()
-        table["observed"] = [view.masked(int(v)) for v in table["observed"]]
+        table = knox.table.astype(object)
+        hidden = [view.hides(v) for v in knox.table["observed"]]
+        # A hidden pair count hides what is computed from it too (expected × ratio gives it back).
+        for column in ("observed", "expected", "knox_ratio", "p_value"):
+            table[column] = [HIDDEN if h else v for h, v in zip(hidden, table[column], strict=True)]
         data["near_repeat"] = {
-            "sentence": _near_texts(patterns, lang)[0], "sentence_en": _near_texts(patterns, "en")[0],
+            "sentence": _near_texts(patterns, lang, view)[0], "sentence_en": _near_texts(patterns, "en", view)[0],
             "buffer_m": NEAR_REPEAT_BUFFER_M, "permutations": NEAR_REPEAT_PERMUTATIONS, "seed": NEAR_REPEAT_SEED,
             "events": view.masked(patterns.knox_events), "table": table.to_dict("records"),
             "note": _near_note(lang, patterns.period) if patterns.period else "",
         }
-    elif _near_texts(patterns, lang):
-        data["near_repeat"] = {"sentence": _near_texts(patterns, lang)[0], "sentence_en": _near_texts(patterns, "en")[0]}
+    elif _near_texts(patterns, lang, view):
+        data["near_repeat"] = {"sentence": _near_texts(patterns, lang, view)[0],
+                               "sentence_en": _near_texts(patterns, "en", view)[0]}
     return data

@@ -14,6 +14,7 @@ import importlib.util
 import json
 from datetime import datetime
 
+import pandas as pd
 import pytest
 from docx import Document
 
@@ -74,7 +75,7 @@ def test_block_in_swedish_with_the_robustness_table(swedish):
     if EMERGING:  # a time-step row gives the share of the place in its class, not a count
         assert "Tidssteg | vecka | – | 100\u00a0% i klassen | " in text
     if NEARREPEAT:
-        assert "Nära upprepning (Inbrott inom platsen och 200 m runt den): Efter en händelse" in text
+        assert "Nära upprepning (Inbrott inom platsen och 200 m runt den): Efter ett inbrott" in text
         assert NOTE_SV in text
 
 
@@ -84,7 +85,7 @@ def test_block_in_english(english):
     assert STABLE_EN in text
     assert "Cell size | 200 m | 816 | 100% | hot" in text
     if NEARREPEAT:
-        assert "Near-repeat (Inbrott within the place and 200 m around it): After an incident" in text
+        assert "Near-repeat (Inbrott within the place and 200 m around it): After a burglary" in text
         assert NOTE_EN in text
     assert "Mönster" not in text and "rutstorlek" not in text
 
@@ -123,3 +124,29 @@ def test_below_the_owners_level_a_small_place_has_no_numbers(picture, town):
     rows = [row for row in json.loads(render_json(own))["places"][1]["patterns"]["robustness"]["table"]
             if row["aspect"] == "period"]
     assert [row["incidents"] for row in rows] == [1, 1, 1, 1]
+
+
+@pytest.mark.skipif(not NEARREPEAT, reason="analysis.nearrepeat is built beside this block")
+def test_a_nearest_band_of_two_pairs_is_not_read_out_below_the_owners_level(swedish):
+    from datetime import date
+
+    from analysis.nearrepeat import KnoxResult
+    from reports.patterns import PlacePatterns, pattern_blocks, pattern_dict
+
+    table = pd.DataFrame({"distance_from": [0.0], "distance_to": [100.0], "days_from": [0.0], "days_to": [7.0],
+                          "observed": [2], "expected": [0.5], "knox_ratio": [4.0], "p_value": [0.01]})
+    knox = KnoxResult(table, 40, 0, 30, 2, 0, 2, 0, 0, 199, 2026, "euclidean", (0.0, 100.0), (0.0, 7.0))
+    patterns = PlacePatterns(swedish.patterns[1].robustness, knox, 40, ["Inbrott"],
+                             (date(2025, 1, 1), date(2025, 12, 31)))
+    joint = View(True, False, "gemensam")
+    data = pattern_dict(patterns, view=joint, shown=True, too_few="", lang="sv")
+    # 2 pairs and the ratio 4.0 × expected 0.5 that gives them back are all "..".
+    assert data["near_repeat"]["table"][0]["observed"] == ".."
+    assert data["near_repeat"]["table"][0]["knox_ratio"] == ".."
+    assert data["near_repeat"]["sentence"] == ("Nära upprepning (Inbrott inom platsen och 200 m runt den): det närmaste "
+                                               "bandet har för få par för att visas på den här visningsnivån.")
+    # The owner sees the reading: 4,0 times the expected with p = 0,01.
+    own = [b.text for b in pattern_blocks(1, patterns, view=View.owner_view(), shown=True, too_few="")
+           if hasattr(b, "text")]
+    assert ("Nära upprepning (Inbrott inom platsen och 200 m runt den): Efter ett inbrott är risken för ett nytt "
+            "inom 100\u00a0m under 7 dagar 4,0 gånger den förväntade (p = 0,01).") in own
