@@ -35,8 +35,8 @@ calendar date. Aoristic weights cannot be used here: a pair is in a time band or
 
 Speed: candidate pairs come from a :class:`scipy.spatial.cKDTree` (``query_pairs`` with the
 largest finite distance break), never from all pairs. Each permutation only changes the days of
-the candidate pairs, so a permutation is a gather, a subtraction, a table look-up from day
-difference to time band and one ``bincount``.
+the candidate pairs, so a permutation is a gather, a subtraction and, per distance band, one
+vectorised comparison per time break (the pairs are sorted by distance band once).
 """
 
 from __future__ import annotations
@@ -192,13 +192,6 @@ def _distance_bins(x: np.ndarray, y: np.ndarray, breaks: tuple[float, ...],
     return i[keep].astype(np.int32), j[keep].astype(np.int32), distance[keep], band[keep]
 
 
-def _time_lookup(span: int, breaks: tuple[float, ...]) -> np.ndarray:
-    """Time band of every day difference ``0 … span``; ``len(breaks) - 1`` means outside every band."""
-    n_bands = len(breaks) - 1
-    band = np.searchsorted(np.asarray(breaks), np.arange(span + 1), side="right") - 1
-    return np.where((band >= 0) & (band < n_bands), band, n_bands).astype(np.int32)
-
-
 def knox_test(
     incidents: pd.DataFrame,
     *,
@@ -265,23 +258,32 @@ def knox_test(
     n_s, n_t = len(s_breaks) - 1, len(t_breaks) - 1
 
     i, j, distance, s_band = _distance_bins(x, y, s_breaks, metric)
+    # Pairs ordered by distance band: each band is one contiguous slice. A stable sort on a 16-bit key is
+    # a radix sort, and keeps the k-d tree's order (by incident) within a band for the gathers below.
+    order = np.argsort(s_band.astype(np.int16), kind="stable")
+    i, j, distance, s_band = i[order].astype(np.intp), j[order].astype(np.intp), distance[order], s_band[order]
+    slices = np.searchsorted(s_band, np.arange(n_s + 1))
     if len(days):
-        days = days - days.min()  # small non-negative integers: int32 gathers in the permutation loop
+        days = days - days.min()
     span = int(days.max()) if len(days) else 0
-    # int16 halves the memory traffic of the gathers, which is what a permutation costs.
-    small = np.int16 if span < np.iinfo(np.int16).max and n_s * (n_t + 1) < np.iinfo(np.int16).max else np.int32
-    days = days.astype(small)
-    lookup = _time_lookup(span, t_breaks).astype(small)
-    # Cell code s * (n_t + 1) + t; column n_t collects the pairs outside every time band.
-    s_base = (s_band * (n_t + 1)).astype(small)
-    n_codes = n_s * (n_t + 1)
+    # int16 halves the memory traffic of the gathers and comparisons, which is what a permutation costs.
+    days = days.astype(np.int16 if span < np.iinfo(np.int16).max else np.int32)
+    # Gaps are whole days, so "gap < break" is "gap < ceil(break)"; an infinite break takes every pair.
+    limits = [None if np.isinf(b) else int(np.ceil(b)) for b in t_breaks]
 
     def table_counts(event_days: np.ndarray) -> np.ndarray:
-        gap = event_days[i]
-        gap -= event_days[j]
+        gap = event_days.take(i)
+        gap -= event_days.take(j)
         np.abs(gap, out=gap)
-        counts = np.bincount(s_base + lookup[gap], minlength=n_codes)
-        return counts.reshape(n_s, n_t + 1)[:, :n_t]
+        below = np.zeros((n_s, n_t + 1), dtype=np.int64)  # pairs with a gap under each time break
+        for band in range(n_s):
+            part = gap[slices[band]:slices[band + 1]]
+            for k, limit in enumerate(limits):
+                if limit is None:
+                    below[band, k] = len(part)
+                elif limit > 0:
+                    below[band, k] = np.count_nonzero(part < limit)
+        return np.diff(below, axis=1)
 
     observed = table_counts(days)
     rng = np.random.default_rng(seed)
