@@ -92,12 +92,15 @@ def time_slider_figure(cells: pd.DataFrame, months: pd.PeriodIndex, *, cell: flo
         title={"text": labels[0] if labels else "", "font": {"size": size + 6}},
         font={"size": size, "family": "Source Sans Pro, Arial, sans-serif", "color": "#111"},
         height=760 if projector else 560, paper_bgcolor="white", plot_bgcolor="white",
-        margin={"l": 10, "r": 10, "t": 60, "b": 10}, hoverlabel={"font": {"size": size}},
-        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": -0.06, "xanchor": "left", "yanchor": "top",
-                      "pad": {"r": 10, "t": 10}, "showactive": False, "font": {"size": size},
+        margin={"l": 10, "r": 10, "t": 90 if projector else 70, "b": 10}, hoverlabel={"font": {"size": size}},
+        # The buttons top left, clear of the slider's month labels; ▶ and ■ are in every font (⏸ is not).
+        updatemenus=[{"type": "buttons", "direction": "left", "x": 0, "y": 1.0, "xanchor": "left", "yanchor": "bottom",
+                      "pad": {"b": 10}, "showactive": False, "font": {"size": size},
                       "buttons": [{"label": "▶ " + t("Spela"), "method": "animate", "args": [None, play]},
-                                  {"label": "⏸ " + t("Pausa"), "method": "animate", "args": [[None], stop]}]}],
-        sliders=[{"active": 0, "x": 0.2, "len": 0.8, "y": -0.02, "yanchor": "top", "pad": {"t": 10},
+                                  {"label": "■ " + t("Pausa"), "method": "animate", "args": [[None], stop]}]}],
+        # Room on both sides for half a month label, centred under the first and the last tick.
+        sliders=[{"active": 0, "x": 0, "len": 1.0, "y": -0.02, "yanchor": "top",
+                  "pad": {"t": 10, "l": 3 * size, "r": 3 * size},
                   "currentvalue": {"visible": False}, "font": {"size": size},
                   "steps": [{"label": label, "method": "animate",
                              "args": [[label], {**stop, "frame": {"duration": 0, "redraw": True}}]}

@@ -150,7 +150,7 @@ def step_bar(url_path: str) -> None:
         return
     projector = st.session_state.get("projector", False)
     st.html(step_bar_html(index, projector=projector))
-    columns = st.columns([1, 1, 1, 3], vertical_alignment="center")
+    columns = st.columns([1, 1.6, 1, 2.4], vertical_alignment="center")  # room for the longest "Nästa: …"
     if index > 0:
         columns[0].button(t("← Tillbaka"), key="workshop-back", width="stretch", on_click=_go, args=(index - 1,))
     if index < len(STEPS) - 1:

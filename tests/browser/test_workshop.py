@@ -94,3 +94,28 @@ def test_after_fast_the_confirmation_is_on_the_screen(page, samsyn_url, screensh
     expect_visible(page.get_by_role("button", name="Ångra fästningen"), "the undo button beside the form")
     settled(page, what="Karta with the pin confirmed")
     screenshot(page, "workshop_pinned")
+
+
+@pytest.mark.viewport(1920, 1080)
+def test_the_time_slider_plays_the_months_in_projector_mode(page, samsyn_url, screenshot):
+    open_app(page, samsyn_url, "karta?projektor=1&fran=2025-01-01&till=2025-12-31", what="Karta in projector mode")
+    with next_run(page, "the time slider under the map"):
+        page.get_by_text("Tidsreglage: se mönstret månad för månad").click()
+    film = expect_visible(page.locator(".js-plotly-plot").filter(has=page.locator(".slider-container")).first,
+                          "the time slider's film")
+    title = film.locator(".gtitle")
+    assert title.text_content() == "jan. 2025"
+    labels = film.locator(".slider-label").all_text_contents()
+    # Plotly labels every month that fits (every other one at this width), in order.
+    months = ["jan. 2025", "feb. 2025", "mars 2025", "apr. 2025", "maj 2025", "juni 2025", "juli 2025", "aug. 2025",
+              "sep. 2025", "okt. 2025", "nov. 2025", "dec. 2025"]
+    assert labels[0] == "jan. 2025" and len(labels) >= 6 and labels == [m for m in months if m in labels], labels
+    film.scroll_into_view_if_needed()
+    # Projector mode: the slider's month labels and the buttons as large as the rest of the text.
+    assert min(_px(label) for label in film.locator(".slider-label").all()) >= 20
+    film.locator(".updatemenu-button").first.click()  # ▶ Spela: the months move in the browser, no rerun
+    page.wait_for_function("(e) => e.querySelector('.gtitle').textContent === 'apr. 2025'",
+                           arg=film.element_handle(), timeout=30_000, polling=50)
+    film.locator(".updatemenu-button").nth(1).click()  # ⏸ Pausa
+    settled(page, what="the time slider paused")
+    screenshot(page, "time_slider_playing")
