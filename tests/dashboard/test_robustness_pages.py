@@ -69,3 +69,35 @@ def test_the_pin_preview_on_karta_says_how_stable_the_cell_is(store):
     shown = [box.value for box in (*at.info, *at.warning)]
     assert any(text.startswith("Platsen är het vid ") for text in shown), shown
     assert "Hur stabil är platsen som hot spot?" in [e.label for e in at.expander]
+
+
+def _note_script(count: int, controlled: bool) -> None:
+    import streamlit as st
+
+    from analysis.robustness import place_robustness
+    from core.disclosure import View
+    from dashboard.components.robustness import robustness_note
+    from tests.analysis.test_robustness import PLACE, _town
+
+    result = place_robustness(_town([1]), PLACE, "2025-01-01", "2025-12-31")
+    view = View(True, False, "gemensam") if controlled else View.owner_view()
+    st.session_state.setdefault("lang", "sv")
+    robustness_note(result, view=view, count=count)
+
+
+@pytest.mark.parametrize(("count", "controlled", "expected"), [
+    # Below the owner's level a place of 4 incidents (< k = 5) says only why.
+    (4, True, "Stabiliteten som hot spot visas inte: för få händelser för att visas (under 5)."),
+    # The planted one-quarter cluster (see tests/analysis/test_robustness.py): unstable, so a warning.
+    (204, True, "Platsen är het vid alla tre rutstorlekar och i 1 av 4 kvartal – ett instabilt mönster; läs det med "
+                "försiktighet."),
+])
+def test_robustness_note_respects_the_view(count, controlled, expected):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_note_script, args=(count, controlled), default_timeout=60).run()
+    assert not at.exception, [e.message for e in at.exception]
+    texts = [c.value for c in at.caption] + [w.value for w in at.warning] + [i.value for i in at.info]
+    assert expected in texts, texts
+    if count < 5:
+        assert not at.expander and not at.warning and not at.info
