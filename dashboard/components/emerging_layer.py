@@ -113,9 +113,12 @@ def emerging_group(cells: gpd.GeoDataFrame, step: str, n_steps: int, crs: str, *
     frame["steg"] = [steps_text(int(h), int(c), int(n_steps), step, lang=language)
                      for h, c in zip(frame["n_hot_steps"], frame["n_cold_steps"], strict=True)]
     frame["antal"] = counts.to_numpy() if counts is not None else frame["count"].round(0).astype(int).astype(str)
+    # A click selects the cell as a click on a hot cell does (the page's details panel and "Fäst").
+    frame["samsyn_kind"] = "cell"
+    frame["samsyn_id"] = frame["cell_id"].astype(str)
     group = folium.FeatureGroup(name=t("Framväxande hot spots"), show=True)
     folium.GeoJson(
-        frame[["cell_id", "pattern", "klass", "lasning", "steg", "antal", "geometry"]],
+        frame[["cell_id", "pattern", "klass", "lasning", "steg", "antal", "samsyn_kind", "samsyn_id", "geometry"]],
         style_function=lambda f: {
             "fillColor": EMERGING_COLOURS.get(f["properties"]["pattern"], "#ffffff"), "fillOpacity": 0.8,
             "color": "#333", "weight": 1.2 if f["properties"]["pattern"] in _DASHED else 0.6,

@@ -94,6 +94,8 @@ def test_the_toggle_shows_the_legend_in_plain_swedish():
         if cell["pattern"] in ("persistent_hot", "intensifying_hot"):
             assert hot >= 11, cell
         assert cell["lasning"] == readings[cell["klass"]]
+        # A click on it selects the cell, as a click on a hot cell does.
+        assert (cell["samsyn_kind"], cell["samsyn_id"]) == ("cell", cell["cell_id"])
 
 
 def test_below_the_owners_level_only_cells_with_five_incidents_are_drawn():
@@ -112,3 +114,26 @@ def test_in_english():
     texts = [m.value for m in at.main.markdown]
     assert any(v.startswith("**Emerging hot spots** – 3,469 cells of 100 m with incidents, 12 months") for v in texts)
     assert all(re.fullmatch(r"hot in \d+ of 12 months", c["steg"]) for c in _cells(at))
+
+
+def test_a_click_on_an_emerging_cell_shows_its_numbers():
+    import pandas as pd
+
+    from data.sample import paths
+
+    at = _karta_with_emerging()
+    cell = next(c for c in _cells(at) if c["pattern"] == "persistent_hot")
+    at.session_state["map_selected"] = {"kind": cell["samsyn_kind"], "id": cell["samsyn_id"]}  # as the click does
+    # A cell in a cluster of hot cells offers the whole cluster first; the room chooses "Fäst bara rutan".
+    at.session_state[f"map_scope-{cell['samsyn_id']}"] = "cell"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    # The cell's incidents in 2025, counted with pandas from its id (size and lower-left corner).
+    size = float(cell["cell_id"].split("m_")[0])
+    x0, y0 = float(cell["cell_id"].split("_E")[1].split("_N")[0]), float(cell["cell_id"].split("_N")[1])
+    raw = pd.read_parquet(paths().incidents, columns=["occurred_from", "x", "y"])
+    chosen = raw[(raw["occurred_from"] >= "2025-01-01") & (raw["occurred_from"] < "2026-01-01")]
+    inside = chosen["x"].between(x0, x0 + size, inclusive="left") & chosen["y"].between(y0, y0 + size,
+                                                                                       inclusive="left")
+    metric = next(m for m in at.metric if m.label == "Händelser")
+    assert metric.value == f"{int(inside.sum()):,}".replace(",", "\u00a0")
