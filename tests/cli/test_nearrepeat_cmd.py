@@ -60,6 +60,20 @@ def test_small_file_counts_and_sentence(small, tmp_path, capsys):
     assert again.read_bytes() == out.read_bytes()
 
 
+def test_period_filter_and_no_category(small, tmp_path, capsys):
+    out = tmp_path / "nr.csv"
+    # From 2 May: P (1 May) and the bicycle theft (1 May) are out; Q–R (114 m, 7 days) is the one pair.
+    code = main(["nearrepeat", str(small), "--from", "2024-05-02", "--to", "2024-05-31", "--distance-bands",
+                 "0,100,200", "--time-bands", "0,7,14", "--permutations", "9", "--seed", "1", "--out", str(out)])
+    assert code == 0
+    assert pd.read_csv(out)["observed"].tolist() == [0, 0, 0, 1]
+    printed = capsys.readouterr().out
+    assert "Knox-test på 3 händelser, 1 par närmare än 200 m" in printed
+    # No pair at all within 100 m, so no expected count; without --category it speaks of incidents.
+    assert ("För få par inom 100\xa0m under 7 dagar för att säga något om risken efter en händelse."
+            in printed.splitlines())
+
+
 @pytest.mark.parametrize(("flags", "message"), [
     (["--distance-bands", "0,200,100"], "--distance-bands: gränserna måste vara strikt växande"),
     (["--time-bands", "sju"], "--time-bands: 'sju' är inte en lista med tal"),
