@@ -63,6 +63,7 @@ def _subset(incidents: pd.DataFrame, args: argparse.Namespace, period: tuple[str
 
 def _sppt(args: argparse.Namespace) -> int:
     from analysis.sppt import change_label, sppt
+    from core import formatting
     from geo.crs import frame_crs
     from geo.dataset import read_areas
 
@@ -128,7 +129,8 @@ def _sppt(args: argparse.Namespace) -> int:
     settings = {"sppt": f"Andresens test, {args.sample_percent:g} % av testmängden dras {args.samples} gånger",
                 "boot": f"bootstrap av båda mängderna, {args.samples} gånger",
                 "diff": "proportionstest per område (chi² N−1, Benjamini–Yekutieli)"}[args.method]
-    print(f"{len(table)} områden; {counted_base} händelser i basmängden och {counted_test} i testmängden inom "
+    print(f"{len(table)} områden; {formatting.number(counted_base)} händelser i basmängden och "
+          f"{formatting.number(counted_test)} i testmängden inom "
           f"områdena; {settings}; {args.conf_level:g} % konfidens"
           + (f"; frö {args.seed}." if args.seed is not None else "."))
     print(f"Skrev {args.out}.")

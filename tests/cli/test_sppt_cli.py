@@ -78,7 +78,7 @@ def test_two_periods_find_the_planted_change(samsyn, files, tmp_path):
     assert table.loc["SV", "name"] == "Sydväst"
     assert stdout.splitlines()[0] == ("Mönstret har ändrats i 4 av 4 områden: 1 har en högre andel och 3 en lägre "
                                       "(S = 0,00).")
-    assert "frö 4" in stdout
+    assert "frö 4" in stdout and "400 händelser i basmängden och 500 i testmängden" in stdout
 
 
 def test_same_seed_same_file(samsyn, files, tmp_path):
