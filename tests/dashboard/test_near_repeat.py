@@ -171,3 +171,32 @@ def test_near_repeat_in_english():
     assert heat["colorbar"]["title"]["text"] == "Knox ratio"
     assert list(heat["x"]) == ["0–7 days", "7–14 days", "14–28 days", "28–56 days"]
     assert list(heat["y"]) == ["0–100 m", "100–200 m", "200–400 m", "400–800 m"]
+
+
+def test_heatmap_colours_log_ratio_stars_significant_and_leaves_hidden_cells_blank():
+    from analysis.nearrepeat import KnoxResult
+    from core.disclosure import DisclosureRules, View
+    from dashboard.components.near_repeat import knox_frame, knox_heatmap
+
+    table = pd.DataFrame({
+        "distance_from": [0.0, 0.0, 100.0, 100.0], "distance_to": [100.0, 100.0, 200.0, 200.0],
+        "days_from": [0.0, 7.0, 0.0, 7.0], "days_to": [7.0, 14.0, 7.0, 14.0],
+        "observed": [40, 2, 10, 0], "expected": [10.0, 1.0, 20.0, 4.0],
+        "knox_ratio": [4.0, 2.0, 0.5, 0.0], "p_value": [0.001, 0.3, 0.99, 1.0],
+    })
+    result = KnoxResult(table, 300, 0, 500, 52, 0, 0, 0, 0, 999, 1, "euclidean", (0.0, 100.0, 200.0),
+                        (0.0, 7.0, 14.0))
+    controlled = View(True, False, "styrgrupp", DisclosureRules(min_count=3))
+    heat = knox_heatmap(result, controlled).data[0]
+    # 4 = 2², 0.5 = 2⁻¹; a ratio of 0 is drawn at the end colour 1/16; the hidden cell (2 pairs) has none.
+    assert heat.z[0][0] == pytest.approx(2.0) and heat.z[1][0] == pytest.approx(-1.0)
+    assert heat.z[1][1] == pytest.approx(-4.0) and np.isnan(heat.z[0][1])
+    assert heat.text.tolist() == [["4,00 *", ".."], ["0,50", "0,00"]]
+    assert (heat.zmin, heat.zmax, heat.zmid) == (-4.0, 4.0, 0.0)
+    assert list(heat.colorbar.ticktext) == ["1/16", "1/8", "1/4", "1/2", "1", "2", "4", "8", "16"]
+    assert list(heat.y) == ["0–100 m", "100–200 m"] and list(heat.x) == ["0–7 dagar", "7–14 dagar"]
+    csv = knox_frame(result, controlled)
+    assert csv.loc[1, ["observed", "expected", "knox_ratio", "p_value"]].tolist() == ["..", "..", "..", ".."]
+    assert csv.loc[0, "observed"] == "40" and csv.loc[0, "knox_ratio"] == "4.0"
+    full = knox_heatmap(result, View.owner_view()).data[0]
+    assert full.text[0][1] == "2,00" and full.z[0][1] == pytest.approx(1.0)
