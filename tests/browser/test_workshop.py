@@ -55,6 +55,10 @@ def test_the_workshop_through_six_steps_in_projector_mode(page, samsyn_url, scre
         assert "projektor=1" in page.url  # the page change kept the address (projector mode, the period)
         if heading == "Karta":
             map_drawn(page, what=f"the Karta map of step {number}")
+        if current == "4. Orsaker":
+            # Problembild opens on its causes tab (the place's cause analysis), not on the first tab.
+            tab = expect_visible(page.get_by_role("tab", name="Orsaksanalys"), "Problembild's causes tab")
+            assert tab.get_attribute("aria-selected") == "true"
         settled(page, what=f"step {number} of the workshop")
         screenshot(page, f"workshop_step_{number}")
         if next_label is None:
