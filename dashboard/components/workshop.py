@@ -71,6 +71,11 @@ STEPS: tuple[Step, ...] = (
 TIME_LINK_STEP = 1
 
 
+def can_run() -> bool:
+    """Whether this session may run a workshop: it pins places (read-only roles such as styrgrupp may not)."""
+    return page_allowed("karta") and page_allowed("problembild")
+
+
 def current_step() -> int | None:
     """The index of the running workshop's step, or None when no workshop runs."""
     return st.session_state.get(STEP)
@@ -144,7 +149,7 @@ def step_bar(url_path: str) -> None:
     _switch(url_path)
     index = current_step()
     if index is None:
-        if url_path == "oversikt":
+        if url_path == "oversikt" and can_run():
             st.button(t("Starta arbetsmöte"), icon=":material/groups:", key="workshop-start-page", type="primary",
                       on_click=_go, args=(0,))
         return
@@ -168,6 +173,8 @@ def step_bar(url_path: str) -> None:
 def sidebar_button() -> None:
     """"Starta arbetsmöte" in the sidebar (or "Avsluta arbetsmötet" while one runs)."""
     if current_step() is None:
+        if not can_run():
+            return
         st.button(t("Starta arbetsmöte"), icon=":material/groups:", key="workshop-start-sidebar", on_click=_go,
                   args=(0,))
     else:

@@ -137,3 +137,22 @@ def test_english_step_bar(data_dir):
     _button(at, "End the workshop", "workshop-end-sidebar").click()
     _run(at)
     assert _bar(at) is None
+
+
+def test_every_step_has_its_english_name_and_question():
+    from dashboard.components.workshop import STEPS
+    from dashboard.i18n import ENGLISH
+
+    assert [s.name for s in STEPS] == [e[1].split(". ", 1)[1] for e in EXPECTED]
+    assert all(s.name in ENGLISH and s.prompt in ENGLISH for s in STEPS)
+
+
+def test_the_steering_group_is_offered_no_workshop(data_dir):
+    from tests.dashboard.test_sign_in import AUTH
+
+    at = app()
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "name": "Bo Lind", "email": "bo@kommun.example.se", "samsyn_roles": "styrgrupp"}
+    _run(at)
+    assert _title(at) == "Översikt"
+    assert not [b for b in at.button if b.label == "Starta arbetsmöte"]
