@@ -76,11 +76,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     share.add_argument("dataset", metavar="NAMN_ELLER_ID", help="datasetets id eller namn")
     _add_sharing(share, default_sharing=None)
     _add_common(share)
+    share.add_argument("--user", metavar="NAMN",
+                       help="vem som gör ändringen i ändringsloggen (standard: inloggningsnamnet)")
     share.set_defaults(handler=run_share)
 
     show = actions.add_parser(
-        "show", help="visa ett dataset och dess importrapport",
-        description="Visar datasetets namn, innehåll, ägare och delning, och importrapporten som sparades när "
+        "show", help="visa ett dataset, dess ändringar av ägare och delning och dess importrapport",
+        description="Visar datasetets namn, innehåll, ägare och delning (med ändringsloggens ändringar: vem, när, "
+                    "från → till), och importrapporten som sparades när "
                     "filerna lästes in (antal rader, kolumner, datumformat, koordinatsystem, avvisade rader per "
                     "orsak). Rapporten innehåller inga värden ur filen.")
     show.add_argument("dataset", metavar="NAMN_ELLER_ID", help="datasetets id eller namn")
@@ -272,7 +275,7 @@ def run_share(args: argparse.Namespace) -> int:
         raise InputError("Ange --sharing egen|gemensam|styrgrupp och/eller --owner ORGANISATION.")
     space = _workspace(args)
     dataset = space.find_dataset(args.dataset)
-    changed = space.set_sharing(dataset.id, viewer=Viewer.local(), owner=owner, sharing=sharing)
+    changed = space.set_sharing(dataset.id, viewer=Viewer.local(), owner=owner, sharing=sharing, user=args.user)
     print(_sharing_sentence(changed))
     return 0
 
@@ -289,6 +292,10 @@ def run_show(args: argparse.Namespace) -> int:
     lines = [f"{dataset.name} ({dataset.id})",
              f"Skapat: {dataset.created[:16].replace('T', ' ') if dataset.created else 'inbyggt'}",
              f"Innehåll: {', '.join(roles) or 'inga filer'}", _sharing_sentence(dataset)]
+    history = [] if dataset.builtin else space.sharing_log(dataset.id)
+    lines.append("Ändringar av ägare och delning:" if history else
+                 "Ändringar av ägare och delning: inga sedan datasetet skapades.")
+    lines += [f"  {change.sentence()}" for change in history]
     reports = {} if dataset.builtin else read_import_reports(dataset.directory)
     if not reports:
         lines.append("Importrapport: ingen sparad (datasetet lästes in innan rapporterna sparades, eller är "

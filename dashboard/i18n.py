@@ -633,6 +633,7 @@ ENGLISH: dict[str, str] = {
     'pågår': 'ongoing',
     't.ex. misshandel utomhus i centrum −20 % jämfört med samma period föregående år': 'e.g. assault outdoors in the centre −20 % on the same period last year',
     'Får delas med den andra parten': 'May be shared with the other party',
+    'Ändringar av ägare och delning:': 'Changes of owner and sharing:',
     'Beskrivningen följer med när problembilden exporteras till den andra parten. Utan markering stannar den i '
     'rummet; åtgärdens titel följer alltid med.':
         'The description goes with the problem picture when it is exported for the other party. Unmarked, it '

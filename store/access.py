@@ -40,7 +40,7 @@ WRITES = frozenset({
     "add_goal", "update_goal", "archive_goal",
     "add_followup", "update_followup", "archive_followup",
     "restore", "purge", "import_transaction",
-    "set_role", "remove_role",
+    "set_role", "remove_role", "log_dataset_change",
 })
 # Who has which role is the administrator's alone (store.roles).
 ROLE_TABLE_WRITES = frozenset({"set_role", "remove_role"})

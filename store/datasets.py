@@ -24,7 +24,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -201,9 +201,19 @@ def add_file(dataset: Dataset, role: str, source: Path, *, crs: str | None = Non
     return updated
 
 
+# Logs a change (``{"owner": [old, new], "sharing": [old, new]}``) and calls the writer inside its
+# transaction: ProblemStore.log_dataset_change bound to a user (workspace.Workspace.set_sharing).
+Record = Callable[[dict[str, list[str | None]], Callable[[], None]], object]
+
+
 def set_sharing(data_dir: Path, dataset_id: str, *, owner: str | None = None,
-                sharing: str | None = None) -> Dataset:
+                sharing: str | None = None, record: Record | None = None) -> Dataset:
     """Change a dataset's owner organisation and/or sharing level (None: leave it); rewrite dataset.json atomically.
+
+    With ``record``, what changed is written to the change log together with the file: ``record``
+    gets the changes and the file's writer and calls the writer inside its transaction; when the log
+    fails after the file was written, the file is put back, so the file and the log agree. Saving the
+    same owner and level again changes and logs nothing.
 
     Raises
     ------
@@ -222,7 +232,26 @@ def set_sharing(data_dir: Path, dataset_id: str, *, owner: str | None = None,
         new_owner = normalise_organisation(owner)
     new_sharing = dataset.sharing if sharing is None else check_sharing(sharing)
     updated = replace(dataset, owner=new_owner, sharing=new_sharing)
-    _write(updated)
+    changes = {name: [before, after] for name, before, after in (
+        ("owner", dataset.owner, new_owner), ("sharing", dataset.sharing, new_sharing)) if before != after}
+    if not changes:
+        return dataset
+    if record is None:
+        _write(updated)
+        return updated
+    written = False
+
+    def write() -> None:
+        nonlocal written
+        _write(updated)
+        written = True
+
+    try:
+        record(changes, write)
+    except BaseException:
+        if written:  # the log's transaction did not commit: the file says what the log says
+            _write(dataset)
+        raise
     return updated
 
 

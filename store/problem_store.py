@@ -125,6 +125,8 @@ FIELD_LABELS: dict[str, str] = {
     "dataset_id": "dataset",
 }
 # Free text and geometry are named in a conflict message, not quoted.
+# A dataset's owner and sharing changes are logged under this entity (``log_dataset_change``).
+DATASET_ENTITY = "dataset"
 _LONG_FIELDS = frozenset({"notes", "text", "description", "geometry_wkt", "snapshot", "control_wkt"})
 _SYSTEM_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
 
@@ -162,7 +164,7 @@ class AuditEntry:
     user: str
     entity: str
     entity_id: int
-    action: str  # create | update | archive | restore | merge | link | purge | delete (a role-table row)
+    action: str  # create | update | archive | restore | merge | link | purge | delete (a role-table row) | share
     changes: dict[str, list[Any]] = field(default_factory=dict)
     version: int | None = None
 
@@ -1100,13 +1102,49 @@ class ProblemStore:
         with self._backend.transaction() as tx:
             return roles_table.remove_entry(tx, self._audit, _now(), user, identity, actor=actor)
 
+    # -- a dataset's owner and sharing ---------------------------------------------------------------
+
+    def log_dataset_change(self, dataset_id: str, changes: Mapping[str, Sequence[Any]], *, user: str,
+                           write: Callable[[], None] | None = None) -> AuditEntry:
+        """Log a change of a dataset's owner or sharing level (``{"owner": [old, new], ...}``) in the change log.
+
+        The dataset's settings live in its ``dataset.json``, not in the store: ``write`` (which rewrites
+        that file) runs inside the log's transaction, so a file that cannot be written logs nothing and a
+        log that cannot be written raises before the transaction ends (``store.datasets.set_sharing``
+        then puts the file back). Entity ``dataset``, action ``share``; the entry's ``entity_id`` is the
+        dataset's key in table ``logged_datasets``.
+        """
+        user = _require_user(user)
+        if not changes:
+            raise ValueError("Ingen ändring av ägare eller delning att föra in i ändringsloggen.")
+        now = _now()
+        with self._backend.transaction() as tx:
+            tx.run("INSERT INTO logged_datasets (dataset_id) VALUES (?) ON CONFLICT (dataset_id) DO NOTHING",
+                   (dataset_id,))
+            key = int(tx.one("SELECT id FROM logged_datasets WHERE dataset_id = ?", (dataset_id,))["id"])
+            plain = {name: list(pair) for name, pair in changes.items()}
+            self._audit(tx, now, user, DATASET_ENTITY, key, "share", plain, None)
+            if write is not None:
+                write()
+            row = tx.one("SELECT * FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1",
+                         (DATASET_ENTITY, key))
+        return _audit_entry(row)
+
+    def dataset_log(self, dataset_id: str) -> list[AuditEntry]:
+        """The changes of one dataset's owner and sharing level, oldest first (empty when it never changed)."""
+        with self._backend.transaction(write=False) as tx:
+            rows = tx.query(
+                "SELECT a.* FROM audit a JOIN logged_datasets d ON a.entity_id = d.id "
+                "WHERE a.entity = ? AND d.dataset_id = ? ORDER BY a.id", (DATASET_ENTITY, dataset_id))
+        return [_audit_entry(row) for row in rows]
+
     # -- audit and integrity -----------------------------------------------------------------------
 
     def audit_log(self, entity: str | None = None, entity_id: int | None = None) -> list[AuditEntry]:
         """Audit entries, oldest first, optionally for one entity kind and/or one row."""
         where, params = [], []
         if entity is not None:
-            if entity != roles_table.ENTITY:  # the role table's changes are logged beside the picture's
+            if entity not in (roles_table.ENTITY, DATASET_ENTITY):  # logged beside the picture's changes
                 self._kind(entity)
             where.append("entity = ?")
             params.append(entity)

@@ -11,6 +11,6 @@ databases::
         store.list_hotspots()
 """
 
-from workspace.core import DEFAULT_STORE_NAME, FileReader, Frames, Workspace, attachment_notice
+from workspace.core import DEFAULT_STORE_NAME, FileReader, Frames, SharingChange, Workspace, attachment_notice
 
-__all__ = ["DEFAULT_STORE_NAME", "FileReader", "Frames", "Workspace", "attachment_notice"]
+__all__ = ["DEFAULT_STORE_NAME", "FileReader", "Frames", "SharingChange", "Workspace", "attachment_notice"]

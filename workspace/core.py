@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core import formatting
 from core.config import AppConfig, load_config
-from core.disclosure import EGEN, View, Viewer, check_sharing, normalise_organisation, view_for
+from core.disclosure import (
+    EGEN,
+    SHARING_NAMES,
+    View,
+    Viewer,
+    check_sharing,
+    normalise_organisation,
+    view_for,
+)
 from core.errors import InputError
 from store import datasets as ds
 from store.datasets import SAMPLE_ID, Dataset
@@ -38,6 +49,49 @@ class Frames:
     streets: gpd.GeoDataFrame | None = None
     background: gpd.GeoDataFrame | None = None
     survey: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class SharingChange:
+    """One change of a dataset's owner and/or sharing level, as the change log keeps it.
+
+    Attributes
+    ----------
+    at
+        When (ISO 8601 with the UTC offset).
+    user
+        Who, as the change log names them.
+    changes
+        ``{"owner": [old, new], "sharing": [old, new]}``, only what changed.
+    """
+
+    at: str
+    user: str
+    changes: dict[str, list[str | None]] = field(default_factory=dict)
+
+    def sentence(self, lang: str = "sv") -> str:
+        """The change in one sentence, Swedish or English.
+
+        >>> SharingChange("2026-03-04T09:05:00+01:00", "Eva Admin",
+        ...               {"owner": ["polisen", "kommunen"], "sharing": ["egen", "gemensam"]}).sentence()
+        '4 mars 2026 kl. 09:05: Eva Admin ändrade ägare polisen → kommunen och delning egen → gemensam.'
+        >>> SharingChange("2026-03-04T09:05:00+01:00", "Eva Admin", {"owner": [None, "polisen"]}).sentence("en")
+        '4 March 2026 at 09:05: Eva Admin changed owner (none) → polisen.'
+        """
+        english = lang == "en"
+        names = SHARING_NAMES["en" if english else "sv"]
+        none = "(none)" if english else "(ingen)"
+        labels = {"owner": "owner", "sharing": "sharing"} if english else {"owner": "ägare", "sharing": "delning"}
+        parts = []
+        for name in ("owner", "sharing"):
+            if name in self.changes:
+                before, after = (names.get(v, v) if name == "sharing" else v for v in self.changes[name])
+                parts.append(f"{labels[name]} {before or none} → {after or none}")
+        moment = datetime.fromisoformat(self.at)
+        day = formatting.long_date(moment, lang=lang)
+        clock = f"at {moment:%H:%M}" if english else f"kl. {moment:%H:%M}"
+        verb = "changed" if english else "ändrade"
+        return f"{day} {clock}: {self.user} {verb} {formatting.listing(parts, lang=lang)}."
 
 
 def declared_incident_crs(path: Path) -> str:
@@ -307,13 +361,38 @@ class Workspace:
         return ds.archive_dataset(self.data_dir, dataset_id)
 
     def set_sharing(self, dataset_id: str, *, viewer: Viewer, owner: str | None = None,
-                    sharing: str | None = None) -> Dataset:
-        """Change a dataset's owner and/or sharing level (None: leave it) when ``viewer`` may."""
+                    sharing: str | None = None, user: str | None = None, store: Any = None) -> Dataset:
+        """Change a dataset's owner and/or sharing level (None: leave it) when ``viewer`` may.
+
+        The change is written to the problem store's change log (who, when, from → to) in the same
+        step as ``dataset.json`` (``store.datasets.set_sharing``); ``user`` is who the log names
+        (default: the login name, as on the command line), ``store`` the session's store (default:
+        the workspace's, opened for this change).
+        """
         self._guarded(dataset_id, viewer, "share")
+        who = user if user is not None and user.strip() else getpass.getuser()
+
+        def record(changes: dict[str, list[str | None]], write: Callable[[], None]) -> None:
+            target = store if store is not None else self.store()
+            try:
+                target.log_dataset_change(dataset_id, changes, user=who, write=write)
+            finally:
+                if store is None:
+                    target.close()
+
         try:
-            return ds.set_sharing(self.data_dir, dataset_id, owner=owner, sharing=sharing)
+            return ds.set_sharing(self.data_dir, dataset_id, owner=owner, sharing=sharing, record=record)
         except ValueError as error:
             raise InputError(str(error)) from None
+
+    def sharing_log(self, dataset_id: str, *, store: Any = None) -> list[SharingChange]:
+        """The changes of a dataset's owner and sharing level, oldest first, from the change log."""
+        target = store if store is not None else self.store()
+        try:
+            return [SharingChange(e.at, e.user, e.changes) for e in target.dataset_log(dataset_id)]
+        finally:
+            if store is None:
+                target.close()
 
     # -- reading ---------------------------------------------------------------------------------
 

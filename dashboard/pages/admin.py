@@ -136,10 +136,16 @@ for dataset in datasets:
             try:
                 if chosen_owner is not None and not chosen_owner.strip():
                     raise ValueError(t("Skriv den andra organisationens id."))
-                saved = space.set_sharing(dataset.id, viewer=viewer, sharing=sharing, owner=chosen_owner)
+                saved = space.set_sharing(dataset.id, viewer=viewer, sharing=sharing, owner=chosen_owner,
+                                          user=audit_user(), store=store)
             except ValueError as error:
                 st.error(escape_markdown(str(error), limit=None))
             else:
                 st.success(t("Sparat: {name} ägs av {owner} och delas {level}.").format(
                     name=escape_markdown(saved.name), owner=escape_markdown(saved.owner or "–"),
                     level=names[saved.sharing]))
+        # Read after a save, so the change just made is the last line.
+        history = space.sharing_log(dataset.id, store=store)
+        if history:
+            st.caption(t("Ändringar av ägare och delning:") + "\n" + "\n".join(
+                f"- {escape_markdown(change.sentence(lang()))}" for change in history))

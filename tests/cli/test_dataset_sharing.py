@@ -146,3 +146,28 @@ def test_roles_refuse_to_take_the_role_from_the_last_administrator_exit_2(tmp_pa
     with open_store(tmp_path / "userdata" / "problembild.db") as store:
         assert [e.roles for e in store.list_roles()] == [("administratör",)]
         assert [e.action for e in store.audit_log("role")] == ["create"]
+
+
+def test_share_is_logged_and_show_lists_who_changed_what_and_when(tmp_path, incidents, run_cli):
+    import re
+
+    assert run_cli("dataset", "add", "Kommunens klotter", "--incidents", incidents, "--salt", "t",
+                   "--owner", "kommunen").returncode == 0
+    first = run_cli("dataset", "show", "kommunens-klotter")
+    assert "Ändringar av ägare och delning: inga sedan datasetet skapades." in first.stdout.splitlines()
+    assert run_cli("dataset", "share", "kommunens-klotter", "--sharing", "gemensam", "--user",
+                   "Eva (drift)").returncode == 0
+    assert run_cli("dataset", "share", "kommunens-klotter", "--owner", "Räddningstjänsten", "--sharing",
+                   "styrgrupp", "--user", "Olle").returncode == 0
+    shown = run_cli("dataset", "show", "kommunens-klotter")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    at = lines.index("Ändringar av ägare och delning:")
+    when = r"  \d{1,2} [a-zåäö]+ \d{4} kl\. \d\d:\d\d: "
+    assert re.fullmatch(when + r"Eva \(drift\) ändrade delning egen → gemensam\.", lines[at + 1]), lines[at + 1]
+    assert re.fullmatch(when + "Olle ändrade ägare kommunen → räddningstjänsten och delning gemensam → "
+                        r"styrgrupp/offentlig\.", lines[at + 2]), lines[at + 2]
+    with open_store(tmp_path / "userdata" / "problembild.db") as store:
+        assert [(e.user, e.changes) for e in store.dataset_log("kommunens-klotter")] == [
+            ("Eva (drift)", {"sharing": ["egen", "gemensam"]}),
+            ("Olle", {"owner": ["kommunen", "räddningstjänsten"], "sharing": ["gemensam", "styrgrupp"]})]

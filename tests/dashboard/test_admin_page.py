@@ -245,3 +245,21 @@ def test_the_administrator_cannot_remove_or_demote_their_own_row(data_dir):
         assert [(e.identity, e.roles) for e in store.list_roles()] == [
             ("eva@kommun.example.se", ("administratör",)), ("olle@polisen.example.se", ("administratör",))]
         assert [e.action for e in store.audit_log("role")] == ["create", "create"]
+
+
+def test_a_sharing_change_on_the_page_is_in_the_change_log_under_the_dataset(data_dir, police_own):
+    import re
+
+    at = _admin_page()
+    assert not [c for c in at.caption if c.value.startswith("Ändringar av ägare och delning:")]
+    at.selectbox(key=f"sharing_{police_own}").set_value("gemensam")
+    at.button(key=f"share_{police_own}").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    [shown] = [c.value for c in at.caption if c.value.startswith("Ändringar av ägare och delning:")]
+    # The provider's name and e-mail, not a typed name; the level by its name.
+    assert re.fullmatch(r"Ändringar av ägare och delning:\n- \d{1,2} [a-zåäö]+ \d{4} kl\. \d\d:\d\d: Eva Admin "
+                        r"\(eva@kommun\.example\.se\) ändrade delning egen → gemensam\.", shown), shown
+    with open_store(data_dir / "problembild.db") as store:
+        [entry] = store.dataset_log(police_own)
+        assert (entry.user, entry.changes) == ("Eva Admin (eva@kommun.example.se)", {"sharing": ["egen", "gemensam"]})

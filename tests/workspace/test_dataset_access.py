@@ -170,3 +170,43 @@ def test_a_session_starts_on_a_default_only_when_it_is_shared_with_the_viewer(sp
     assert choose_dataset(space, None, police.id, MUNICIPAL_ANALYST) == (space.dataset("exempelstad"), None)
     # Signed in with no role: nothing at all.
     assert choose_dataset(space, police.id, None, Viewer(frozenset(), "kommunen")) == (None, (NOTHING_SHARED, {}))
+
+
+def test_a_change_of_owner_or_sharing_is_in_the_change_log_with_who_and_from_to(space):
+    police = create_dataset(space.data_dir, "Polisens export", owner="polisen", sharing="egen")
+    space.set_sharing(police.id, viewer=ADMIN, sharing="gemensam", user="Eva Admin (eva@kommun.example.se)")
+    space.set_sharing(police.id, viewer=POLICE_ANALYST, owner="Kommunen", sharing="gemensam", user="Olle (polisen)")
+    space.set_sharing(police.id, viewer=ADMIN, owner="kommunen", user="Eva")  # the same again: nothing to log
+    history = space.sharing_log(police.id)
+    assert [(c.user, c.changes) for c in history] == [
+        ("Eva Admin (eva@kommun.example.se)", {"sharing": ["egen", "gemensam"]}),
+        ("Olle (polisen)", {"owner": ["polisen", "kommunen"]})]
+    assert history[1].sentence().endswith(": Olle (polisen) ändrade ägare polisen → kommunen.")
+    assert history[0].sentence("en").endswith(": Eva Admin (eva@kommun.example.se) changed sharing own → joint.")
+    assert (_meta(space, police.id)["owner"], _meta(space, police.id)["sharing"]) == ("kommunen", "gemensam")
+
+
+def test_a_refused_change_is_not_logged(space):
+    police = create_dataset(space.data_dir, "Polisens export", owner="polisen", sharing="egen")
+    with pytest.raises(InputError, match="^Datasetet finns inte eller delas inte med dig.$"):  # not theirs to see
+        space.set_sharing(police.id, viewer=MUNICIPAL_ANALYST, sharing="gemensam", user="Kim")
+    with pytest.raises(InputError, match="^Okänd delningsnivå 'alla'"):
+        space.set_sharing(police.id, viewer=ADMIN, sharing="alla", user="Eva")
+    assert space.sharing_log(police.id) == []
+
+
+def test_when_the_log_cannot_be_written_dataset_json_is_put_back(space, monkeypatch):
+    from store.problem_store import ProblemStore
+
+    police = create_dataset(space.data_dir, "Polisens export", owner="polisen", sharing="egen")
+    before = _meta(space, police.id)
+
+    def write_then_fail(self, dataset_id, changes, *, user, write=None):
+        write()  # the file is written, then the commit fails (the database went away)
+        assert _meta(space, police.id)["sharing"] == "gemensam"
+        raise ConnectionError("databasen svarar inte")
+
+    monkeypatch.setattr(ProblemStore, "log_dataset_change", write_then_fail)
+    with pytest.raises(ConnectionError):
+        space.set_sharing(police.id, viewer=ADMIN, sharing="gemensam", user="Eva")
+    assert _meta(space, police.id) == before
