@@ -9,6 +9,7 @@ from dashboard.components import workshop
 from dashboard.components.errors import log_unexpected, run_page
 from dashboard.components.projector import projector_css
 from dashboard.components.safe_text import escape_markdown
+from dashboard.components.widget_texts import inject as inject_widget_texts
 from dashboard.filters import sidebar_filters
 from dashboard.i18n import t
 from dashboard.loaders import (
@@ -125,6 +126,7 @@ def _app() -> None:
     elif "lang" in st.query_params:
         del st.query_params["lang"]
     st.markdown(projector_css(st.session_state["projector"]), unsafe_allow_html=True)
+    inject_widget_texts()  # Streamlit's own English widget texts in the page's language
 
     st.session_state["filters"] = sidebar_filters(active.incidents, active.districts, active.dataset.id)
 

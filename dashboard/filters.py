@@ -21,8 +21,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.i18n import t, weekday_names
-from geo.categories import BY_NAME, GROUPS
+from dashboard.i18n import lang, t, weekday_names
+from geo.categories import BY_NAME, GROUPS, display_name
 
 
 @dataclass(frozen=True)
@@ -142,12 +142,14 @@ def sidebar_filters(incidents: pd.DataFrame, districts: pd.DataFrame | None, dat
         st.header(t("Filter"))
         period = st.date_input(t("Period"), key="f_period", min_value=first_day, max_value=last_day,
                                format="YYYY-MM-DD")
-        groups = st.multiselect(t("Händelsegrupper (tomt = alla)"), all_groups, key="f_groups", placeholder=t("Alla"))
+        groups = st.multiselect(t("Händelsegrupper (tomt = alla)"), all_groups, key="f_groups", placeholder=t("Alla"),
+                                format_func=lambda g: display_name(g, lang=lang()))
         in_groups = [c for c in categories if not groups or (BY_NAME.get(c) and BY_NAME[c].group in groups)]
         st.session_state["f_categories"] = [c for c in st.session_state["f_categories"] if c in in_groups]
         chosen = st.multiselect(t("Kategorier (tomt = alla i valda grupper)"), in_groups, key="f_categories",
-                                placeholder=t("Alla"))
-        chosen_sources = st.multiselect(t("Källor (tomt = alla)"), sources, key="f_sources", placeholder=t("Alla"))
+                                placeholder=t("Alla"), format_func=lambda c: display_name(c, lang=lang()))
+        chosen_sources = st.multiselect(t("Källor (tomt = alla)"), sources, key="f_sources", placeholder=t("Alla"),
+                                        format_func=t)
         chosen_districts = st.multiselect(t("Områden (tomt = alla)"), list(district_names), key="f_districts",
                                           format_func=lambda a: district_names.get(a, a), placeholder=t("Alla"))
         names = weekday_names()

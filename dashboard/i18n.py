@@ -16,6 +16,33 @@ import streamlit as st
 from core import formatting
 
 ENGLISH: dict[str, str] = {
+    # Issue 11 (words): Streamlit's own widget texts, table headers and terms, the Problembild map
+    "Välj fil": "Choose file",
+    "Högst {mb} MB per fil": "At most {mb} MB per file",
+    "Släpp filen här": "Drop the file here",
+    "Välj …": "Choose …",
+    "Välj en eller flera …": "Choose one or more …",
+    "Filtyper: {types}": "File types: {types}",
+    "CSV-filen har talen som ett kalkylprogram läser dem – punkt som decimaltecken, andelar från 0 till 1 "
+    "och kolumnernas tekniska namn där tabellen har sådana – så att det går att räkna vidare med dem.":
+        "The CSV file has the numbers as a spreadsheet reads them – a point as decimal sign, shares from 0 to 1 "
+        "and the columns' technical names where the table has them – so that you can keep calculating with them.",
+    "Mot året innan": "Against the year before",
+    "Förändring (procentenheter)": "Change (percentage points)",
+    "Ruta (100 m)": "Cell (100 m)",
+    "Gi* (z)": "Gi* (z)",
+    "Ruta med många händelser": "Cell with many incidents",
+    "Hot spot, 99 %": "Hot spot, 99%", "Hot spot, 95 %": "Hot spot, 95%", "Hot spot, 90 %": "Hot spot, 90%",
+    "Cold spot, 90 %": "Cold spot, 90%", "Cold spot, 95 %": "Cold spot, 95%", "Cold spot, 99 %": "Cold spot, 99%",
+    "polis": "police", "kommun": "municipality", "annan": "other",
+    "förslag": "proposed", "prioriterad": "prioritised", "åtgärdad": "acted on", "avslutad": "closed",
+    "fastighetsägare": "property owner", "räddningstjänst": "rescue service", "trygghetsvandring": "safety walk",
+    "Id": "Id", "Från": "From", "Till": "To", "X (öster)": "X (east)", "Y (norr)": "Y (north)",
+    "Platstyp": "Place type", "Reparationskostnad (kr)": "Repair cost (SEK)", "Radie (m)": "Radius (m)",
+    "Ligger i": "Lies in", "Fråga (kod)": "Question (code)", "Värde": "Value", "Antal svar": "Responses",
+    "Konfidensintervall, nedre": "Confidence interval, lower", "Konfidensintervall, övre": "Confidence interval, upper",
+    "Lager": "Layer",
+    # end of issue 11 (words)
     # Robustness of a pinned place (dashboard/components/robustness.py)
     "Stabiliteten som hot spot kan inte bedömas: {reason}": "The stability as a hot spot cannot be assessed: {reason}",
     "Stabiliteten som hot spot visas inte: för få händelser för att visas (under {k}).":

@@ -134,6 +134,26 @@ BY_NAME: dict[str, Category] = {c.name: c for c in CATEGORIES}
 GROUPS: tuple[str, ...] = tuple(sorted(dict.fromkeys(c.group for c in CATEGORIES),
                                        key=lambda g: (g == GROUP_OTHER, g in NON_CRIME_GROUPS)))
 PROTECTED: frozenset[str] = frozenset(c.name for c in CATEGORIES if c.protected)
+# The groups' names in the English UI (Brå's terms as the English edition of its reports writes them).
+GROUP_ENGLISH: dict[str, str] = {
+    GROUP_LIFE: "Crimes against life and health",
+    GROUP_PEACE: "Crimes against liberty and peace",
+    GROUP_SEX: "Sexual offences",
+    GROUP_THEFT: "Theft, robbery and other acquisitive crime",
+    GROUP_FRAUD: "Fraud and other dishonesty",
+    GROUP_DAMAGE: "Criminal damage",
+    GROUP_DRUGS: "Alcohol and drug offences",
+    GROUP_DISORDER: "Public disorder",
+    GROUP_MUNICIPAL: "Reports from the municipality and partners",
+    GROUP_TRAFFIC_CRIME: "Traffic offences",
+    GROUP_PUBLIC_DANGER: "Crimes of public danger",
+    GROUP_AUTHORITY: "Crimes against public authority",
+    GROUP_OTHER_CRIME: "Other crimes",
+    GROUP_NONCRIME_TRAFFIC: "Not a crime: traffic",
+    GROUP_NONCRIME_RESCUE: "Not a crime: fire, accident and rescue",
+    GROUP_NONCRIME_POLICE: "Not a crime: other police work",
+    GROUP_OTHER: "Other",
+}
 
 # Names seen in police exports, the police's public events and the handbook's
 # table that mean one of the project's categories.
@@ -293,6 +313,24 @@ _SYNONYMS: dict[str, str] = {
     "information": "Information från polisen",
     "uppdatering": "Information från polisen",
 }
+
+
+def display_name(name: object, *, lang: str = "sv") -> str:
+    """A category's or group's name in the reader's language; a name not on the project's list stays as it is.
+
+    A user's own categories have no English name, and a guess would be worse than their own word.
+
+    >>> display_name("Cykelstöld", lang="en"), display_name("Skadegörelse", lang="en")
+    ('Bicycle theft', 'Criminal damage')
+    >>> display_name("Fönsterkrossning vid skolan", lang="en"), display_name("Cykelstöld")
+    ('Fönsterkrossning vid skolan', 'Cykelstöld')
+    """
+    text = str(name)
+    if lang != "en":
+        return text
+    if text in BY_NAME:
+        return BY_NAME[text].label_en
+    return GROUP_ENGLISH.get(text, text)
 
 
 def _key(name: str) -> str:

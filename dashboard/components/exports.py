@@ -7,6 +7,9 @@ import streamlit as st
 
 from dashboard.i18n import t
 
+CSV_NOTE = ("CSV-filen har talen som ett kalkylprogram läser dem – punkt som decimaltecken, andelar från 0 till 1 "
+            "och kolumnernas tekniska namn där tabellen har sådana – så att det går att räkna vidare med dem.")
+
 
 def plotly_config(filename: str) -> dict:
     """Plotly config whose camera button saves a large PNG (rendered in the browser, offline)."""
@@ -34,4 +37,6 @@ def csv_download(frame: pd.DataFrame, filename: str, *, key: str | None = None) 
         mime="text/csv",
         key=key or f"csv-{filename}",
         icon=":material/download:",
+        # The screen's tables are written for people; the file is for spreadsheets, and says so.
+        help=t(CSV_NOTE),
     )
