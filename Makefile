@@ -6,6 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 # The OpenID Connect provider the sign-in test starts (node-oidc-provider, from the npm registry).
 IDP    := tests/idp
 IDP_STAMP := $(IDP)/node_modules/.installed-stamp
+# The .xlsb writer of the import test (SheetJS, from the npm registry): no Python library writes .xlsb.
+XLSB   := tests/xlsb
+XLSB_STAMP := $(XLSB)/node_modules/.installed-stamp
 PORT   ?= 8501
 
 .PHONY: install run serve-shared test bench lint sample lock clean
@@ -36,10 +39,14 @@ $(IDP_STAMP): $(IDP)/package.json $(IDP)/package-lock.json
 	cd $(IDP) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(IDP_STAMP)
 
+$(XLSB_STAMP): $(XLSB)/package.json $(XLSB)/package-lock.json
+	cd $(XLSB) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(XLSB_STAMP)
+
 ## Install everything (system packages for browser and database tests included) and run every test.
 test: install
 	@sh scripts/system-deps.sh test
-	@$(MAKE) --no-print-directory $(IDP_STAMP)
+	@$(MAKE) --no-print-directory $(IDP_STAMP) $(XLSB_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
