@@ -8,7 +8,9 @@ it overrides whatever the provider claims, until the row is removed.
 The rows live in the problem-picture store (table ``roles``, schema version 5) and every change is
 written to the store's change log in the same transaction (entity ``role``, the row's id), like a
 change of the problem picture. Only an administrator may change the table: ``store.access`` refuses
-:meth:`~store.problem_store.ProblemStore.set_role` and ``remove_role`` for everyone else.
+:meth:`~store.problem_store.ProblemStore.set_role` and ``remove_role`` for everyone else. The table
+keeps an administrator: a change that takes the role from the last row holding it, or from the person
+making the change, is refused (:class:`AdministratorKeptError`).
 """
 
 from __future__ import annotations

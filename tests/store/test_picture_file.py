@@ -210,6 +210,9 @@ def test_a_version_5_database_gets_measures_not_shareable_and_keeps_them(store_u
         marked = migrated.update_measure(made.id, {"shareable": True}, expected_version=1, user=BO)
         assert migrated.get_measure(made.id).shareable is True and marked.version == 2
         assert migrated.audit_log("measure", made.id)[-1].changes == {"shareable": [False, True]}
+        # The same migration made the table a dataset's sharing changes are logged under.
+        migrated.log_dataset_change("polisens-export", {"sharing": ["egen", "gemensam"]}, user=BO)
+        assert [e.changes for e in migrated.dataset_log("polisens-export")] == [{"sharing": ["egen", "gemensam"]}]
         assert migrated.integrity_check() == []
 
 
