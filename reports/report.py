@@ -52,6 +52,7 @@ from analysis.snapshot import snapshot_numbers
 from core import formatting
 from core.disclosure import HIDDEN, STYRGRUPP, DisclosureRules, View
 from core.errors import InputError
+from geo.categories import display_name
 from reports import figures
 from reports.blocks import (
     LIGHT_LABELS,
@@ -837,7 +838,7 @@ def evaluate_goal(
         test = words["poisson_test"].format(p=formatting.p_value(poisson.p_value, lang=lang))
         p_value = poisson.p_value
     status = effect_light(change, goal.target_change, poisson.p_value, beyond=beyond)
-    what = formatting.listing(categories, lang=lang) if categories else words["all"]
+    what = formatting.listing([display_name(c, lang=lang) for c in categories], lang=lang) if categories else words["all"]
     counted = words["counted"].format(
         what=what[:1].upper() + what[1:], before=formatting.number(before, lang=lang),
         first=formatting.date_span(*baseline, lang=lang), after=formatting.number(after, lang=lang),
@@ -1362,7 +1363,7 @@ def _target_text(goal: Goal, lang: str = "sv") -> str:
 
 def _plan(
     measures: list[Measure], statuses: list[GoalStatus], numbers: dict[int, int], titles: dict[int, str],
-    lang: str = "sv",
+    lang: str = "sv", mask: Mask | None = None,
 ) -> list[Block]:
     blocks: list[Block] = [PageBreak(), Heading(tr("Åtgärdsplan", lang))]
     blocks.append(Paragraph(tr(
@@ -1372,7 +1373,9 @@ def _plan(
     for m in measures:
         places = ", ".join(f"{numbers[h]}. {titles[h]}" for h in m.hotspot_ids if h in numbers) or "–"
         who = _organisation(m.organisation, lang) + (f"\n{m.responsible}" if m.responsible else "")
-        what = m.title + (f"\n{m.description}" if m.description else "")
+        # A description not marked shareable stays in the room, as a cause's text does.
+        shown = m.description and (m.shareable or mask is None or not mask.hide_text)
+        what = m.title + (f"\n{m.description}" if shown else "")
         rows.append([what, who, term(m.kind, lang), _span(m.start, m.end, lang), term(m.status, lang), places])
     blocks.append(Table([tr(c, lang) for c in ("Åtgärd", "Ansvarig", "Typ", "Start–slut", "Status", "Platser")],
                         rows, tr("Åtgärder", lang), [4.2, 2.6, 2.2, 2.6, 1.9, 3.0]))
@@ -1816,7 +1819,7 @@ def build_report(
         if now is not None:
             places.append((number, hotspot, now))
     titles = {h.id: h.title for h in hotspots if h.id is not None}
-    blocks += _plan(measures, statuses, numbers, titles, lang)
+    blocks += _plan(measures, statuses, numbers, titles, lang, mask)
     blocks += _followup_section(outcomes, mask, lang)
     blocks += _method(lang, mask.view)  # the public audience is the steering-group/public level
     return Report(title, audience, generated_at, title_page, blocks, report_period, data_period, statuses, outcomes,
