@@ -38,6 +38,25 @@ def _keep(name: str) -> None:
     st.session_state[f"_{name}"] = st.session_state[f"{name}_toggle"]
 
 
+def _projector_layout(page: str) -> None:
+    """The page's projector CSS; in projector mode the sidebar is hidden on every page until asked for.
+
+    ``initial_sidebar_state`` applies only when the browser first opens the app, and Streamlit opens
+    the sidebar again on a page change; hiding it with CSS keeps the whole screen for the room. A
+    small button in the top bar shows it (filters, settings, leaving projector mode) on this page.
+    """
+    if st.session_state.get("_projector_page") != page:
+        st.session_state["_projector_page"] = page
+        st.session_state["_projector_sidebar"] = False
+    projector = st.session_state["projector"]
+    sidebar = projector and st.session_state.get("_projector_sidebar", False)
+    st.markdown(projector_css(projector, sidebar=sidebar), unsafe_allow_html=True)
+    if projector and st.button(t("Dölj filter och inställningar") if sidebar else t("Filter och inställningar"),
+                               icon=":material/tune:", key="projector_sidebar", type="secondary"):
+        st.session_state["_projector_sidebar"] = not sidebar
+        st.rerun()
+
+
 def _load_active() -> ActiveData | None:
     """Load the session's dataset; one whose files cannot be read gives way to the default, with a notice.
 
@@ -125,7 +144,6 @@ def _app() -> None:
         st.query_params["lang"] = "en"
     elif "lang" in st.query_params:
         del st.query_params["lang"]
-    st.markdown(projector_css(st.session_state["projector"]), unsafe_allow_html=True)
     inject_widget_texts()  # Streamlit's own English widget texts in the page's language
 
     st.session_state["filters"] = sidebar_filters(active.incidents, active.districts, active.dataset.id)
@@ -147,6 +165,7 @@ def _app() -> None:
     # A page the session's role may not open is not in the navigation at all (its address shows the first).
     pages = [page for page in pages if page_allowed(page.url_path)]
     navigation = st.navigation(pages, position="top" if st.session_state["projector"] else "sidebar")
+    _projector_layout(navigation.url_path)
     workshop.step_bar(navigation.url_path)  # the workshop's step bar above every page while one runs
     # A failing page is reported here, under its own name, and the sidebar above stays usable.
     run_page(navigation.run, page=navigation.url_path)

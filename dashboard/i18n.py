@@ -227,6 +227,8 @@ ENGLISH: dict[str, str] = {
     "(ur filen)": "(from the file)",
     "Timmar": "Hours",
     "Projektorläge": "Projector mode",
+    "Filter och inställningar": "Filters and settings",
+    "Dölj filter och inställningar": "Hide filters and settings",
     "English": "English",
     "Aktivt dataset": "Active dataset",
     "Arbetsstation för en användare – ingen inloggning": "Single-user workstation – no sign-in",

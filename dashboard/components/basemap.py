@@ -23,6 +23,8 @@ from jinja2 import Template
 from core.config import AppConfig, BasemapConfig, load_config
 from dashboard.components import template_cache
 from dashboard.components.offline import make_offline
+from dashboard.components.projector import active as projector_active
+from dashboard.components.projector import map_css
 
 # Light, neutral background instead of Leaflet's grey, so that areas and
 # points stay readable on a projector when there is no basemap.
@@ -194,6 +196,8 @@ def base_map(
     config: AppConfig | BasemapConfig | None = None,
     *,
     height: str | int = "100%",
+    projector: bool | None = None,
+    lang: str | None = None,
 ) -> folium.Map:
     """Return an empty map fitted to ``bounds``, ready for layers.
 
@@ -211,6 +215,11 @@ def base_map(
         ``samsyn.toml`` when omitted.
     height
         Height of the map element inside its page or iframe.
+    projector
+        Projector mode: every legend, control and tooltip text at least 20 px, and the map as high
+        as its iframe (which projector mode sizes from the screen). None: the session's mode.
+    lang
+        The language of the full-screen button's texts ("sv", "en"); None: the session's.
 
     Raises
     ------
@@ -237,10 +246,27 @@ def base_map(
     )
     if basemap.tiles is None:
         m.get_root().header.add_child(Element(_NO_BASEMAP_STYLE), name="samsyn_no_basemap")
+    if projector is None:
+        projector = projector_active()
+    if projector:
+        m.get_root().header.add_child(Element(map_css(True)), name="samsyn_projector")
     MetricScale().add_to(m)
+    # Full screen for the room: the map alone on the projector, Esc gives the page back.
+    texts = FULLSCREEN_TEXTS.get(lang or _session_lang(), FULLSCREEN_TEXTS["sv"])
+    folium.plugins.Fullscreen(position="topleft", title=texts[0], title_cancel=texts[1],
+                              force_separate_button=True).add_to(m)
     add_basemap(m, basemap)
     m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+FULLSCREEN_TEXTS = {"sv": ("Visa kartan i helskärm", "Lämna helskärm"), "en": ("Full screen", "Exit full screen")}
+
+
+def _session_lang() -> str:
+    from dashboard.i18n import lang
+
+    return lang()
 
 
 def _basemap(config: AppConfig | BasemapConfig | None) -> BasemapConfig:

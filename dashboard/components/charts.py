@@ -29,7 +29,24 @@ def _layout(fig: go.Figure, *, projector: bool, title: str | None = None, height
     # Room for tick labels and axis titles however large the projector font is.
     fig.update_xaxes(automargin=True, tickfont={"size": size}, title_font={"size": size})
     fig.update_yaxes(automargin=True, tickfont={"size": size}, title_font={"size": size})
+    # Every other text of the figure in the same size: hover labels, colour bars, markers' texts, notes.
+    fig.update_layout(hoverlabel={"font": {"size": size}})
+    fig.update_traces(colorbar_tickfont_size=size, colorbar_title_font_size=size, selector={"type": "heatmap"})
+    fig.update_traces(textfont_size=size, selector={"type": "scatter"})
+    fig.update_traces(textfont_size=size, selector={"type": "bar"})
+    fig.update_annotations(font_size=size)
     return fig
+
+
+def hour_ticks(fig: go.Figure, *, projector: bool) -> None:
+    """Hour labels "00"–"23" on the x axis: each hour, or every third in projector mode.
+
+    At 22 px twenty-four labels run into each other ("0001020304…") in a panel beside the map.
+    """
+    step = 3 if projector else 1
+    hours = [f"{h:02d}" for h in range(0, 24, step)]
+    # A category axis: plotly would read "00"–"23" as numbers and write them "0", "3", …
+    fig.update_xaxes(type="category", tickmode="array", tickvals=hours, ticktext=hours)
 
 
 def _cell_texts(texts: pd.DataFrame | None, values: pd.DataFrame, projector: bool) -> dict:
@@ -40,7 +57,7 @@ def _cell_texts(texts: pd.DataFrame | None, values: pd.DataFrame, projector: boo
     # An empty cell stays blank (its hover says 0), so the ".." of hidden cells stand out; the scale starts
     # at 0, the class every hidden cell is drawn in, whatever the other cells hold.
     return {"text": np.where(cells == "0", "", cells), "customdata": cells, "texttemplate": "%{text}",
-            "textfont": {"size": font_size(projector) - 4}, "zmin": 0, "zmax": max(float(values.max().max()), 1.0),
+            "textfont": {"size": font_size(projector) - (2 if projector else 4)}, "zmin": 0, "zmax": max(float(values.max().max()), 1.0),
             "hovertemplate": "%{y} kl. %{x}: %{customdata}<extra></extra>"}
 
 
@@ -66,7 +83,8 @@ def weekday_hour_heatmap(matrix: pd.DataFrame, *, weekday_names: tuple[str, ...]
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="Timme" if weekday_names[0] == "mån" else "Hour", dtick=1)
+    fig.update_xaxes(title_text="Timme" if weekday_names[0] == "mån" else "Hour")
+    hour_ticks(fig, projector=projector)
     return _layout(fig, projector=projector, title=title)
 
 
@@ -78,7 +96,7 @@ def month_hour_heatmap(matrix: pd.DataFrame, *, month_names: tuple[str, ...], pr
                                colorscale=HEAT_SCALE, xgap=1, ygap=1,
                                **_cell_texts(texts, values, projector)))
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(dtick=1)
+    hour_ticks(fig, projector=projector)
     return _layout(fig, projector=projector, title=title)
 
 
@@ -167,5 +185,5 @@ def bar_profile(weights: pd.Series, *, projector: bool = False, title: str | Non
                            **extra))
     if texts is not None:
         fig.update_yaxes(rangemode="tozero")  # with every hour hidden the bars have no height: no axis below 0
-    fig.update_xaxes(dtick=1)
+    hour_ticks(fig, projector=projector)
     return _layout(fig, projector=projector, title=title, height=480 if projector else 320)

@@ -8,6 +8,7 @@ Every feature a user can click carries ``samsyn_kind`` ("district", "cell", "pla
 from __future__ import annotations
 
 import base64
+import html
 import io
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from PIL import Image
 from pyproj import Transformer
 
 from analysis.density import DensityRaster
+from core import formatting
 from core.errors import InputError
 from dashboard.components.basemap import base_map
 
@@ -110,6 +112,12 @@ def _wgs84(frame: gpd.GeoDataFrame, crs: str, tolerance: float = 1.0) -> gpd.Geo
     frame = frame.copy()
     frame["geometry"] = frame.geometry.simplify(tolerance, preserve_topology=True)
     return frame.to_crs(WGS84)
+
+
+def _session_lang() -> str:
+    from dashboard.i18n import lang
+
+    return lang()
 
 
 def _colormap(values: pd.Series, *, diverging: bool, caption: str) -> cm.LinearColormap:
@@ -398,18 +406,56 @@ class _Legend(MacroElement):
         self.position = position
 
 
+# The box every Samsyn legend is drawn in; projector mode enlarges its text (projector.map_css).
+LEGEND_BOX = "background:#fff;padding:8px 10px;border:1px solid #888;border-radius:4px;font:14px/1.5 sans-serif;"
+
+
 def _legend_hotspots() -> _Legend:
     rows = "".join(
-        f'<div><span style="display:inline-block;width:16px;height:16px;background:{colour};'
+        f'<div><span style="display:inline-block;width:1em;height:1em;background:{colour};'
         f'border:1px solid #444;margin-right:6px;vertical-align:middle"></span>{HOTSPOT_LABELS[name]}</div>'
         for name, colour in HOTSPOT_COLOURS.items()
     )
-    return _Legend('<div style="background:#fff;padding:8px 10px;border:1px solid #888;border-radius:4px;'
-                   f'font:14px/1.5 sans-serif;"><b>Gi* (FDR)</b>{rows}</div>')
+    # Hot spots in the first column, cold spots in the second: half the height, so that on a projector's
+    # map (22 px text) the legend stays clear of the zoom and drawing buttons above it.
+    return _Legend(f'<div style="{LEGEND_BOX}"><b>Gi* (FDR)</b><div style="display:grid;grid-auto-flow:column;'
+                   f'grid-template-rows:repeat(3, auto);column-gap:1em">{rows}</div></div>')
 
 
-def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float], config=None) -> folium.Map:
+def _tick_decimals(low: float, high: float) -> int:
+    span = abs(high - low)
+    return 0 if span >= 10 else 1 if span >= 1 else 2
+
+
+def colour_bar_html(colormap: cm.LinearColormap, caption: str, *, lang: str = "sv", ticks: int = 5) -> str:
+    """A colour bar as HTML: the scale as a CSS gradient, ``ticks`` values in the reader's language.
+
+    branca's own legend is an SVG with fixed 10 px text and English thousands ("2,912"); this one
+    is text that projector mode can enlarge, with Swedish thousands ("2 912"). ``caption`` is escaped.
+
+    Examples
+    --------
+    >>> bar = colour_bar_html(cm.LinearColormap(["#fde725", "#440154"], vmin=69, vmax=2912), "Antal", ticks=2)
+    >>> [tick.split("<")[0] for tick in bar.split('class="samsyn-tick">')[1:]]
+    ['69', '2\xa0912']
+    """
+    low, high = float(colormap.vmin), float(colormap.vmax)
+    stops = ", ".join(f"{colormap.rgb_hex_str(low + (high - low) * i / 10)} {i * 10}%" for i in range(11))
+    decimals = _tick_decimals(low, high)
+    values = np.linspace(low, high, ticks)
+    labels = "".join(f'<span class="samsyn-tick">{formatting.number(float(v), decimals, lang=lang)}</span>'
+                     for v in values)
+    return (f'<div class="samsyn-colourbar" style="{LEGEND_BOX}min-width:16em;">'
+            f'<div style="font-weight:bold">{html.escape(caption)}</div>'
+            f'<div style="height:1em;margin:4px 0;border:1px solid #444;background:linear-gradient(to right, {stops})">'
+            f'</div><div style="display:flex;justify-content:space-between;gap:0.6em">{labels}</div></div>')
+
+
+def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float], config=None, *,
+              lang: str | None = None, projector: bool | None = None) -> folium.Map:
     """Build the Karta page's map with the requested layers, legends and a layer switcher.
+
+    ``lang`` (the colour bar's numbers) and ``projector`` (text sizes) default to the session's.
 
     Raises
     ------
@@ -418,7 +464,7 @@ def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float]
     """
     if not layers.crs:
         raise InputError("Kartans lager saknar koordinatsystem; läs in händelserna igen på sidan Data.")
-    m = base_map(bounds_wgs84, config)
+    m = base_map(bounds_wgs84, config, projector=projector)
     # No browser focus box around a clicked polygon: the selected district gets its own outline.
     m.get_root().header.add_child(Element("<style>.leaflet-interactive:focus{outline:none;}</style>"),
                                   name="samsyn_map_style")
@@ -430,7 +476,8 @@ def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float]
     if layers.districts is not None and len(layers.districts):
         group, colormap = _districts_layer(layers)
         group.add_to(m)
-        colormap.add_to(m)
+        _Legend(colour_bar_html(colormap, layers.district_metric, lang=lang or _session_lang()),
+                position="topright").add_to(m)
     if layers.density is not None:
         url, image_bounds = density_png(layers.density, layers.crs)
         group = folium.FeatureGroup(name="Täthet (kärnskattning)", show=True)
@@ -454,14 +501,15 @@ PICTURE_COLOURS = {"polis": "#0072B2", "kommun": "#E69F00", "gemensam": "#D55E00
 def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, float, float, float], *,
                       background: dict | None = None, districts: gpd.GeoDataFrame | None = None,
                       crs: str, selected: int | None = None, config=None,
-                      control_areas: gpd.GeoDataFrame | None = None) -> folium.Map:
+                      control_areas: gpd.GeoDataFrame | None = None,
+                      projector: bool | None = None) -> folium.Map:
     """The pinned hotspots on one map, coloured by whose picture they belong to, numbered, clickable.
 
     ``hotspots`` has ``id``, ``title``, ``picture``, ``status`` and geometry in ``crs``.
     ``control_areas`` (districts with ``area_id`` and ``name``) are drawn clickable, so a
     jämförelseområde can be chosen on the map.
     """
-    m = base_map(bounds_wgs84, config)
+    m = base_map(bounds_wgs84, config, projector=projector)
     m.get_root().header.add_child(Element("<style>.leaflet-interactive:focus{outline:none;}</style>"),
                                   name="samsyn_map_style")
     if background:
@@ -503,19 +551,18 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
             point = row.geometry.representative_point()
             folium.Marker(
                 [point.y, point.x],
-                icon=folium.DivIcon(html=f'<div style="font:bold 15px sans-serif;color:#000;background:#fff;'
-                                         f'border:2px solid {PICTURE_COLOURS.get(row["picture"], "#999")};'
+                icon=folium.DivIcon(html=f'<div class="samsyn-label" style="font:bold 15px sans-serif;color:#000;'
+                                         f'background:#fff;border:2px solid {PICTURE_COLOURS.get(row["picture"], "#999")};'
                                          f'border-radius:12px;padding:1px 6px;white-space:nowrap;'
                                          f'display:inline-block">{row["id"]}</div>'),
                 interactive=False,
             ).add_to(m)
     rows = "".join(
-        f'<div><span style="display:inline-block;width:14px;height:14px;background:{colour};opacity:.8;'
+        f'<div><span style="display:inline-block;width:1em;height:1em;background:{colour};opacity:.8;'
         f'margin-right:6px;vertical-align:middle"></span>{label}</div>'
         for label, colour in (("Polisens egen", PICTURE_COLOURS["polis"]), ("Kommunens egen",
                               PICTURE_COLOURS["kommun"]), ("Gemensam", PICTURE_COLOURS["gemensam"])))
-    _Legend('<div style="background:#fff;padding:8px 10px;border:1px solid #888;border-radius:4px;'
-            f'font:14px/1.5 sans-serif;"><b>Problembild</b>{rows}</div>').add_to(m)
+    _Legend(f'<div style="{LEGEND_BOX}"><b>Problembild</b>{rows}</div>').add_to(m)
     return m
 
 

@@ -18,6 +18,7 @@ from core import formatting
 from core.disclosure import HIDDEN
 from dashboard.components.disclosure import masked_frame
 from dashboard.components.exports import csv_download
+from dashboard.components.projector import show_dataframe
 from dashboard.i18n import lang, t
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def pattern_change(incidents: pd.DataFrame, districts: gpd.GeoDataFrame, start: 
         n=result.n_samples))
     frame = pattern_table(result)
     shown = masked_pattern(frame, view)
-    st.dataframe(display_frame(shown, language), hide_index=True, width="stretch")
+    show_dataframe(display_frame(shown, language), hide_index=True, width="stretch")
     csv_download(shown.drop(columns="change_label"), "monster-omraden", key="csv-pattern-change")
 
 

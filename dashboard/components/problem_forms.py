@@ -16,6 +16,7 @@ from analysis.snapshot import snapshot_numbers
 from core import formatting
 from dashboard.auth import audit_user, signed_in
 from dashboard.components.pinning import PRIORITY_LABELS, remember, remembered
+from dashboard.components.projector import show_dataframe
 from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.i18n import english, t, weekday_names
@@ -286,7 +287,7 @@ def history(entity: str, entity_id: int) -> None:
 
     rows = history_rows(entity, entity_id)
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        show_dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     else:
         st.caption(t("Inga ändringar är loggade."))
 

@@ -23,6 +23,7 @@ from analysis.robustness import Robustness, place_robustness
 from core import formatting
 from core.disclosure import HIDDEN
 from dashboard.components.exports import csv_download
+from dashboard.components.projector import show_dataframe
 from dashboard.i18n import lang, t
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def robustness_note(result: Robustness | str, *, view: View, count: float, downl
         st.caption(result.steps_sentence(language))
     with st.expander(t("Hur stabil är platsen som hot spot?")):
         table = robustness_table(result, view)
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        show_dataframe(table, hide_index=True, use_container_width=True)
         if download_key:
             csv_download(table, "stabilitet", key=download_key)
         st.caption(result.overlap_sentence(language) + " " + t(

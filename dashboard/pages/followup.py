@@ -28,6 +28,7 @@ from dashboard.components.disclosure import level_badge, masked_long, masked_ser
 from dashboard.components.errors import end_page
 from dashboard.components.exports import show_figure
 from dashboard.components.maps import build_problem_map
+from dashboard.components.projector import show_dataframe
 from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.components.steering import (
@@ -229,7 +230,7 @@ if plans:
                 counts = pd.DataFrame([{t("Område"): name, t("Före"): c.before, t("Efter"): c.after} for name, c in rows])
             decimals = 0 if result.time_weights == (1.0, 1.0) else 1
             cols = st.columns([2, 1, 1, 1])
-            cols[0].dataframe(counts, hide_index=True, width="stretch")
+            show_dataframe(counts, hide_index=True, width="stretch", container=cols[0])
             cols[1].metric(t("Skattad effekt (WDD)"), formatting.number(result.est_total, decimals, lang=lang)
                            if estimates_shown else HIDDEN)
             cols[2].metric(t("95 % konfidensintervall"), " – ".join(

@@ -50,6 +50,7 @@ from dashboard.components.maps import (
     pinned_layer,
 )
 from dashboard.components.pinning import LAST_PIN, pin_flash, pin_form, remember_pin, undo_last_pin
+from dashboard.components.projector import details_panel
 from dashboard.components.rates import smooth_map_rates
 from dashboard.components.safe_text import escape_markdown as md
 from dashboard.components.time_slider import time_slider
@@ -329,7 +330,9 @@ def _already_pinned(geometry: shapely.Geometry) -> list[tuple[int, str]]:
                                                      strict=True)]
 
 
-with detail_column:
+# Projector mode: the details in a panel as high as the map, scrolled on its own and opened at its end,
+# where "Fäst" is (dashboard.components.projector.details_panel).
+with detail_column, details_panel(projector):
     if st.session_state.get("map_pinned_clicked") and pinned is not None:
         hit = pinned[pinned["id"].astype(str) == st.session_state["map_pinned_clicked"]]
         if len(hit):
