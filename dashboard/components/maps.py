@@ -17,6 +17,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element, MacroElement
 from folium.template import Template as FoliumTemplate  # knows folium's ``tojavascript`` filter
 from jinja2 import Template
@@ -27,6 +28,7 @@ from analysis.density import DensityRaster
 from core import formatting
 from core.errors import InputError
 from dashboard.components.basemap import base_map
+from dashboard.components.problem_map import label_text, place_shapes
 
 WGS84 = "EPSG:4326"
 POINTS_MIN_ZOOM = 16
@@ -498,6 +500,12 @@ def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float]
 PICTURE_COLOURS = {"polis": "#0072B2", "kommun": "#E69F00", "gemensam": "#D55E00"}
 
 
+def _words(text: str) -> str:
+    from dashboard.i18n import t
+
+    return t(text)
+
+
 def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, float, float, float], *,
                       background: dict | None = None, districts: gpd.GeoDataFrame | None = None,
                       crs: str, selected: int | None = None, config=None,
@@ -512,6 +520,9 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
     m = base_map(bounds_wgs84, config, projector=projector)
     m.get_root().header.add_child(Element("<style>.leaflet-interactive:focus{outline:none;}</style>"),
                                   name="samsyn_map_style")
+    # A place's label (a DivIcon at its north edge) stands centred above that point.
+    m.get_root().header.add_child(Element("<style>.leaflet-marker-icon.empty>div{transform:translate(-50%,"
+                                          "calc(-100% - 4px));}</style>"), name="samsyn_place_labels")
     if background:
         group = folium.FeatureGroup(name="Bakgrund (orten)", show=True)
         _BackgroundLayer(background).add_to(group)
@@ -532,7 +543,9 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
             tooltip=TextTooltip(["name"], ["Område"]),
         ).add_to(m)
     if len(hotspots):
-        frame = _wgs84(hotspots.set_crs(crs, allow_override=True), crs, tolerance=0.5)
+        # Each place as the area it counts, a cluster's cells as one outline (never a grid of cell edges).
+        frame = _wgs84(place_shapes(hotspots.set_crs(crs, allow_override=True)), crs, tolerance=0.5)
+        frame["status"] = frame["status"].astype(str).map(_words)
         frame["samsyn_kind"] = "hotspot"
         frame["samsyn_id"] = frame["id"].astype(str)
         frame["label"] = "#" + frame["id"].astype(str) + " " + frame["title"]
@@ -543,25 +556,28 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
                 "fillColor": PICTURE_COLOURS.get(f["properties"]["picture"], "#999"),
                 "color": "#000" if str(f["properties"]["id"]) == str(selected) else
                 PICTURE_COLOURS.get(f["properties"]["picture"], "#999"),
-                "weight": 5 if str(f["properties"]["id"]) == str(selected) else 2.5, "fillOpacity": 0.3},
-            highlight_function=lambda _: {"weight": 5},
-            tooltip=TextTooltip(["label", "status"], ["Plats", "Status"]),
+                "weight": 6 if str(f["properties"]["id"]) == str(selected) else 3.5, "opacity": 1,
+                "fillOpacity": 0.45 if str(f["properties"]["id"]) == str(selected) else 0.35},
+            highlight_function=lambda _: {"weight": 6},
+            tooltip=TextTooltip(["label", "status"], [_words("Plats"), _words("Status")]),
         ).add_to(m)
         for _, row in frame.iterrows():
-            point = row.geometry.representative_point()
+            # The title sits just above the place (north edge, centred), so it never covers a small place.
+            west, _, east, north = row.geometry.bounds
+            point = shapely.Point((west + east) / 2, north)
             folium.Marker(
                 [point.y, point.x],
                 icon=folium.DivIcon(html=f'<div class="samsyn-label" style="font:bold 15px sans-serif;color:#000;'
                                          f'background:#fff;border:2px solid {PICTURE_COLOURS.get(row["picture"], "#999")};'
                                          f'border-radius:12px;padding:1px 6px;white-space:nowrap;'
-                                         f'display:inline-block">{row["id"]}</div>'),
+                                         f'display:inline-block">{label_text(row["id"], row["title"])}</div>'),
                 interactive=False,
             ).add_to(m)
     rows = "".join(
         f'<div><span style="display:inline-block;width:1em;height:1em;background:{colour};opacity:.8;'
         f'margin-right:6px;vertical-align:middle"></span>{label}</div>'
-        for label, colour in (("Polisens egen", PICTURE_COLOURS["polis"]), ("Kommunens egen",
-                              PICTURE_COLOURS["kommun"]), ("Gemensam", PICTURE_COLOURS["gemensam"])))
+        for label, colour in ((_words("Polisens egen"), PICTURE_COLOURS["polis"]), (_words("Kommunens egen"),
+                              PICTURE_COLOURS["kommun"]), (_words("Gemensam"), PICTURE_COLOURS["gemensam"])))
     _Legend(f'<div style="{LEGEND_BOX}"><b>Problembild</b>{rows}</div>').add_to(m)
     return m
 

@@ -27,6 +27,7 @@ from dashboard.components.disclosure import level_badge, shown_places
 from dashboard.components.exports import csv_download
 from dashboard.components.maps import bounds_wgs84, build_problem_map, data_extent
 from dashboard.components.pinning import pin_form
+from dashboard.components.problem_map import places_bounds
 from dashboard.components.robustness import place_robustness_cached, robustness_note
 from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
@@ -120,7 +121,14 @@ def _table(items) -> pd.DataFrame:
 
 
 # Without district or background layers (incidents only) the incidents themselves frame the map.
-bounds = bounds_wgs84(data_extent(active.districts, active.background, incidents=active.incidents, crs=crs), crs)
+town = bounds_wgs84(data_extent(active.districts, active.background, incidents=active.incidents, crs=crs), crs)
+
+
+def _bounds(items) -> tuple[float, float, float, float]:
+    """Where a map opens: on its places with a margin around them; on the whole town when it has none."""
+    return places_bounds(_frame(items), crs) or town
+
+
 selected = st.session_state.get("problem_selected")
 
 if show == "sida":
@@ -129,7 +137,7 @@ if show == "sida":
         with column:
             own = [h for h in shown if h.picture == picture]
             st.subheader(t(forms.PICTURE_LABELS[picture]))
-            st_folium(build_problem_map(_frame(own), bounds, background=active.background_geojson(), crs=crs,
+            st_folium(build_problem_map(_frame(own), _bounds(own), background=active.background_geojson(), crs=crs,
                                         config=load_config()),
                       height=420, use_container_width=True, returned_objects=[], key=f"problem-map-{picture}")
             table = _table(own)
@@ -137,7 +145,7 @@ if show == "sida":
 else:
     map_column, list_column = st.columns([3, 2])
     with map_column:
-        result = st_folium(build_problem_map(_frame(shown), bounds, background=active.background_geojson(),
+        result = st_folium(build_problem_map(_frame(shown), _bounds(shown), background=active.background_geojson(),
                                              districts=active.districts, crs=crs, selected=selected,
                                              config=load_config()),
                            height=680 if projector else 560, use_container_width=True,
