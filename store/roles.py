@@ -117,14 +117,15 @@ class AdministratorKeptError(ValueError):
     """The change would leave the role table without an administrator, or take away the changer's own."""
 
 
-def _keep_administrators(tx: Tx, current: RoleEntry | None, after: tuple[str, ...] | None,
+def _keep_administrators(tx: Tx, key: str, current: RoleEntry | None, after: tuple[str, ...] | None,
                          actor: Iterable[object]) -> None:
-    """Refuse a change of ``current``'s row to ``after`` (None: removed) that takes an administrator away
-    from the last administrator row, or from the person making it (``actor``: their identities).
+    """Refuse a change of row ``key`` (``current``, None when new) to ``after`` (None: removed) that takes
+    an administrator away from the last administrator row, or from the person making it (``actor``:
+    their identities; only an administrator reaches the role table, so the actor is one).
 
     Every row is read locked, so two administrators demoting each other at once cannot both pass.
     """
-    if current is None or ADMIN not in current.roles or (after is not None and ADMIN in after):
+    if after is not None and ADMIN in after:
         return
     mine = set()
     for identity in actor:
@@ -132,10 +133,13 @@ def _keep_administrators(tx: Tx, current: RoleEntry | None, after: tuple[str, ..
             mine.add(normalise_identity(identity))
         except ValueError:
             continue
-    if current.identity in mine:
+    # A first row for oneself decides one's roles too: without the role it would take it away.
+    if key in mine and (current is None or ADMIN in current.roles):
         raise AdministratorKeptError(
             "Du kan inte ta bort din egen administratörsroll; be en annan administratör göra det. "
             "Ingenting ändrades.")
+    if current is None or ADMIN not in current.roles:
+        return
     others = [row for row in tx.query(f"SELECT id, roles FROM roles ORDER BY id{tx.for_update}")
               if row["id"] != current.id and ADMIN in json.loads(row["roles"])]
     if not others:
@@ -167,7 +171,7 @@ def set_entry(tx: Tx, audit: Audit, now: str, user: str, identity: object, *, ro
     display = " ".join(name.split()) if isinstance(name, str) else ""
     row = tx.one(f"SELECT * FROM roles WHERE identity = ?{tx.for_update}", (key,))
     current = _entry(row) if row is not None else None
-    _keep_administrators(tx, current, checked, actor)
+    _keep_administrators(tx, key, current, checked, actor)
     new = RoleEntry(key, display, org, checked, user, now)
     before, after = _values(current), _values(new)
     changes = {name_: [before[name_], after[name_]] for name_ in FIELDS if before[name_] != after[name_]}
@@ -198,7 +202,7 @@ def remove_entry(tx: Tx, audit: Audit, now: str, user: str, identity: object,
     if row is None:
         raise RoleNotFoundError(f"Rolltabellen har ingen rad för '{key}'.")
     current = _entry(row)
-    _keep_administrators(tx, current, None, actor)
+    _keep_administrators(tx, key, current, None, actor)
     tx.run("DELETE FROM roles WHERE id = ?", (current.id,))
     audit(tx, now, user, ENTITY, current.id, "delete",
           {name_: [value, None] for name_, value in _values(current).items() if value not in (None, "", [])}, None)

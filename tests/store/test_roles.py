@@ -151,3 +151,13 @@ def test_an_administrator_cannot_take_away_their_own_administrator_role(store):
                         user=ADMIN).roles == ("styrgrupp", "administratör")
     assert eva.remove_role("sub-bo", user=ADMIN).identity == "sub-bo"
     assert [e.identity for e in store.list_roles()] == ["eva@kommun.example.se"]
+
+
+def test_an_administrator_by_the_providers_claim_cannot_shut_themselves_out_with_a_first_row(store):
+    # Olle has no row: his provider's claim makes him the administrator. A row for him would decide instead.
+    olle = RoleGuardedStore(store, {"administratör"}, ["sub-olle", "olle@polisen.example.se"])
+    with pytest.raises(ValueError) as raised:
+        olle.set_role("sub-olle", roles=["polisanalytiker"], user="Olle")
+    assert str(raised.value) == OWN and store.list_roles() == []
+    assert olle.set_role("olle@polisen.example.se", roles=["polisanalytiker", "administratör"],
+                         user="Olle").roles == ("polisanalytiker", "administratör")
