@@ -96,8 +96,10 @@ def projector_css(projector: bool, *, sidebar: bool = False) -> str:
 <style>
 html {{ font-size: {PROJECTOR_FONT}px; }}
 html, body, [data-testid="stAppViewContainer"] {{ color: #000; background: #fff; }}
-/* :where() gives the floor no weight, so the headings' and figures' own sizes below win over it. */
-:where(.stApp *:not(svg):not(svg *)) {{ font-size: max({floor}px, 1em) !important; }}
+/* :where() gives the floor no weight, so the headings' and figures' own sizes below win over it. Samsyn's own
+   HTML (classes samsyn-…, inline sizes: the steering view, the workshop bar) keeps its designed sizes. */
+:where(.stApp *:not(svg, svg *, [class*="samsyn-"], [style*="font-size"])) {{
+  font-size: max({floor}px, 1em) !important; }}
 .stApp [data-testid="stAppViewContainer"], .stApp [data-testid="stMain"] {{ font-size: {PROJECTOR_FONT}px !important; }}
 /* The page's invisible style elements take no room (a style applies wherever it is). */
 .stApp [data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style):not(:has(p, li, h1, h2, h3, img)),
