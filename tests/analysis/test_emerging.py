@@ -359,3 +359,29 @@ def test_bad_input_says_what_to_change():
         em.emerging_hotspots(incidents, step="month")
     with pytest.raises(ValueError, match="Okänt tidssteg"):
         em.emerging_hotspots(incidents, step="day")
+
+
+def test_a_steady_hot_spot_is_persistent_not_intensifying():
+    """A cell with the same 100 extra incidents every month for 36 months is a persistent hot spot.
+
+    Background: one incident in every cell every month, so every month's z is the same except the
+    first, which has no earlier month in its time neighbourhood (K = 1) and so a lower z. Read into the
+    trend that one edge gives S = 35 with 35 tied values: var S = (36·35·77 − 35·34·75)/18 = 431.7,
+    z = 34/√431.7 = 1.64, p = 0.10 — at the 90 % level an "intensifying" hot spot out of nothing.
+    From the first full window on (months 2–36) the series is flat: S = 0, no trend, persistent.
+    """
+    months = pd.date_range("2023-01-01", periods=36, freq="MS")
+    cols, rows = np.meshgrid(np.arange(20), np.arange(20))
+    xs, ys, times = [], [], []
+    for month in months:
+        xs.append(X0 + (cols.ravel() + 0.5) * CELL)
+        ys.append(Y0 + (rows.ravel() + 0.5) * CELL)
+        xs.append(np.full(100, X0 + 10.5 * CELL))
+        ys.append(np.full(100, Y0 + 10.5 * CELL))
+        times.append(pd.DatetimeIndex([month + pd.Timedelta(hours=12)] * 500))
+    incidents = frame(np.concatenate(xs), np.concatenate(ys), np.concatenate(times))
+    result = em.emerging_hotspots(incidents, cell=CELL, step="month", extent=(X0, Y0, X0 + 1999, Y0 + 1999))
+    steady = result.cells.set_index("cell_id").loc[cell_id(10, 10)]
+    assert steady["n_hot_steps"] == 36
+    assert steady["pattern"] == "persistent_hot", (steady["mk_z"], steady["mk_p"])
+    assert steady["mk_z"] == 0.0
