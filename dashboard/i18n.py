@@ -42,6 +42,12 @@ ENGLISH: dict[str, str] = {
     "Ligger i": "Lies in", "Fråga (kod)": "Question (code)", "Värde": "Value", "Antal svar": "Responses",
     "Konfidensintervall, nedre": "Confidence interval, lower", "Konfidensintervall, övre": "Confidence interval, upper",
     "Lager": "Layer",
+    "1 – hög": "1 – high", "2 – medel": "2 – medium", "3 – låg": "3 – low",
+    "polisanalytiker": "police analyst", "kommunanalytiker": "municipal analyst", "deltagare": "participant",
+    "styrgrupp": "steering group", "administratör": "administrator",
+    "Hot spots (Gi*)": "Hot spots (Gi*)", "Namngivna platser": "Named places",
+    "Bakgrund (orten)": "Background (the town)", "Täthet (kärnskattning)": "Density (kernel estimate)",
+    "Klass": "Class",
     # end of issue 11 (words)
     # Robustness of a pinned place (dashboard/components/robustness.py)
     "Stabiliteten som hot spot kan inte bedömas: {reason}": "The stability as a hot spot cannot be assessed: {reason}",

@@ -195,12 +195,12 @@ def _districts_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearC
         return {"fillColor": fill, "color": "#000" if chosen else "#333", "weight": 4 if chosen else 1.5,
                 "fillOpacity": 0.35}
 
-    group = folium.FeatureGroup(name="Områden", show=True)
+    group = folium.FeatureGroup(name=_words("Områden"), show=True)
     folium.GeoJson(
         frame[["area_id", "name", "value", "label", "samsyn_kind", "samsyn_id", "geometry"]],
         style_function=style,
         highlight_function=lambda _: {"weight": 4, "color": "#000"},
-        tooltip=TextTooltip(["name", "label"], ["Område", layers.district_metric]),
+        tooltip=TextTooltip(["name", "label"], [_words("Område"), layers.district_metric]),
         name="Områden",
     ).add_to(group)
     return group, colormap
@@ -210,14 +210,14 @@ def _hot_layer(layers: MapLayers) -> folium.FeatureGroup:
     frame = _wgs84(layers.hot_cells, layers.crs, tolerance=0)
     frame["samsyn_kind"] = "cell"
     frame["samsyn_id"] = frame["cell_id"].astype(str)
-    frame["klass"] = frame["class"].astype(str).map(HOTSPOT_LABELS)
+    frame["klass"] = frame["class"].astype(str).map(HOTSPOT_LABELS).map(_words)
     frame["gi_z"] = frame["gi_z"].round(2)
-    group = folium.FeatureGroup(name="Hot spots (Gi*)", show=True)
+    group = folium.FeatureGroup(name=_words("Hot spots (Gi*)"), show=True)
     folium.GeoJson(
         frame[["cell_id", "count", "gi_z", "class", "klass", "samsyn_kind", "samsyn_id", "geometry"]],
         style_function=lambda f: {"fillColor": HOTSPOT_COLOURS.get(f["properties"]["class"], "#fff"),
                                   "color": "#444", "weight": 0.5, "fillOpacity": 0.75},
-        tooltip=TextTooltip(["klass", "count", "gi_z"], ["Klass", "Händelser", "Gi* z"]),
+        tooltip=TextTooltip(["klass", "count", "gi_z"], [_words("Klass"), _words("Händelser"), "Gi* z"]),
         name="Hot spots",
     ).add_to(group)
     return group
@@ -271,13 +271,13 @@ def _places_layer(layers: MapLayers) -> folium.FeatureGroup:
     frame["samsyn_kind"] = "place"
     frame["samsyn_id"] = frame["area_id"].astype(str)
     frame["kind"] = frame.get("kind", "plats")
-    group = folium.FeatureGroup(name="Namngivna platser", show=True)
+    group = folium.FeatureGroup(name=_words("Namngivna platser"), show=True)
     folium.GeoJson(
         frame[["area_id", "name", "kind", "samsyn_kind", "samsyn_id", "geometry"]],
         style_function=lambda _: {"fillColor": "#cc79a7", "color": "#7b2c5f", "weight": 2, "fillOpacity": 0.15,
                                   "dashArray": "4 3"},
         highlight_function=lambda _: {"weight": 4},
-        tooltip=TextTooltip(["name", "kind"], ["Plats", "Typ"]),
+        tooltip=TextTooltip(["name", "kind"], [_words("Plats"), _words("Typ")]),
         name="Platser",
     ).add_to(group)
     return group
@@ -321,7 +321,7 @@ class _BackgroundLayer(MacroElement):
 def _background_layer(layers: MapLayers) -> folium.FeatureGroup:
     data = layers.background if isinstance(layers.background, dict) else background_geojson(layers.background,
                                                                                            layers.crs)
-    group = folium.FeatureGroup(name="Bakgrund (orten)", show=True, control=True)
+    group = folium.FeatureGroup(name=_words("Bakgrund (orten)"), show=True, control=True)
     _BackgroundLayer(data).add_to(group)
     return group
 
@@ -331,7 +331,7 @@ def _points_layer(m: folium.Map, layers: MapLayers) -> None:
     transformer = Transformer.from_crs(layers.crs, WGS84, always_xy=True)
     lon, lat = transformer.transform(points["x"].to_numpy(), points["y"].to_numpy())
     frame = gpd.GeoDataFrame(
-        {"kategori": points["category"].astype(str).to_numpy(),
+        {"kategori": points["category"].astype(str).map(_category).to_numpy(),
          "tid": points["occurred_from"].dt.strftime("%Y-%m-%d %H:%M").to_numpy()},
         geometry=gpd.points_from_xy(lon, lat), crs=WGS84,
     )
@@ -340,7 +340,7 @@ def _points_layer(m: folium.Map, layers: MapLayers) -> None:
         frame,
         marker=folium.CircleMarker(radius=5, fill=True, fill_opacity=0.9, weight=1, color="#000",
                                    fill_color="#0072B2"),
-        tooltip=TextTooltip(["kategori", "tid"], ["Kategori", "Tid"]),
+        tooltip=TextTooltip(["kategori", "tid"], [_words("Kategori"), _words("Tid")]),
         name="Händelser",
     ).add_to(group)
     group.add_to(m)
@@ -373,13 +373,13 @@ class _ZoomToggle(MacroElement):
 def _survey_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearColormap]:
     frame = _wgs84(layers.survey, layers.crs)
     colormap = _colormap(frame["value"], diverging=False, caption=layers.survey_label)
-    group = folium.FeatureGroup(name="Trygghetsmätning", show=False)
+    group = folium.FeatureGroup(name=_words("Trygghetsmätning"), show=False)
     folium.GeoJson(
         frame[["area_id", "name", "value", "geometry"]],
         style_function=lambda f: {"fillColor": colormap(f["properties"]["value"])
                                   if f["properties"]["value"] is not None else "#fff",
                                   "color": "#333", "weight": 1, "fillOpacity": 0.6},
-        tooltip=TextTooltip(["name", "value"], ["Område", layers.survey_label]),
+        tooltip=TextTooltip(["name", "value"], [_words("Område"), layers.survey_label]),
         name="Trygghet",
     ).add_to(group)
     return group, colormap
@@ -415,7 +415,7 @@ LEGEND_BOX = "background:#fff;padding:8px 10px;border:1px solid #888;border-radi
 def _legend_hotspots() -> _Legend:
     rows = "".join(
         f'<div><span style="display:inline-block;width:1em;height:1em;background:{colour};'
-        f'border:1px solid #444;margin-right:6px;vertical-align:middle"></span>{HOTSPOT_LABELS[name]}</div>'
+        f'border:1px solid #444;margin-right:6px;vertical-align:middle"></span>{_words(HOTSPOT_LABELS[name])}</div>'
         for name, colour in HOTSPOT_COLOURS.items()
     )
     # Hot spots in the first column, cold spots in the second: half the height, so that on a projector's
@@ -482,7 +482,7 @@ def build_map(layers: MapLayers, bounds_wgs84: tuple[float, float, float, float]
                 position="topright").add_to(m)
     if layers.density is not None:
         url, image_bounds = density_png(layers.density, layers.crs)
-        group = folium.FeatureGroup(name="Täthet (kärnskattning)", show=True)
+        group = folium.FeatureGroup(name=_words("Täthet (kärnskattning)"), show=True)
         folium.raster_layers.ImageOverlay(url, bounds=image_bounds, opacity=0.85, interactive=False,
                                           name="Täthet").add_to(group)
         group.add_to(m)
@@ -501,9 +501,17 @@ PICTURE_COLOURS = {"polis": "#0072B2", "kommun": "#E69F00", "gemensam": "#D55E00
 
 
 def _words(text: str) -> str:
+    # The map's words in the session's language (imported late: the builders are tested without a session too).
     from dashboard.i18n import t
 
     return t(text)
+
+
+def _category(name: str) -> str:
+    from dashboard.i18n import lang
+    from geo.categories import display_name
+
+    return display_name(name, lang=lang())
 
 
 def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, float, float, float], *,
@@ -524,7 +532,7 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
     m.get_root().header.add_child(Element("<style>.leaflet-marker-icon.empty>div{transform:translate(-50%,"
                                           "calc(-100% - 4px));}</style>"), name="samsyn_place_labels")
     if background:
-        group = folium.FeatureGroup(name="Bakgrund (orten)", show=True)
+        group = folium.FeatureGroup(name=_words("Bakgrund (orten)"), show=True)
         _BackgroundLayer(background).add_to(group)
         group.add_to(m)
     if districts is not None and len(districts):
@@ -540,7 +548,7 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
             frame[["area_id", "name", "samsyn_kind", "samsyn_id", "geometry"]], name="Områden",
             style_function=lambda _: {"fillColor": "#56B4E9", "fillOpacity": 0.08, "color": "#333", "weight": 1.5},
             highlight_function=lambda _: {"fillOpacity": 0.35, "weight": 3},
-            tooltip=TextTooltip(["name"], ["Område"]),
+            tooltip=TextTooltip(["name"], [_words("Område")]),
         ).add_to(m)
     if len(hotspots):
         # Each place as the area it counts, a cluster's cells as one outline (never a grid of cell edges).
@@ -551,7 +559,7 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
         frame["label"] = "#" + frame["id"].astype(str) + " " + frame["title"]
         folium.GeoJson(
             frame[["id", "label", "picture", "status", "samsyn_kind", "samsyn_id", "geometry"]],
-            name="Fästa platser",
+            name=_words("Fästa platser"),
             style_function=lambda f: {
                 "fillColor": PICTURE_COLOURS.get(f["properties"]["picture"], "#999"),
                 "color": "#000" if str(f["properties"]["id"]) == str(selected) else
@@ -578,7 +586,7 @@ def build_problem_map(hotspots: gpd.GeoDataFrame, bounds_wgs84: tuple[float, flo
         f'margin-right:6px;vertical-align:middle"></span>{label}</div>'
         for label, colour in ((_words("Polisens egen"), PICTURE_COLOURS["polis"]), (_words("Kommunens egen"),
                               PICTURE_COLOURS["kommun"]), (_words("Gemensam"), PICTURE_COLOURS["gemensam"])))
-    _Legend(f'<div style="{LEGEND_BOX}"><b>Problembild</b>{rows}</div>').add_to(m)
+    _Legend(f'<div style="{LEGEND_BOX}"><b>{_words("Problembild")}</b>{rows}</div>').add_to(m)
     return m
 
 

@@ -98,3 +98,18 @@ def test_the_upload_texts_are_swedish(page, first_start_url, external_requests, 
     assert label.evaluate("e => getComputedStyle(e, '::after').content") == '"Välj fil"'
     assert not label.locator("p").is_visible()  # Streamlit's "Upload"
     assert external_requests == [], external_requests
+
+
+@pytest.mark.viewport(1920, 1080)
+def test_problembild_in_english_words_its_map(page, first_start_url, external_requests, screenshot):
+    open_app(page, first_start_url, "?lang=en&fran=2025-01-01&till=2025-12-31", what="Overview in English")
+    go_to(page, "Problem picture")
+    frame = map_drawn(page, what="the problem picture's map in English")
+    settled(page, what="the problem picture in English")
+    screenshot(page, "problem_maps_english")
+    legend = frame.locator(".leaflet-bottom.leaflet-left").filter(has_text="The police's own").first
+    expect_visible(legend, "the map's legend in English")
+    for words in ("The police's own", "The kommun's own", "Joint"):
+        expect_visible(legend.get_by_text(words, exact=True), f"{words!r} in the legend")
+    assert "Problem picture" in legend.inner_text() and "Problembild" not in legend.inner_text()
+    assert external_requests == [], external_requests
