@@ -136,6 +136,12 @@ html, body, [data-testid="stAppViewContainer"] {{ color: #000; background: #fff;
   max-height: none !important; overflow-y: auto !important; display: flex !important;
   flex-direction: column-reverse !important; justify-content: flex-start !important; }}
 .stApp .st-key-karta_details > * {{ flex: 0 0 auto !important; margin-bottom: auto; }}
+/* The "Fäst" form last in the panel and its button's row last in the form, after the notes that follow
+   them in the code, so the panel's end, where it opens, is the button. */
+.stApp .st-key-karta_details [data-testid="stVerticalBlock"] > [data-testid="stForm"],
+.stApp .st-key-karta_details [data-testid="stVerticalBlock"] > :has([data-testid="stForm"]),
+.stApp .st-key-karta_details [data-testid="stForm"] [data-testid="stVerticalBlock"]
+  > :has([data-testid="stFormSubmitButton"]) {{ order: 99; }}
 /* The button that shows the sidebar sits in the top bar, right, beside Streamlit's menu. */
 .stApp .st-key-projector_sidebar {{ position: fixed; top: 0.45rem; right: 4rem; z-index: 999991; width: auto !important; }}
 .stApp .st-key-projector_sidebar button {{ min-height: 2.2rem; padding: 0 0.8rem; }}{hide_sidebar}

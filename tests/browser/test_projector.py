@@ -132,6 +132,9 @@ def test_projector_mode_is_readable_on_every_page(page, samsyn_url, screenshot):
         and pin_box["x"] + pin_box["width"] <= WIDTH, f"'Fäst' is not on the screen after the click: {pin_box}"
     panel = page.locator(".st-key-karta_details").first.bounding_box()
     assert panel is not None and panel["y"] + panel["height"] <= HEIGHT + 1, f"the details run off the screen: {panel}"
+    # Not only on the screen but in the panel's visible part (the panel scrolls on its own).
+    assert panel["y"] <= pin_box["y"] and pin_box["y"] + pin_box["height"] <= panel["y"] + panel["height"], \
+        f"'Fäst' is scrolled out of the details panel: button {pin_box}, panel {panel}"
     # The mouse rests on the cell: its tooltip is part of what the room reads.
     page.mouse.move(container["x"] + x + 2, container["y"] + y + 2)
     expect_visible(frame.locator(".leaflet-tooltip").first, "the hot cell's tooltip")
