@@ -20,7 +20,9 @@ PROJECTOR_FONT = 22
 MIN_PROJECTOR_PX = 20
 #: What lies above a full-height map in projector mode (the top navigation, the page title, two rows of
 #: controls): the map's iframe is ``calc(100vh - MAP_OFFSET_PX)`` high, so it ends on the screen.
-MAP_OFFSET_PX = 480
+MAP_OFFSET_PX = 410
+#: The workshop's step bar and its buttons above the page (dashboard/components/workshop.py) while one runs.
+WORKSHOP_BAR_PX = 230
 
 
 def font_size(projector: bool) -> int:
@@ -106,7 +108,9 @@ html, body, [data-testid="stAppViewContainer"] {{ color: #000; background: #fff;
 .stApp [data-testid="stElementContainer"]:has(> [data-testid="stHtml"]):not(:has(*:not(style, span[hidden]))) {{
   display: none !important; }}
 /* Below the top bar (navigation), no more: the room's screen is for the page. */
-.block-container {{ padding: 4.6rem 2rem 1rem !important; max-width: 100% !important; }}
+.block-container {{ padding: 3.6rem 2rem 1rem !important; max-width: 100% !important; }}
+/* Streamlit's gaps are in rem, which projector mode enlarges: back to about their desk size in px. */
+.stApp [data-testid="stVerticalBlock"] {{ gap: 0.6rem; }}
 .stApp h1, .stApp h1 * {{ font-size: 2rem !important; padding: 0 !important; line-height: 1.2 !important; }}
 .stApp h2, .stApp h2 * {{ font-size: 2rem !important; }}
 .stApp h3, .stApp h3 * {{ font-size: 1.6rem !important; }}
@@ -142,6 +146,10 @@ html, body, [data-testid="stAppViewContainer"] {{ color: #000; background: #fff;
 .stApp .st-key-karta_details [data-testid="stVerticalBlock"] > :has([data-testid="stForm"]),
 .stApp .st-key-karta_details [data-testid="stForm"] [data-testid="stVerticalBlock"]
   > :has([data-testid="stFormSubmitButton"]) {{ order: 99; }}
+/* While a workshop runs its step bar is above the page: the map and the panel shorter by its height. */
+.stApp:has(.samsyn-workshop) iframe[title="streamlit_folium.st_folium"],
+.stApp:has(.samsyn-workshop) .st-key-karta_details {{
+  height: calc(100vh - {MAP_OFFSET_PX + WORKSHOP_BAR_PX}px) !important; min-height: 400px !important; }}
 /* The button that shows the sidebar sits in the top bar, right, beside Streamlit's menu. */
 .stApp .st-key-projector_sidebar {{ position: fixed; top: 0.45rem; right: 4rem; z-index: 999991; width: auto !important; }}
 .stApp .st-key-projector_sidebar button {{ min-height: 2.2rem; padding: 0 0.8rem; }}{hide_sidebar}
