@@ -34,6 +34,7 @@ from analysis.change import poisson_change_test, previous_year_period
 from analysis.filters import filter_incidents, within_geometry
 from core import formatting
 from core.errors import InputError
+from geo.categories import display_name
 from geo.stacked import exact_only
 
 if TYPE_CHECKING:
@@ -279,7 +280,7 @@ def filter_text(
     >>> filter_text([], lang="en")
     'all categories, every day, all day'
     """
-    what = formatting.listing(list(categories), lang=lang) if categories else (
+    what = formatting.listing([display_name(c, lang=lang) for c in categories], lang=lang) if categories else (
         "alla kategorier" if lang == "sv" else "all categories")
     when = formatting.weekday_ranges(weekdays, lang=lang)
     clock = formatting.hour_ranges(hours, lang=lang)

@@ -52,6 +52,7 @@ from analysis.snapshot import snapshot_numbers
 from core import formatting
 from core.disclosure import HIDDEN, STYRGRUPP, DisclosureRules, View
 from core.errors import InputError
+from geo.categories import display_name
 from reports import figures
 from reports.blocks import (
     LIGHT_LABELS,
@@ -837,7 +838,7 @@ def evaluate_goal(
         test = words["poisson_test"].format(p=formatting.p_value(poisson.p_value, lang=lang))
         p_value = poisson.p_value
     status = effect_light(change, goal.target_change, poisson.p_value, beyond=beyond)
-    what = formatting.listing(categories, lang=lang) if categories else words["all"]
+    what = formatting.listing([display_name(c, lang=lang) for c in categories], lang=lang) if categories else words["all"]
     counted = words["counted"].format(
         what=what[:1].upper() + what[1:], before=formatting.number(before, lang=lang),
         first=formatting.date_span(*baseline, lang=lang), after=formatting.number(after, lang=lang),

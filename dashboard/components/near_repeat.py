@@ -21,7 +21,9 @@ from core.disclosure import HIDDEN, View
 from dashboard.components.charts import _layout
 from dashboard.components.disclosure import hidden_mask, masked_frame
 from dashboard.components.exports import show_figure
+from dashboard.components.widget_texts import CHOOSE_MANY
 from dashboard.i18n import lang, t
+from geo.categories import display_name
 
 DISTANCE_BANDS = (0.0, 100.0, 200.0, 400.0, 800.0)
 TIME_BANDS = (0.0, 7.0, 14.0, 28.0, 56.0)
@@ -118,7 +120,8 @@ def near_repeat_section(incidents: pd.DataFrame, view: View, *, projector: bool 
     left, right = st.columns([3, 1])
     with left:
         chosen = st.multiselect(t("Brottstyper för near repeat"), categories, default=burglary_default(categories),
-                                key="near_repeat_categories") or burglary_default(categories)
+                                key="near_repeat_categories", placeholder=t(CHOOSE_MANY),
+                                format_func=lambda c: display_name(c, lang=lang())) or burglary_default(categories)
     with right:
         permutations = st.selectbox(t("Permutationer"), PERMUTATIONS, index=0, key="near_repeat_permutations",
                                     help=t("Fler permutationer ger säkrare p-värden men tar längre tid "

@@ -16,9 +16,11 @@ from core.disclosure import HIDDEN
 from dashboard.auth import audit_user, signed_in
 from dashboard.components.robustness import place_robustness_cached, robustness_note
 from dashboard.components.safe_text import escape_markdown as md
+from dashboard.components.widget_texts import ALL
 from dashboard.filters import Filters
 from dashboard.i18n import fmt_int, lang, t, weekday_names
 from dashboard.loaders import current_view, problem_store
+from geo.categories import display_name
 from store.model import ORGANISATIONS, PICTURES, STATUSES, Hotspot
 
 LAST_PIN = "map_last_pin"  # the place this session pinned last on Karta, for "Ångra fästningen"
@@ -73,12 +75,14 @@ def pin_form(
         # What the place counts is chosen outside the form, so the number beside "Fäst" follows every change.
         chosen_categories = st.multiselect(
             t("Brottstyper"), sorted(set(all_incidents["category"].dropna().astype(str))), default=categories,
-            key=f"pin-{key}-categories")
+            key=f"pin-{key}-categories", placeholder=t(ALL), format_func=lambda c: display_name(c, lang=lang()))
         cols = st.columns(2)
         chosen_days = cols[0].multiselect(t("Veckodagar"), list(range(1, 8)), default=weekdays,
-                                          format_func=lambda d: names[d - 1], key=f"pin-{key}-weekdays")
+                                          format_func=lambda d: names[d - 1], key=f"pin-{key}-weekdays",
+                                          placeholder=t(ALL))
         chosen_hours = cols[1].multiselect(t("Timmar"), list(range(24)), default=hours,
-                                           format_func=lambda h: f"{h:02d}", key=f"pin-{key}-hours")
+                                           format_func=lambda h: f"{h:02d}", key=f"pin-{key}-hours",
+                                           placeholder=t(ALL))
         place = Place(shapely.to_wkt(geometry, rounding_precision=1), chosen_categories, sorted(chosen_days),
                       sorted(chosen_hours))
         # The number Problembild will show as "Nu": the same function, the same data, the same period.
@@ -87,15 +91,16 @@ def pin_form(
         name = st.text_input(t("Rubrik"), value=title)
         cols = st.columns(3)
         organisation = cols[0].selectbox(t("Organisation"), ORGANISATIONS,
-                                         index=ORGANISATIONS.index(remembered("organisation", "kommun")))
+                                         index=ORGANISATIONS.index(remembered("organisation", "kommun")), format_func=t)
         # Signed in, the change log names the identity the provider gave; nobody types a name.
         person = "" if signed_in() else cols[1].text_input(t("Ditt namn"), value=remembered("person", ""))
         picture = cols[2].selectbox(t("Problembild"), PICTURES, index=PICTURES.index("gemensam"),
                                     format_func=lambda p: {"polis": t("Polisens egen"), "kommun": t("Kommunens egen"),
                                                            "gemensam": t("Gemensam")}[p])
         cols = st.columns(2)
-        priority = cols[0].selectbox(t("Prioritet"), [1, 2, 3], index=1, format_func=PRIORITY_LABELS.get)
-        status = cols[1].selectbox(t("Status"), STATUSES, index=0)
+        priority = cols[0].selectbox(t("Prioritet"), [1, 2, 3], index=1,
+                                  format_func=lambda p: t(PRIORITY_LABELS[p]))
+        status = cols[1].selectbox(t("Status"), STATUSES, index=0, format_func=t)
         notes = st.text_area(t("Anteckningar"), height=80)
         cols = st.columns([1, 2], vertical_alignment="center")
         submitted = cols[0].form_submit_button(t("Fäst"), type="primary", icon=":material/push_pin:")

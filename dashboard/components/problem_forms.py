@@ -19,8 +19,10 @@ from dashboard.components.pinning import PRIORITY_LABELS, remember, remembered
 from dashboard.components.projector import show_dataframe
 from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
-from dashboard.i18n import english, t, weekday_names
+from dashboard.components.widget_texts import ALL, CHOOSE_MANY
+from dashboard.i18n import english, lang, t, weekday_names
 from dashboard.loaders import problem_store
+from geo.categories import display_name
 from store.model import (
     GOAL_KINDS,
     MEASURE_KINDS,
@@ -107,7 +109,7 @@ def who() -> str:
         remember("person", name)
         user = audit_user(name)
     organisation = cols[1].selectbox(t("Organisation"), ORGANISATIONS, key="who_org",
-                                     index=ORGANISATIONS.index(remembered("organisation", "kommun")))
+                                     index=ORGANISATIONS.index(remembered("organisation", "kommun")), format_func=t)
     remember("organisation", organisation)
     return user
 
@@ -144,20 +146,22 @@ def edit_hotspot(hotspot: Hotspot, categories: list[str], *, user: str) -> None:
     with st.form(f"edit-hotspot-{hotspot.id}"):
         title = st.text_input(t("Rubrik"), value=hotspot.title)
         chosen = st.multiselect(t("Brottstyper"), sorted(set(categories) | set(hotspot.categories)),
-                                default=hotspot.categories)
+                                default=hotspot.categories, placeholder=t(ALL),
+                                format_func=lambda c: display_name(c, lang=lang()))
         cols = st.columns(2)
         days = cols[0].multiselect(t("Veckodagar"), list(range(1, 8)), default=hotspot.weekdays,
-                                   format_func=lambda d: names[d - 1])
+                                   format_func=lambda d: names[d - 1], placeholder=t(ALL))
         hours = cols[1].multiselect(t("Timmar"), list(range(24)), default=hotspot.hours,
-                                    format_func=lambda h: f"{h:02d}")
+                                    format_func=lambda h: f"{h:02d}", placeholder=t(ALL))
         cols = st.columns(4)
-        status = cols[0].selectbox(t("Status"), STATUSES, index=STATUSES.index(hotspot.status))
+        status = cols[0].selectbox(t("Status"), STATUSES, index=STATUSES.index(hotspot.status),
+                                  format_func=t)
         priority = cols[1].selectbox(t("Prioritet"), [1, 2, 3], index=hotspot.priority - 1,
-                                     format_func=PRIORITY_LABELS.get)
+                                     format_func=lambda p: t(PRIORITY_LABELS[p]))
         picture = cols[2].selectbox(t("Problembild"), PICTURES, index=PICTURES.index(hotspot.picture),
                                     format_func=lambda p: t(PICTURE_LABELS[p]))
         organisation = cols[3].selectbox(t("Organisation"), ORGANISATIONS,
-                                         index=ORGANISATIONS.index(hotspot.organisation))
+                                         index=ORGANISATIONS.index(hotspot.organisation), format_func=t)
         notes = st.text_area(t("Anteckningar"), value=hotspot.notes, height=80)
         saved = st.form_submit_button(t("Spara ändringar"), type="primary")
     if saved:
@@ -189,7 +193,8 @@ def merge_hotspots(hotspots: list[Hotspot], *, user: str) -> None:
     """Merge two or more pins into one (the originals are archived and point to the new one)."""
     labels = {h.id: clean_text(f"#{h.id} {h.title}") for h in hotspots}
     with st.form("merge"):
-        chosen = st.multiselect(t("Slå ihop platserna"), list(labels), format_func=labels.get)
+        chosen = st.multiselect(t("Slå ihop platserna"), list(labels), format_func=labels.get,
+                                placeholder=t(CHOOSE_MANY))
         title = st.text_input(t("Rubrik för den sammanslagna platsen"))
         merged = st.form_submit_button(t("Slå ihop"))
     if merged:
@@ -467,7 +472,8 @@ def measure_form(hotspots: list[Hotspot], *, user: str, measure: Measure | None 
         description = st.text_area(t("Beskrivning"), value=measure.description if measure else "", height=70)
         cols = st.columns(4)
         organisation = cols[0].selectbox(t("Ansvarig organisation"), ORGANISATIONS,
-                                         index=ORGANISATIONS.index(measure.organisation) if measure else 0)
+                                         index=ORGANISATIONS.index(measure.organisation) if measure else 0,
+                                         format_func=t)
         responsible = cols[1].text_input(t("Ansvarig person/funktion"), value=measure.responsible if measure else "")
         # Unmarked, the description stays in the room: an export for the other party leaves it out.
         shareable = st.checkbox(t("Får delas med den andra parten"), value=measure.shareable if measure else False,
@@ -484,7 +490,7 @@ def measure_form(hotspots: list[Hotspot], *, user: str, measure: Measure | None 
         end = cols[1].date_input(t("Slut (valfritt)"), value=_day(measure.end) if measure else None,
                                  format="YYYY-MM-DD")
         linked = cols[2].multiselect(t("Platser"), list(labels), format_func=labels.get,
-                                     default=measure.hotspot_ids if measure else [])
+                                     default=measure.hotspot_ids if measure else [], placeholder=t(CHOOSE_MANY))
         submitted = st.form_submit_button(t("Spara ändringar") if measure else t("Lägg till åtgärd"),
                                           type="primary" if measure else "secondary")
     if submitted:
@@ -587,7 +593,8 @@ def goal_form(hotspots: list[Hotspot], measures: list[Measure], categories: list
             cols = st.columns(4)
             chosen = cols[0].multiselect(t("Brottstyper"), sorted(set(categories) | set(goal.categories if goal
                                                                                         else [])),
-                                         default=goal.categories if goal else [])
+                                         default=goal.categories if goal else [], placeholder=t(ALL),
+                                         format_func=lambda c: display_name(c, lang=lang()))
             baseline = cols[1].date_input(t("Basperiod"), format="YYYY-MM-DD",
                                           value=_range(goal.baseline_start, goal.baseline_end) if goal else ())
             baseline_note = cols[1].empty()

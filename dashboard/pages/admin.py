@@ -13,6 +13,7 @@ from core.disclosure import EGEN, GEMENSAM, MUNICIPALITY, POLICE, SHARING_LEVELS
 from dashboard.auth import audit_user, session_roles, session_viewer
 from dashboard.components.errors import end_page
 from dashboard.components.safe_text import escape_markdown
+from dashboard.components.widget_texts import CHOOSE_MANY
 from dashboard.i18n import lang, t
 from dashboard.loaders import problem_store, workspace
 from store.access import ADMIN, ROLES
@@ -63,7 +64,7 @@ st.selectbox(t("Person"), [NEW, *by_identity], key="role_pick", on_change=_fill,
 with st.form("role_form"):
     identity = st.text_input(t("Identitet (e-post eller id hos inloggningstjänsten)"), key="role_identity")
     name = st.text_input(t("Namn"), key="role_name")
-    roles = st.multiselect(t("Roller"), ROLES, key="role_roles")
+    roles = st.multiselect(t("Roller"), ROLES, key="role_roles", placeholder=t(CHOOSE_MANY), format_func=t)
     organisation = st.text_input(t("Organisation (t.ex. polisen eller kommunen; tomt = enligt rollen)"),
                                  key="role_org")
     save_role = st.form_submit_button(t("Spara roller"), type="primary")

@@ -21,6 +21,8 @@ from dashboard.auth import session_viewer
 from dashboard.components.errors import end_page
 from dashboard.components.private_upload import dataset_name_from_file, private_copy, safe_upload_name
 from dashboard.components.safe_text import clean_text, escape_markdown
+from dashboard.components.tables import preview_columns, show_table
+from dashboard.components.widget_texts import file_types_note
 from dashboard.i18n import t
 from dashboard.loaders import workspace
 from geo.areas import read_areas_report, write_areas
@@ -212,7 +214,8 @@ def _show(checked: dict, file_name: str) -> None:
         _rejected_download(checked["rejected"], file_name)
     st.code(clean_text("\n".join(checked["lines"])), language=None)
     st.caption(t("Det här sparas (de första raderna, efter importen):"))
-    st.dataframe(_preview(checked["frame"]), hide_index=True, width="stretch", key="preview")
+    preview = _preview(checked["frame"])
+    show_table(preview, preview_columns(preview), key="preview")
 
 
 def _save(kind: str, checked: dict, target: str, name: str, dataset_choices: list) -> None:
@@ -379,8 +382,10 @@ with st.expander(t("Mallar: kolumnerna Samsyn läser utan val")):
 kind = st.radio(t("Vad innehåller filen?"), list(KINDS), format_func={k: t(v) for k, v in KINDS.items()}.get,
                 key="upload_kind",
                 horizontal=True)
-uploaded = st.file_uploader(t("Fil"), type=["csv", "tsv", "txt", "gz", "xlsx", "xlsm", "xls", "xlsb", "ods", "zip",
-                                           "geojson", "json", "gpkg", "parquet"], key="upload_file")
+UPLOAD_TYPES = ["csv", "tsv", "txt", "gz", "xlsx", "xlsm", "xls", "xlsb", "ods", "zip", "geojson", "json", "gpkg",
+                "parquet"]
+uploaded = st.file_uploader(t("Fil"), type=UPLOAD_TYPES, key="upload_file",
+                            help=t("Filtyper: {types}").format(types=file_types_note(UPLOAD_TYPES)))
 if uploaded is None:
     # A removed upload takes its checked result and its date question with it.
     st.session_state.pop(CHECKED, None)

@@ -199,7 +199,7 @@ else:
 outcomes = {}
 if plans:
     outcome = run_followup(plan_from_followup(plans[0]), measures={m.id: m for m in measures}, hotspots=hotspots,
-                            goals=goals, incidents=counted_incidents, data_end=data_end, public=view)
+                            goals=goals, incidents=counted_incidents, data_end=data_end, public=view, lang=lang)
     if outcome is not None:
         outcomes[measure.id] = outcome
         if outcome.result is None:
@@ -227,7 +227,8 @@ if plans:
                                         t("Efter"): view.count(c.after, formatting.count(c.after, lang=lang))}
                                        for name, c in rows])
             else:
-                counts = pd.DataFrame([{t("Område"): name, t("Före"): c.before, t("Efter"): c.after} for name, c in rows])
+                counts = pd.DataFrame([{t("Område"): name, t("Före"): formatting.count(c.before, lang=lang),
+                                        t("Efter"): formatting.count(c.after, lang=lang)} for name, c in rows])
             decimals = 0 if result.time_weights == (1.0, 1.0) else 1
             cols = st.columns([2, 1, 1, 1])
             show_dataframe(counts, hide_index=True, width="stretch", container=cols[0])
@@ -261,7 +262,7 @@ for goal in linked:
     with cols[0]:
         # Drawn, with its word: an emoji light needs a font the machine may lack, and colour alone is not enough.
         st.html(light_html(status.status, lang, size=44))
-    cols[1].markdown(f"**{md(goal.kind.capitalize())}: {md(goal.description, limit=None)}**  \n{status.sentence}")
+    cols[1].markdown(f"**{md(t(goal.kind).capitalize())}: {md(goal.description, limit=None)}**  \n{status.sentence}")
     if goal.kind != "effektmål" and goal.planned:
         cols[1].progress(min(1.0, (goal.done or 0) / goal.planned),
                          text=f"{fmt_int(goal.done or 0)} / {fmt_int(goal.planned)} {goal.unit}")

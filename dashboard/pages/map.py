@@ -53,6 +53,7 @@ from dashboard.components.pinning import LAST_PIN, pin_flash, pin_form, remember
 from dashboard.components.projector import details_panel
 from dashboard.components.rates import smooth_map_rates
 from dashboard.components.safe_text import escape_markdown as md
+from dashboard.components.tables import Column, show_table
 from dashboard.components.time_slider import time_slider
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import change_delta, english, fmt_area_value, fmt_int, lang, t, weekday_names
@@ -396,8 +397,8 @@ with detail_column, details_panel(projector):
                 show_figure(fig, f"trend-{key}", data=masked_frame(trend.astype({"period": "string"}), disclosure,
                                                                    ["count"]), key="detail-trend")
                 top = subset["category"].astype(str).value_counts().head(8).rename_axis(t("Kategori"))
-                st.dataframe(masked_frame(top.reset_index(name=t("Antal")), disclosure, [t("Antal")]),
-                             hide_index=True, width="stretch")
+                show_table(masked_frame(top.reset_index(name=t("Antal")), disclosure, [t("Antal")]),
+                           {t("Kategori"): Column("Kategori", "category"), t("Antal"): Column("Antal", "count")})
         # Right above the form: the confirmation of the pin just made and the way back.
         pin_flash()
         if undo_last_pin():
@@ -436,7 +437,9 @@ if district_frame is not None or (hot is not None and len(hot)):
                                  derived={"rate": ["count"], "change": ["count", "before"],
                                           "value": ["count", "before"] if metric == "change" else ["count"]},
                                  decimals={"rate": 2, "change": 1, "value": 2}).drop(columns="before")
-            st.dataframe(table, hide_index=True, width="stretch")
+            show_table(table, {"area_id": "Kod", "name": "Område", "count": Column("Antal", "count"),
+                               "rate": Column("per 1 000 inv.", "number", 1),
+                               "change": Column("Mot året innan", "change", 1)})
             csv_download(table, "karta-omraden", key="csv-map-districts")
         if hot is not None and len(hot):
             hot_table = masked_frame(pd.DataFrame(hot.drop(columns="geometry")), disclosure, ["count"])

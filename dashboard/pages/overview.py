@@ -20,9 +20,11 @@ from dashboard.components.disclosure import (
 from dashboard.components.exports import csv_download
 from dashboard.components.pattern_change import pattern_change
 from dashboard.components.safe_text import escape_markdown as md
+from dashboard.components.tables import Column, show_table
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import change_delta, fmt_int, lang, t
 from dashboard.loaders import current_view
+from geo.categories import display_name
 from geo.microplaces import place_counts
 
 active = st.session_state["active"]
@@ -57,7 +59,7 @@ by_category = same_period_last_year(all_dates, filters.start, filters.end, by="c
 columns = st.columns(4)
 _metric(columns[0], t("Händelser"), headline, headline["previous_period"])
 for column, (_, row) in zip(columns[1:], by_category.head(3).iterrows(), strict=False):
-    _metric(column, md(row["category"]), row)
+    _metric(column, md(display_name(row["category"], lang=lang())), row)
 st.markdown(f"**{change_summary(disclosure, headline)}**")
 
 st.subheader(t("Vad som sticker ut"))
@@ -88,12 +90,9 @@ with left:
                                                 n=fmt_int(SMALL_POPULATION)))
         table = summary.reset_index()[["area_id", "name", "population", "count", "rate_per_1000"]]
         table["rate_per_1000"] = table["rate_per_1000"].round(1)
-        headers = {"area_id": t("Kod"), "name": t("Område"), "population": t("Invånare"), "count": t("Antal"),
-                   "rate_per_1000": t("per 1 000 inv.")}
-        shown = masked_frame(table, disclosure, ["count"], derived=["rate_per_1000"], rename=headers)
-        st.dataframe(shown, hide_index=True, width="stretch",
-                     column_config={t("per 1 000 inv."): st.column_config.NumberColumn(format="%.1f")}
-                     if disclosure.full else None)
+        shown = masked_frame(table, disclosure, ["count"], derived=["rate_per_1000"])
+        show_table(shown, {"area_id": "Kod", "name": "Område", "population": Column("Invånare", "number"),
+                           "count": Column("Antal", "count"), "rate_per_1000": Column("per 1 000 inv.", "number", 1)})
         csv_download(masked_frame(table, disclosure, ["count"], derived=["rate_per_1000"]), "omraden",
                      key="csv-overview-districts")
 with right:
@@ -108,10 +107,7 @@ with right:
         if disclosure.controlled and len(top) < min(8, len(places)):
             st.caption(t("Platser med färre än {k} händelser visas inte på den här visningsnivån.").format(
                 k=disclosure.rules.min_place))
-        st.dataframe(masked_frame(top, disclosure, ["count"], rename={"area_id": t("Kod"), "name": t("Plats"),
-                                                                      "count": t("Antal")}),
-                     hide_index=True,
-                     width="stretch")
+        show_table(masked_frame(top, disclosure, ["count"]), {"name": "Plats", "count": Column("Antal", "count")})
         csv_download(masked_frame(top, disclosure, ["count"]), "mikroplatser", key="csv-overview-places")
 
 if active.districts is not None:
@@ -142,4 +138,4 @@ st.subheader(t("Inläst data"))
 quality = active.data_quality()
 st.markdown(data_quality_text(quality, districts=active.districts is not None, lang=lang(), hides=disclosure.hides))
 sources = quality.by_source.rename_axis(t("Källa")).reset_index(name=t("Antal"))
-st.dataframe(masked_frame(sources, disclosure, [t("Antal")]), hide_index=True)
+show_table(masked_frame(sources, disclosure, [t("Antal")]), {t("Källa"): Column("Källa", "term"), t("Antal"): Column("Antal", "count")})

@@ -14,6 +14,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from analysis.clusters import place_title
 from analysis.filters import within_geometry
 from analysis.hotspots import hotspots as find_hotspots
 from analysis.problem_numbers import PLACE_BUFFER_M, busiest_text, place_numbers
@@ -25,14 +26,15 @@ from dashboard.auth import session_roles
 from dashboard.components import problem_forms as forms
 from dashboard.components.disclosure import level_badge, shown_places
 from dashboard.components.exports import csv_download
-from dashboard.components.maps import bounds_wgs84, build_problem_map, data_extent
+from dashboard.components.maps import HOTSPOT_LABELS, bounds_wgs84, build_problem_map, data_extent
 from dashboard.components.pinning import pin_form
 from dashboard.components.problem_map import places_bounds
 from dashboard.components.robustness import place_robustness_cached, robustness_note
 from dashboard.components.safe_text import clean_text
 from dashboard.components.safe_text import escape_markdown as md
+from dashboard.components.tables import Column, show_table
 from dashboard.filters import apply_filters, current_filters
-from dashboard.i18n import english, t
+from dashboard.i18n import english, lang, t
 from dashboard.loaders import current_view, frames_for, problem_store, workspace
 from geo.crs import frame_crs
 from reports.report import TOO_FEW
@@ -120,6 +122,17 @@ def _table(items) -> pd.DataFrame:
     return table
 
 
+def _show_table(table: pd.DataFrame) -> None:
+    """The places' table in the reader's words and number format (the CSV keeps :func:`_table`'s plain values)."""
+    columns = {"#": "#", t("Plats"): "Plats", t("Problembild"): "Problembild",
+               t("Organisation"): Column("Organisation", "term"), t("Prioritet"): Column("Prioritet", "number"),
+               t("Status"): Column("Status", "term"), t("Räknas"): "Räknas",
+               t("Då (vid fästning)"): Column("Då (vid fästning)", "count"), t("Period då"): "Period då",
+               t("Nu"): Column("Nu", "count"), t("Mot året innan (%)"): Column("Mot året innan", "change"),
+               t("Bedömning"): "Bedömning", t("Flest händelser nu"): "Flest händelser nu", t("Fäst av"): "Fäst av"}
+    show_table(table, columns)
+
+
 # Without district or background layers (incidents only) the incidents themselves frame the map.
 town = bounds_wgs84(data_extent(active.districts, active.background, incidents=active.incidents, crs=crs), crs)
 
@@ -141,7 +154,8 @@ if show == "sida":
                                         config=load_config()),
                       height=420, use_container_width=True, returned_objects=[], key=f"problem-map-{picture}")
             table = _table(own)
-            st.dataframe(table, hide_index=True, width="stretch")
+            if not table.empty:
+                _show_table(table)
 else:
     map_column, list_column = st.columns([3, 2])
     with map_column:
@@ -158,7 +172,7 @@ else:
         if table.empty:
             st.info(t("Inga platser är fästa ännu. Fäst platser från Kartan, eller från förslagen nedan."))
         else:
-            st.dataframe(table, hide_index=True, width="stretch")
+            _show_table(table)
             csv_download(table, "problembild", key="csv-problem")
         st.caption(t("Så räknas en plats: händelserna inom ytan (kanten räknas med); en punkt eller gata räknas "
                      "med {m} m åt varje håll; platsens brottstyper, veckodagar och timmar (efter tidsfönstrets "
@@ -229,13 +243,20 @@ elif section == "suggest":
         top = cells[cells["class"].astype(str).isin(["hot99", "hot95"])].sort_values("gi_z", ascending=False)
         # A grid cell is a micro-place: below the owner's level one with fewer than k incidents is not listed.
         top = shown_places(top, current_view()).head(10)
-        st.dataframe(pd.DataFrame(top[["cell_id", "count", "gi_z", "class"]]).round({"gi_z": 1}), hide_index=True,
-                     width="stretch")
+        # A cell is named by what is there ("Stortorget – våld kvällar och nätter"), never by its grid key.
+        titles = {row.cell_id: place_title(row.geometry, within_geometry(view, row.geometry), places=active.places,
+                                           districts=active.districts, lang=lang(),
+                                           fallback=t("Ruta med många händelser"))
+                  for row in top.itertuples()}
+        labels = {cell_id: f"{number}. {title}" for number, (cell_id, title) in enumerate(titles.items(), 1)}
+        show_table(top.assign(place=top["cell_id"].map(labels), strength=top["class"].astype(str).map(HOTSPOT_LABELS)),
+                   {"place": "Ruta (100 m)", "count": Column("Antal", "count"), "gi_z": Column("Gi* (z)", "number", 1),
+                    "strength": Column("Hot spot", "term")})
         if len(top):
-            cell_id = st.selectbox(t("Fäst rutan"), top["cell_id"].tolist(), key="suggest_cell")
+            cell_id = st.selectbox(t("Fäst rutan"), top["cell_id"].tolist(), key="suggest_cell", format_func=labels.get)
             geometry = top.set_index("cell_id").loc[cell_id].geometry
             all_filtered = apply_filters(active.incidents, filters, period=False)
-            pin_form(key=f"suggest-{cell_id}", title=f"{t('Ruta')} {cell_id}", geometry=geometry, source_kind="table",
+            pin_form(key=f"suggest-{cell_id}", title=titles[cell_id], geometry=geometry, source_kind="table",
                      source_id=cell_id, period_incidents=within_geometry(view, geometry),
                      all_incidents=within_geometry(all_filtered, geometry), filters=filters, crs=crs)
 

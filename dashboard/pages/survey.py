@@ -12,6 +12,7 @@ from dashboard.components.charts import interval_chart, quadrant_chart
 from dashboard.components.disclosure import hidden_mask, level_badge
 from dashboard.components.errors import end_page
 from dashboard.components.exports import csv_download, show_figure
+from dashboard.components.tables import Column, show_table
 from dashboard.components.rates import EB_AXIS, eb_caption
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import fmt_int, lang, t
@@ -68,10 +69,13 @@ if len(years) > 1:
     change.insert(1, "område", change["area_id"].map(names).fillna(change["area_id"]))
     shown = change[["område", "value_a", "value_b", "change", "p_value", "assessment", "uncertain"]].assign(
         assessment=[assessment_text(a, lang=lang()) for a in change["assessment"]])
-    st.dataframe(shown.rename(columns={"område": t("Område"), "value_a": str(year_a), "value_b": str(year_b),
-                                       "change": t("Förändring"), "p_value": "p", "assessment": t("Bedömning"),
-                                       "uncertain": t("Osäkert")}),
-                 hide_index=True, width="stretch")
+    # Shares read as per cent and their change in percentage points; an index (0–6) with one decimal.
+    value = Column(str(year_a), "share", 1) if unit == "share" else Column(str(year_a), "number", 1)
+    shown = shown.assign(change=shown["change"] * 100 if unit == "share" else shown["change"])
+    show_table(shown, {"område": "Område", "value_a": value, "value_b": Column(str(year_b), value.kind, 1),
+                       "change": Column("Förändring (procentenheter)" if unit == "share" else "Förändring",
+                                        "number", 1),
+                       "p_value": Column("p", "p"), "assessment": "Bedömning", "uncertain": Column("Osäkert", "yesno")})
     csv_download(change, f"trygghet-forandring-{indicator}", key="csv-survey-change")
 
 st.subheader(t("Trygghet och anmälda brott"))

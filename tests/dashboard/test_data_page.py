@@ -170,14 +170,14 @@ def test_check_once_save_once_with_the_import_report_stored(dirs, downloads, imp
                              ("20261201T202145-Polisens_export_april.csv", 7, "Latitud", LAT_REASON),
                              ("20261201T202145-Polisens_export_april.csv", 9, "Klockslag", TIME_REASON)]
     assert len(downloads(at, "download_rejected").decode("utf-8-sig").splitlines()) == 4
-    # The preview: the canonical columns of the six rows kept, nothing else of the file.
-    [preview] = [df.value for df in at.dataframe if "category" in df.value.columns]
-    assert {"id", "category", "occurred_from", "occurred_to", "x", "y", "source", "place_type"} <= set(preview.columns)
+    # The preview: the canonical columns of the six rows kept (under their Swedish headers), nothing else of the file.
+    [preview] = [df.value for df in at.dataframe if "Kategori" in df.value.columns]
+    assert {"Id", "Kategori", "Från", "Till", "X (öster)", "Y (norr)", "Källa", "Platstyp"} <= set(preview.columns)
     assert not set(preview.columns) & set(HEADER.split(";"))  # none of the file's own columns
     assert not preview.isin([PERSONNUMMER, FREE_TEXT, "5000-K101-25"]).any().any()
-    assert list(preview["category"]) == ["Misshandel utomhus", "Klotter", "Cykelstöld", "Klotter",
+    assert list(preview["Kategori"]) == ["Misshandel utomhus", "Klotter", "Cykelstöld", "Klotter",
                                          "Misshandel utomhus", "Cykelstöld"]
-    assert [f"{v:%Y-%m-%d %H:%M}" for v in preview["occurred_from"]] == [
+    assert list(preview["Från"]) == [
         "2025-04-01 22:10", "2025-04-02 03:05", "2025-04-02 14:45", "2025-04-04 11:00", "2025-04-06 23:40",
         "2025-04-08 08:05"]
     shown = _shown(at)
@@ -224,7 +224,7 @@ def test_changed_bytes_after_the_check_are_checked_again(dirs, importer_calls):
     at = _upload(at, "polisens_export.csv", police_export(ROWS[:2]))
     at = _click(at, "Spara")
     assert len(importer_calls) == 2  # other bytes: the earlier check does not count for them
-    [preview] = [df.value for df in at.dataframe if "category" in df.value.columns]
+    [preview] = [df.value for df in at.dataframe if "Kategori" in df.value.columns]
     assert len(preview) == 2
 
 
@@ -248,7 +248,7 @@ def test_a_personnummer_in_a_kept_column_leaves_with_its_row_and_never_reaches_t
     assert rejected.splitlines()[1] == ("5;2025-04-09;12:00;(personnummer – borttaget);59,3135;17,6455;innehåller "
                                         "något som ser ut som personnummer (värdet är borttaget) (Brottskod/Brott)")
     assert PERSONNUMMER not in rejected and "811218" not in _shown(at)
-    [preview] = [df.value for df in at.dataframe if "category" in df.value.columns]
+    [preview] = [df.value for df in at.dataframe if "Kategori" in df.value.columns]
     assert len(preview) == 3
 
 
@@ -395,8 +395,8 @@ def test_a_survey_without_unit_and_direction_is_answered_with_the_pages_controls
     at = _click(at, "Kontrollera")
     text = "\n".join(c.value for c in at.code)
     assert "Rader lästa: 2\n" in text and "saknas" not in text
-    [preview] = [df.value for df in at.dataframe if "value" in df.value.columns]
-    assert list(preview["value"]) == [0.31, 0.24] and list(preview["n"]) == [312, 298]
+    [preview] = [df.value for df in at.dataframe if "Värde" in df.value.columns]
+    assert list(preview["Värde"]) == ["0,31", "0,24"] and list(preview["Antal svar"]) == ["312", "298"]
 
 
 def test_the_refusals_in_english(dirs):

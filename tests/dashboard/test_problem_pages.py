@@ -49,8 +49,8 @@ def test_problem_page_lists_pins_then_and_now(store, truth):
     _pin(store, truth["hotspots"][1], picture="polis")
     at = _page("problem.py", fran="2025-01-01", till="2025-12-31")
     table = at.dataframe[0].value
-    assert table["#"].tolist() == [first.id]  # the joint picture by default
-    assert table["Då (vid fästning)"].iloc[0] == 42 and table["Nu"].iloc[0] > 0
+    assert table["#"].tolist() == [str(first.id)]  # the joint picture by default
+    assert table["Då (vid fästning)"].iloc[0] == "42" and int(table["Nu"].iloc[0].replace("\u00a0", "")) > 0
 
 
 def test_edit_then_conflict_then_reload(store, truth):
@@ -215,9 +215,10 @@ def test_a_cell_pinned_through_the_page_has_one_number(store, incidents):
 
     at.run()
     table = at.dataframe[0].value
-    row = table[table["#"] == pinned.id].iloc[0]
-    assert row["Nu"] == expected
-    assert row["Då (vid fästning)"] == expected  # pinned over the same period: then = now
+    row = table[table["#"] == str(pinned.id)].iloc[0]
+    shown = format(expected, ",").replace(",", "\u00a0")  # as the page writes it: 1 234
+    assert row["Nu"] == shown
+    assert row["Då (vid fästning)"] == shown  # pinned over the same period: then = now
     assert _report_now(store, incidents, pinned.title) == format(expected, ",").replace(",", "\u00a0")
 
 
@@ -232,8 +233,8 @@ def test_a_point_pin_counts_within_50_m_on_the_page_and_in_the_report(store, inc
                            hours=[22, 23, 0, 1])
     assert expected > 0
     at = _page("problem.py", fran=PERIOD[0], till=PERIOD[1])
-    row = at.dataframe[0].value.set_index("#").loc[pinned.id]
-    assert row["Nu"] == expected
+    row = at.dataframe[0].value.set_index("#").loc[str(pinned.id)]
+    assert row["Nu"] == format(expected, ",").replace(",", "\u00a0")
     assert row["Räknas"] == "Misshandel utomhus, fre–sön 22–02"
     assert _report_now(store, incidents, pinned.title) == str(expected)
     assert any("50 m åt varje håll" in c.value for c in at.caption)

@@ -68,7 +68,7 @@ def test_english_goal_and_wdd_sentences_with_english_numbers(english):
     text = english.text()
     # By hand: 300 / 400 − 1 = −25 %; WDD local = (300 − 400) − (100 − 100) = −100,
     # SE = √(400 + 300 + 100 + 100) = 30, z = −3.33, two-sided p = 0.00087 < 0.001: green.
-    assert ("Misshandel utomhus at the place: 400 incidents in 1 March 2024 – 28 February 2025 and 300 in "
+    assert ("Assault outdoors at the place: 400 incidents in 1 March 2024 – 28 February 2025 and 300 in "
             "1 March 2025 – 28 February 2026 (change -25%, goal -20%). The goal is reached, and the place fell more "
             "than the comparison area (WDD test against the comparison area: -100 incidents, p < 0.001); other "
             "changes in the area may still have contributed.") in text
