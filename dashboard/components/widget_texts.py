@@ -15,7 +15,7 @@ import json
 import streamlit as st
 
 from core import formatting
-from dashboard.i18n import lang, t
+from dashboard.i18n import ENGLISH, lang
 
 # The placeholders of an empty selectbox / multiselect ("Choose an option", "Choose options").
 # "Alla" where an empty choice means every one (categories, weekdays, hours), as in the sidebar's filters.
@@ -35,8 +35,9 @@ def upload_limit_mb() -> int:
 
 
 def _css_string(text: str) -> str:
-    # A CSS string literal: JSON's escaping of quotes and backslashes is valid CSS; "<" cannot end the style.
-    return json.dumps(text).replace("<", "\\3c ")
+    # A CSS string literal: JSON's escaping of quotes and backslashes is valid CSS (letters stay letters: CSS does
+    # not read JSON's \u00e4); "<" is escaped the CSS way so that no text can end the style element.
+    return json.dumps(text, ensure_ascii=False).replace("<", "\\3c ")
 
 
 def widget_texts_css(language: str | None = None) -> str:
@@ -53,10 +54,14 @@ def widget_texts_css(language: str | None = None) -> str:
         A ``<style>`` element for ``st.markdown(..., unsafe_allow_html=True)``.
     """
     language = language or lang()
+
+    def words(text: str) -> str:
+        return ENGLISH.get(text, text) if language == "en" else text
+
     limit = formatting.number(upload_limit_mb(), lang=language)
-    button = _css_string(t("Välj fil"))
-    size = _css_string(t("Högst {mb} MB per fil").format(mb=limit))
-    drop = _css_string(t("Släpp filen här"))
+    button = _css_string(words("Välj fil"))
+    size = _css_string(words("Högst {mb} MB per fil").format(mb=limit))
+    drop = _css_string(words("Släpp filen här"))
     return f"""
 <style>
 /* File uploader: the button ("Upload"), the size line ("200MB per file • CSV, …"), the drag overlay. */
