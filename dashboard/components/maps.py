@@ -418,10 +418,10 @@ def _legend_hotspots() -> _Legend:
         f'border:1px solid #444;margin-right:6px;vertical-align:middle"></span>{_words(HOTSPOT_LABELS[name])}</div>'
         for name, colour in HOTSPOT_COLOURS.items()
     )
-    # Hot spots in the first column, cold spots in the second: half the height, so that on a projector's
-    # map (22 px text) the legend stays clear of the zoom and drawing buttons above it.
+    # Hot spots in the first column, cold spots in the second: half the height; bottom right, clear of the
+    # zoom, full-screen and drawing buttons on the left, which a projector's 22 px map leaves little room.
     return _Legend(f'<div style="{LEGEND_BOX}"><b>Gi* (FDR)</b><div style="display:grid;grid-auto-flow:column;'
-                   f'grid-template-rows:repeat(3, auto);column-gap:1em">{rows}</div></div>')
+                   f'grid-template-rows:repeat(3, auto);column-gap:1em">{rows}</div></div>', position="bottomright")
 
 
 def _tick_decimals(low: float, high: float) -> int:

@@ -107,8 +107,8 @@ html, body, [data-testid="stAppViewContainer"] {{ color: #000; background: #fff;
 .stApp [data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style):not(:has(p, li, h1, h2, h3, img)),
 .stApp [data-testid="stElementContainer"]:has(> [data-testid="stHtml"]):not(:has(*:not(style, span[hidden]))) {{
   display: none !important; }}
-/* Below the top bar (navigation), no more: the room's screen is for the page. */
-.block-container {{ padding: 3.6rem 2rem 1rem !important; max-width: 100% !important; }}
+/* Below the top bar (navigation, 3.75rem high), no more: the room's screen is for the page. */
+.block-container {{ padding: 4.1rem 2rem 1rem !important; max-width: 100% !important; }}
 /* Streamlit's gaps are in rem, which projector mode enlarges: back to about their desk size in px. */
 .stApp [data-testid="stVerticalBlock"] {{ gap: 0.6rem; }}
 .stApp h1, .stApp h1 * {{ font-size: 2rem !important; padding: 0 !important; line-height: 1.2 !important; }}

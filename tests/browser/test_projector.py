@@ -192,3 +192,33 @@ def test_projector_mode_is_readable_on_every_page(page, samsyn_url, screenshot):
     assert right <= 10, f"the sidebar stayed open on the next page (right edge at {right:.0f} px)"
 
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.viewport(WIDTH, HEIGHT)
+def test_pinning_step_of_a_workshop_fits_the_screen(page, samsyn_url, screenshot):
+    """With the workshop's step bar above Karta the map and its details still end on the screen."""
+    open_app(page, samsyn_url, "?projektor=1&fran=2025-01-01&till=2025-12-31", what="Översikt in projector mode")
+    with next_run(page, "the workshop's first step", text="Hur ser läget ut?"):
+        page.get_by_role("button", name="Starta arbetsmöte").click()
+    for label, question in (("Nästa: Vad sticker ut →", "Vilka platser och tider sticker ut?"),
+                            ("Nästa: Fäst platser →", "Vilka platser tar vi med")):
+        with next_run(page, f"the step after {label!r}", text=question):
+            page.get_by_role("button", name=label).click()
+    frame = map_drawn(page, what="the Karta map in the pinning step")
+    box = page.locator(MAP_IFRAME).first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= HEIGHT + 1, f"the map runs off the screen: {box}"
+    assert box["width"] >= 0.6 * WIDTH, f"the map is a small box: {box}"
+    lon, lat = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True).transform(*CELL_CENTRE)
+    frame.evaluate("([lat, lon]) => window.map.setView([lat, lon], 15, {animate: false})", [lat, lon])
+    x, y = frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                          " return [p.x, p.y]; }", [lat, lon])
+    container = frame.locator(".leaflet-container").first.bounding_box()
+    with next_run(page, "the hot spot's details in the pinning step", text="Fäst hela klustret"):
+        page.mouse.click(container["x"] + x, container["y"] + y)
+    pin = expect_visible(page.get_by_role("button", name="Fäst", exact=True), "the Fäst button").bounding_box()
+    panel = page.locator(".st-key-karta_details").first.bounding_box()
+    assert panel is not None and pin is not None
+    assert panel["y"] + panel["height"] <= HEIGHT + 1, f"the details run off the screen: {panel}"
+    assert panel["y"] <= pin["y"] and pin["y"] + pin["height"] <= panel["y"] + panel["height"], (pin, panel)
+    settled(page, what="the pinning step with a hot spot clicked")
+    screenshot(page, "projector-workshop-karta")
