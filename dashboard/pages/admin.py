@@ -12,6 +12,7 @@ import streamlit as st
 from core.disclosure import EGEN, GEMENSAM, MUNICIPALITY, POLICE, SHARING_LEVELS, SHARING_NAMES, STYRGRUPP
 from dashboard.auth import audit_user, session_roles, session_viewer
 from dashboard.components.errors import end_page
+from dashboard.components.projector import show_dataframe
 from dashboard.components.safe_text import escape_markdown
 from dashboard.components.widget_texts import CHOOSE_MANY
 from dashboard.i18n import lang, t
@@ -38,7 +39,7 @@ st.caption(t("En rad i rolltabellen bestämmer personens roller och organisation
              "det inloggningstjänsten anger (samsyn_roles, samsyn_org). En rad utan roller stänger personen ute."))
 entries = store.list_roles()
 if entries:
-    st.dataframe(pd.DataFrame([
+    show_dataframe(pd.DataFrame([
         {t("Identitet"): e.identity, t("Namn"): e.name, t("Organisation"): e.organisation or "–",
          t("Roller"): ", ".join(e.roles) or t("ingen (utestängd)"), t("Ändrad av"): e.changed_by,
          t("Ändrad"): e.changed_at[:16].replace("T", " ")}

@@ -20,6 +20,7 @@ from core.errors import InputError, join_hint, worded
 from dashboard.auth import session_viewer
 from dashboard.components.errors import end_page
 from dashboard.components.private_upload import dataset_name_from_file, private_copy, safe_upload_name
+from dashboard.components.projector import show_dataframe
 from dashboard.components.safe_text import clean_text, escape_markdown
 from dashboard.components.tables import preview_columns, show_table
 from dashboard.components.widget_texts import file_types_note
@@ -145,7 +146,7 @@ def _bad_rows(problems: pd.DataFrame, file_name: str) -> None:
     st.markdown(t("**Felaktiga rader**"))
     table = pd.DataFrame({t("Fil"): clean_text(file_name), t("Rad"): first["rad"].astype("int64"),
                           t("Kolumn"): first["kolumn"].map(clean_text), t("Vad är fel"): first["orsak"].map(t)})
-    st.dataframe(table, hide_index=True, width="stretch", key="bad_rows")
+    show_dataframe(table, hide_index=True, width="stretch", key="bad_rows")
     if len(rows) > MAX_BAD_ROWS:
         st.caption(t("och {n} rader till").format(n=len(rows) - MAX_BAD_ROWS))
 
