@@ -25,6 +25,9 @@ def _layout(fig: go.Figure, *, projector: bool, title: str | None = None, height
         colorway=list(OKABE_ITO),
         height=height or (620 if projector else 420),
         legend={"font": {"size": size}},
+        # Numbers in ticks and hovers in the reader's format: "63,7" and "1 490" in Swedish, "63.7" and
+        # "1,490" in English (plotly's separators: the decimal mark, then the thousands mark).
+        separators=", " if lang() == "sv" else ".,",
     )
     # Room for tick labels and axis titles however large the projector font is.
     fig.update_xaxes(automargin=True, tickfont={"size": size}, title_font={"size": size})
@@ -36,6 +39,11 @@ def _layout(fig: go.Figure, *, projector: bool, title: str | None = None, height
     fig.update_traces(textfont_size=size, selector={"type": "bar"})
     fig.update_annotations(font_size=size)
     return fig
+
+
+def _at_hour() -> str:
+    """The hour in a hover: "kl. 11" in Swedish, "11:00" in English."""
+    return "kl. %{x}" if lang() == "sv" else "%{x}:00"
 
 
 def hour_ticks(fig: go.Figure, *, projector: bool) -> None:
@@ -52,13 +60,13 @@ def hour_ticks(fig: go.Figure, *, projector: bool) -> None:
 def _cell_texts(texts: pd.DataFrame | None, values: pd.DataFrame, projector: bool) -> dict:
     """Heatmap keywords that write ``texts`` in the cells and the hover (a controlled view's ".."), else none."""
     if texts is None:
-        return {"hovertemplate": "%{y} kl. %{x}: %{z:.1f}<extra></extra>"}
+        return {"hovertemplate": f"%{{y}} {_at_hour()}: %{{z:.1f}}<extra></extra>"}
     cells = texts.reindex(index=values.index, columns=range(24), fill_value="0").to_numpy()
     # An empty cell stays blank (its hover says 0), so the ".." of hidden cells stand out; the scale starts
     # at 0, the class every hidden cell is drawn in, whatever the other cells hold.
     return {"text": np.where(cells == "0", "", cells), "customdata": cells, "texttemplate": "%{text}",
             "textfont": {"size": font_size(projector) - (2 if projector else 4)}, "zmin": 0, "zmax": max(float(values.max().max()), 1.0),
-            "hovertemplate": "%{y} kl. %{x}: %{customdata}<extra></extra>"}
+            "hovertemplate": f"%{{y}} {_at_hour()}: %{{customdata}}<extra></extra>"}
 
 
 def weekday_hour_heatmap(matrix: pd.DataFrame, *, weekday_names: tuple[str, ...], projector: bool = False,
@@ -176,11 +184,11 @@ def bar_profile(weights: pd.Series, *, projector: bool = False, title: str | Non
     view passes ``".."`` for a hidden hour, whose bar is then drawn with no height at all.
     """
     values = weights.reindex(range(24), fill_value=0.0)
-    extra = {"hovertemplate": "kl. %{x}: %{y:.1f}<extra></extra>"}
+    extra = {"hovertemplate": f"{_at_hour()}: %{{y:.1f}}<extra></extra>"}
     if texts is not None:
         labels = texts.reindex(range(24), fill_value="0").to_numpy()
         extra = {"text": np.where(labels == "0", "", labels), "customdata": labels, "textposition": "outside",
-                 "cliponaxis": False, "hovertemplate": "kl. %{x}: %{customdata}<extra></extra>"}
+                 "cliponaxis": False, "hovertemplate": f"{_at_hour()}: %{{customdata}}<extra></extra>"}
     fig = go.Figure(go.Bar(x=[f"{h:02d}" for h in values.index], y=values.to_numpy(), marker_color=OKABE_ITO[0],
                            **extra))
     if texts is not None:
