@@ -138,6 +138,30 @@ def _strings(message: Message) -> Iterator[str]:
                 yield item
 
 
+def _chart_texts(figure: dict) -> Iterator[str]:
+    def text(value) -> Iterator[str]:
+        value = value.get("text") if isinstance(value, dict) else value
+        if isinstance(value, str):
+            yield value
+
+    layout = figure.get("layout", {})
+    yield from text(layout.get("title"))
+    for name, value in layout.items():
+        if name.startswith(("xaxis", "yaxis")) and isinstance(value, dict):
+            yield from text(value.get("title"))
+            yield from (str(tick) for tick in value.get("ticktext") or [])
+        elif name == "legend" and isinstance(value, dict):
+            yield from text(value.get("title"))
+        elif name == "annotations":
+            yield from (str(note.get("text", "")) for note in value)
+    for trace in figure.get("data", []):
+        yield from text(trace.get("name"))
+        for axis in ("x", "y"):
+            values = trace.get(axis)
+            if isinstance(values, list) and values and isinstance(values[0], str):
+                yield from values
+
+
 def rendered(at) -> Iterator[tuple[str, str]]:
     """Every text the page's elements carry, as ``(element kind, text)``; tables cell by cell."""
     stack = [at._tree]
@@ -151,7 +175,10 @@ def rendered(at) -> Iterator[tuple[str, str]]:
                 yield from ((f"{kind} row", str(i)) for i in frame.index)
             yield from ((f"{kind} cell", str(v)) for v in frame.astype(str).to_numpy().ravel())
         elif kind == "UnknownElement":
-            pass  # components (the folium map): their texts are tested on the built HTML
+            # A chart's words (titles, axes, legend, traces, categorical ticks); the folium map, a component,
+            # is tested on its built HTML (tests/dashboard/test_problem_map.py, the browser tests).
+            if node.type == "plotly_chart":
+                yield from (("Chart", text) for text in _chart_texts(json.loads(node.proto.spec)))
         elif isinstance(getattr(node, "proto", None), Message):
             for text in _strings(node.proto):
                 # The page's own CSS (widget texts, projector) is not read as text, nor are HTML tags'
