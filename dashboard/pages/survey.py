@@ -12,8 +12,8 @@ from dashboard.components.charts import interval_chart, quadrant_chart
 from dashboard.components.disclosure import hidden_mask, level_badge
 from dashboard.components.errors import end_page
 from dashboard.components.exports import csv_download, show_figure
-from dashboard.components.tables import Column, show_table
 from dashboard.components.rates import EB_AXIS, eb_caption
+from dashboard.components.tables import Column, show_table
 from dashboard.filters import apply_filters, current_filters
 from dashboard.i18n import fmt_int, lang, t
 from dashboard.loaders import current_view
