@@ -69,6 +69,7 @@ class MapLayers:
     points: pd.DataFrame | None = None  # x, y, category, occurred_from (never protected categories)
     survey: gpd.GeoDataFrame | None = None  # area_id, name, value
     survey_label: str = ""
+    survey_percent: bool = False  # the survey's values are shares in percent (38.2 for 38,2 %)
     crs: str | None = None  # the working CRS of every layer; build_map refuses None (never SWEREF 99 TM by default)
     selected: str | None = None
 
@@ -211,7 +212,11 @@ def _hot_layer(layers: MapLayers) -> folium.FeatureGroup:
     frame["samsyn_kind"] = "cell"
     frame["samsyn_id"] = frame["cell_id"].astype(str)
     frame["klass"] = frame["class"].astype(str).map(HOTSPOT_LABELS).map(_words)
-    frame["gi_z"] = frame["gi_z"].round(2)
+    # Tooltip numbers in the reader's format ("4,67", "1 204"); a masked count stays "..".
+    language = _session_lang()
+    frame["gi_z"] = [formatting.number(float(z), 2, lang=language) for z in frame["gi_z"]]
+    frame["count"] = [c if isinstance(c, str) else formatting.number(float(c), 0, lang=language)
+                      for c in frame["count"]]
     group = folium.FeatureGroup(name=_words("Hot spots (Gi*)"), show=True)
     folium.GeoJson(
         frame[["cell_id", "count", "gi_z", "class", "klass", "samsyn_kind", "samsyn_id", "geometry"]],
@@ -373,13 +378,17 @@ class _ZoomToggle(MacroElement):
 def _survey_layer(layers: MapLayers) -> tuple[folium.FeatureGroup, cm.LinearColormap]:
     frame = _wgs84(layers.survey, layers.crs)
     colormap = _colormap(frame["value"], diverging=False, caption=layers.survey_label)
+    # The tooltip reads "38,2 %", never the stored 0.3819.
+    suffix = "\u00a0%" if layers.survey_percent else ""
+    frame["value_text"] = ["" if pd.isna(v) else formatting.number(float(v), 1, lang=_session_lang()) + suffix
+                           for v in frame["value"]]
     group = folium.FeatureGroup(name=_words("Trygghetsmätning"), show=False)
     folium.GeoJson(
-        frame[["area_id", "name", "value", "geometry"]],
+        frame[["area_id", "name", "value", "value_text", "geometry"]],
         style_function=lambda f: {"fillColor": colormap(f["properties"]["value"])
                                   if f["properties"]["value"] is not None else "#fff",
                                   "color": "#333", "weight": 1, "fillOpacity": 0.6},
-        tooltip=TextTooltip(["name", "value"], [_words("Område"), layers.survey_label]),
+        tooltip=TextTooltip(["name", "value_text"], [_words("Område"), layers.survey_label]),
         name="Trygghet",
     ).add_to(group)
     return group, colormap

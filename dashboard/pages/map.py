@@ -156,7 +156,7 @@ if places is not None and disclosure.controlled:
     counted = place_counts(view, places)["count"]
     places = places[places["area_id"].map(counted).fillna(0).to_numpy() >= disclosure.rules.min_place]
 
-survey_frame, survey_label = None, ""
+survey_frame, survey_label, survey_percent = None, "", False
 if show_survey and active.survey is not None and active.districts is not None:
     latest = active.survey[active.survey["indicator"] == "andel_otrygga_ute_sent"]
     if latest.empty:
@@ -165,6 +165,9 @@ if show_survey and active.survey is not None and active.districts is not None:
     survey_label = f"{latest['label'].iloc[0]} ({latest['year'].iloc[0]})"
     survey_frame = active.districts[["area_id", "name", "geometry"]].merge(latest[["area_id", "value"]],
                                                                            on="area_id", how="left")
+    survey_percent = "unit" in latest and bool((latest["unit"].astype("string") == "share").all())
+    if survey_percent:  # shares are read as percent on the map, "38,2 %"
+        survey_frame["value"] = survey_frame["value"] * 100
 
 # Individual points only for categories that are not protected, and only a readable number.
 # Below the owner's level no individual point at all (core.disclosure).
@@ -273,7 +276,7 @@ layers = MapLayers(
     districts=district_frame, district_metric=t(METRICS[metric]), district_diverging=metric == "change",
     hot_cells=None if hot is None else masked_frame(hot, disclosure, ["count"]),  # the tooltips' counts
     density=density, places=places, background=active.background_geojson(), points=points,
-    survey=survey_frame, survey_label=survey_label, crs=crs,
+    survey=survey_frame, survey_label=survey_label, survey_percent=survey_percent, crs=crs,
     selected=selected["id"] if selected and selected.get("kind") == "district" else None,
 )
 bounds_work = data_extent(active.districts, active.background, incidents=active.incidents, crs=crs)
