@@ -130,6 +130,11 @@ def _show_table(table: pd.DataFrame) -> None:
                t("Då (vid fästning)"): Column("Då (vid fästning)", "count"), t("Period då"): "Period då",
                t("Nu"): Column("Nu", "count"), t("Mot året innan (%)"): Column("Mot året innan", "change"),
                t("Bedömning"): "Bedömning", t("Flest händelser nu"): "Flest händelser nu", t("Fäst av"): "Fäst av"}
+    if projector:
+        # On the projector the room reads which place, where it stands and what it holds now; the counting
+        # rule, the earlier period and who pinned it stay in the CSV and on the desk, so nothing is cut off.
+        room = (t("Plats"), t("Status"), t("Nu"), t("Mot året innan (%)"), t("Bedömning"))
+        columns = {key: value for key, value in columns.items() if key == "#" or key in room}
     show_table(table, columns)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import shapely
@@ -267,3 +268,15 @@ def test_followup_page_in_english_translates_the_findings(store, truth):
     assert "Displacement to the surrounding area has not been examined." in text
     assert "change -25%, goal -20%" in text and "The goal is reached" in text
     assert "Green – the goal is reached" in _lights(at)
+
+
+def test_projector_shows_the_rooms_columns_of_the_places_table(store, truth):
+    """On the projector the places' table has #, Plats, Status, Nu, Mot året innan and Bedömning only, so
+    nothing is cut off at the panel's edge; the counting rule, the earlier period and who pinned stay in the CSV."""
+    first = _pin(store, truth["hotspots"][0])
+    at = _page("problem.py", projektor="1", fran="2025-01-01", till="2025-12-31")
+    tables = [h.proto.body for h in at.get("html") if "<table" in h.proto.body]
+    assert tables, "no HTML table in projector mode"
+    headers = re.findall(r"<th(?:\s[^>]*)?>(.*?)</th>", tables[0])
+    assert headers == ["#", "Plats", "Status", "Nu", "Mot året innan", "Bedömning"]
+    assert first.title in tables[0]
