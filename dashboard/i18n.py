@@ -41,7 +41,7 @@ ENGLISH: dict[str, str] = {
     "Platstyp": "Place type", "Reparationskostnad (kr)": "Repair cost (SEK)", "Radie (m)": "Radius (m)",
     "Ligger i": "Lies in", "Fråga (kod)": "Question (code)", "Värde": "Value", "Antal svar": "Responses",
     "Konfidensintervall, nedre": "Confidence interval, lower", "Konfidensintervall, övre": "Confidence interval, upper",
-    "Lager": "Layer",
+    "Lager": "Layer", "Lägesnoggrannhet": "Position precision",
     "1 – hög": "1 – high", "2 – medel": "2 – medium", "3 – låg": "3 – low",
     "polisanalytiker": "police analyst", "kommunanalytiker": "municipal analyst", "deltagare": "participant",
     "styrgrupp": "steering group", "administratör": "administrator",

@@ -597,7 +597,7 @@ def open_store(url_or_path: str | Path) -> ProblemStore:
     >>> import tempfile
     >>> store = open_store(Path(tempfile.mkdtemp()) / "problembild.db")
     >>> store.dialect, store.schema_version()
-    ('sqlite', 5)
+    ('sqlite', 6)
     """
     text = str(url_or_path)
     backend: Backend

@@ -147,6 +147,7 @@ PREVIEW_HEADERS = {
     "parent": "Ligger i", "year": "År", "indicator": "Fråga (kod)", "label": "Fråga", "value": "Värde",
     "unit": "Enhet", "direction": "Riktning", "n": "Antal svar", "ci_low": "Konfidensintervall, nedre",
     "ci_high": "Konfidensintervall, övre", "layer": "Lager", "district": "Område",
+    "position_precision": "Lägesnoggrannhet",
 }
 
 

@@ -209,3 +209,29 @@ def test_a_cluster_of_the_last_quarter_changes_class_with_the_time_step():
                                            "week and month, new hot spot by quarter) – read the class with caution.")
     table = result.frame()
     assert table.loc[table["aspect"] == "tidssteg", "setting"].tolist() == ["vecka", "månad", "kvartal"]
+
+
+def test_a_sample_cluster_whose_overlay_once_failed_reads_its_shares():
+    """Misshandel utomhus 2025 in the sample: the 7-cell hot cluster at (588600–588900, 6543900–6544200).
+
+    GEOS's floating overlay of its seven hot areas (the 50/100/200 m grids and four quarters, two of them
+    empty) stopped with "Unable to determine overlay result", and Karta's pin form with it (seen in the
+    30-session load test). By hand: 4 of its 7 cells (40 000 of 70 000 m²) are hot at 50 and at 100 m,
+    none at 200 m, so nothing is hot in every setting and the overlap is 0.
+    """
+    from analysis.clusters import hotspot_clusters
+    from analysis.hotspots import hotspots
+    from data.sample import paths
+
+    incidents = pd.read_parquet(paths().incidents)
+    incidents.attrs["crs"] = "EPSG:3006"
+    year = incidents[(incidents["category"] == "Misshandel utomhus")
+                     & (incidents["occurred_from"] >= "2025-01-01") & (incidents["occurred_from"] < "2026-01-01")]
+    year.attrs["crs"] = "EPSG:3006"
+    cells = hotspots(year, cell=100, extent=gpd.read_file(paths().districts))
+    clusters = hotspot_clusters(cells[cells["class"].astype(str) != "none"])
+    [cluster] = [g for g in clusters.geometry if g.bounds == (588600.0, 6543900.0, 588900.0, 6544200.0)]
+    assert cluster.area == 70_000
+    result = place_robustness(incidents, Place(cluster.wkt, ["Misshandel utomhus"]), "2025-01-01", "2025-12-31")
+    assert result.sizes["hot_share"].round(4).tolist() == [round(4 / 7, 4), round(4 / 7, 4), 0.0]
+    assert result.overlap == 0.0

@@ -102,7 +102,8 @@ def test_a_saved_upload_keeps_only_what_passed_the_importer(dirs):
     assert "Sparat i datasetet **Polisens export mars**." in shown
     # The preview is the importer's output: categories kept, case numbers and free text not.
     [preview] = [df.value for df in at.dataframe]
-    assert len(preview) == 3 and {"Cykelstöld", "Klotter"} <= set(preview["category"])
+    # The preview is in the reader's words: "Kategori", not the importer's "category".
+    assert len(preview) == 3 and {"Cykelstöld", "Klotter"} <= set(preview["Kategori"])
     assert "Fritext" not in preview.columns
     assert CASE_NUMBER not in shown and FREE_TEXT not in shown and "Låst cykel" not in shown
     # On disk: the dataset's own files only, none holding a case number or the free text.

@@ -49,7 +49,7 @@ def test_problem_page_counts_a_place_in_its_own_dataset_and_says_so(data_dir, ap
     # The sample is active (no ?dataset=); the sample has no incidents in the square at all.
     at = _page("problem.py", fran="2025-01-01", till="2025-12-31")
     table = at.dataframe[0].value
-    assert table["Nu"].tolist() == [3]  # the three April incidents inside the square, by hand
+    assert table["Nu"].tolist() == ["3"]  # the three April incidents inside the square, by hand (as shown)
     assert [i.value for i in at.info] == [
         f"Platsen är fäst i datasetet Polisens export april; aktivt dataset är {SAMPLE_NAME}. "
         "Siffrorna räknas på Polisens export april."
@@ -61,7 +61,7 @@ def test_no_notice_when_the_place_belongs_to_the_active_dataset(data_dir, april)
         store.add_hotspot(Hotspot(title="Torget i april", geometry_wkt=SQUARE.wkt, dataset_id=april,
                                   created_by="Anna"), user="Anna")
     at = _page("problem.py", dataset=april, fran="2025-03-01", till="2025-03-31")
-    assert at.dataframe[0].value["Nu"].tolist() == [3]
+    assert at.dataframe[0].value["Nu"].tolist() == ["3"]
     assert not [i.value for i in at.info if "fäst i datasetet" in i.value]
 
 
