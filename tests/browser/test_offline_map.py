@@ -54,7 +54,12 @@ def test_map_initialises_without_internet(page, offline_map_url, external_reques
     expect(frame.locator(".legend svg, svg#legend, .legend").first, "the colour scale legend").to_be_attached(
         timeout=ELEMENT_SECONDS * 1000)
     # Font Awesome / Glyphicons fonts load from the server: their stylesheets applied.
-    assert frame.evaluate("() => document.fonts.check('12px \"Glyphicons Halflings\"')") is True
+    # A font loads when first used, so check() alone races the page (it failed on a busy machine): load it
+    # (the promise settles when the file has come from Samsyn's server, or failed) and then check it.
+    assert frame.evaluate("""async () => {
+        await document.fonts.load('12px "Glyphicons Halflings"');
+        return document.fonts.check('12px "Glyphicons Halflings"');
+    }""") is True
     assert frame.locator("link[href*='/app/static/vendor/leaflet@1.9.3/leaflet.css']").count() == 1
 
     # Late requests (fonts, marker images) are made once the map's document has laid them out.

@@ -284,7 +284,7 @@ def test_incidents_only_map_shows_hot_spots_and_density_without_districts(data_d
     script = _map_script(at)
     # The 30 Klotter lie in one 100 m cell (x 674 500–674 600, y 6 581 500–6 581 600): a Gi* hot spot.
     assert '"cell_id": "100m_E674500_N6581500"' in script
-    assert '"count": 30' in script
+    assert '"count": "30"' in script  # the tooltip's text, as the reader sees it
     assert "hot99" in script
     assert "data:image/png;base64" in script  # the density surface
     # The view is framed by the incidents themselves (the town lies at about 59.3° N, 18.0° E).
