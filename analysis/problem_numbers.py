@@ -104,7 +104,7 @@ def place_geometry(geometry_wkt: str, *, title: str = "") -> BaseGeometry:
     return geometry
 
 
-def _in_time_window(incidents: pd.DataFrame, weekdays: Sequence[int], hours: Sequence[int]) -> pd.DataFrame:
+def in_time_window(incidents: pd.DataFrame, weekdays: Sequence[int], hours: Sequence[int]) -> pd.DataFrame:
     days, clock = set(weekdays or ()), set(hours or ())
     if (not days or days >= ALL_WEEKDAYS) and (not clock or clock >= ALL_HOURS):
         return incidents
@@ -165,7 +165,7 @@ def place_incidents(
         subset = exact_only(subset)
     subset = within_geometry(subset, place_geometry(place.geometry_wkt, title=getattr(place, "title", "")))
     if time_window:
-        subset = _in_time_window(subset, place.weekdays, place.hours)
+        subset = in_time_window(subset, place.weekdays, place.hours)
     return subset
 
 

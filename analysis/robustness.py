@@ -44,7 +44,7 @@ import shapely
 
 from analysis.filters import filter_incidents
 from analysis.hotspots import Neighbours, hotspots
-from analysis.problem_numbers import PlaceLike, _in_time_window, place_geometry, place_incidents
+from analysis.problem_numbers import PlaceLike, in_time_window, place_geometry, place_incidents
 from core import formatting
 
 if TYPE_CHECKING:
@@ -493,7 +493,7 @@ def place_robustness(
     first, last = _as_date(start), _as_date(end)
     geometry = place_geometry(place.geometry_wkt, title=getattr(place, "title", ""))
     chosen = list(place.categories or []) or None
-    study = _in_time_window(filter_incidents(incidents, categories=chosen, start=first, end=last),
+    study = in_time_window(filter_incidents(incidents, categories=chosen, start=first, end=last),
                             place.weekdays, place.hours)
     if extent is None:
         if len(study):

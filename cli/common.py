@@ -18,15 +18,16 @@ from core.files import write_atomically
 __all__ = ["add_filter_arguments", "atomic_output", "filtered_incidents", "load_incidents_file", "write_atomically"]
 
 
-def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the filters every analysis subcommand takes."""
+def add_filter_arguments(parser: argparse.ArgumentParser, *, dates: bool = True) -> None:
+    """Add the filters every analysis subcommand takes; ``dates=False`` for one with periods of its own."""
     group = parser.add_argument_group("filter")
     group.add_argument("--category", action="append", metavar="KATEGORI",
                        help="ta bara med denna kategori (kan upprepas)")
     group.add_argument("--source", action="append", metavar="KÄLLA",
                        help="ta bara med denna källa, t.ex. polis eller kommun (kan upprepas)")
-    group.add_argument("--from", dest="start", metavar="DATUM", help="från och med datum (ÅÅÅÅ-MM-DD)")
-    group.add_argument("--to", dest="end", metavar="DATUM", help="till och med datum (ÅÅÅÅ-MM-DD)")
+    if dates:
+        group.add_argument("--from", dest="start", metavar="DATUM", help="från och med datum (ÅÅÅÅ-MM-DD)")
+        group.add_argument("--to", dest="end", metavar="DATUM", help="till och med datum (ÅÅÅÅ-MM-DD)")
 
 
 def load_incidents_file(path: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.common import atomic_output, load_incidents_file
+from cli.common import add_filter_arguments, atomic_output, load_incidents_file
 from core.errors import InputError
 
 if TYPE_CHECKING:
@@ -156,8 +156,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "bara --base anges")
     p.add_argument("--base-source", metavar="KÄLLA", help="basmängden är denna källa, t.ex. polis")
     p.add_argument("--test-source", metavar="KÄLLA", help="testmängden är denna källa, t.ex. kommun")
-    p.add_argument("--category", action="append", metavar="KATEGORI", help="ta bara med denna kategori (kan upprepas)")
-    p.add_argument("--source", action="append", metavar="KÄLLA", help="ta bara med denna källa (kan upprepas)")
+    add_filter_arguments(p, dates=False)  # the periods are --base and --test
     p.add_argument("--method", choices=("sppt", "boot", "diff"), default="sppt",
                    help="sppt: Andresens test (standard); boot: bootstrap av båda; diff: proportionstest per område")
     p.add_argument("--samples", type=int, default=200, metavar="N", help="antal omdragningar (standard: 200)")

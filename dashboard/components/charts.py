@@ -14,7 +14,7 @@ from dashboard.i18n import lang
 HEAT_SCALE = "YlOrRd"
 
 
-def _layout(fig: go.Figure, *, projector: bool, title: str | None = None, height: int | None = None) -> go.Figure:
+def apply_layout(fig: go.Figure, *, projector: bool, title: str | None = None, height: int | None = None) -> go.Figure:
     size = font_size(projector)
     fig.update_layout(
         title={"text": title, "font": {"size": size + 6}} if title else None,
@@ -93,7 +93,7 @@ def weekday_hour_heatmap(matrix: pd.DataFrame, *, weekday_names: tuple[str, ...]
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text="Timme" if weekday_names[0] == "mån" else "Hour")
     hour_ticks(fig, projector=projector)
-    return _layout(fig, projector=projector, title=title)
+    return apply_layout(fig, projector=projector, title=title)
 
 
 def month_hour_heatmap(matrix: pd.DataFrame, *, month_names: tuple[str, ...], projector: bool = False,
@@ -105,7 +105,7 @@ def month_hour_heatmap(matrix: pd.DataFrame, *, month_names: tuple[str, ...], pr
                                **_cell_texts(texts, values, projector)))
     fig.update_yaxes(autorange="reversed")
     hour_ticks(fig, projector=projector)
-    return _layout(fig, projector=projector, title=title)
+    return apply_layout(fig, projector=projector, title=title)
 
 
 def trend_chart(series: pd.DataFrame, *, x: str, y: str, color: str | None = None, projector: bool = False,
@@ -121,7 +121,7 @@ def trend_chart(series: pd.DataFrame, *, x: str, y: str, color: str | None = Non
         fig.add_vline(x=pd.Timestamp(marker_date).timestamp() * 1000, line_dash="dash", line_color="#000",
                       annotation_text=marker_label or "", annotation_position="top left")
     _month_ticks(fig, series[x])
-    return _layout(fig, projector=projector, title=title)
+    return apply_layout(fig, projector=projector, title=title)
 
 
 def _month_ticks(fig: go.Figure, values: pd.Series, most: int = 12) -> None:
@@ -151,7 +151,7 @@ def interval_chart(table: pd.DataFrame, *, label: str, value: str, low: str, hig
     fig.update_xaxes(title_text=x_title)
     # Years side by side within each row, so their intervals do not hide each other.
     fig.update_layout(scattermode="group", scattergap=0.5)
-    return _layout(fig, projector=projector, title=title, height=max(360, 54 * table[label].nunique() + 120))
+    return apply_layout(fig, projector=projector, title=title, height=max(360, 54 * table[label].nunique() + 120))
 
 
 def quadrant_chart(table: pd.DataFrame, *, x: str, y: str, label: str, x_title: str, y_title: str,
@@ -164,7 +164,7 @@ def quadrant_chart(table: pd.DataFrame, *, x: str, y: str, label: str, x_title: 
     fig.add_hline(y=float(table[y].median()), line_dash="dot", line_color="#555")
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
-    return _layout(fig, projector=projector, title=title, height=700 if projector else 520)
+    return apply_layout(fig, projector=projector, title=title, height=700 if projector else 520)
 
 
 def bar_chart(table: pd.DataFrame, *, x: str, y: str, projector: bool = False, title: str | None = None,
@@ -173,7 +173,7 @@ def bar_chart(table: pd.DataFrame, *, x: str, y: str, projector: bool = False, t
     ordered = table.sort_values(x)
     fig = go.Figure(go.Bar(x=ordered[x], y=ordered[y], orientation="h",
                            marker_color=ordered[color] if color else OKABE_ITO[0]))
-    return _layout(fig, projector=projector, title=title, height=max(320, 36 * len(ordered) + 100))
+    return apply_layout(fig, projector=projector, title=title, height=max(320, 36 * len(ordered) + 100))
 
 
 def bar_profile(weights: pd.Series, *, projector: bool = False, title: str | None = None,
@@ -194,4 +194,4 @@ def bar_profile(weights: pd.Series, *, projector: bool = False, title: str | Non
     if texts is not None:
         fig.update_yaxes(rangemode="tozero")  # with every hour hidden the bars have no height: no axis below 0
     hour_ticks(fig, projector=projector)
-    return _layout(fig, projector=projector, title=title, height=480 if projector else 320)
+    return apply_layout(fig, projector=projector, title=title, height=480 if projector else 320)

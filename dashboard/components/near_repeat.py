@@ -18,7 +18,7 @@ import streamlit as st
 from analysis.nearrepeat import KnoxResult, event_nouns, knox_sentence, knox_test
 from core import formatting
 from core.disclosure import HIDDEN, View
-from dashboard.components.charts import _layout
+from dashboard.components.charts import apply_layout
 from dashboard.components.disclosure import hidden_mask, masked_frame
 from dashboard.components.exports import show_figure
 from dashboard.components.widget_texts import CHOOSE_MANY
@@ -93,7 +93,7 @@ def knox_heatmap(result: KnoxResult, view: View, *, projector: bool = False, tit
     ))
     fig.update_yaxes(autorange="reversed", title_text=t("Avstånd"))
     fig.update_xaxes(title_text=t("Tid mellan händelserna"))
-    return _layout(fig, projector=projector, title=title, height=(560 if projector else 380))
+    return apply_layout(fig, projector=projector, title=title, height=(560 if projector else 380))
 
 
 def knox_frame(result: KnoxResult, view: View) -> pd.DataFrame:
